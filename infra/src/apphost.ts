@@ -1,0 +1,64 @@
+// Which services the stack runs, how many instances of each, and what each one is given.
+// The one place that wires services to resources (cf. eShop's AppHost): a newcomer reads here
+// which process listens where and talks to what.
+import { join } from 'node:path';
+import { repoRoot } from './paths.ts';
+import { type StackSettings, bootstrapServers, connectUrl, databaseUrl } from './settings.ts';
+
+export interface ServiceSpec {
+  /** Directory under services/; the process runs services/<name>/src/main.ts. */
+  name: string;
+  instances: number;
+}
+
+/** In start order: the gateway comes last because it routes to the others. */
+export const serviceSpecs: readonly ServiceSpec[] = [];
+
+export interface ServiceInstance {
+  /** Part name: `orders-1`, `orders-2`, … (or just the service name when it runs once). */
+  part: string;
+  service: string;
+  entry: string;
+  port: number;
+  env: Record<string, string>;
+}
+
+function upstreamVar(service: string): string {
+  return `UPSTREAM_${service.toUpperCase().replaceAll('-', '_')}`;
+}
+
+/** Every instance with its port and environment. Ports are consecutive from SERVICE_PORT_BASE; the gateway has its own. */
+export function serviceInstances(s: StackSettings, specs: readonly ServiceSpec[] = serviceSpecs): ServiceInstance[] {
+  let nextPort = s.servicePortBase + 1;
+  const instances: ServiceInstance[] = [];
+  for (const spec of specs) {
+    for (let i = 1; i <= spec.instances; i++) {
+      const port = spec.name === 'gateway' ? s.gateway.port : nextPort++;
+      const part = spec.instances === 1 ? spec.name : `${spec.name}-${i}`;
+      instances.push({
+        part,
+        service: spec.name,
+        entry: join(repoRoot, 'services', spec.name, 'src', 'main.ts'),
+        port,
+        env: {
+          SERVICE_NAME: spec.name,
+          INSTANCE_ID: part,
+          HTTP_HOST: '127.0.0.1',
+          HTTP_PORT: String(port),
+          DATABASE_URL: databaseUrl(s),
+          KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(s),
+          CONNECT_URL: connectUrl(s),
+          SMTP_URL: `smtp://127.0.0.1:${s.smtp.port}`,
+        },
+      });
+    }
+  }
+  // Every service learns where the others are (the gateway routes to them; a few call each other's health).
+  const upstreams: Record<string, string> = {};
+  for (const inst of instances) {
+    const key = upstreamVar(inst.service);
+    upstreams[key] = [upstreams[key], `http://127.0.0.1:${inst.port}`].filter(Boolean).join(',');
+  }
+  for (const inst of instances) Object.assign(inst.env, upstreams);
+  return instances;
+}

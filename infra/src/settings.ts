@@ -1,0 +1,103 @@
+// Every address and size of one local stack, read once from the environment.
+// The dev stack uses the brief's default ports; the test stack (npm test) has its own ports and
+// data directory so it never touches a running dev stack. Any value can be overridden:
+// dev reads e.g. KAFKA_PORT, the test stack reads TEST_KAFKA_PORT.
+import { join } from 'node:path';
+import { localDir } from './paths.ts';
+
+export type Profile = 'dev' | 'test';
+
+export interface StackSettings {
+  profile: Profile;
+  home: string;
+  pg: { port: number; database: string; user: string; password: string; cdcUser: string; cdcPassword: string };
+  kafka: { nodes: number; port: number; controllerPort: number; heapMb: number; partitions: number };
+  connect: { port: number; heapMb: number };
+  gateway: { port: number };
+  /** Services listen on consecutive ports from here (see apphost.ts). */
+  servicePortBase: number;
+  smtp: { port: number };
+}
+
+const defaults: Record<Profile, Record<string, string>> = {
+  dev: {
+    PG_PORT: '55432',
+    KAFKA_PORT: '19092',
+    KAFKA_CONTROLLER_PORT: '19093',
+    CONNECT_PORT: '18083',
+    GATEWAY_PORT: '8080',
+    SERVICE_PORT_BASE: '8100',
+    SMTP_PORT: '2525',
+  },
+  test: {
+    PG_PORT: '56432',
+    KAFKA_PORT: '29092',
+    KAFKA_CONTROLLER_PORT: '29093',
+    CONNECT_PORT: '28083',
+    GATEWAY_PORT: '18080',
+    SERVICE_PORT_BASE: '18100',
+    SMTP_PORT: '12525',
+  },
+};
+
+export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.env): StackSettings {
+  const prefix = profile === 'test' ? 'TEST_' : '';
+  const errors: string[] = [];
+  const read = (name: string, fallback?: string): string => env[prefix + name] ?? defaults[profile][name] ?? fallback ?? '';
+  const int = (name: string, fallback: string, min: number, max: number): number => {
+    const raw = read(name, fallback);
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) errors.push(`${prefix + name}=${raw}: expected an integer ${min}–${max}`);
+    return n;
+  };
+  const port = (name: string) => int(name, '', 1, 65535);
+  const settings: StackSettings = {
+    profile,
+    home: read('MICROSHOP_HOME', join(localDir, profile)),
+    pg: {
+      port: port('PG_PORT'),
+      database: read('PG_DATABASE', 'microshop'),
+      user: read('PG_USER', 'microshop'),
+      password: read('PG_PASSWORD', 'microshop'),
+      cdcUser: read('PG_CDC_USER', 'microshop_cdc'),
+      cdcPassword: read('PG_CDC_PASSWORD', 'microshop_cdc'),
+    },
+    kafka: {
+      nodes: int('KAFKA_NODES', '1', 1, 5),
+      port: port('KAFKA_PORT'),
+      controllerPort: port('KAFKA_CONTROLLER_PORT'),
+      heapMb: int('KAFKA_HEAP_MB', '768', 256, 8192),
+      partitions: int('KAFKA_PARTITIONS', '3', 1, 64),
+    },
+    connect: { port: port('CONNECT_PORT'), heapMb: int('CONNECT_HEAP_MB', '768', 256, 8192) },
+    gateway: { port: port('GATEWAY_PORT') },
+    servicePortBase: port('SERVICE_PORT_BASE'),
+    smtp: { port: port('SMTP_PORT') },
+  };
+  if (errors.length > 0) throw new Error(`Invalid stack settings:\n  ${errors.join('\n  ')}`);
+  return settings;
+}
+
+/** Broker and controller ports of node i (0-based): the first node uses the configured ports, each next one +10. */
+export function kafkaNodePorts(s: StackSettings, i: number): { broker: number; controller: number } {
+  return { broker: s.kafka.port + i * 10, controller: s.kafka.controllerPort + i * 10 };
+}
+
+export function bootstrapServers(s: StackSettings): string {
+  return Array.from({ length: s.kafka.nodes }, (_, i) => `127.0.0.1:${kafkaNodePorts(s, i).broker}`).join(',');
+}
+
+export function databaseUrl(s: StackSettings): string {
+  const { user, password, port, database } = s.pg;
+  return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+export function connectUrl(s: StackSettings): string {
+  return `http://127.0.0.1:${s.connect.port}`;
+}
+
+/** Replication factor and min ISR for the stack's topics: 3 nodes → 3 copies, min 2 in sync. */
+export function replication(s: StackSettings): { factor: number; minIsr: number } {
+  const factor = Math.min(3, s.kafka.nodes);
+  return { factor, minIsr: factor >= 3 ? 2 : 1 };
+}
