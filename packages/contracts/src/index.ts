@@ -1,2 +1,3 @@
 export * from './envelope.ts';
+export * from './orders.ts';
 export * from './topics.ts';
