@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * Environment configuration. Each service's main reads and checks its environment exactly once,
+ * before it opens any connection, so a typo fails the start with every problem listed at once
+ * instead of one per restart.
+ */
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+/** Thrown by `loadConfig`; its message lists every bad or missing variable, one a line. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(
+      `Invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((issue) => `  - ${issue.variable}: ${issue.message}`).join('\n'),
+    );
+    this.issues = issues;
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Validates `env` against `schema` and returns the typed, defaulted result.
+ * An empty variable counts as unset: shells and .env files often leave `FOO=` behind.
+ * Values are never echoed back in messages because some of them (DATABASE_URL) hold secrets.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.env): z.output<S> {
+  const cleaned: Env = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(toConfigIssues(result.error, cleaned));
+}
+
+function toConfigIssues(error: z.ZodError, env: Env): ConfigIssue[] {
+  return error.issues.map((issue) => {
+    const variable = issue.path.map(String).join('.') || '(environment)';
+    const missing = issue.code === 'invalid_type' && env[variable] === undefined;
+    return { variable, message: missing ? 'is required but not set' : issue.message };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reusable pieces. Environment values are strings: each piece parses and range-checks its text.
+// ---------------------------------------------------------------------------------------------
+
+const integerText = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, `must be an integer between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, `must be an integer between ${min} and ${max}`)
+        .max(max, `must be an integer between ${min} and ${max}`),
+    );
+
+/** An integer in [min, max]; without a default the variable is required. */
+export function envInteger(options: { min?: number; max?: number; default?: number } = {}) {
+  const schema = integerText(options.min ?? Number.MIN_SAFE_INTEGER, options.max ?? Number.MAX_SAFE_INTEGER);
+  return options.default === undefined ? schema : schema.default(options.default);
+}
+
+/** A TCP port, 1–65535. */
+export function envPort(defaultPort?: number) {
+  return envInteger({ min: 1, max: 65535, ...(defaultPort === undefined ? {} : { default: defaultPort }) });
+}
+
+/** `true/false`, `1/0`, `yes/no` (any case). */
+export function envBoolean(defaultValue?: boolean) {
+  const schema = z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((text) => /^(true|false|1|0|yes|no)$/.test(text), 'must be true or false')
+    .transform((text) => text === 'true' || text === '1' || text === 'yes');
+  return defaultValue === undefined ? schema : schema.default(defaultValue);
+}
+
+/** An http(s) URL, e.g. a sandbox provider's base URL. */
+export function envHttpUrl(defaultUrl?: string) {
+  const schema = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+  return defaultUrl === undefined ? schema : schema.default(defaultUrl);
+}
+
+export const defaultDatabaseUrl = 'postgres://microshop:microshop@127.0.0.1:55432/microshop';
+export const defaultKafkaBootstrapServers = '127.0.0.1:19092';
+
+export const envDatabaseUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+  .default(defaultDatabaseUrl);
+
+const hostPort = /^[A-Za-z0-9.-]+:(\d{1,5})$/;
+
+/** Comma-separated `host:port` list, parsed to an array (the form Kafka clients take). */
+export const envKafkaBootstrapServers = z
+  .string()
+  .default(defaultKafkaBootstrapServers)
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .refine(
+    (servers) => servers.length > 0 && servers.every((server) => isHostPort(server)),
+    'must be a comma-separated list of host:port (port 1-65535)',
+  );
+
+function isHostPort(server: string): boolean {
+  const match = hostPort.exec(server);
+  const portNumber = Number(match?.[1]);
+  return match !== null && portNumber >= 1 && portNumber <= 65535;
+}
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export const envLogLevel = z
+  .enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` })
+  .default('info');
+
+export const envHttpHost = z.string().trim().min(1).default('127.0.0.1');
+
+/**
+ * The variables most services share. Spread them into the service's own schema:
+ * `z.object({ ...commonConfig, HTTP_PORT: envPort(8081), FRAUD_LIMIT: envInteger({ min: 1 }) })`.
+ */
+export const commonConfig = {
+  DATABASE_URL: envDatabaseUrl,
+  KAFKA_BOOTSTRAP_SERVERS: envKafkaBootstrapServers,
+  HTTP_HOST: envHttpHost,
+  LOG_LEVEL: envLogLevel,
+};

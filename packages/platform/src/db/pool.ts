@@ -1,0 +1,106 @@
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+import { assertIdentifier } from './identifier.ts';
+import { mapPgError } from './pg-errors.ts';
+
+export type { Pool, PoolClient } from 'pg';
+
+export interface PoolOptions {
+  connectionString: string;
+  /**
+   * The service's own schema. Every connection starts with `search_path` set to it (and only it),
+   * so the service's SQL says `orders`, never `orders.orders`, and cannot touch another service's
+   * tables by accident.
+   */
+  schema?: string;
+  /** Shown in `pg_stat_activity`, so a DBA can tell which service holds a lock. */
+  applicationName: string;
+  max?: number;
+  logger?: Logger;
+}
+
+export function createPool(options: PoolOptions): pg.Pool {
+  const searchPath =
+    options.schema === undefined
+      ? {}
+      : { options: `-c search_path=${assertIdentifier(options.schema, 'schema name')}` };
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    application_name: options.applicationName,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+    ...searchPath,
+  });
+  // An idle client whose server goes away emits 'error' on the pool; without a listener that
+  // would crash the process. The pool drops the client and the next checkout reconnects.
+  pool.on('error', (error) => {
+    options.logger?.warn({ err: error }, 'idle database connection failed; it will be replaced');
+  });
+  return pool;
+}
+
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+
+/**
+ * Runs `fn` inside BEGIN … COMMIT on one client, rolls back if `fn` (or COMMIT) throws, always
+ * releases the client, and rethrows, mapped: a serialization failure or deadlock becomes a
+ * retriable AppError (CONCURRENT_UPDATE), a lost connection UPSTREAM_UNAVAILABLE.
+ */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  options: { isolationLevel?: IsolationLevel } = {},
+): Promise<T> {
+  const client = await connect(pool);
+  let broken: Error | undefined;
+  try {
+    await client.query(
+      options.isolationLevel === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolationLevel}`,
+    );
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = await rollbackQuietly(client);
+    throw mapPgError(error);
+  } finally {
+    // A client whose ROLLBACK failed is in an unknown state: passing the error destroys it
+    // instead of handing it to the next caller mid-transaction.
+    client.release(broken);
+  }
+}
+
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw mapPgError(error);
+  }
+}
+
+async function rollbackQuietly(client: pg.PoolClient): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** A readiness probe: one round trip. */
+export async function ping(pool: pg.Pool): Promise<void> {
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    throw mapPgError(error);
+  }
+}
+
+/**
+ * True when `client` is inside an open transaction (pg tracks the server's ReadyForQuery status).
+ * Used to refuse outbox and inbox writes made outside the caller's transaction.
+ */
+export function isInTransaction(client: pg.ClientBase): boolean {
+  const status = (client as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
+  return status === 'T';
+}

@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import { qualified } from './db/identifier.ts';
+import { isInTransaction, withTransaction } from './db/pool.ts';
+
+/**
+ * The inbox makes at-least-once delivery look exactly-once: a consumer records each event id in
+ * the same transaction as the event's effects, so a redelivered event (after a crash before the
+ * offset commit, or a rebalance) finds its id and changes nothing.
+ *
+ * The brief's one rule, in code: receive → one transaction (record in inbox, skip if seen; change
+ * state; write outbox rows) → commit → commit the Kafka offset. `handleOnce` is that transaction.
+ */
+
+export const inboxTable = 'inbox';
+
+/** The one definition of the inbox table; services pass it to `migrate` as `prelude`. */
+export function inboxTableSql(schema: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, inboxTable)} (
+    consumer text NOT NULL,
+    event_id text NOT NULL,
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    "offset" bigint NOT NULL,
+    handled_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, event_id)
+  )`;
+}
+
+export interface InboxEntry {
+  /** Who handled it, e.g. the consumer group; two consumers of one event each handle it once. */
+  consumer: string;
+  eventId: string;
+  topic: string;
+  partition: number;
+  offset: bigint | number | string;
+}
+
+export interface InboxOptions {
+  /** Qualifies the table; without it `inbox` resolves through the client's search_path. */
+  schema?: string;
+}
+
+/**
+ * Records the event as handled. True the first time; false if it was already recorded (the
+ * caller skips it). A concurrent first attempt in another transaction makes this wait for that
+ * one: if it commits this returns false, if it rolls back this one wins.
+ */
+export async function recordInbox(
+  client: pg.ClientBase,
+  entry: InboxEntry,
+  options: InboxOptions = {},
+): Promise<boolean> {
+  if (!isInTransaction(client)) {
+    throw new Error('recordInbox must be called inside a transaction (use handleOnce)');
+  }
+  const table = options.schema === undefined ? inboxTable : qualified(options.schema, inboxTable);
+  const result = await client.query(
+    `INSERT INTO ${table} (consumer, event_id, topic, partition, "offset")
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (consumer, event_id) DO NOTHING`,
+    [entry.consumer, entry.eventId, entry.topic, entry.partition, String(entry.offset)],
+  );
+  return result.rowCount === 1;
+}
+
+export type InboxMessage = Omit<InboxEntry, 'consumer'>;
+
+export type HandleOnceResult<T> = { status: 'handled'; result: T } | { status: 'skipped' };
+
+/**
+ * Runs `fn` for `message` at most once per `consumer`, atomically with recording it: the inbox
+ * row, the state changes and the outbox rows `fn` writes commit together or not at all. If `fn`
+ * throws, nothing is recorded and the message can be delivered again.
+ */
+export async function handleOnce<T>(
+  pool: pg.Pool,
+  consumer: string,
+  message: InboxMessage,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  options: InboxOptions = {},
+): Promise<HandleOnceResult<T>> {
+  return withTransaction(pool, async (client): Promise<HandleOnceResult<T>> => {
+    const first = await recordInbox(client, { consumer, ...message }, options);
+    if (!first) return { status: 'skipped' };
+    return { status: 'handled', result: await fn(client) };
+  });
+}

@@ -1,0 +1,140 @@
+import type { EnvelopeBase, TopicName } from '@microshop/contracts';
+import type pg from 'pg';
+import { assertIdentifier, qualified } from './db/identifier.ts';
+import { isInTransaction } from './db/pool.ts';
+
+/**
+ * The transactional outbox, in the shape Debezium's Outbox Event Router reads by default:
+ * `aggregatetype` routes (our connectors route it to the topic of the same name), `aggregateid`
+ * becomes the Kafka key, `payload` the value and `id` the `id` header.
+ *
+ * Rows are inserted and deleted in the caller's transaction. Debezium reads the INSERT from the
+ * write-ahead log, so the event is published exactly when the state change commits, and never if
+ * it rolls back; the DELETE keeps the table empty (the router ignores deletes; the connector must
+ * run with `tombstones.on.delete=false`). No poller, no "sent" flag, no cleanup job.
+ */
+
+export const outboxTable = 'outbox';
+
+/** The one definition of the outbox table; services pass it to `migrate` as `prelude`. */
+export function outboxTableSql(schema: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, outboxTable)} (
+    id uuid PRIMARY KEY,
+    aggregatetype text NOT NULL,
+    aggregateid text NOT NULL,
+    type text NOT NULL,
+    payload jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`;
+}
+
+/** The name Debezium's `table.include.list` needs, e.g. `orders.outbox`. */
+export function outboxTableName(schema: string): string {
+  return `${assertIdentifier(schema, 'schema name')}.${outboxTable}`;
+}
+
+/** The publication Debezium's connector reads (`publication.name`); the stack creates it empty. */
+export const outboxPublication = 'microshop_outbox';
+
+/**
+ * SQL adding `<schema>.outbox` to the outbox publication, creating the publication first if the
+ * database has none (a scratch database). Only INSERTs are published: the DELETE that empties the
+ * table in the same transaction never leaves the database. Idempotent and safe when several
+ * instances run it at once, so it can go in `migrate`'s prelude.
+ */
+export function publishOutboxSql(schema: string, publication = outboxPublication): string {
+  const pub = assertIdentifier(publication, 'publication name');
+  const table = qualified(schema, outboxTable);
+  // Each step has its own exception block: losing the race to create the publication must not
+  // skip adding this schema's table. Concurrent catalog inserts fail with either error code.
+  return `DO $publish$
+BEGIN
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = '${pub}') THEN
+      CREATE PUBLICATION "${pub}" WITH (publish = 'insert');
+    END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+  END;
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_publication_tables
+                   WHERE pubname = '${pub}' AND schemaname = '${schema}' AND tablename = '${outboxTable}') THEN
+      ALTER PUBLICATION "${pub}" ADD TABLE ${table};
+    END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+  END;
+END
+$publish$`;
+}
+
+/** Runs `publishOutboxSql`: call it after the outbox table exists (e.g. after `migrate`). */
+export async function publishOutbox(
+  db: Pick<pg.Pool, 'query'> | pg.ClientBase,
+  schema: string,
+  options: { publication?: string } = {},
+): Promise<void> {
+  await db.query(publishOutboxSql(schema, options.publication));
+}
+
+export interface OutboxMessage {
+  /** The event id: the envelope's `id`, the Kafka `id` header, the consumers' inbox key. */
+  id: string;
+  /** Full topic name, e.g. `microshop.order-outbox`. */
+  topic: TopicName;
+  /** The Kafka key, a plain id string (customer id, order id). */
+  key: string;
+  /** The event type, e.g. `OrderCreated`. */
+  type: string;
+  /** The full event envelope, which becomes the Kafka value as JSON. */
+  payload: EnvelopeBase & Record<string, unknown>;
+}
+
+export interface OutboxOptions {
+  /** Qualifies the table; without it `outbox` resolves through the client's search_path. */
+  schema?: string;
+}
+
+/**
+ * Writes `messages` to the outbox. `client` MUST be inside the caller's transaction, the same one
+ * that changes the state the events describe (use `withTransaction` or `handleOnce`); outside one
+ * the event would be published even if the state change later failed, so this refuses to run.
+ */
+export async function appendToOutbox(
+  client: pg.ClientBase,
+  messages: readonly OutboxMessage[],
+  options: OutboxOptions = {},
+): Promise<void> {
+  if (messages.length === 0) return;
+  if (!isInTransaction(client)) {
+    throw new Error('appendToOutbox must be called inside a transaction (use withTransaction or handleOnce)');
+  }
+  for (const message of messages) checkMessage(message);
+  const table = options.schema === undefined ? outboxTable : qualified(options.schema, outboxTable);
+  const ids = messages.map((m) => m.id);
+  await client.query(
+    `INSERT INTO ${table} (id, aggregatetype, aggregateid, type, payload)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+    [
+      ids,
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.type),
+      messages.map((m) => JSON.stringify(m.payload)),
+    ],
+  );
+  await client.query(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+}
+
+/** The id and type appear twice (column and envelope); a mismatch would split the inbox key. */
+function checkMessage(message: OutboxMessage): void {
+  if (message.key === '') throw new TypeError(`Outbox message ${message.id} has an empty key`);
+  if (message.payload.id !== message.id) {
+    throw new TypeError(`Outbox message id ${message.id} differs from its envelope id ${message.payload.id}`);
+  }
+  if (message.payload.type !== message.type) {
+    throw new TypeError(
+      `Outbox message type ${message.type} differs from its envelope type ${message.payload.type}`,
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { z } from 'zod';
+import {
+  ConfigError,
+  commonConfig,
+  defaultDatabaseUrl,
+  envBoolean,
+  envHttpUrl,
+  envInteger,
+  envPort,
+  loadConfig,
+} from '../src/config.ts';
+
+const serviceConfig = z.object({
+  ...commonConfig,
+  HTTP_PORT: envPort(8081),
+  FRAUD_LIMIT_CENTS: envInteger({ min: 1 }),
+  SANDBOX_URL: envHttpUrl('http://127.0.0.1:8090'),
+  SEED_DEMO_DATA: envBoolean(false),
+});
+
+function configErrorOf(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  test('an empty environment gets every default and only the required variable is reported missing', () => {
+    const error = configErrorOf(() => loadConfig(serviceConfig, {}));
+    assert.deepEqual(error.issues, [{ variable: 'FRAUD_LIMIT_CENTS', message: 'is required but not set' }]);
+  });
+
+  test('defaults point at the local stack', () => {
+    const config = loadConfig(serviceConfig, { FRAUD_LIMIT_CENTS: '200000' });
+    assert.deepEqual(config, {
+      DATABASE_URL: defaultDatabaseUrl,
+      KAFKA_BOOTSTRAP_SERVERS: ['127.0.0.1:19092'],
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      HTTP_PORT: 8081,
+      FRAUD_LIMIT_CENTS: 200000,
+      SANDBOX_URL: 'http://127.0.0.1:8090',
+      SEED_DEMO_DATA: false,
+    });
+  });
+
+  test('every bad variable is listed in one error, each with what it must be', () => {
+    const env = {
+      DATABASE_URL: 'mysql://root@localhost/db',
+      KAFKA_BOOTSTRAP_SERVERS: 'broker-1:9092,broker-2',
+      HTTP_PORT: '70000',
+      LOG_LEVEL: 'loud',
+      FRAUD_LIMIT_CENTS: '12.5',
+      SANDBOX_URL: 'ftp://example.org',
+      SEED_DEMO_DATA: 'maybe',
+    };
+    const error = configErrorOf(() => loadConfig(serviceConfig, env));
+    assert.deepEqual(error.issues.map((issue) => issue.variable).sort(), Object.keys(env).sort());
+    const message = (variable: string) => error.issues.find((issue) => issue.variable === variable)?.message;
+    assert.equal(message('HTTP_PORT'), 'must be an integer between 1 and 65535');
+    assert.match(String(message('DATABASE_URL')), /postgres:\/\//);
+    assert.match(String(message('LOG_LEVEL')), /fatal, error, warn, info/);
+    for (const variable of Object.keys(env)) assert.match(error.message, new RegExp(`  - ${variable}: `));
+  });
+
+  test('the error message never echoes a value, since some hold passwords', () => {
+    const error = configErrorOf(() =>
+      loadConfig(serviceConfig, { DATABASE_URL: 'postgres//user:s3cret@db/x', FRAUD_LIMIT_CENTS: '1' }),
+    );
+    assert.equal(error.issues.length, 1);
+    assert.doesNotMatch(error.message, /s3cret/);
+  });
+
+  test('a port must be a whole number from 1 to 65535', () => {
+    const schema = z.object({ PORT: envPort() });
+    for (const bad of ['0', '65536', '80.5', 'http', '-1']) {
+      assert.throws(() => loadConfig(schema, { PORT: bad }), ConfigError, bad);
+    }
+    assert.equal(loadConfig(schema, { PORT: ' 65535 ' }).PORT, 65535);
+  });
+
+  test('an empty variable counts as unset', () => {
+    const config = loadConfig(serviceConfig, { HTTP_PORT: '', FRAUD_LIMIT_CENTS: '5' });
+    assert.equal(config.HTTP_PORT, 8081);
+  });
+
+  test('several bootstrap servers are split into a list', () => {
+    const config = loadConfig(serviceConfig, {
+      KAFKA_BOOTSTRAP_SERVERS: 'a:1, b.local:19092',
+      FRAUD_LIMIT_CENTS: '5',
+    });
+    assert.deepEqual(config.KAFKA_BOOTSTRAP_SERVERS, ['a:1', 'b.local:19092']);
+  });
+});
