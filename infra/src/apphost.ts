@@ -3,7 +3,7 @@
 // which process listens where and talks to what.
 import { join } from 'node:path';
 import { repoRoot } from './paths.ts';
-import { type StackSettings, bootstrapServers, connectUrl, databaseUrl } from './settings.ts';
+import { bootstrapServers, connectUrl, databaseUrl, type StackSettings } from './settings.ts';
 
 export interface ServiceSpec {
   /** Directory under services/; the process runs services/<name>/src/main.ts. */
@@ -28,7 +28,10 @@ function upstreamVar(service: string): string {
 }
 
 /** Every instance with its port and environment. Ports are consecutive from SERVICE_PORT_BASE; the gateway has its own. */
-export function serviceInstances(s: StackSettings, specs: readonly ServiceSpec[] = serviceSpecs): ServiceInstance[] {
+export function serviceInstances(
+  s: StackSettings,
+  specs: readonly ServiceSpec[] = serviceSpecs,
+): ServiceInstance[] {
   let nextPort = s.servicePortBase + 1;
   const instances: ServiceInstance[] = [];
   for (const spec of specs) {

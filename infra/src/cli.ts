@@ -8,7 +8,14 @@ import { existsSync } from 'node:fs';
 import { serviceInstances } from './apphost.ts';
 import { stackDirs } from './paths.ts';
 import { isAlive, logFileOf, readPid } from './proc.ts';
-import { type Profile, type StackSettings, bootstrapServers, connectUrl, databaseUrl, loadSettings } from './settings.ts';
+import {
+  bootstrapServers,
+  connectUrl,
+  databaseUrl,
+  loadSettings,
+  type Profile,
+  type StackSettings,
+} from './settings.ts';
 import { runningParts, type Stack, startStack, stopStack } from './stack.ts';
 import { superviseServices } from './supervise.ts';
 
@@ -26,7 +33,8 @@ function addresses(s: StackSettings): [string, string][] {
 
 function printAddresses(stack: Stack): void {
   const rows = addresses(stack.settings);
-  for (const inst of stack.instances) rows.splice(rows.length - 1, 0, [`  ${inst.part}`, `http://127.0.0.1:${inst.port}`]);
+  for (const inst of stack.instances)
+    rows.splice(rows.length - 1, 0, [`  ${inst.part}`, `http://127.0.0.1:${inst.port}`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log('\nmicroshop is running:');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
@@ -89,7 +97,11 @@ async function main(argv: string[]): Promise<void> {
     case 'status':
       return status(s);
     case 'logs':
-      return logs(s, rest.find((a) => !a.startsWith('-')), rest.includes('-f'));
+      return logs(
+        s,
+        rest.find((a) => !a.startsWith('-')),
+        rest.includes('-f'),
+      );
     default:
       console.log('usage: npm run stack -- start|stop|status|logs <part> [-f] [--test]');
       process.exitCode = command ? 1 : 0;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jvmArgs } from './jvm.ts';
 import { connectorsDir, infraConfigDir, pluginDir, type StackDirs } from './paths.ts';
-import { type RunningPart, logFileOf, startPart, waitUntil } from './proc.ts';
+import { logFileOf, type RunningPart, startPart, waitUntil } from './proc.ts';
 import { renderFile, renderTemplate } from './render.ts';
-import { type StackSettings, bootstrapServers, connectUrl, replication } from './settings.ts';
+import { bootstrapServers, connectUrl, replication, type StackSettings } from './settings.ts';
 
 const debeziumConnectorClass = 'io.debezium.connector.postgresql.PostgresConnector';
 
@@ -23,12 +23,16 @@ async function pluginLoaded(s: StackSettings): Promise<boolean> {
 }
 
 export async function startConnect(s: StackSettings, dirs: StackDirs): Promise<RunningPart> {
-  const config = renderFile(join(infraConfigDir, 'connect-worker.properties'), join(dirs.config, 'connect-worker.properties'), {
-    BOOTSTRAP_SERVERS: bootstrapServers(s),
-    CONNECT_PORT: s.connect.port,
-    PLUGIN_PATH: pluginDir,
-    REPLICATION_FACTOR: replication(s).factor,
-  });
+  const config = renderFile(
+    join(infraConfigDir, 'connect-worker.properties'),
+    join(dirs.config, 'connect-worker.properties'),
+    {
+      BOOTSTRAP_SERVERS: bootstrapServers(s),
+      CONNECT_PORT: s.connect.port,
+      PLUGIN_PATH: pluginDir,
+      REPLICATION_FACTOR: replication(s).factor,
+    },
+  );
   const logFile = logFileOf(dirs.logs, 'connect');
   const args = jvmArgs({
     heapMb: s.connect.heapMb,
@@ -37,7 +41,12 @@ export async function startConnect(s: StackSettings, dirs: StackDirs): Promise<R
     args: [config],
   });
   const part = startPart({ name: 'connect', command: 'java', args }, dirs);
-  await waitUntil(part, `Kafka Connect REST at ${connectUrl(s)} with the Debezium plugin`, () => pluginLoaded(s), 120_000);
+  await waitUntil(
+    part,
+    `Kafka Connect REST at ${connectUrl(s)} with the Debezium plugin`,
+    () => pluginLoaded(s),
+    120_000,
+  );
   return part;
 }
 
@@ -57,7 +66,10 @@ export function connectorConfigs(s: StackSettings): ConnectorFile[] {
   return readdirSync(connectorsDir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(renderTemplate(readFileSync(join(connectorsDir, f), 'utf8'), values)) as ConnectorFile);
+    .map(
+      (f) =>
+        JSON.parse(renderTemplate(readFileSync(join(connectorsDir, f), 'utf8'), values)) as ConnectorFile,
+    );
 }
 
 interface ConnectorStatus {
@@ -84,7 +96,11 @@ async function putConfig(s: StackSettings, c: ConnectorFile): Promise<void> {
 }
 
 /** Registers every connector and waits until it and all its tasks are RUNNING; a FAILED task fails with its trace. */
-export async function registerConnectors(s: StackSettings, part: RunningPart, timeoutMs = 60_000): Promise<string[]> {
+export async function registerConnectors(
+  s: StackSettings,
+  part: RunningPart,
+  timeoutMs = 60_000,
+): Promise<string[]> {
   const configs = connectorConfigs(s);
   for (const c of configs) {
     await putConfig(s, c);
@@ -99,9 +115,13 @@ async function connectorRunning(s: StackSettings, name: string): Promise<boolean
   const failed = [st.connector, ...st.tasks].find((x) => x.state === 'FAILED');
   if (failed) {
     // A failed task does not recover by itself: restart it once; persistent failure surfaces below.
-    await fetch(`${connectUrl(s)}/connectors/${name}/restart?includeTasks=true&onlyFailed=true`, { method: 'POST' });
+    await fetch(`${connectUrl(s)}/connectors/${name}/restart?includeTasks=true&onlyFailed=true`, {
+      method: 'POST',
+    });
     await sleep(500);
     throw new Error(`connector ${name} FAILED: ${(failed.trace ?? '').split('\n')[0]}`);
   }
-  return st.connector.state === 'RUNNING' && st.tasks.length > 0 && st.tasks.every((t) => t.state === 'RUNNING');
+  return (
+    st.connector.state === 'RUNNING' && st.tasks.length > 0 && st.tasks.every((t) => t.state === 'RUNNING')
+  );
 }

@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { infraConfigDir, kafkaLibDir } from './paths.ts';
 
 /** java arguments shared by the Kafka and Connect JVMs: sized heap, logs to a file only. */
-export function jvmArgs(opts: { heapMb: number; logFile: string; mainClass: string; args: string[] }): string[] {
+export function jvmArgs(opts: {
+  heapMb: number;
+  logFile: string;
+  mainClass: string;
+  args: string[];
+}): string[] {
   return [
     `-Xms${Math.min(256, opts.heapMb)}m`,
     `-Xmx${opts.heapMb}m`,

@@ -3,21 +3,24 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Admin } from '@platformatic/kafka';
 import { debeziumHeartbeatTopic, topicCatalog } from '@microshop/contracts';
-// TEMP-LAZY
+import { ensureTopics } from '@microshop/platform';
+import { Admin } from '@platformatic/kafka';
 import { jvmArgs } from './jvm.ts';
 import { infraConfigDir, kafkaLibDir, type StackDirs } from './paths.ts';
-import { type RunningPart, logFileOf, startPart, waitUntil } from './proc.ts';
+import { logFileOf, type RunningPart, startPart, waitUntil } from './proc.ts';
 import { renderFile } from './render.ts';
-import { type StackSettings, bootstrapServers, kafkaNodePorts, replication } from './settings.ts';
+import { bootstrapServers, kafkaNodePorts, replication, type StackSettings } from './settings.ts';
 
 function nodeName(s: StackSettings, i: number): string {
   return s.kafka.nodes === 1 ? 'kafka' : `kafka-${i + 1}`;
 }
 
 function quorumVoters(s: StackSettings): string {
-  return Array.from({ length: s.kafka.nodes }, (_, i) => `${i + 1}@127.0.0.1:${kafkaNodePorts(s, i).controller}`).join(',');
+  return Array.from(
+    { length: s.kafka.nodes },
+    (_, i) => `${i + 1}@127.0.0.1:${kafkaNodePorts(s, i).controller}`,
+  ).join(',');
 }
 
 /** One cluster id for all nodes of this stack, kept beside their data. */
@@ -39,16 +42,20 @@ function renderNodeConfig(s: StackSettings, dirs: StackDirs, i: number): { confi
   const ports = kafkaNodePorts(s, i);
   const dataDir = join(dirs.data, nodeName(s, i));
   const rep = replication(s);
-  const config = renderFile(join(infraConfigDir, 'kafka-server.properties'), join(dirs.config, `${nodeName(s, i)}.properties`), {
-    NODE_ID: i + 1,
-    QUORUM_VOTERS: quorumVoters(s),
-    KAFKA_PORT: ports.broker,
-    CONTROLLER_PORT: ports.controller,
-    DATA_DIR: dataDir,
-    DEFAULT_PARTITIONS: s.kafka.partitions,
-    REPLICATION_FACTOR: rep.factor,
-    MIN_ISR: rep.minIsr,
-  });
+  const config = renderFile(
+    join(infraConfigDir, 'kafka-server.properties'),
+    join(dirs.config, `${nodeName(s, i)}.properties`),
+    {
+      NODE_ID: i + 1,
+      QUORUM_VOTERS: quorumVoters(s),
+      KAFKA_PORT: ports.broker,
+      CONTROLLER_PORT: ports.controller,
+      DATA_DIR: dataDir,
+      DEFAULT_PARTITIONS: s.kafka.partitions,
+      REPLICATION_FACTOR: rep.factor,
+      MIN_ISR: rep.minIsr,
+    },
+  );
   return { config, dataDir };
 }
 
@@ -57,13 +64,22 @@ function formatStorage(dirs: StackDirs, name: string, config: string, dataDir: s
   const logFile = logFileOf(dirs.logs, `${name}-format`);
   execFileSync(
     'java',
-    jvmArgs({ heapMb: 256, logFile, mainClass: 'kafka.tools.StorageTool', args: ['format', '-t', id, '-c', config, '-g'] }),
+    jvmArgs({
+      heapMb: 256,
+      logFile,
+      mainClass: 'kafka.tools.StorageTool',
+      args: ['format', '-t', id, '-c', config, '-g'],
+    }),
     { stdio: 'ignore' },
   );
 }
 
 async function clusterReady(s: StackSettings): Promise<boolean> {
-  const admin = new Admin({ clientId: 'microshop-stack', bootstrapBrokers: bootstrapServers(s).split(','), retries: 0 });
+  const admin = new Admin({
+    clientId: 'microshop-stack',
+    bootstrapBrokers: bootstrapServers(s).split(','),
+    retries: 0,
+  });
   try {
     const meta = await admin.metadata({ topics: [] });
     return meta.brokers.size >= s.kafka.nodes;
@@ -85,13 +101,17 @@ export async function startKafka(s: StackSettings, dirs: StackDirs): Promise<Run
   }
   const first = parts[0];
   if (!first) throw new Error('KAFKA_NODES must be at least 1');
-  await waitUntil(first, `${s.kafka.nodes} Kafka broker(s) answering at ${bootstrapServers(s)}`, () => clusterReady(s), 90_000);
+  await waitUntil(
+    first,
+    `${s.kafka.nodes} Kafka broker(s) answering at ${bootstrapServers(s)}`,
+    () => clusterReady(s),
+    90_000,
+  );
   return parts;
 }
 
 /** Creates the topic catalog of packages/contracts plus Debezium's heartbeat topic; existing ones are kept. */
 export async function createTopics(s: StackSettings): Promise<void> {
-  const { ensureTopics } = await import('@microshop/platform');
   const rep = replication(s);
   await ensureTopics({
     bootstrapServers: bootstrapServers(s),

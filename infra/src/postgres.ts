@@ -4,13 +4,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { outboxPublication } from '@microshop/platform';
 import pg from 'pg';
 import type { StackDirs } from './paths.ts';
 import { findPostgresBin } from './postgres-bin.ts';
 import { type RunningPart, startPart, waitUntil } from './proc.ts';
 import type { StackSettings } from './settings.ts';
 
-export const outboxPublication = 'microshop_outbox';
 const superuser = 'postgres';
 
 interface OsUser {
@@ -110,7 +110,12 @@ export async function startPostgres(s: StackSettings, dirs: StackDirs): Promise<
     },
     dirs,
   );
-  await waitUntil(part, `PostgreSQL accepting connections on 127.0.0.1:${s.pg.port}`, () => canConnect(superuserUrl(s)), 60_000);
+  await waitUntil(
+    part,
+    `PostgreSQL accepting connections on 127.0.0.1:${s.pg.port}`,
+    () => canConnect(superuserUrl(s)),
+    60_000,
+  );
   await bootstrapDatabase(s);
   return part;
 }
@@ -136,7 +141,8 @@ async function bootstrapDatabase(s: StackSettings): Promise<void> {
     await ensureRole(c, user, password, 'LOGIN');
     await ensureRole(c, cdcUser, cdcPassword, 'LOGIN REPLICATION');
     const db = await c.query('select 1 from pg_database where datname = $1', [database]);
-    if (db.rowCount === 0) await c.query(`create database ${pg.escapeIdentifier(database)} owner ${pg.escapeIdentifier(user)}`);
+    if (db.rowCount === 0)
+      await c.query(`create database ${pg.escapeIdentifier(database)} owner ${pg.escapeIdentifier(user)}`);
   });
   await withClient(superuserUrl(s, database), async (c) => {
     const app = pg.escapeIdentifier(user);
@@ -155,5 +161,7 @@ async function bootstrapDatabase(s: StackSettings): Promise<void> {
 async function ensureRole(c: pg.Client, name: string, password: string, attributes: string): Promise<void> {
   const exists = await c.query('select 1 from pg_roles where rolname = $1', [name]);
   const verb = exists.rowCount === 0 ? 'create' : 'alter';
-  await c.query(`${verb} role ${pg.escapeIdentifier(name)} ${attributes} password ${pg.escapeLiteral(password)}`);
+  await c.query(
+    `${verb} role ${pg.escapeIdentifier(name)} ${attributes} password ${pg.escapeLiteral(password)}`,
+  );
 }

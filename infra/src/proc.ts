@@ -48,7 +48,8 @@ export function startPart(spec: PartSpec, dirs: { logs: string; run: string }): 
     ...(spec.uid === undefined ? {} : { uid: spec.uid, gid: spec.gid }),
   });
   closeSync(out);
-  if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.command} (see ${logFile})`);
+  if (child.pid === undefined)
+    throw new Error(`${spec.name}: could not start ${spec.command} (see ${logFile})`);
   writeFileSync(pidFileOf(dirs.run, spec.name), `${child.pid} ${spec.stopSignal ?? 'SIGTERM'}\n`);
   child.unref();
   return { name: spec.name, pid: child.pid, logFile, child };
@@ -110,7 +111,8 @@ export async function waitUntil(
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
-    if (!isAlive(part.pid)) throw new Error(`${part.name} exited while waiting for ${what}; see ${part.logFile}`);
+    if (!isAlive(part.pid))
+      throw new Error(`${part.name} exited while waiting for ${what}; see ${part.logFile}`);
     try {
       if (await check()) return;
     } catch (err) {
@@ -119,5 +121,7 @@ export async function waitUntil(
     await sleep(200);
   }
   const detail = lastError ? ` (last error: ${lastError})` : '';
-  throw new Error(`${part.name} not ready: ${what} within ${timeoutMs / 1000}s${detail}; see ${part.logFile}`);
+  throw new Error(
+    `${part.name} not ready: ${what} within ${timeoutMs / 1000}s${detail}; see ${part.logFile}`,
+  );
 }

@@ -10,7 +10,14 @@ export type Profile = 'dev' | 'test';
 export interface StackSettings {
   profile: Profile;
   home: string;
-  pg: { port: number; database: string; user: string; password: string; cdcUser: string; cdcPassword: string };
+  pg: {
+    port: number;
+    database: string;
+    user: string;
+    password: string;
+    cdcUser: string;
+    cdcPassword: string;
+  };
   kafka: { nodes: number; port: number; controllerPort: number; heapMb: number; partitions: number };
   connect: { port: number; heapMb: number };
   gateway: { port: number };
@@ -43,11 +50,13 @@ const defaults: Record<Profile, Record<string, string>> = {
 export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.env): StackSettings {
   const prefix = profile === 'test' ? 'TEST_' : '';
   const errors: string[] = [];
-  const read = (name: string, fallback?: string): string => env[prefix + name] ?? defaults[profile][name] ?? fallback ?? '';
+  const read = (name: string, fallback?: string): string =>
+    env[prefix + name] ?? defaults[profile][name] ?? fallback ?? '';
   const int = (name: string, fallback: string, min: number, max: number): number => {
     const raw = read(name, fallback);
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) errors.push(`${prefix + name}=${raw}: expected an integer ${min}–${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      errors.push(`${prefix + name}=${raw}: expected an integer ${min}–${max}`);
     return n;
   };
   const port = (name: string) => int(name, '', 1, 65535);
@@ -84,7 +93,9 @@ export function kafkaNodePorts(s: StackSettings, i: number): { broker: number; c
 }
 
 export function bootstrapServers(s: StackSettings): string {
-  return Array.from({ length: s.kafka.nodes }, (_, i) => `127.0.0.1:${kafkaNodePorts(s, i).broker}`).join(',');
+  return Array.from({ length: s.kafka.nodes }, (_, i) => `127.0.0.1:${kafkaNodePorts(s, i).broker}`).join(
+    ',',
+  );
 }
 
 export function databaseUrl(s: StackSettings): string {

@@ -74,7 +74,9 @@ export function fetchJars(log: (line: string) => void = console.log): void {
   if (jarsInstalled()) return;
   mkdirSync(localDir, { recursive: true });
   log('Fetching Kafka, Kafka Connect and the Debezium PostgreSQL plugin from Maven Central…');
-  execFileSync('mvn', ['-B', '-q', '-f', join(repoRoot, 'infra', 'pom.xml'), 'package'], { stdio: 'inherit' });
+  execFileSync('mvn', ['-B', '-q', '-f', join(repoRoot, 'infra', 'pom.xml'), 'package'], {
+    stdio: 'inherit',
+  });
   writeFileSync(stampFile, jarsStamp());
   log(`Jars ready in ${kafkaLibDir} and ${pluginDir}`);
 }

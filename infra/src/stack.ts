@@ -9,9 +9,9 @@ import { registerConnectors, startConnect } from './connect.ts';
 import { createTopics, startKafka } from './kafka.ts';
 import { type StackDirs, stackDirs } from './paths.ts';
 import { startPostgres, superuserUrl } from './postgres.ts';
-import { type RunningPart, isAlive, readPid, startPart, stopRecorded, waitUntil } from './proc.ts';
+import { isAlive, type RunningPart, readPid, startPart, stopRecorded, waitUntil } from './proc.ts';
+import { kafkaNodePorts, type StackSettings } from './settings.ts';
 import { ensureReady } from './setup.ts';
-import { type StackSettings, kafkaNodePorts } from './settings.ts';
 
 export interface StartOptions {
   services?: readonly ServiceSpec[];
@@ -53,7 +53,10 @@ function portFree(port: number): Promise<boolean> {
 }
 
 async function checkPorts(s: StackSettings, instances: ServiceInstance[]): Promise<void> {
-  const wanted: [string, number][] = [['PostgreSQL', s.pg.port], ['Kafka Connect', s.connect.port]];
+  const wanted: [string, number][] = [
+    ['PostgreSQL', s.pg.port],
+    ['Kafka Connect', s.connect.port],
+  ];
   for (let i = 0; i < s.kafka.nodes; i++) {
     const p = kafkaNodePorts(s, i);
     wanted.push([`Kafka node ${i + 1}`, p.broker], [`Kafka controller ${i + 1}`, p.controller]);
@@ -61,7 +64,10 @@ async function checkPorts(s: StackSettings, instances: ServiceInstance[]): Promi
   for (const inst of instances) wanted.push([inst.part, inst.port]);
   const busy: string[] = [];
   for (const [what, port] of wanted) if (!(await portFree(port))) busy.push(`${what} port ${port}`);
-  if (busy.length > 0) throw new Error(`ports already in use: ${busy.join(', ')} (another stack running? npm run stack -- status)`);
+  if (busy.length > 0)
+    throw new Error(
+      `ports already in use: ${busy.join(', ')} (another stack running? npm run stack -- status)`,
+    );
 }
 
 async function slotActive(s: StackSettings): Promise<boolean> {
@@ -90,7 +96,8 @@ export function startService(inst: ServiceInstance, dirs: StackDirs): RunningPar
 export async function startStack(s: StackSettings, opts: StartOptions = {}): Promise<Stack> {
   const log = opts.log ?? console.log;
   const dirs = stackDirs(s.home);
-  if (runningParts(dirs).length > 0) throw new Error(`the ${s.profile} stack is already running (npm run stack -- status)`);
+  if (runningParts(dirs).length > 0)
+    throw new Error(`the ${s.profile} stack is already running (npm run stack -- status)`);
   ensureReady(log);
   if (opts.fresh) rmSync(dirs.home, { recursive: true, force: true });
   for (const d of [dirs.data, dirs.logs, dirs.run, dirs.config]) mkdirSync(d, { recursive: true });
@@ -106,7 +113,11 @@ export async function startStack(s: StackSettings, opts: StartOptions = {}): Pro
   try {
     stack.parts.push(await step('PostgreSQL', () => startPostgres(s, dirs)));
     recordOrder(dirs, stack.parts);
-    stack.parts.push(...(await step(`Kafka (${s.kafka.nodes} node${s.kafka.nodes > 1 ? 's' : ''})`, () => startKafka(s, dirs))));
+    stack.parts.push(
+      ...(await step(`Kafka (${s.kafka.nodes} node${s.kafka.nodes > 1 ? 's' : ''})`, () =>
+        startKafka(s, dirs),
+      )),
+    );
     recordOrder(dirs, stack.parts);
     await step('topics', () => createTopics(s));
     const connect = await step('Kafka Connect', () => startConnect(s, dirs));
@@ -120,7 +131,14 @@ export async function startStack(s: StackSettings, opts: StartOptions = {}): Pro
       const part = startService(inst, dirs);
       stack.parts.push(part);
       recordOrder(dirs, stack.parts);
-      await step(inst.part, () => waitUntil(part, `GET /ready on :${inst.port}`, () => httpReady(`http://127.0.0.1:${inst.port}/ready`), 60_000));
+      await step(inst.part, () =>
+        waitUntil(
+          part,
+          `GET /ready on :${inst.port}`,
+          () => httpReady(`http://127.0.0.1:${inst.port}/ready`),
+          60_000,
+        ),
+      );
     }
     return stack;
   } catch (err) {

@@ -24,12 +24,15 @@ export function superviseServices(stack: Stack): { stop(): void } {
       }
       restarts.set(part.name, [...recent, Date.now()]);
       console.error(`! ${part.name} exited (${signal ?? code}); restarting. See ${part.logFile}`);
-      setTimeout(() => {
-        if (stopped) return;
-        const next = startService(inst, stack.dirs);
-        stack.parts[stack.parts.indexOf(part)] = next;
-        watch(next);
-      }, 1000 * 2 ** recent.length);
+      setTimeout(
+        () => {
+          if (stopped) return;
+          const next = startService(inst, stack.dirs);
+          stack.parts[stack.parts.indexOf(part)] = next;
+          watch(next);
+        },
+        1000 * 2 ** recent.length,
+      );
     });
   };
   for (const p of stack.parts) watch(p);

@@ -6,11 +6,16 @@ import { spawn } from 'node:child_process';
 import { globSync } from 'node:fs';
 import { relative } from 'node:path';
 import { repoRoot } from './paths.ts';
+import { superuserUrl } from './postgres.ts';
 import { bootstrapServers, connectUrl, databaseUrl, loadSettings } from './settings.ts';
 import { startStack, stopStack } from './stack.ts';
-import { superuserUrl } from './postgres.ts';
 
-const patterns = ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'infra/test/**/*.test.ts', 'console/test/**/*.test.ts'];
+const patterns = [
+  'packages/*/test/**/*.test.ts',
+  'services/*/test/**/*.test.ts',
+  'infra/test/**/*.test.ts',
+  'console/test/**/*.test.ts',
+];
 
 function testFiles(filter: string[]): string[] {
   const all = patterns.flatMap((p) => globSync(p, { cwd: repoRoot })).sort();
@@ -24,7 +29,9 @@ async function main(): Promise<number> {
   const s = loadSettings('test');
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (needsStack) {
-    console.log(`Starting the test stack in ${relative(repoRoot, s.home)} (logs in ${relative(repoRoot, s.home)}/logs)`);
+    console.log(
+      `Starting the test stack in ${relative(repoRoot, s.home)} (logs in ${relative(repoRoot, s.home)}/logs)`,
+    );
     const t0 = performance.now();
     await stopStack(s, () => {}); // leftovers of an interrupted run
     await startStack(s, { fresh: true });
