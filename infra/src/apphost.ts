@@ -12,7 +12,21 @@ export interface ServiceSpec {
 }
 
 /** In start order: the gateway comes last because it routes to the others. */
-export const serviceSpecs: readonly ServiceSpec[] = [];
+export const serviceSpecs: readonly ServiceSpec[] = [
+  { name: 'orders', instances: 2 },
+  { name: 'order-background', instances: 1 },
+  { name: 'gateway', instances: 1 },
+];
+
+/**
+ * Settings that differ per stack. The test stack expires stuck orders quickly so the watchdog can be
+ * tested end to end without waiting a minute.
+ */
+function profileEnv(s: StackSettings): Record<string, string> {
+  return s.profile === 'test'
+    ? { WATCHDOG_CREATED_DEADLINE_MS: '8000', WATCHDOG_VALIDATED_DEADLINE_MS: '20000', LOG_LEVEL: 'info' }
+    : { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+}
 
 export interface ServiceInstance {
   /** Part name: `orders-1`, `orders-2`, … (or just the service name when it runs once). */
@@ -52,6 +66,7 @@ export function serviceInstances(
           KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(s),
           CONNECT_URL: connectUrl(s),
           SMTP_URL: `smtp://127.0.0.1:${s.smtp.port}`,
+          ...profileEnv(s),
         },
       });
     }

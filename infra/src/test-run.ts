@@ -45,13 +45,56 @@ async function main(): Promise<number> {
       MICROSHOP_TEST_HOME: s.home,
     });
   }
-  const args = ['--test', '--test-concurrency=4', '--test-timeout=180000', ...files];
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: 'inherit' });
-    child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
-  });
+  // Files named *.serial.* disturb the whole stack (e.g. kill Kafka Connect): they run alone, after the rest.
+  const parallel = files.filter((f) => !f.includes('.serial.'));
+  const serial = files.filter((f) => f.includes('.serial.'));
+  const totals = { passed: 0, failed: 0 };
+  let code = 0;
+  for (const [batch, concurrency] of [
+    [parallel, 4],
+    [serial, 1],
+  ] as const) {
+    if (batch.length === 0) continue;
+    const result = await runNodeTest(batch, concurrency, env);
+    totals.passed += result.passed;
+    totals.failed += result.failed;
+    code ||= result.code;
+  }
   if (needsStack) await stopStack(s, () => {});
+  if (serial.length > 0 && parallel.length > 0)
+    console.log(`\nall tests: ${totals.passed} passed, ${totals.failed} failed`);
   return code;
+}
+
+/** Runs node:test on `files`, echoing its output, and reads the pass/fail counts of its summary. */
+function runNodeTest(
+  files: string[],
+  concurrency: number,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; passed: number; failed: number }> {
+  const args = [
+    '--test',
+    '--test-reporter=spec',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=180000',
+    ...files,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let tail = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString('utf8')).slice(-4000);
+    });
+    child.on('exit', (c, sig) => {
+      const count = (label: string) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(tail)?.[1] ?? 0);
+      resolve({
+        code: c ?? (sig ? 1 : 0),
+        passed: count('pass'),
+        failed: count('fail') + count('cancelled'),
+      });
+    });
+  });
 }
 
 main().then(

@@ -6,10 +6,15 @@
 // Debezium publishes every committed row exactly once; the incrementing query misses some.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { publishOutbox, withTransaction } from '@microshop/platform';
-import { collectMessages, createTestSchema, createTestTopics, uniqueTopic } from '@microshop/platform/testing';
+import {
+  collectMessages,
+  createTestSchema,
+  createTestTopics,
+  uniqueTopic,
+} from '@microshop/platform/testing';
 import type pg from 'pg';
 
 /** The outbox shape plus the seed's auto-increment id, rows kept so the poller can read them. */
@@ -26,13 +31,10 @@ const tableSql = `CREATE TABLE outbox (
 async function insertRow(client: pg.ClientBase, topic: string, n: number): Promise<string> {
   const id = randomUUID();
   const payload = { id, type: 'Numbered', occurredAt: new Date().toISOString(), source: 'test', n };
-  await client.query('INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES ($1, $2, $3, $4, $5)', [
-    id,
-    topic,
-    `key-${n % 7}`,
-    'Numbered',
-    JSON.stringify(payload),
-  ]);
+  await client.query(
+    'INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES ($1, $2, $3, $4, $5)',
+    [id, topic, `key-${n % 7}`, 'Numbered', JSON.stringify(payload)],
+  );
   return id;
 }
 
@@ -42,7 +44,10 @@ function startIncrementingPoller(pool: pg.Pool) {
   const seen: string[] = [];
   let running = true;
   const poll = async () => {
-    const r = await pool.query<{ seq: string; id: string }>('SELECT seq, id FROM outbox WHERE seq > $1 ORDER BY seq', [last.toString()]);
+    const r = await pool.query<{ seq: string; id: string }>(
+      'SELECT seq, id FROM outbox WHERE seq > $1 ORDER BY seq',
+      [last.toString()],
+    );
     for (const row of r.rows) {
       seen.push(row.id);
       last = BigInt(row.seq);

@@ -1,0 +1,17 @@
+// npm run bench [-- name …]: runs the named benchmarks (all by default) and writes their figures
+// into docs/. Benchmarks measure; tests assert. Nothing here runs in npm test.
+import { footprint } from './footprint.ts';
+
+const benches: Record<string, () => Promise<void>> = { footprint };
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(benches);
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(1);
+  }
+  console.log(`\n=== ${name}`);
+  await bench();
+}

@@ -1,0 +1,70 @@
+// The blocking GET across both orders instances, the watchdog of order-background, and cancel.
+// In the test stack the watchdog fails orders left in CREATED for 8 s (WATCHDOG_CREATED_DEADLINE_MS).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { api, createOrder, eventually, type OrderBody } from './lib/api.ts';
+import { instanceUrls } from './lib/stack.ts';
+
+describe('waiting for an order status', () => {
+  it('answers at once for a status the order has already reached', async () => {
+    const { body: order } = await createOrder();
+    const t0 = performance.now();
+    const res = await api<OrderBody>('GET', `/api/v1/orders/${order.id}?waitFor=CREATED&timeout=5000`);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.id, order.id);
+    assert.ok(performance.now() - t0 < 2000, 'no waiting for a status already reached');
+  });
+
+  it('answers 504 problem when the status is not reached in time', async () => {
+    const { body: order } = await createOrder();
+    const res = await api<{ status: number }>(
+      'GET',
+      `/api/v1/orders/${order.id}?waitFor=DELIVERED&timeout=300`,
+    );
+    assert.equal(res.status, 504);
+    assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+  });
+
+  it('wakes a waiter on one instance when the other instance cancels the order', async () => {
+    const [first, second] = instanceUrls('orders');
+    assert.ok(first && second, 'the test stack runs two orders instances');
+    const { body: order } = await createOrder();
+    const waiting = api<OrderBody>('GET', `/api/v1/orders/${order.id}?waitFor=CANCELLED&timeout=20000`, {
+      baseUrl: first,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    const cancel = await api<OrderBody>('POST', `/api/v1/orders/${order.id}/cancel`, { baseUrl: second });
+    assert.equal(cancel.status, 202);
+    const res = await waiting;
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, 'CANCELLED');
+    assert.ok(performance.now() - t0 < 5000, 'woken by the change, not by the timeout');
+  });
+
+  it('lets the watchdog fail an order stuck in CREATED with reason TIMEOUT, and then refuses to cancel it', async () => {
+    const { body: order } = await createOrder();
+    const res = await api<OrderBody>('GET', `/api/v1/orders/${order.id}?waitFor=FAILED&timeout=30000`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.status, 'FAILED');
+    assert.deepEqual(res.body.reasons, ['TIMEOUT']);
+    const cancel = await api<{ detail: string }>('POST', `/api/v1/orders/${order.id}/cancel`);
+    assert.equal(cancel.status, 409);
+    assert.match(cancel.body.detail, /FAILED/);
+  });
+
+  it('cancels a CREATED order with 202, and again with 202', async () => {
+    const { body: order } = await createOrder();
+    const first = await api<OrderBody>('POST', `/api/v1/orders/${order.id}/cancel`);
+    assert.equal(first.status, 202);
+    assert.equal(first.body.status, 'CANCELLED');
+    const again = await api<OrderBody>('POST', `/api/v1/orders/${order.id}/cancel`);
+    assert.equal(again.status, 202);
+    const statuses = await eventually('CREATED and CANCELLED in the timeline', async () => {
+      const res = await api<{ timeline: { status: string }[] }>('GET', `/api/v1/orders/${order.id}/timeline`);
+      const seen = res.status === 200 ? res.body.timeline.map((e) => e.status) : [];
+      return seen.includes('CANCELLED') ? seen : undefined;
+    });
+    assert.deepEqual(statuses, ['CREATED', 'CANCELLED']);
+  });
+});
