@@ -1,0 +1,108 @@
+import { idSchema, orderSchema, orderStatusSchema, timelineEntrySchema } from '@microshop/contracts';
+import {
+  buildHttpApp,
+  type HttpApp,
+  type Logger,
+  notFound,
+  type Pool,
+  problemDetailsSchema,
+  type ReadinessCheck,
+  type Registry,
+} from '@microshop/platform';
+import { z } from 'zod';
+import { findTimeline, listCustomerOrders } from '../store/read-models.ts';
+
+/**
+ * The service's HTTP API, reached through the gateway under the same paths:
+ *   GET /api/v1/orders/{id}/timeline      every status change of the order, with its time
+ *   GET /api/v1/customers/{id}/orders     the customer's orders, latest snapshot each, newest first
+ */
+
+export const defaultOrdersLimit = 50;
+export const maxOrdersLimit = 200;
+
+const idParams = z.object({ id: idSchema });
+
+const timelineResponse = z
+  .object({ orderId: idSchema, customerId: idSchema, timeline: z.array(timelineEntrySchema) })
+  .meta({ id: 'OrderTimeline' });
+
+const customerOrdersResponse = z
+  .object({ customerId: idSchema, orders: z.array(orderSchema) })
+  .meta({ id: 'CustomerOrders' });
+
+/** `?status=CREATED,VALIDATED`: comma-separated, each a known status; empty means no filter. */
+const statusFilter = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .pipe(z.array(orderStatusSchema));
+
+const customerOrdersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(maxOrdersLimit).default(defaultOrdersLimit),
+  status: statusFilter.optional(),
+});
+
+export interface HttpOptions {
+  pool: Pool;
+  logger: Logger;
+  metrics: Registry;
+  readiness?: ReadinessCheck[];
+}
+
+/** The app with every route, not listening: main listens, tests use `inject`. */
+export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    serviceName: 'order-background',
+    logger: options.logger,
+    metrics: options.metrics,
+    readiness: options.readiness ?? [],
+    openapi: {
+      title: 'microshop order-background',
+      version: '0.1.0',
+      description: 'Order timelines and customer order histories, projected from order status events.',
+    },
+  });
+  registerRoutes(app, options.pool);
+  return app;
+}
+
+export function registerRoutes(app: HttpApp, pool: Pool): void {
+  app.get(
+    '/api/v1/orders/:id/timeline',
+    {
+      schema: {
+        summary: "An order's status changes, oldest first",
+        params: idParams,
+        response: { 200: timelineResponse, 400: problemDetailsSchema, 404: problemDetailsSchema },
+      },
+    },
+    async (request) => {
+      const timeline = await findTimeline(pool, request.params.id);
+      if (timeline === null) throw notFound('Order', request.params.id);
+      return timeline;
+    },
+  );
+
+  app.get(
+    '/api/v1/customers/:id/orders',
+    {
+      schema: {
+        summary: "A customer's orders (latest state of each), newest first",
+        params: idParams,
+        querystring: customerOrdersQuery,
+        response: { 200: customerOrdersResponse, 400: problemDetailsSchema },
+      },
+    },
+    async (request) => {
+      const customerId = request.params.id;
+      const { limit, status } = request.query;
+      const orders = await listCustomerOrders(pool, { customerId, limit, statuses: status ?? [] });
+      return { customerId, orders };
+    },
+  );
+}

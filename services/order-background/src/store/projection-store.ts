@@ -1,0 +1,101 @@
+import { type OrderStatus, orderStatusSchema } from '@microshop/contracts';
+import type { PoolClient } from '@microshop/platform';
+import type { DeadlineChange, Projection, TimelineRow } from '../domain/projection.ts';
+import type { SnapshotVersion } from '../domain/status.ts';
+import { unreachable } from '../domain/status.ts';
+
+// Writes of the projection, each inside the caller's transaction (the handler's handleOnce).
+
+/**
+ * Serialises the events of one order for the rest of the transaction, across instances: during a
+ * rebalance two members may briefly handle the same partition, and read-decide-write must not
+ * interleave. The lock is released at commit.
+ */
+export async function lockOrder(client: PoolClient, orderId: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+    `order-background:${orderId}`,
+  ]);
+}
+
+/** The version of the order's stored snapshot, or null if no event of it was seen yet. */
+export async function readVersion(client: PoolClient, orderId: string): Promise<SnapshotVersion | null> {
+  const result = await client.query<{ status: string; updated_at: Date }>(
+    'SELECT status, updated_at FROM order_snapshots WHERE order_id = $1',
+    [orderId],
+  );
+  const row = result.rows[0];
+  if (row === undefined) return null;
+  return { status: orderStatusSchema.parse(row.status), updatedAtMs: row.updated_at.getTime() };
+}
+
+export async function applyProjection(client: PoolClient, projection: Projection): Promise<void> {
+  await insertTimelineRow(client, projection.timeline);
+  if (projection.snapshot !== null) {
+    const order = projection.snapshot;
+    await client.query(
+      `INSERT INTO order_snapshots (order_id, customer_id, status, status_rank, created_at, updated_at, snapshot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (order_id) DO UPDATE SET
+         status = excluded.status, status_rank = excluded.status_rank,
+         updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
+      [
+        order.id,
+        order.customerId,
+        order.status,
+        projection.timeline.rank,
+        order.createdAt,
+        order.updatedAt,
+        JSON.stringify(order),
+      ],
+    );
+  }
+  await applyDeadlineChange(client, projection.timeline.orderId, projection.deadline);
+}
+
+/** A status is reached once: a second event announcing it (a replay) keeps the first entry. */
+async function insertTimelineRow(client: PoolClient, row: TimelineRow): Promise<void> {
+  await client.query(
+    `INSERT INTO order_timeline (order_id, status, status_rank, at, reasons, event_id)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (order_id, status) DO NOTHING`,
+    [row.orderId, row.status, row.rank, row.at, JSON.stringify(row.reasons), row.eventId],
+  );
+}
+
+async function applyDeadlineChange(
+  client: PoolClient,
+  orderId: string,
+  change: DeadlineChange,
+): Promise<void> {
+  switch (change.kind) {
+    case 'keep':
+      return;
+    case 'clear':
+      await deletePendingDeadlines(client, orderId, null);
+      return;
+    case 'open':
+      await deletePendingDeadlines(client, orderId, change.status);
+      // A deadline already sent for this status stays sent: an expiry goes out once per (order, status).
+      await client.query(
+        `INSERT INTO order_deadlines (order_id, status, entered_at) VALUES ($1, $2, $3)
+         ON CONFLICT (order_id, status) DO NOTHING`,
+        [orderId, change.status, change.enteredAt],
+      );
+      return;
+    default:
+      unreachable(change);
+  }
+}
+
+/** Pending (unsent) deadlines of the order, except the one of `keep`; sent ones stay as the record. */
+async function deletePendingDeadlines(
+  client: PoolClient,
+  orderId: string,
+  keep: OrderStatus | null,
+): Promise<void> {
+  await client.query(
+    `DELETE FROM order_deadlines
+     WHERE order_id = $1 AND expiry_sent_at IS NULL AND ($2::text IS NULL OR status <> $2)`,
+    [orderId, keep],
+  );
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { expireOrderCommandSchema, topics } from '@microshop/contracts';
+import type { Deadlines } from '../src/domain/deadlines.ts';
+import { createOrderEventHandler } from '../src/handlers/order-events.ts';
+import { expireDueOrders, startWatchdog, type WatchdogOptions } from '../src/handlers/watchdog.ts';
+import { consumed, orderEvent, orderHistory } from './fixtures.ts';
+import { eventually, handlerContext, logger, migratedSchema, withDecodingSlot } from './harness.ts';
+
+const db = await migratedSchema('order_background_watchdog');
+const handle = createOrderEventHandler({ pool: db.pool, consumer: 'order-background' });
+const deadlines: Deadlines = { CREATED: 1_000, VALIDATED: 2_000 };
+
+function watchdog(overrides: Partial<WatchdogOptions> = {}): WatchdogOptions {
+  return { pool: db.pool, deadlines, commandsTopic: topics.orderCommands, logger, ...overrides };
+}
+
+async function deliver(...events: Parameters<typeof consumed>[0][]): Promise<void> {
+  for (const event of events) await handle(consumed(event), handlerContext());
+}
+
+async function sentMarks(orderId: string): Promise<{ status: string; command: string }[]> {
+  const result = await db.pool.query(
+    `SELECT status, expiry_command_id::text AS command FROM order_deadlines
+     WHERE order_id = $1 AND expiry_sent_at IS NOT NULL ORDER BY status`,
+    [orderId],
+  );
+  return result.rows;
+}
+
+const later = (from: string, ms: number) => new Date(Date.parse(from) + ms);
+
+describe('the watchdog', () => {
+  test('a CREATED order past its deadline gets exactly one ExpireOrder, even with two watchdog loops running', async () => {
+    await withDecodingSlot(db, async (readInserts) => {
+      const stuck = orderEvent('CREATED', { at: new Date(Date.now() - 10_000) });
+      await deliver(stuck);
+
+      const loops = [
+        startWatchdog({ ...watchdog(), intervalMs: 10 }),
+        startWatchdog({ ...watchdog(), intervalMs: 10 }),
+      ];
+      const marks = await eventually('the expiry to be marked sent', async () => {
+        const found = await sentMarks(stuck.orderId);
+        return found.length > 0 ? found : null;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // many more passes of both loops
+      await Promise.all(loops.map((loop) => loop.stop()));
+
+      const inserts = (await readInserts()).filter((insert) => insert.payload.orderId === stuck.orderId);
+      assert.equal(inserts.length, 1, 'one command in the WAL');
+      const command = expireOrderCommandSchema.parse(inserts[0]?.payload);
+      assert.deepEqual(
+        { ...command, id: '', occurredAt: '' },
+        {
+          id: '',
+          type: 'ExpireOrder',
+          occurredAt: '',
+          source: 'order-background',
+          orderId: stuck.orderId,
+          expectedStatus: 'CREATED',
+          reason: 'TIMEOUT',
+          deadlineAt: later(stuck.order.updatedAt, 1_000).toISOString(),
+        },
+      );
+      assert.ok(inserts[0]?.line.includes("aggregatetype[text]:'microshop.order-commands'"));
+      assert.ok(inserts[0]?.line.includes(`aggregateid[text]:'${stuck.orderId}'`), 'keyed by order id');
+      assert.deepEqual(marks, [{ status: 'CREATED', command: command.id }]);
+    });
+  });
+
+  test('an order that moved to APPROVED gets no command, however late it is', async () => {
+    await withDecodingSlot(db, async (readInserts) => {
+      const [created, validated, approved] = orderHistory(['CREATED', 'VALIDATED', 'APPROVED']);
+      assert.ok(created && validated && approved);
+      await deliver(created, validated, approved);
+
+      const sent = await expireDueOrders(
+        watchdog({ now: () => later(approved.order.updatedAt, 86_400_000) }),
+      );
+
+      assert.deepEqual(
+        sent.filter((command) => command.orderId === created.orderId),
+        [],
+      );
+      assert.deepEqual(
+        (await readInserts()).filter((insert) => insert.payload.orderId === created.orderId),
+        [],
+      );
+    });
+  });
+
+  test('an order is expired only once its deadline has passed, and only once', async () => {
+    const created = orderEvent('CREATED');
+    await deliver(created);
+    const mine = (sent: { orderId: string }[]) =>
+      sent.filter((command) => command.orderId === created.orderId);
+
+    const early = await expireDueOrders(watchdog({ now: () => later(created.order.updatedAt, 999) }));
+    const due = await expireDueOrders(watchdog({ now: () => later(created.order.updatedAt, 1_000) }));
+    const again = await expireDueOrders(watchdog({ now: () => later(created.order.updatedAt, 5_000) }));
+
+    assert.equal(mine(early).length, 0);
+    assert.equal(mine(due).length, 1);
+    assert.equal(mine(again).length, 0);
+  });
+
+  test('an order that moved on to VALIDATED after a CREATED expiry can still expire once for VALIDATED', async () => {
+    const [created, validated] = orderHistory(['CREATED', 'VALIDATED']);
+    assert.ok(created && validated);
+    await deliver(created);
+    await expireDueOrders(watchdog({ now: () => later(created.order.updatedAt, 1_000) }));
+    // The orders service validated the order before applying the command: it refused the expiry.
+    await deliver(validated);
+    await deliver(created); // a replayed CREATED must not bring the CREATED deadline back
+
+    const sent = await expireDueOrders(watchdog({ now: () => later(validated.order.updatedAt, 2_000) }));
+    await expireDueOrders(watchdog({ now: () => later(validated.order.updatedAt, 9_000) }));
+
+    assert.deepEqual(
+      sent.filter((command) => command.orderId === created.orderId).map((command) => command.expectedStatus),
+      ['VALIDATED'],
+    );
+    assert.deepEqual(
+      (await sentMarks(created.orderId)).map((mark) => mark.status),
+      ['CREATED', 'VALIDATED'],
+    );
+  });
+
+  test('passes running at once on many due orders send one command per order between them', async () => {
+    const customerId = randomUUID();
+    const start = new Date(Date.now() - 60_000);
+    const events = Array.from({ length: 30 }, () => orderEvent('CREATED', { customerId, at: start }));
+    await deliver(...events);
+    const ids = new Set(events.map((event) => event.orderId));
+
+    const passes = await Promise.all(
+      Array.from({ length: 4 }, () => expireDueOrders(watchdog({ batchSize: 5 }))),
+    );
+
+    const sent = passes.flat().filter((command) => ids.has(command.orderId));
+    assert.equal(sent.length, 30);
+    assert.equal(new Set(sent.map((command) => command.orderId)).size, 30);
+  });
+});
