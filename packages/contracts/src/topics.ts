@@ -15,6 +15,8 @@ export const topics = {
   orderCommands: 'microshop.order-commands',
   /** Customer changes; compacted so a new reader rebuilds its copy. Key: customer id. */
   customers: 'microshop.customers',
+  /** Catalog changes (price, stock) from inventory; compacted. Key: sku. */
+  products: 'microshop.products',
   /** Payment results and refunds. Key: order id. */
   payments: 'microshop.payments',
   /** Shipment dispatch and delivery. Key: order id. */
@@ -44,6 +46,7 @@ export const topicCatalog: readonly TopicSpec[] = [
   { name: topics.orderDecisions },
   { name: topics.orderCommands },
   { name: topics.customers, compacted: true },
+  { name: topics.products, compacted: true },
   { name: topics.payments },
   { name: topics.shipments },
   { name: topics.deadLetter },
