@@ -1,0 +1,48 @@
+import { after } from 'node:test';
+import { createLogger, createMetrics, type HttpApp } from '@microshop/platform';
+import { build } from '../src/app.ts';
+import { RateLimiter } from '../src/domain/rate-limit.ts';
+import type { ServiceName } from '../src/domain/routes.ts';
+import { MergedOpenApi } from '../src/openapi.ts';
+import { UpstreamRegistry } from '../src/upstreams.ts';
+
+/** A gateway built the way main builds it, minus listening, for `app.inject()`. */
+
+export interface GatewayOptions {
+  timeoutMs?: number;
+  bodyLimitBytes?: number;
+  responseBufferBytes?: number;
+  rate?: { ratePerSecond: number; burst: number; now: () => number };
+}
+
+export interface TestGateway {
+  app: HttpApp;
+  upstreams: UpstreamRegistry;
+}
+
+export async function givenGateway(
+  origins: Partial<Record<ServiceName, string[]>>,
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const upstreams = new UpstreamRegistry(origins, { connections: 16, timeoutMs });
+  const app = await build({
+    logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    metrics: createMetrics('gateway-test'),
+    upstreams,
+    rateLimiter: new RateLimiter(options.rate ?? { ratePerSecond: 10_000, burst: 10_000, now: Date.now }),
+    openapi: new MergedOpenApi(() => upstreams.all(), {
+      info: { title: 'microshop API', version: '9.9.9', description: 'merged' },
+      cacheMs: 0,
+      fetchTimeoutMs: 1000,
+    }),
+    bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    proxy: { timeoutMs, responseBufferBytes: options.responseBufferBytes ?? 1024 * 1024 },
+  });
+  after(async () => {
+    await app.close();
+    await upstreams.close();
+  });
+  await app.ready();
+  return { app, upstreams };
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { matchRoute, upstreamVariable } from '../src/domain/routes.ts';
+
+describe('route table', () => {
+  const cases: [path: string, service: string][] = [
+    ['/api/v1/orders', 'orders'],
+    ['/api/v1/orders/', 'orders'],
+    ['/api/v1/orders/0b7d8a55-1e2f-4a3b-8c9d-0e1f2a3b4c5d', 'orders'],
+    ['/api/v1/orders/0b7d8a55/cancel', 'orders'],
+    ['/api/v1/orders/0b7d8a55/timeline', 'order-background'],
+    ['/api/v1/orders/0b7d8a55/timeline/', 'order-background'],
+    ['/api/v1/customers', 'customers'],
+    ['/api/v1/customers/6f1c2f7e', 'customers'],
+    ['/api/v1/customers/6f1c2f7e/orders', 'order-background'],
+    ['/api/v1/products', 'inventory'],
+    ['/api/v1/products/JUMPERS/stock', 'inventory'],
+    ['/api/v1/payments/abc', 'payments'],
+    ['/api/v1/shipments/abc/delivered', 'shipments'],
+    ['/api/v1/notifications', 'notifications'],
+  ];
+  for (const [path, service] of cases) {
+    it(`sends ${path} to ${service}`, () => {
+      assert.equal(matchRoute(path), service);
+    });
+  }
+
+  it('sends a timeline path with more segments to orders, not order-background', () => {
+    assert.equal(matchRoute('/api/v1/orders/abc/timeline/extra'), 'orders');
+  });
+
+  it('does not take an empty id for a timeline', () => {
+    assert.equal(matchRoute('/api/v1/orders//timeline'), 'orders');
+  });
+
+  const unknown = ['/api/v1/unknown', '/api/v1/ordersx', '/api/v1/', '/api/v2/orders', '/orders', '/'];
+  for (const path of unknown) {
+    it(`finds no service for ${JSON.stringify(path)}`, () => {
+      assert.equal(matchRoute(path), undefined);
+    });
+  }
+
+  it('names each service variable UPSTREAM_<NAME> with dashes as underscores', () => {
+    assert.equal(upstreamVariable('order-background'), 'UPSTREAM_ORDER_BACKGROUND');
+    assert.equal(upstreamVariable('orders'), 'UPSTREAM_ORDERS');
+  });
+});
