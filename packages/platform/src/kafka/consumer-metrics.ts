@@ -1,0 +1,63 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { registerOnce } from '../metrics.ts';
+
+export type DeadLetterReason = 'undecodable' | 'non-retriable' | 'retries-exhausted';
+
+/** What the consumer reports; a no-op when the service passes no registry. */
+export interface ConsumerMetrics {
+  handled(topic: string): void;
+  deadLettered(topic: string, reason: DeadLetterReason): void;
+  retried(topic: string): void;
+  /** Duration of one handler call, successful or not. */
+  observeHandle(topic: string, seconds: number): void;
+}
+
+const labelNames = ['topic', 'group'] as const;
+
+export function createConsumerMetrics(registry: Registry | undefined, group: string): ConsumerMetrics {
+  if (!registry) return { handled() {}, deadLettered() {}, retried() {}, observeHandle() {} };
+  const handled = counter(
+    registry,
+    'microshop_kafka_messages_handled_total',
+    'Messages whose handler succeeded.',
+    labelNames,
+  );
+  const deadLettered = counter(
+    registry,
+    'microshop_kafka_messages_dead_lettered_total',
+    'Messages parked on the dead-letter topic.',
+    [...labelNames, 'reason'],
+  );
+  const retried = counter(
+    registry,
+    'microshop_kafka_message_retries_total',
+    'Handler calls repeated after a retriable error.',
+    labelNames,
+  );
+  const duration = histogram(
+    registry,
+    'microshop_kafka_message_handle_duration_seconds',
+    'Duration of one handler call.',
+  );
+  return {
+    handled: (topic) => handled.inc({ topic, group }),
+    deadLettered: (topic, reason) => deadLettered.inc({ topic, group, reason }),
+    retried: (topic) => retried.inc({ topic, group }),
+    observeHandle: (topic, seconds) => duration.observe({ topic, group }, seconds),
+  };
+}
+
+// Several consumers of one service share the registry: registerOnce makes the second one reuse
+// the metric instead of throwing "already registered".
+function counter(registry: Registry, name: string, help: string, labels: readonly string[]): Counter<string> {
+  return registerOnce(registry, name, () => new Counter({ name, help, labelNames: labels, registers: [] }));
+}
+
+function histogram(registry: Registry, name: string, help: string): Histogram<string> {
+  const buckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return registerOnce(
+    registry,
+    name,
+    () => new Histogram({ name, help, labelNames, buckets, registers: [] }),
+  );
+}

@@ -1,0 +1,258 @@
+import { topics as contractTopics } from '@microshop/contracts';
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { RawRecord } from './codec.ts';
+import { createConsumerMetrics } from './consumer-metrics.ts';
+import { createDeadLetterSender } from './dead-letter.ts';
+import { createMessageProcessor, type MessageHandler } from './message-processor.ts';
+import { createOffsetCommitter, type OffsetCommitter, type OffsetToCommit } from './offset-committer.ts';
+import { brokerList } from './options.ts';
+import { createPartitionLanes, type PartitionLanes } from './partition-lanes.ts';
+import { createProducer, type EventProducer } from './producer.ts';
+import { backoffDelay, sleep } from './retry.ts';
+
+export interface EventConsumerOptions {
+  bootstrapServers: string | readonly string[];
+  groupId: string;
+  clientId: string;
+  topics: readonly string[];
+  logger: Logger;
+  metrics?: Registry;
+  handle: MessageHandler;
+  /** Handler calls per message before it is dead-lettered; 1 means no retry. Default 5. */
+  maxAttempts?: number;
+  /** Delay before the first retry, doubled each time up to `maxRetryBackoffMs`. Default 200 ms. */
+  retryBackoffMs?: number;
+  maxRetryBackoffMs?: number;
+  /** Default topic: `microshop.dead-letter`. Without a producer the consumer creates its own. */
+  deadLetter?: { topic?: string; producer?: EventProducer };
+  /**
+   * How long stop() waits for in-flight handlers before giving them up (uncommitted, so redelivered).
+   * Default 5 s: within the service kit's overall stop deadline, leaving time to commit and leave the group.
+   */
+  shutdownTimeoutMs?: number;
+  /** Messages fetched but not yet handled, over all partitions, before fetching pauses. Default 500. */
+  maxBufferedMessages?: number;
+  /** The broker considers the member dead after this long without heartbeat. Default 30 s. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+export interface EventConsumer {
+  /** Joins the group and starts handling; resolves once the group is joined. */
+  start(): Promise<void>;
+  /** Stops fetching, lets in-flight handlers finish, commits, leaves the group. Idempotent. */
+  stop(): Promise<void>;
+}
+
+type Item = RawRecord & { leaderEpoch: number };
+type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * A consumer-group member with at-least-once delivery: an offset is committed only after the handler
+ * of that message (and of every earlier one on its partition) has finished, or after the message has
+ * been parked on the dead-letter topic. A crash before the commit means redelivery, never loss.
+ */
+export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
+  const logger = options.logger.child({ component: 'kafka-consumer', group: options.groupId });
+  const maxBuffered = options.maxBufferedMessages ?? 500;
+  const stopping = new AbortController();
+  const abandon = new AbortController();
+  const consumer = new Consumer({
+    clientId: options.clientId,
+    groupId: options.groupId,
+    bootstrapBrokers: brokerList(options.bootstrapServers),
+    // Never commit on the library's own schedule: it would commit what was fetched, not what was handled.
+    autocommit: false,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    highWaterMark: 128,
+  });
+  const ownsProducer = !options.deadLetter?.producer;
+  const deadLetterProducer =
+    options.deadLetter?.producer ??
+    createProducer({
+      bootstrapServers: options.bootstrapServers,
+      clientId: `${options.clientId}-dlq`,
+      logger,
+    });
+  const committer: OffsetCommitter = createOffsetCommitter({
+    commit: commitOwned,
+    logger,
+    attemptsAfterClose: 2,
+  });
+  const processRecord = createMessageProcessor({
+    group: options.groupId,
+    handle: options.handle,
+    maxAttempts: Math.max(1, options.maxAttempts ?? 5),
+    backoff: { initialMs: options.retryBackoffMs ?? 200, maxMs: options.maxRetryBackoffMs ?? 30_000 },
+    deadLetter: createDeadLetterSender(
+      deadLetterProducer,
+      options.deadLetter?.topic ?? contractTopics.deadLetter,
+      logger,
+    ),
+    metrics: createConsumerMetrics(options.metrics, options.groupId),
+    logger,
+    stopping: stopping.signal,
+    abandon: abandon.signal,
+  });
+  const lanes: PartitionLanes<Item> = createPartitionLanes<Item>({
+    process: async (item) => {
+      const outcome = await processRecord(item);
+      if (outcome === 'abandoned') return;
+      committer.mark({
+        topic: item.topic,
+        partition: item.partition,
+        offset: item.offset + 1n,
+        leaderEpoch: item.leaderEpoch,
+      });
+    },
+    onDone: () => {
+      if (stream?.isPaused() && lanes.size() <= maxBuffered / 2) stream.resume();
+    },
+    onError: (error, item) =>
+      logger.fatal(
+        { err: error, topic: item.topic, partition: item.partition },
+        'partition stalled by an internal error',
+      ),
+  });
+  let stream: Stream | null = null;
+  let starting: Promise<void> | null = null;
+  let stopped: Promise<void> | null = null;
+  let shutDown: Promise<void> | null = null;
+
+  function isAssigned(topic: string, partition: number): boolean {
+    return consumer.assignments?.some((a) => a.topic === topic && a.partitions.includes(partition)) ?? false;
+  }
+
+  /**
+   * Commits only while the member is active and only partitions it still owns. A commit sent mid-rebalance
+   * fails and makes the library rejoin the group, which starts yet another rebalance: with a commit after
+   * every message that kept a two-member group rebalancing for good. And an offset of a partition revoked
+   * meanwhile would overwrite the new owner's progress with an older one.
+   */
+  async function commitOwned(offsets: OffsetToCommit[]): Promise<void> {
+    // Shorter at shutdown, which has a deadline of its own.
+    const limitMs = stopping.signal.aborted ? 2_000 : 10_000;
+    for (let waited = 0; !consumer.isActive(); waited += 20) {
+      if (waited >= limitMs) throw new Error('consumer group membership not active, cannot commit');
+      await sleep(20);
+    }
+    const owned = offsets.filter((o) => isAssigned(o.topic, o.partition));
+    if (owned.length > 0) await consumer.commit({ offsets: owned });
+  }
+
+  function onMessage(message: Message<Buffer, Buffer, Buffer, Buffer>, from: Stream): void {
+    // Records of a partition just revoked can still arrive from a fetch that was in flight.
+    if (stopping.signal.aborted || !isAssigned(message.topic, message.partition)) return;
+    lanes.enqueue(toItem(message));
+    if (lanes.size() >= maxBuffered) from.pause();
+  }
+
+  async function openStream(): Promise<void> {
+    const opened: Stream = await consumer.consume({
+      topics: [...options.topics],
+      // Resume from the group's commit; a new group starts at the beginning so no event is skipped.
+      mode: 'committed',
+      fallbackMode: 'earliest',
+      autocommit: false,
+    });
+    stream = opened;
+    opened.on('data', (message) => onMessage(message, opened));
+    opened.on('error', (error) => logger.error({ err: error }, 'kafka fetch stream failed'));
+    opened.on('close', () => {
+      if (stopping.signal.aborted || stream !== opened) return;
+      logger.warn('kafka fetch stream closed unexpectedly, reopening it');
+      stream = null;
+      void reopen();
+    });
+  }
+
+  // Already queued messages are kept: the new stream restarts from the last commit and the lanes
+  // skip what they have already accepted.
+  async function reopen(): Promise<void> {
+    for (let attempt = 1; !stopping.signal.aborted; attempt++) {
+      if (!(await sleep(backoffDelay(attempt, { initialMs: 1_000, maxMs: 30_000 }), stopping.signal))) return;
+      try {
+        await openStream();
+        return;
+      } catch (error) {
+        logger.error({ err: error, attempt }, 'could not reopen the kafka fetch stream');
+      }
+    }
+  }
+
+  consumer.on('consumer:group:join', (payload) => {
+    logger.info({ memberId: payload.memberId, assignments: payload.assignments }, 'joined consumer group');
+    lanes.retainOnly(isAssigned);
+  });
+  consumer.on('consumer:group:rebalance', () => logger.debug('consumer group rebalancing'));
+  consumer.on('consumer:heartbeat:error', (payload) =>
+    logger.debug({ err: payload.error }, 'heartbeat failed'),
+  );
+
+  async function start(): Promise<void> {
+    if (stopped) throw new Error(`kafka consumer ${options.groupId} was stopped; create a new one`);
+    starting ??= openStream().catch(async (error: unknown) => {
+      await shutdown();
+      throw error;
+    });
+    return starting;
+  }
+
+  async function drainInFlight(): Promise<void> {
+    const timeoutMs = options.shutdownTimeoutMs ?? 5_000;
+    const deadline = new AbortController();
+    const finished = await Promise.race([
+      lanes.idle().then(() => true),
+      sleep(timeoutMs, deadline.signal).then(() => false),
+    ]);
+    deadline.abort(); // clears the timer, which would otherwise keep the process alive
+    // Close first: a handler finishing after the deadline must not commit behind the group's back.
+    committer.close();
+    if (finished) return;
+    logger.error({ timeoutMs }, 'handlers still running at shutdown; their messages will be redelivered');
+    abandon.abort();
+  }
+
+  function shutdown(): Promise<void> {
+    shutDown ??= (async () => {
+      stopping.abort();
+      const current = stream;
+      stream = null;
+      lanes.clearQueued();
+      await current
+        ?.close()
+        .catch((error: unknown) => logger.warn({ err: error }, 'closing fetch stream failed'));
+      await drainInFlight();
+      await committer.flush();
+      await consumer
+        .close(true)
+        .catch((error: unknown) => logger.warn({ err: error }, 'leaving consumer group failed'));
+      if (ownsProducer) await deadLetterProducer.close();
+      logger.info('kafka consumer stopped');
+    })();
+    return shutDown;
+  }
+
+  function stop(): Promise<void> {
+    stopped ??= (starting ?? Promise.resolve()).then(shutdown, shutdown);
+    return stopped;
+  }
+
+  return { start, stop };
+}
+
+function toItem(message: Message<Buffer, Buffer, Buffer, Buffer>): Item {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key,
+    value: message.value,
+    headers: message.headers,
+    leaderEpoch: message.leaderEpoch,
+  };
+}

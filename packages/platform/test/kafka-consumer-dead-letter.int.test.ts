@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { AppError } from '../src/errors.ts';
+import type { ConsumedMessage } from '../src/kafka/codec.ts';
+import { collectMessages, countMessages, createConsumerTestBed, waitUntil } from '../src/testing/kafka.ts';
+
+// What the event consumer does with messages it cannot handle: retry with backoff, then park them on
+// the dead-letter topic with the reason in headers, and carry on with the next one.
+
+const PREFIX = 'consumer-dlq';
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+const n = (message: ConsumedMessage) => (message.value as { n: number }).n;
+
+describe('event consumer: poison messages and retries', { timeout: 90_000 }, () => {
+  it('parks a message that is not JSON on the dead-letter topic with the error in headers and goes on', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
+    await f.producer.send([
+      { topic: f.topic, key: 'k', value: { n: 0 } },
+      {
+        topic: f.topic,
+        key: 'k',
+        value: '{"n": 1, oops',
+        headers: { id: 'evt-poison', traceparent: '00-abc' },
+      },
+      { topic: f.topic, key: 'k', value: { n: 2 } },
+    ]);
+    const handled: number[] = [];
+    const consumer = await f.consume(async (message) => {
+      handled.push(n(message));
+    });
+    await waitUntil('the message after the poison one', () => handled.includes(2));
+    await consumer.stop();
+
+    assert.deepEqual(handled, [0, 2]);
+    const [parked] = await collectMessages({ topic: f.deadLetterTopic, count: 1 });
+    assert.ok(parked);
+    assert.equal(parked.key, 'k');
+    assert.equal(parked.rawValue, '{"n": 1, oops', 'the original bytes are kept');
+    assert.equal(parked.headers.id, 'evt-poison');
+    assert.equal(parked.headers.traceparent, '00-abc');
+    assert.equal(parked.headers['dlq.topic'], f.topic);
+    assert.equal(parked.headers['dlq.partition'], '0');
+    assert.equal(parked.headers['dlq.offset'], '1');
+    assert.equal(parked.headers['dlq.group'], f.groupId);
+    assert.equal(parked.headers['dlq.error.code'], 'KAFKA_VALUE_NOT_JSON');
+    assert.match(parked.headers['dlq.error'] ?? '', /not JSON/);
+    assert.equal(parked.headers['dlq.attempts'], '0');
+    assert.ok(Date.now() - Date.parse(parked.headers['dlq.failed-at'] ?? '') < 60_000);
+    assert.equal(await f.lag(), 0n, 'the poison message is committed too');
+  });
+
+  it('retries a retriable failure with backoff and handles the message once, sending nothing to the dead-letter topic', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
+    const metrics = new Registry();
+    await f.producer.send([0, 1].map((i) => ({ topic: f.topic, key: 'k', value: { n: i } })));
+    const attempts: number[] = [];
+    const succeeded: number[] = [];
+    const consumer = await f.consume(
+      async (message, { attempt }) => {
+        if (n(message) === 0) {
+          attempts.push(attempt);
+          if (attempt <= 2) throw new AppError('CONCURRENT_UPDATE', 'could not serialize access');
+        }
+        succeeded.push(n(message));
+      },
+      { metrics },
+    );
+    await waitUntil('both messages handled', () => succeeded.length === 2);
+    await consumer.stop();
+
+    assert.deepEqual(attempts, [1, 2, 3]);
+    assert.deepEqual(succeeded, [0, 1]);
+    assert.equal(await countMessages(f.deadLetterTopic), 0);
+    const exposition = await metrics.metrics();
+    assert.match(
+      exposition,
+      new RegExp(`microshop_kafka_messages_handled_total\\{topic="${f.topic}",group="${f.groupId}"\\} 2`),
+    );
+    assert.match(
+      exposition,
+      new RegExp(`microshop_kafka_message_retries_total\\{topic="${f.topic}",group="${f.groupId}"\\} 2`),
+    );
+    assert.doesNotMatch(exposition, /microshop_kafka_messages_dead_lettered_total\{/);
+  });
+
+  it('sends a message whose handler fails with a non-retriable error to the dead-letter topic after one attempt', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
+    await f.producer.send([0, 1].map((i) => ({ topic: f.topic, key: 'k', value: { n: i } })));
+    const calls: number[] = [];
+    const metrics = new Registry();
+    const consumer = await f.consume(
+      async (message) => {
+        calls.push(n(message));
+        if (n(message) === 0) throw new AppError('VALIDATION_FAILED', 'unit price differs from the catalog');
+      },
+      { metrics },
+    );
+    await waitUntil('the next message', () => calls.includes(1));
+    await consumer.stop();
+
+    assert.deepEqual(calls, [0, 1]);
+    const [parked] = await collectMessages({ topic: f.deadLetterTopic, count: 1 });
+    assert.deepEqual(parked?.value, { n: 0 });
+    assert.equal(parked?.headers['dlq.attempts'], '1');
+    assert.equal(parked?.headers['dlq.error.code'], 'VALIDATION_FAILED');
+    assert.equal(parked?.headers['dlq.error'], 'unit price differs from the catalog');
+    const deadLettered = `microshop_kafka_messages_dead_lettered_total{topic="${f.topic}",group="${f.groupId}",reason="non-retriable"} 1`;
+    assert.ok((await metrics.metrics()).includes(deadLettered), 'dead-lettered counter not incremented');
+  });
+
+  it('dead-letters a message once its retriable failures reach maxAttempts', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
+    await f.producer.send([{ topic: f.topic, key: 'k', value: { n: 0 } }]);
+    const attempts: number[] = [];
+    const consumer = await f.consume(
+      async (_message, { attempt }) => {
+        attempts.push(attempt);
+        throw new Error('payment provider timed out');
+      },
+      { maxAttempts: 3 },
+    );
+    const [parked] = await collectMessages({ topic: f.deadLetterTopic, count: 1 });
+    await consumer.stop();
+
+    assert.deepEqual(attempts, [1, 2, 3]);
+    assert.equal(parked?.headers['dlq.attempts'], '3');
+    assert.equal(parked?.headers['dlq.error'], 'payment provider timed out');
+    assert.equal(await f.lag(), 0n);
+  });
+});
