@@ -1,0 +1,55 @@
+import type { Order, OrderStatus } from '@microshop/contracts';
+import { canStillReach, hasReached } from '../domain/wait.ts';
+import type { StoredOrder } from '../store/orders-store.ts';
+import type { Waiter } from './waiter-registry.ts';
+
+// The blocking GET's loop: read, answer if the order has reached a wanted status, else sleep until
+// the order changes, the deadline passes, the client leaves or the service shuts down.
+
+export type WaitResult =
+  | { kind: 'reached'; order: Order }
+  | { kind: 'not-found' }
+  /** The order can never get there any more (e.g. FAILED while waiting for SHIPPED). */
+  | { kind: 'unreachable'; order: Order }
+  | { kind: 'timeout'; order: Order }
+  | { kind: 'released' }
+  | { kind: 'abandoned' };
+
+export interface WaitInput {
+  register: (orderId: string) => Waiter;
+  read: (orderId: string) => Promise<StoredOrder | null>;
+  orderId: string;
+  wanted: readonly OrderStatus[];
+  timeoutMs: number;
+  /** Aborted when the client disconnects. */
+  signal: AbortSignal;
+}
+
+export async function waitForStatus(input: WaitInput): Promise<WaitResult> {
+  // Registered BEFORE the first read: a change committed between the read and the wait still
+  // leaves a pending wake-up behind.
+  const waiter = input.register(input.orderId);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), input.timeoutMs);
+  const stop = AbortSignal.any([deadline.signal, input.signal]);
+  try {
+    for (;;) {
+      waiter.reset();
+      const stored = await input.read(input.orderId);
+      if (stored === null) return { kind: 'not-found' };
+      const { order } = stored;
+      if (hasReached([...stored.history, order.status], input.wanted)) return { kind: 'reached', order };
+      if (!canStillReach(order.status, input.wanted)) return { kind: 'unreachable', order };
+      const signal = await waiter.next(stop);
+      if (signal === 'released') return { kind: 'released' };
+      if (signal === 'aborted') {
+        return deadline.signal.aborted && !input.signal.aborted
+          ? { kind: 'timeout', order }
+          : { kind: 'abandoned' };
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    waiter.dispose();
+  }
+}

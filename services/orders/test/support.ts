@@ -1,0 +1,130 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CreateOrderRequest, Order } from '@microshop/contracts';
+import { createLogger, type HttpApp, type Logger, withTransaction } from '@microshop/platform';
+import { type CleanupRegistrar, createTestSchema, type TestSchema } from '@microshop/platform/testing';
+import { build } from '../src/app.ts';
+import { type ChangeResult, changeOrder, defaultCommandDeps } from '../src/application/order-commands.ts';
+import type { TimeoutLimits } from '../src/domain/wait.ts';
+import { migrateOrders } from '../src/store/migrations.ts';
+import { createStatusHub, type StatusHub } from '../src/waiting/status-hub.ts';
+
+// Shared givens of the orders integration tests: a migrated schema of the test's own, apps built
+// on it with their own LISTEN hubs, request bodies, and a way to move an order as a consumer would.
+
+export const silentLogger: Logger = createLogger({ service: 'orders-test', level: 'silent' });
+
+/** A fresh schema with the orders tables, dropped when the file is done. */
+export async function givenOrdersSchema(prefix: string): Promise<TestSchema> {
+  const db = await createTestSchema(prefix);
+  await migrateOrders(db.pool, db.name);
+  return db;
+}
+
+export interface TestInstance {
+  app: HttpApp;
+  hub: StatusHub;
+  /** The hub's application_name, to find its LISTEN connection in pg_stat_activity. */
+  listenerName: string;
+}
+
+/** One "instance" of the service: its own HTTP app and LISTEN hub, on the shared schema. */
+export async function givenInstance(
+  db: TestSchema,
+  t: CleanupRegistrar,
+  options: { wait?: TimeoutLimits; reconnect?: { initialMs: number; maxMs: number } } = {},
+): Promise<TestInstance> {
+  const wait = options.wait ?? { defaultMs: 10_000, maxMs: 30_000 };
+  const listenerName = `orders-test-listen-${randomBytes(4).toString('hex')}`;
+  const hub = createStatusHub({
+    connectionString: db.url,
+    logger: silentLogger,
+    applicationName: listenerName,
+    reconnect: options.reconnect ?? { initialMs: 20, maxMs: 200 },
+  });
+  await hub.start();
+  const app = await build({ pool: db.pool, hub, logger: silentLogger, wait });
+  t.after(async () => {
+    await app.close();
+    await hub.close();
+  });
+  await app.ready();
+  return { app, hub, listenerName };
+}
+
+export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
+  return {
+    customerId: randomUUID(),
+    items: [
+      { sku: 'JUMPERS', quantity: 2, unitPrice: 2500 },
+      { sku: 'STOCKINGS', quantity: 1, unitPrice: 999 },
+    ],
+    currency: 'EUR',
+    payment: { token: 'tok_success' },
+    ...overrides,
+  };
+}
+
+export async function placeOrder(app: HttpApp, body: CreateOrderRequest = orderRequest()): Promise<Order> {
+  const response = await app.inject({ method: 'POST', url: '/api/v1/orders', payload: body });
+  if (response.statusCode !== 201) throw new Error(`POST answered ${response.statusCode}: ${response.body}`);
+  return response.json();
+}
+
+type MessageCommand = Parameters<typeof changeOrder>[2];
+
+/** Moves the order in a transaction of its own, as the consumer would (without the inbox). */
+export function changeDirectly(db: TestSchema, command: MessageCommand): Promise<ChangeResult> {
+  return withTransaction(db.pool, (client) => changeOrder(client, defaultCommandDeps, command));
+}
+
+export function validated(orderId: string): MessageCommand {
+  return { type: 'ApplyValidationDecision', message: { type: 'OrderValidated', orderId }, now: new Date() };
+}
+
+export function paymentFailed(orderId: string, reason = 'DECLINED'): MessageCommand {
+  return { type: 'ApplyPaymentResult', message: { type: 'PaymentFailed', orderId, reason }, now: new Date() };
+}
+
+export function paymentSucceeded(orderId: string): MessageCommand {
+  return { type: 'ApplyPaymentResult', message: { type: 'PaymentSucceeded', orderId }, now: new Date() };
+}
+
+export function dispatched(orderId: string): MessageCommand {
+  return { type: 'ApplyShipment', message: { type: 'ShipmentDispatched', orderId }, now: new Date() };
+}
+
+export async function countRows(
+  db: TestSchema,
+  table: 'orders' | 'idempotency_keys' | 'order_items',
+): Promise<number> {
+  const result = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(result.rows[0]?.n);
+}
+
+/**
+ * A logical decoding slot sees what Debezium would: committed changes from the WAL. Returns the
+ * INSERT lines of this schema's outbox table written while `fn` ran.
+ */
+export async function outboxInsertsDuring(db: TestSchema, fn: () => Promise<unknown>): Promise<string[]> {
+  const slot = `orders_test_${randomBytes(6).toString('hex')}`;
+  await db.pool.query("SELECT pg_create_logical_replication_slot($1, 'test_decoding')", [slot]);
+  try {
+    await fn();
+    const result = await db.pool.query<{ data: string }>(
+      'SELECT data FROM pg_logical_slot_get_changes($1, NULL, NULL)',
+      [slot],
+    );
+    return result.rows
+      .map((row) => row.data)
+      .filter((line) => line.startsWith(`table ${db.name}.outbox: INSERT:`));
+  } finally {
+    await db.pool.query('SELECT pg_drop_replication_slot($1)', [slot]);
+  }
+}
+
+/** The JSON payload of a test_decoding outbox INSERT line. */
+export function payloadOf(line: string): Record<string, unknown> {
+  const match = /payload\[jsonb\]:'(.*)' created_at/.exec(line);
+  if (match?.[1] === undefined) throw new Error(`no payload in ${line}`);
+  return JSON.parse(match[1].replaceAll("''", "'"));
+}
