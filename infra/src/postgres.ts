@@ -138,7 +138,9 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 async function bootstrapDatabase(s: StackSettings): Promise<void> {
   const { user, password, cdcUser, cdcPassword, database } = s.pg;
   await withClient(superuserUrl(s), async (c) => {
-    await ensureRole(c, user, password, 'LOGIN');
+    // The test stack's application role may also read the WAL: integration tests check what a
+    // transaction wrote to the outbox through a logical decoding slot of their own.
+    await ensureRole(c, user, password, s.profile === 'test' ? 'LOGIN REPLICATION' : 'LOGIN NOREPLICATION');
     await ensureRole(c, cdcUser, cdcPassword, 'LOGIN REPLICATION');
     const db = await c.query('select 1 from pg_database where datname = $1', [database]);
     if (db.rowCount === 0)

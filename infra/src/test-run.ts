@@ -15,6 +15,7 @@ const patterns = [
   'services/*/test/**/*.test.ts',
   'infra/test/**/*.test.ts',
   'console/test/**/*.test.ts',
+  'e2e/**/*.test.ts',
 ];
 
 function testFiles(filter: string[]): string[] {

@@ -50,15 +50,17 @@ describe('transactional outbox streamed by Debezium', () => {
       /business rule failed/,
     );
     for (const m of committed.slice(10)) await withTransaction(schema.pool, (c) => appendToOutbox(c, [m]));
-    // A sentinel committed last: once it is on the topic, everything committed before it is too.
+    // A sentinel committed last: once it and every committed row have arrived, a second full read of
+    // the topic shows whether anything else (a rolled-back row, a duplicate) arrived too.
     const sentinel = message(topic, 'customer-rollback', 999);
     await withTransaction(schema.pool, (c) => appendToOutbox(c, [sentinel]));
-
-    const received = await collectMessages({
+    const expected = new Set([...committed, sentinel].map((m) => m.id));
+    await collectMessages({
       topic,
-      until: (ms) => ms.some((m) => m.eventId === sentinel.id),
+      until: (ms) => ms.filter((m) => m.eventId !== null && expected.has(m.eventId)).length >= expected.size,
       timeoutMs: 30_000,
     });
+    const received = await collectMessages({ topic, timeoutMs: 2000 });
 
     const byId = new Map(received.map((m) => [m.eventId, m]));
     assert.equal(received.length, committed.length + 1, 'every committed row once, nothing else');
