@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   }
   if (needsStack) await stopStack(s, () => {});
   if (serial.length > 0 && parallel.length > 0)
-    console.log(`\nall tests: ${totals.passed} passed, ${totals.failed} failed`);
+    console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
   return code;
 }
 
