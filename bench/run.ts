@@ -1,8 +1,14 @@
 // npm run bench [-- name …]: runs the named benchmarks (all by default) and writes their figures
 // into docs/. Benchmarks measure; tests assert. Nothing here runs in npm test.
 import { footprint } from './footprint.ts';
+import { ingest } from './ingest.ts';
+import { outboxLatency } from './outbox-latency.ts';
 
-const benches: Record<string, () => Promise<void>> = { footprint };
+const benches: Record<string, () => Promise<void>> = {
+  footprint,
+  ingest,
+  'outbox-latency': outboxLatency,
+};
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(benches);

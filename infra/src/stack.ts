@@ -18,6 +18,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Wipe the stack's data first (the test stack starts from nothing every run). */
   fresh?: boolean;
+  /** Extra environment for every service (benchmarks lengthen the watchdog's deadlines, for example). */
+  serviceEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -102,6 +104,7 @@ export async function startStack(s: StackSettings, opts: StartOptions = {}): Pro
   if (opts.fresh) rmSync(dirs.home, { recursive: true, force: true });
   for (const d of [dirs.data, dirs.logs, dirs.run, dirs.config]) mkdirSync(d, { recursive: true });
   const instances = serviceInstances(s, opts.services ?? serviceSpecs);
+  for (const inst of instances) Object.assign(inst.env, opts.serviceEnv);
   await checkPorts(s, instances);
   const stack: Stack = { settings: s, dirs, parts: [], instances };
   const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {

@@ -1,0 +1,33 @@
+// The stack the benchmarks run against: the test stack's ports, its own data under .local/bench,
+// and watchdog deadlines long enough that no order under load is expired mid-measurement.
+import { join } from 'node:path';
+import { localDir } from '../../infra/src/paths.ts';
+import { loadSettings, type StackSettings } from '../../infra/src/settings.ts';
+import { startStack, stopStack } from '../../infra/src/stack.ts';
+
+export function benchSettings(): StackSettings {
+  return loadSettings('test', { ...process.env, TEST_MICROSHOP_HOME: join(localDir, 'bench') });
+}
+
+export async function withBenchStack<T>(fn: (s: StackSettings) => Promise<T>): Promise<T> {
+  const s = benchSettings();
+  await stopStack(s, () => {});
+  await startStack(s, {
+    fresh: true,
+    log: () => {},
+    serviceEnv: {
+      WATCHDOG_CREATED_DEADLINE_MS: '3600000',
+      WATCHDOG_VALIDATED_DEADLINE_MS: '3600000',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  try {
+    return await fn(s);
+  } finally {
+    await stopStack(s, () => {});
+  }
+}
+
+export function gatewayUrl(s: StackSettings): string {
+  return `http://127.0.0.1:${s.gateway.port}`;
+}

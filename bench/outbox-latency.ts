@@ -1,0 +1,96 @@
+// Outbox latency: from the order's commit to the OrderCreated record being visible to a Kafka
+// consumer, at a steady arrival rate through the gateway. The commit happens before the 201 answer
+// and after the request was sent, so the two columns bracket the true commit → consume latency.
+import { randomUUID } from 'node:crypto';
+import { topics } from '@microshop/contracts';
+import { createEventConsumer, createLogger } from '@microshop/platform';
+import { Pool } from 'undici';
+import { bootstrapServers } from '../infra/src/settings.ts';
+import { openLoop, summarize } from './lib/load.ts';
+import { postOrder } from './lib/orders.ts';
+import { machine, table, writeSection } from './lib/report.ts';
+import { gatewayUrl, withBenchStack } from './lib/stack.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const rate = Number(process.env.BENCH_RATE ?? 500);
+
+export async function outboxLatency(): Promise<void> {
+  const figures = await withBenchStack(async (s) => {
+    const received = new Map<string, number>();
+    const consumer = createEventConsumer({
+      bootstrapServers: bootstrapServers(s),
+      groupId: `bench-latency-${randomUUID()}`,
+      clientId: 'bench-latency',
+      topics: [topics.orderOutbox],
+      logger: createLogger({ service: 'bench', level: 'warn' }),
+      handle: async (m) => {
+        const v = m.value as { type?: string; orderId?: string };
+        if (v.type === 'OrderCreated' && v.orderId && !received.has(v.orderId))
+          received.set(v.orderId, performance.now());
+      },
+    });
+    await consumer.start();
+    const warm = new Pool(gatewayUrl(s));
+    const warmId = await postOrder(warm);
+    while (warmId && !received.has(warmId)) await new Promise((r) => setTimeout(r, 20));
+    await warm.close();
+
+    const sent = new Map<string, { send: number; answer: number }>();
+    const load = await openLoop(gatewayUrl(s), rate, seconds, async (pool) => {
+      const send = performance.now();
+      const id = await postOrder(pool);
+      if (id) sent.set(id, { send, answer: performance.now() });
+      return id !== null;
+    });
+    const deadline = performance.now() + 15_000;
+    while (performance.now() < deadline && [...sent.keys()].some((id) => !received.has(id))) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await consumer.stop();
+    const fromAnswer: number[] = [];
+    const fromSend: number[] = [];
+    const post: number[] = [];
+    for (const [id, t] of sent) {
+      post.push(t.answer - t.send);
+      const at = received.get(id);
+      if (at === undefined) continue;
+      fromAnswer.push(Math.max(0, at - t.answer));
+      fromSend.push(at - t.send);
+    }
+    return {
+      load,
+      fromAnswer: summarize(fromAnswer),
+      fromSend: summarize(fromSend),
+      post: summarize(post),
+      missing: sent.size - fromAnswer.length,
+      n: sent.size,
+    };
+  });
+  const { load, fromAnswer, fromSend, post, missing, n } = figures;
+  const achieved = load.requests / load.seconds;
+  console.log(
+    `outbox latency at ${achieved.toFixed(0)}/s: p50 ${fromAnswer.p50.toFixed(1)} ms, p99 ${fromAnswer.p99.toFixed(1)} ms`,
+  );
+  const ms = (x: number) => x.toFixed(1);
+  writeSection(
+    'benchmarks.md',
+    'outbox-latency',
+    `### Outbox latency: commit → visible to a Kafka consumer
+
+\`npm run bench -- outbox-latency\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Open loop: ${rate} orders/s requested for
+${seconds} s through the gateway (achieved ${achieved.toFixed(0)}/s, ${load.errors} errors); a consumer on
+\`microshop.order-outbox\` notes when each \`OrderCreated\` arrives. The order commits after its request was sent and before
+its 201 answer, so the true commit → consume latency lies between the two rows.
+
+${table(
+  ['measured from', 'p50 (ms)', 'p99 (ms)', 'max (ms)'],
+  [
+    ['201 answer received', ms(fromAnswer.p50), ms(fromAnswer.p99), ms(fromAnswer.max)],
+    ['request sent', ms(fromSend.p50), ms(fromSend.p99), ms(fromSend.max)],
+    ['(the POST itself)', ms(post.p50), ms(post.p99), ms(post.max)],
+  ],
+)}
+
+${n} orders, ${missing} not seen on the topic within 15 s after the load.`,
+  );
+}
