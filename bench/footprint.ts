@@ -1,6 +1,7 @@
 // Cold start, warm start and memory at rest of the whole stack (every part npm start runs).
 // Figures go to docs/operations.md.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceInstances } from '../infra/src/apphost.ts';
 import { stackDirs } from '../infra/src/paths.ts';
 import { readPid } from '../infra/src/proc.ts';
 import { loadSettings } from '../infra/src/settings.ts';
@@ -36,8 +37,7 @@ export async function footprint(): Promise<void> {
   const dirs = stackDirs(s.home);
   const rows: (string | number)[][] = [];
   let total = 0;
-  for (const [name] of [['postgres'], ['kafka'], ['connect'], ...cold.steps.slice(5).map(([n]) => [n])]) {
-    if (!name) continue;
+  for (const name of ['postgres', 'kafka', 'connect', ...serviceInstances(s).map((i) => i.part)]) {
     const rec = readPid(dirs.run, name);
     if (!rec) continue;
     const mem = treeMemory(rec.pid);

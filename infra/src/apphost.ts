@@ -11,12 +11,28 @@ export interface ServiceSpec {
   instances: number;
 }
 
-/** In start order: the gateway comes last because it routes to the others. */
+/**
+ * Every service of the stack. All but the gateway start together; the gateway starts last because it
+ * routes to the others. `instances` can be overridden per service by the environment, e.g.
+ * `INSTANCES_FRAUD=2` (the partitioned-mode test runs two of each validator).
+ */
 export const serviceSpecs: readonly ServiceSpec[] = [
   { name: 'orders', instances: 2 },
   { name: 'order-background', instances: 1 },
+  { name: 'customers', instances: 1 },
+  { name: 'inventory', instances: 1 },
+  { name: 'fraud', instances: 1 },
+  { name: 'order-details', instances: 1 },
+  { name: 'validation-aggregator', instances: 1 },
+  { name: 'notifications', instances: 1 },
   { name: 'gateway', instances: 1 },
 ];
+
+function instancesOf(spec: ServiceSpec, env: NodeJS.ProcessEnv): number {
+  const raw = env[`INSTANCES_${spec.name.toUpperCase().replaceAll('-', '_')}`];
+  const n = Number(raw);
+  return raw !== undefined && Number.isInteger(n) && n >= 1 && n <= 8 ? n : spec.instances;
+}
 
 /**
  * Settings that differ per stack. The test stack expires stuck orders quickly so the watchdog can be

@@ -3,7 +3,7 @@
 // into .local/ (ignored by git). Re-running is cheap: a stamp records what was fetched.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaLibDir, localDir, pluginDir, repoRoot } from './paths.ts';
 import { findPostgresBin } from './postgres-bin.ts';

@@ -130,16 +130,25 @@ export async function startStack(s: StackSettings, opts: StartOptions = {}): Pro
       await registerConnectors(s, connect);
       await waitUntil(connect, 'replication slot microshop_outbox active', () => slotActive(s), 30_000);
     });
-    for (const inst of instances) {
-      const part = startService(inst, dirs);
-      stack.parts.push(part);
+    // Services depend only on the infrastructure, so they start together; the gateway last.
+    const backends = instances.filter((i) => i.service !== 'gateway');
+    const gateways = instances.filter((i) => i.service === 'gateway');
+    for (const group of [backends, gateways]) {
+      if (group.length === 0) continue;
+      const started = group.map((inst) => ({ inst, part: startService(inst, dirs) }));
+      stack.parts.push(...started.map((x) => x.part));
       recordOrder(dirs, stack.parts);
-      await step(inst.part, () =>
-        waitUntil(
-          part,
-          `GET /ready on :${inst.port}`,
-          () => httpReady(`http://127.0.0.1:${inst.port}/ready`),
-          60_000,
+      const names = group.map((i) => i.part).join(', ');
+      await step(names, () =>
+        Promise.all(
+          started.map(({ inst, part }) =>
+            waitUntil(
+              part,
+              `GET /ready on :${inst.port}`,
+              () => httpReady(`http://127.0.0.1:${inst.port}/ready`),
+              90_000,
+            ),
+          ),
         ),
       );
     }
