@@ -24,7 +24,10 @@ export const setStockRequestSchema = z.strictObject({
 });
 export type SetStockRequest = z.infer<typeof setStockRequestSchema>;
 
-/** Creates or updates a product (operator API); stock and reservations are left as they are for an existing sku. */
+/**
+ * Creates or updates a product (operator API). For an existing sku reservations are never touched and
+ * stock is kept unless given (then it is set as by PUT …/stock: never below the reserved units).
+ */
 export const upsertProductRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   unitPrice: moneySchema,

@@ -35,3 +35,18 @@ export const customerChangedEventSchema = envelopeBase.extend({
   customer: customerSchema,
 });
 export type CustomerChangedEvent = z.infer<typeof customerChangedEventSchema>;
+
+/**
+ * PATCH /api/v1/customers/{id}: the fields a customer may change (a level change re-routes the
+ * customer's later orders). The email is the customer's identity and stays.
+ */
+export const updateCustomerRequestSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    level: customerLevelSchema.optional(),
+  })
+  .refine((patch) => patch.name !== undefined || patch.level !== undefined, {
+    message: 'name or level is required',
+    params: { rule: 'minProperties' },
+  });
+export type UpdateCustomerRequest = z.infer<typeof updateCustomerRequestSchema>;

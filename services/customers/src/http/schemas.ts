@@ -1,0 +1,63 @@
+import {
+  createCustomerRequestSchema,
+  customerSchema,
+  idSchema,
+  updateCustomerRequestSchema,
+} from '@microshop/contracts';
+import { problemDetailsSchema } from '@microshop/platform';
+import { z } from 'zod';
+
+// Route schemas: the zod type provider validates requests with them and @fastify/swagger turns
+// them into /openapi.json (which the gateway merges into /api/openapi.json).
+
+export const customersPath = '/api/v1/customers';
+export const customerPath = `${customersPath}/:id`;
+
+export function customerLocation(id: string): string {
+  return `${customersPath}/${id}`;
+}
+
+const tags = ['customers'];
+const problem = problemDetailsSchema;
+const customer = customerSchema.meta({ id: 'Customer' });
+const idParams = z.object({ id: idSchema.describe('Customer id (uuid)') });
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .describe('1-255 visible ASCII characters; the same key with the same body answers the same customer'),
+});
+
+export const createCustomerSchema = {
+  tags,
+  summary: 'Register a customer',
+  description: 'Emails are unique whatever their case (409 on a duplicate); level defaults to bronze.',
+  headers: idempotencyHeaders,
+  body: createCustomerRequestSchema,
+  response: {
+    200: customer.describe('Replay of an Idempotency-Key: the customer registered the first time'),
+    201: customer.describe('The new customer'),
+    400: problem,
+    409: problem,
+    413: problem,
+    415: problem,
+    422: problem,
+  },
+};
+
+export const getCustomerSchema = {
+  tags,
+  summary: 'Read a customer',
+  params: idParams,
+  response: { 200: customer, 400: problem, 404: problem },
+};
+
+export const updateCustomerSchema = {
+  tags,
+  summary: "Change a customer's name or level",
+  description: "A level change routes the customer's later orders to that level's topic.",
+  params: idParams,
+  body: updateCustomerRequestSchema,
+  response: { 200: customer, 400: problem, 404: problem, 413: problem, 415: problem },
+};

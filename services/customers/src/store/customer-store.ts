@@ -1,0 +1,90 @@
+import { type Customer, customerLevelSchema } from '@microshop/contracts';
+import type { PoolClient } from '@microshop/platform';
+import type pg from 'pg';
+
+// The customers table and the idempotency keys. Writes run inside the caller's transaction.
+
+/** The unique index that makes emails unique whatever their case (see the migration). */
+export const emailUniqueIndex = 'customers_email_unique';
+
+interface CustomerRow {
+  id: string;
+  name: string;
+  email: string;
+  level: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const columns = 'id, name, email, level, created_at, updated_at';
+
+function toCustomer(row: CustomerRow): Customer {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    level: customerLevelSchema.parse(row.level),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** The customer, or null. `forUpdate` locks the row until the caller's transaction ends. */
+export async function loadCustomer(
+  db: Pick<pg.ClientBase, 'query'>,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Customer | null> {
+  const lock = options.forUpdate === true ? ' FOR UPDATE' : '';
+  const result = await db.query<CustomerRow>(`SELECT ${columns} FROM customers WHERE id = $1${lock}`, [id]);
+  const row = result.rows[0];
+  return row === undefined ? null : toCustomer(row);
+}
+
+/** Fails with a unique violation of `emailUniqueIndex` when the email is taken. */
+export async function insertCustomer(client: PoolClient, customer: Customer): Promise<void> {
+  await client.query(`INSERT INTO customers (${columns}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    customer.id,
+    customer.name,
+    customer.email,
+    customer.level,
+    customer.createdAt,
+    customer.updatedAt,
+  ]);
+}
+
+export async function updateCustomerRow(client: PoolClient, customer: Customer): Promise<void> {
+  await client.query('UPDATE customers SET name = $2, level = $3, updated_at = $4 WHERE id = $1', [
+    customer.id,
+    customer.name,
+    customer.level,
+    customer.updatedAt,
+  ]);
+}
+
+export type KeyClaim = { claimed: true } | { claimed: false; fingerprint: string; customerId: string };
+
+/**
+ * Claims `key` for the customer about to be registered. `ON CONFLICT DO NOTHING` waits for a
+ * concurrent holder of the key to finish; if it committed, its row is read back.
+ */
+export async function claimIdempotencyKey(
+  client: PoolClient,
+  key: string,
+  fingerprint: string,
+  customerId: string,
+): Promise<KeyClaim> {
+  const inserted = await client.query(
+    `INSERT INTO idempotency_keys (key, fingerprint, customer_id) VALUES ($1, $2, $3)
+     ON CONFLICT (key) DO NOTHING`,
+    [key, fingerprint, customerId],
+  );
+  if (inserted.rowCount === 1) return { claimed: true };
+  const existing = await client.query<{ fingerprint: string; customer_id: string }>(
+    'SELECT fingerprint, customer_id FROM idempotency_keys WHERE key = $1',
+    [key],
+  );
+  const row = existing.rows[0];
+  if (row === undefined) throw new Error(`idempotency key ${key} vanished while being claimed`);
+  return { claimed: false, fingerprint: row.fingerprint, customerId: row.customer_id };
+}
