@@ -1,0 +1,58 @@
+import type { OrderValidationEvent, Product, TopicName } from '@microshop/contracts';
+import { appendToOutbox, type OutboxMessage, type PoolClient } from '@microshop/platform';
+import { productChangedEvent } from '../domain/events.ts';
+
+/**
+ * Inventory's two kinds of outgoing events, written to its outbox in the caller's transaction
+ * (Debezium publishes them when it commits): the verdict on an order (key = order id) and each
+ * changed product (key = sku, on a compacted topic).
+ */
+
+export interface InventoryTopics {
+  /** `microshop.order-validations` (tests use their own). */
+  validations: TopicName;
+  /** `microshop.products` (tests use their own). */
+  products: TopicName;
+}
+
+/** Where events go and how they are stamped; main passes the real clock and randomUUID. */
+export interface Publishing {
+  topics: InventoryTopics;
+  now: () => Date;
+  newId: () => string;
+}
+
+export async function publishValidation(
+  client: PoolClient,
+  publishing: Publishing,
+  event: OrderValidationEvent,
+): Promise<void> {
+  const message: OutboxMessage = {
+    id: event.id,
+    topic: publishing.topics.validations,
+    key: event.orderId,
+    type: event.type,
+    payload: event,
+  };
+  await appendToOutbox(client, [message]);
+}
+
+/** One ProductChanged per product, each carrying the whole product as it is now. */
+export async function publishProductChanges(
+  client: PoolClient,
+  publishing: Publishing,
+  products: readonly Product[],
+  at: Date,
+): Promise<void> {
+  const messages = products.map((product): OutboxMessage => {
+    const event = productChangedEvent(product, { id: publishing.newId(), at });
+    return {
+      id: event.id,
+      topic: publishing.topics.products,
+      key: event.sku,
+      type: event.type,
+      payload: event,
+    };
+  });
+  await appendToOutbox(client, messages);
+}

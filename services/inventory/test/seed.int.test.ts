@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { productChangedEventSchema } from '@microshop/contracts';
+import { createTestSchema } from '@microshop/platform/testing';
+import { migrateSchema } from '../src/store/database.ts';
+import { withDecodingSlot } from './harness.ts';
+
+// The demo catalog the first migration seeds, and how it is announced.
+
+test('the first migration seeds the demo catalog and announces each product through the outbox, once', async (t) => {
+  const db = await createTestSchema('inventory_seed', t);
+  await withDecodingSlot(db, async (readInserts) => {
+    await migrateSchema(db.pool, db.name);
+    await migrateSchema(db.pool, db.name); // a second start applies nothing and announces nothing
+
+    const announced = (await readInserts()).map((insert) => {
+      const event = productChangedEventSchema.parse(insert.payload);
+      assert.equal(insert.topic, 'microshop.products');
+      assert.equal(insert.key, event.sku);
+      return [event.sku, event.product.unitPrice, event.product.currency, event.product.stock];
+    });
+    const rows = await db.pool.query(
+      'SELECT sku, unit_price::int AS price, currency, stock::int AS stock FROM products ORDER BY sku',
+    );
+
+    assert.deepEqual(
+      announced.sort(),
+      rows.rows.map((row) => [row.sku, row.price, row.currency, row.stock]),
+    );
+    assert.deepEqual(
+      announced.filter(([sku]) => sku === 'JUMPERS' || sku === 'STOCKINGS' || sku === 'UNDERPANTS'),
+      [
+        ['JUMPERS', 2500, 'EUR', 1000],
+        ['STOCKINGS', 999, 'EUR', 1000],
+        ['UNDERPANTS', 1200, 'EUR', 1000],
+      ],
+    );
+    const outbox = await db.pool.query('SELECT count(*)::int AS n FROM outbox');
+    assert.equal(outbox.rows[0]?.n, 0, 'the outbox table stays empty');
+  });
+});
