@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { type OrderCreatedEvent, orderCreatedEventSchema } from '@microshop/contracts';
+import type { ConsumedMessage } from '@microshop/platform';
+
+// OrderCreated events as the orders service writes them, for unit and integration tests.
+
+export interface OrderCreatedOptions {
+  orderId?: string;
+  customerId?: string;
+  /** Minor units; the order is one line of this price. */
+  total?: number;
+  currency?: string;
+  /** The order's time (`createdAt`), which places it in a session; default now. */
+  at?: Date;
+  eventId?: string;
+}
+
+export function orderCreated(options: OrderCreatedOptions = {}): OrderCreatedEvent {
+  const at = (options.at ?? new Date()).toISOString();
+  const total = options.total ?? 100_000;
+  const order = {
+    id: options.orderId ?? randomUUID(),
+    customerId: options.customerId ?? randomUUID(),
+    items: [{ sku: 'JUMPERS', quantity: 1, unitPrice: total }],
+    currency: options.currency ?? 'EUR',
+    total,
+    status: 'CREATED' as const,
+    reasons: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+  // Parsed, so a fixture that drifts from the contract fails loudly here rather than in a test.
+  return orderCreatedEventSchema.parse({
+    id: options.eventId ?? randomUUID(),
+    type: 'OrderCreated',
+    occurredAt: at,
+    source: 'orders',
+    orderId: order.id,
+    customerId: order.customerId,
+    status: 'CREATED',
+    order,
+    payment: { token: 'tok_visa' },
+  });
+}
+
+/** `base` + `ms` milliseconds. */
+export function after(base: Date, ms: number): Date {
+  return new Date(base.getTime() + ms);
+}
+
+let nextOffset = 0n;
+
+/** The event as the consumer would hand it over (Debezium puts the event id in header `id`). */
+export function consumed(event: unknown, topic = 'microshop.order-outbox'): ConsumedMessage {
+  nextOffset += 1n;
+  const value = JSON.parse(JSON.stringify(event));
+  const id = typeof value?.id === 'string' ? value.id : null;
+  return {
+    topic,
+    partition: 0,
+    offset: nextOffset,
+    key: typeof value?.customerId === 'string' ? value.customerId : null,
+    value,
+    headers: id === null ? {} : { id },
+    timestamp: new Date(),
+    eventId: id,
+  };
+}

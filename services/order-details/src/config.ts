@@ -1,0 +1,62 @@
+import { type TopicName, topics } from '@microshop/contracts';
+import { commonConfig, envInteger, envPort } from '@microshop/platform';
+import { z } from 'zod';
+import { schemaName } from './store/database.ts';
+
+/**
+ * The environment of the order-details service, read once by main.ts. Topic, group and schema names
+ * default to the real ones and are overridable for tests.
+ */
+export const orderDetailsConfig = z.object({
+  ...commonConfig,
+  HTTP_PORT: envPort(8112),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier')
+    .default(schemaName),
+  /** How long after its creation an order naming an unknown customer or sku is retried, not failed. */
+  REFERENCE_GRACE_MS: envInteger({ min: 0, max: 600_000, default: 5_000 }),
+  ORDER_EVENTS_TOPIC: z.string().min(1).default(topics.orderOutbox),
+  CUSTOMERS_TOPIC: z.string().min(1).default(topics.customers),
+  PRODUCTS_TOPIC: z.string().min(1).default(topics.products),
+  ORDER_VALIDATIONS_TOPIC: z.string().min(1).default(topics.orderValidations),
+  DEAD_LETTER_TOPIC: z.string().min(1).default(topics.deadLetter),
+  /** Reads OrderCreated. */
+  CONSUMER_GROUP: z.string().min(1).default('order-details'),
+  /** Reads the customers and products topics into the copies (see README: why a group of its own). */
+  REFERENCE_CONSUMER_GROUP: z.string().min(1).default('order-details-references'),
+  /** Set by the stack runner (`order-details-2`); names this instance's Kafka clients. */
+  INSTANCE_ID: z.string().min(1).default('order-details'),
+});
+export type OrderDetailsConfig = z.output<typeof orderDetailsConfig>;
+
+/** The validations topic as the outbox types it (a test's own topic is taken as it is). */
+export function validationsTopicOf(config: OrderDetailsConfig): TopicName {
+  return config.ORDER_VALIDATIONS_TOPIC as TopicName;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  retryBackoffMs: number;
+  maxRetryBackoffMs: number;
+}
+
+const retryBackoffMs = 200;
+const maxRetryBackoffMs = 5_000;
+
+/**
+ * The order consumer's retries must outlast the grace period: an order waiting for its customer is
+ * retried with backoff, and running out of attempts would dead-letter it instead of failing it. The
+ * consumer waits at least half of each backoff step (its jitter), so the attempts are counted on
+ * those halves until they cover the grace period, plus one attempt to spare. Never fewer than the
+ * consumer's usual 5.
+ */
+export function orderRetryPolicy(graceMs: number): RetryPolicy {
+  let attempts = 1;
+  let waitedMs = 0;
+  while (waitedMs < graceMs) {
+    waitedMs += Math.min(maxRetryBackoffMs, retryBackoffMs * 2 ** (attempts - 1)) / 2;
+    attempts += 1;
+  }
+  return { maxAttempts: Math.max(5, attempts + 1), retryBackoffMs, maxRetryBackoffMs };
+}

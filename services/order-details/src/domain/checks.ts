@@ -1,0 +1,143 @@
+import type { Order } from '@microshop/contracts';
+import { formatMoney } from './money.ts';
+
+/**
+ * The order-details rules of seed 001, checked against this service's own copies of the customers and
+ * the catalog: the customer exists; every sku exists; each line's unit price is the catalog price and
+ * the order's currency the product's; quantities are positive; the total is Σ quantity × unitPrice.
+ * A FAIL names every rule that failed.
+ *
+ * The copies are eventually consistent: a customer or sku registered a moment before the order may not
+ * have reached us yet. While the order is younger than the grace period, something unknown means
+ * "wait and look again" rather than FAIL.
+ */
+
+/** What the catalog copy says about one sku. */
+export interface CatalogEntry {
+  sku: string;
+  unitPrice: number;
+  currency: string;
+}
+
+export interface References {
+  customerKnown: boolean;
+  /** The catalog entries of the order's skus that are known; a missing key is an unknown sku. */
+  products: ReadonlyMap<string, CatalogEntry>;
+}
+
+export interface CheckOptions {
+  /** How long after `order.createdAt` an unknown customer or sku is still taken for a late copy. */
+  graceMs: number;
+  now: Date;
+}
+
+export type RuleFailure =
+  | { rule: 'UNKNOWN_CUSTOMER'; customerId: string }
+  | { rule: 'UNKNOWN_SKU'; skus: string[] }
+  | { rule: 'PRICE_MISMATCH'; sku: string; ordered: number; catalog: CatalogEntry; currency: string }
+  | { rule: 'CURRENCY_MISMATCH'; sku: string; ordered: string; catalog: string }
+  | { rule: 'NON_POSITIVE_QUANTITY'; sku: string; quantity: number }
+  | { rule: 'TOTAL_MISMATCH'; total: number; linesSum: bigint; currency: string };
+
+export type DetailsVerdict = { result: 'PASS' } | { result: 'FAIL'; failures: RuleFailure[]; reason: string };
+
+export type DetailsDecision =
+  | { kind: 'verdict'; verdict: DetailsVerdict }
+  /** Unknown references within the grace period: look again later (the consumer retries). */
+  | { kind: 'wait'; unknown: RuleFailure[]; graceEndsAt: Date };
+
+export type CheckedOrder = Pick<Order, 'customerId' | 'items' | 'currency' | 'total' | 'createdAt'>;
+
+export function checkOrderDetails(
+  order: CheckedOrder,
+  refs: References,
+  options: CheckOptions,
+): DetailsDecision {
+  const unknown = unknownReferences(order, refs);
+  const graceEndsAt = new Date(Date.parse(order.createdAt) + options.graceMs);
+  if (unknown.length > 0 && options.now < graceEndsAt) return { kind: 'wait', unknown, graceEndsAt };
+  const failures = [...unknown, ...lineFailures(order, refs), ...totalFailures(order)];
+  if (failures.length === 0) return { kind: 'verdict', verdict: { result: 'PASS' } };
+  return { kind: 'verdict', verdict: { result: 'FAIL', failures, reason: reasonOf(failures) } };
+}
+
+function unknownReferences(order: CheckedOrder, refs: References): RuleFailure[] {
+  const failures: RuleFailure[] = [];
+  if (!refs.customerKnown) failures.push({ rule: 'UNKNOWN_CUSTOMER', customerId: order.customerId });
+  const skus = distinct(order.items.map((item) => item.sku).filter((sku) => !refs.products.has(sku)));
+  if (skus.length > 0) failures.push({ rule: 'UNKNOWN_SKU', skus });
+  return failures;
+}
+
+/** Per line: quantity, then price and currency against the catalog (when the sku is known). */
+function lineFailures(order: CheckedOrder, refs: References): RuleFailure[] {
+  return order.items.flatMap((item): RuleFailure[] => {
+    const failures: RuleFailure[] = [];
+    if (item.quantity <= 0)
+      failures.push({ rule: 'NON_POSITIVE_QUANTITY', sku: item.sku, quantity: item.quantity });
+    const catalog = refs.products.get(item.sku);
+    if (catalog === undefined) return failures;
+    if (item.unitPrice !== catalog.unitPrice) {
+      failures.push({
+        rule: 'PRICE_MISMATCH',
+        sku: item.sku,
+        ordered: item.unitPrice,
+        catalog,
+        currency: order.currency,
+      });
+    }
+    if (order.currency !== catalog.currency) {
+      failures.push({
+        rule: 'CURRENCY_MISMATCH',
+        sku: item.sku,
+        ordered: order.currency,
+        catalog: catalog.currency,
+      });
+    }
+    return failures;
+  });
+}
+
+/** Summed as bigint: 100 lines of 10 000 × 10^12 exceed 2^53, and a rounded sum could hide a mismatch. */
+function totalFailures(order: CheckedOrder): RuleFailure[] {
+  const linesSum = order.items.reduce(
+    (sum, item) => sum + BigInt(item.quantity) * BigInt(item.unitPrice),
+    0n,
+  );
+  if (linesSum === BigInt(order.total)) return [];
+  return [{ rule: 'TOTAL_MISMATCH', total: order.total, linesSum, currency: order.currency }];
+}
+
+/** Every failure in words, one clause each, duplicates (two lines of one sku) said once. */
+export function reasonOf(failures: readonly RuleFailure[]): string {
+  return distinct(failures.map(describeFailure)).join('; ');
+}
+
+export function describeFailure(failure: RuleFailure): string {
+  switch (failure.rule) {
+    case 'UNKNOWN_CUSTOMER':
+      return `unknown customer ${failure.customerId}`;
+    case 'UNKNOWN_SKU':
+      return `unknown sku ${failure.skus.join(', ')}`;
+    case 'PRICE_MISMATCH':
+      return `price mismatch for ${failure.sku}: ordered ${formatMoney(failure.ordered, failure.currency)}, catalog ${formatMoney(failure.catalog.unitPrice, failure.catalog.currency)}`;
+    case 'CURRENCY_MISMATCH':
+      return `currency mismatch for ${failure.sku}: order in ${failure.ordered}, catalog in ${failure.catalog}`;
+    case 'NON_POSITIVE_QUANTITY':
+      return `non-positive quantity for ${failure.sku}: ${failure.quantity}`;
+    case 'TOTAL_MISMATCH':
+      return `total mismatch: order total ${formatMoney(failure.total, failure.currency)}, lines add up to ${formatMoney(failure.linesSum, failure.currency)}`;
+    default:
+      return unreachable(failure);
+  }
+}
+
+function distinct<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+export function unreachable(value: never): never {
+  throw new Error(
+    `unexpected value: ${JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? String(v) : v))}`,
+  );
+}

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { orderValidationEventSchema } from '@microshop/contracts';
+import { backoffDelay } from '@microshop/platform';
+import { orderRetryPolicy } from '../src/config.ts';
+import {
+  type CatalogEntry,
+  type CheckedOrder,
+  checkOrderDetails,
+  type DetailsDecision,
+  type References,
+} from '../src/domain/checks.ts';
+import { formatMoney } from '../src/domain/money.ts';
+import { detailsValidationEvent } from '../src/domain/validation.ts';
+
+const customerId = '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+const createdAt = '2025-03-01T10:00:00.000Z';
+const afterGrace = { graceMs: 5_000, now: new Date('2025-03-01T10:00:10.000Z') };
+const withinGrace = { graceMs: 5_000, now: new Date('2025-03-01T10:00:01.000Z') };
+
+const jumpers: CatalogEntry = { sku: 'JUMPERS', unitPrice: 2500, currency: 'EUR' };
+const stockings: CatalogEntry = { sku: 'STOCKINGS', unitPrice: 900, currency: 'EUR' };
+
+function order(overrides: Partial<CheckedOrder> = {}): CheckedOrder {
+  const items = overrides.items ?? [
+    { sku: 'JUMPERS', quantity: 2, unitPrice: 2500 },
+    { sku: 'STOCKINGS', quantity: 3, unitPrice: 900 },
+  ];
+  const total = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+  return { customerId, items, currency: 'EUR', total, createdAt, ...overrides };
+}
+
+function refs(entries: CatalogEntry[] = [jumpers, stockings], customerKnown = true): References {
+  return { customerKnown, products: new Map(entries.map((entry) => [entry.sku, entry])) };
+}
+
+/** The FAIL reason of a decision, or the decision itself when it is not a FAIL (so the assertion shows it). */
+function reason(decision: DetailsDecision): unknown {
+  return decision.kind === 'verdict' && decision.verdict.result === 'FAIL'
+    ? decision.verdict.reason
+    : decision;
+}
+
+describe('checkOrderDetails', () => {
+  test('a known customer ordering known skus at catalog prices with the right total passes', () => {
+    assert.deepEqual(checkOrderDetails(order(), refs(), afterGrace), {
+      kind: 'verdict',
+      verdict: { result: 'PASS' },
+    });
+  });
+
+  test('a line priced differently from the catalog fails, showing both prices', () => {
+    const items = [{ sku: 'JUMPERS', quantity: 2, unitPrice: 2000 }];
+
+    assert.equal(
+      reason(checkOrderDetails(order({ items }), refs(), afterGrace)),
+      'price mismatch for JUMPERS: ordered 20.00 EUR, catalog 25.00 EUR',
+    );
+  });
+
+  test('an order in another currency than the product fails', () => {
+    const items = [{ sku: 'JUMPERS', quantity: 1, unitPrice: 2500 }];
+
+    assert.equal(
+      reason(checkOrderDetails(order({ items, currency: 'USD' }), refs(), afterGrace)),
+      'currency mismatch for JUMPERS: order in USD, catalog in EUR',
+    );
+  });
+
+  test('a total that is not the sum of the lines fails, showing both', () => {
+    assert.equal(
+      reason(checkOrderDetails(order({ total: 7000 }), refs(), afterGrace)),
+      'total mismatch: order total 70.00 EUR, lines add up to 77.00 EUR',
+    );
+  });
+
+  test('a line with a quantity of zero fails', () => {
+    const items = [{ sku: 'JUMPERS', quantity: 0, unitPrice: 2500 }];
+
+    assert.equal(
+      reason(checkOrderDetails(order({ items, total: 0 }), refs(), afterGrace)),
+      'non-positive quantity for JUMPERS: 0',
+    );
+  });
+
+  test('an unknown customer past the grace period fails', () => {
+    assert.equal(
+      reason(checkOrderDetails(order(), refs(undefined, false), afterGrace)),
+      `unknown customer ${customerId}`,
+    );
+  });
+
+  test('unknown skus past the grace period fail, each named once', () => {
+    const items = [
+      { sku: 'MITTENS', quantity: 1, unitPrice: 100 },
+      { sku: 'JUMPERS', quantity: 1, unitPrice: 2500 },
+      { sku: 'SCARVES', quantity: 1, unitPrice: 100 },
+      { sku: 'MITTENS', quantity: 2, unitPrice: 100 },
+    ];
+
+    assert.equal(
+      reason(checkOrderDetails(order({ items }), refs(), afterGrace)),
+      'unknown sku MITTENS, SCARVES',
+    );
+  });
+
+  test('an unknown customer or sku within the grace period means wait, not fail', () => {
+    const items = [{ sku: 'MITTENS', quantity: 1, unitPrice: 100 }];
+
+    assert.deepEqual(checkOrderDetails(order({ items }), refs([], false), withinGrace), {
+      kind: 'wait',
+      unknown: [
+        { rule: 'UNKNOWN_CUSTOMER', customerId },
+        { rule: 'UNKNOWN_SKU', skus: ['MITTENS'] },
+      ],
+      graceEndsAt: new Date('2025-03-01T10:00:05.000Z'),
+    });
+  });
+
+  test('the grace period ends exactly grace milliseconds after the order was created', () => {
+    const atEnd = { graceMs: 5_000, now: new Date('2025-03-01T10:00:05.000Z') };
+
+    assert.equal(checkOrderDetails(order(), refs(undefined, false), atEnd).kind, 'verdict');
+  });
+
+  test('within the grace period a known-but-wrong order still fails at once', () => {
+    assert.equal(
+      reason(checkOrderDetails(order({ total: 1 }), refs(), withinGrace)),
+      'total mismatch: order total 0.01 EUR, lines add up to 77.00 EUR',
+    );
+  });
+
+  test('every failed rule is named, in one reason', () => {
+    const items = [
+      { sku: 'JUMPERS', quantity: 1, unitPrice: 100 },
+      { sku: 'MITTENS', quantity: 1, unitPrice: 100 },
+    ];
+
+    assert.equal(
+      reason(checkOrderDetails(order({ items, total: 999 }), refs(undefined, false), afterGrace)),
+      `unknown customer ${customerId}; unknown sku MITTENS; price mismatch for JUMPERS: ordered 1.00 EUR, ` +
+        'catalog 25.00 EUR; total mismatch: order total 9.99 EUR, lines add up to 2.00 EUR',
+    );
+  });
+
+  test('lines summing beyond 2^53 are added exactly', () => {
+    const pricey: CatalogEntry = { sku: 'YACHT', unitPrice: 1_000_000_000_000, currency: 'EUR' };
+    const items = Array.from({ length: 10 }, () => ({
+      sku: 'YACHT',
+      quantity: 10_000,
+      unitPrice: 1_000_000_000_000,
+    }));
+
+    assert.equal(
+      reason(checkOrderDetails(order({ items, total: Number.MAX_SAFE_INTEGER }), refs([pricey]), afterGrace)),
+      'total mismatch: order total 90071992547409.91 EUR, lines add up to 1000000000000000.00 EUR',
+    );
+  });
+});
+
+describe('formatMoney', () => {
+  test('shows minor units in major units with the currency’s own number of decimals', () => {
+    assert.equal(formatMoney(2500, 'EUR'), '25.00 EUR');
+    assert.equal(formatMoney(7, 'EUR'), '0.07 EUR');
+    assert.equal(formatMoney(2500, 'JPY'), '2500 JPY');
+    assert.equal(formatMoney(2500n, 'KWD'), '2.500 KWD');
+  });
+});
+
+describe('detailsValidationEvent', () => {
+  test('a FAIL carries its reason and a PASS none, both valid OrderValidation events', () => {
+    const orderId = randomUUID();
+    const stamp = { id: randomUUID(), at: new Date(createdAt) };
+
+    const fail = detailsValidationEvent(
+      orderId,
+      { result: 'FAIL', failures: [], reason: 'unknown sku X' },
+      stamp,
+    );
+    const pass = detailsValidationEvent(orderId, { result: 'PASS' }, stamp);
+
+    assert.deepEqual(orderValidationEventSchema.parse(fail), {
+      id: stamp.id,
+      type: 'OrderValidation',
+      occurredAt: createdAt,
+      source: 'order-details',
+      orderId,
+      check: 'ORDER_DETAILS',
+      result: 'FAIL',
+      reason: 'unknown sku X',
+    });
+    assert.equal(orderValidationEventSchema.parse(pass).reason, null);
+  });
+});
+
+describe('orderRetryPolicy', () => {
+  for (const graceMs of [0, 5_000, 60_000]) {
+    test(`the consumer's shortest possible retries outlast a grace period of ${graceMs} ms`, () => {
+      const policy = orderRetryPolicy(graceMs);
+      const shortest = { initialMs: policy.retryBackoffMs, maxMs: policy.maxRetryBackoffMs, random: () => 0 };
+
+      let waited = 0;
+      for (let failed = 1; failed < policy.maxAttempts - 1; failed++)
+        waited += backoffDelay(failed, shortest);
+
+      assert.ok(waited >= graceMs, `only ${waited} ms of backoff before the last attempt`);
+      assert.ok(policy.maxAttempts >= 5);
+    });
+  }
+});
