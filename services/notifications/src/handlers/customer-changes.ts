@@ -1,0 +1,28 @@
+import { type CustomerChangedEvent, customerChangedEventSchema } from '@microshop/contracts';
+import { type ConsumedMessage, type HandleOnceResult, handleOnce, type Pool } from '@microshop/platform';
+import { upsertIfNewer } from '../store/customer-copy.ts';
+import { decodeKnown } from './message-type.ts';
+
+/**
+ * `microshop.customers` → this service's copy of the customers (the level routing reads, and
+ * later the name and email the emails need). Each event once, with its inbox row.
+ */
+
+export const customerEventTypes = customerChangedEventSchema.shape.type.options;
+
+export function decodeCustomerChange(message: Pick<ConsumedMessage, 'value'>): CustomerChangedEvent | null {
+  return decodeKnown(message.value, customerEventTypes, customerChangedEventSchema);
+}
+
+/** `handled` with `stored: false` when the copy already held a newer version of the customer. */
+export function handleCustomerChange(
+  deps: { pool: Pool; consumer: string },
+  message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
+  event: CustomerChangedEvent,
+): Promise<HandleOnceResult<{ stored: boolean }>> {
+  const eventId = message.eventId ?? event.id;
+  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  return handleOnce(deps.pool, deps.consumer, delivery, async (client) => ({
+    stored: await upsertIfNewer(client, event.customer, eventId),
+  }));
+}

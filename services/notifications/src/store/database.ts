@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { inboxTableSql, type Logger, migrate, outboxTableSql, type Pool } from '@microshop/platform';
+
+/** The service's own schema; every connection of its pool has it as search_path. */
+export const schemaName = 'notifications';
+
+/** `services/notifications/migrations`, wherever the process was started from. */
+export const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/**
+ * Creates or updates `schema`: the platform's outbox and inbox tables, then this service's files.
+ * Tests pass their own throwaway schema; main passes `schemaName`.
+ */
+export async function migrateSchema(pool: Pool, schema: string, logger?: Logger): Promise<void> {
+  await migrate(pool, {
+    schema,
+    dir: migrationsDir,
+    prelude: [outboxTableSql(schema), inboxTableSql(schema)],
+    ...(logger === undefined ? {} : { logger }),
+  });
+}
