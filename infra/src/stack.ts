@@ -1,6 +1,6 @@
 // Health-gated start of the whole stack in dependency order, and its clean stop:
 // PostgreSQL → Kafka → topics → Kafka Connect → connectors → services → gateway.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -162,7 +162,16 @@ export async function startStack(s: StackSettings, opts: StartOptions = {}): Pro
 /** Stops every part this stack recorded, newest first (services before Connect, Kafka, PostgreSQL). */
 export async function stopStack(s: StackSettings, log: (line: string) => void = console.log): Promise<void> {
   const dirs = stackDirs(s.home);
-  const names = recordedParts(dirs).reverse();
+  // Recorded order first (newest first); then any part whose pid file exists but which never got
+  // recorded, such as one that was spawned and failed its readiness check.
+  const recorded = recordedParts(dirs).reverse();
+  const unrecorded = existsSync(dirs.run)
+    ? readdirSync(dirs.run)
+        .filter((f) => f.endsWith('.pid'))
+        .map((f) => f.slice(0, -'.pid'.length))
+        .filter((name) => !recorded.includes(name))
+    : [];
+  const names = [...unrecorded, ...recorded];
   for (const name of names) {
     const rec = readPid(dirs.run, name);
     if (!rec) continue;
