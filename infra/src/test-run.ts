@@ -82,13 +82,15 @@ function runNodeTest(
   ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let tail = '';
+    let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString('utf8')).slice(-4000);
+      output += chunk.toString('utf8');
     });
     child.on('exit', (c, sig) => {
-      const count = (label: string) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(tail)?.[1] ?? 0);
+      // The summary is followed by the details of failing tests: take the last summary line of each kind.
+      const count = (label: string) =>
+        Number([...output.matchAll(new RegExp(`^ℹ ${label} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
       resolve({
         code: c ?? (sig ? 1 : 0),
         passed: count('pass'),

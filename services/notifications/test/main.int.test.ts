@@ -19,12 +19,16 @@ const bootstrapServers = testKafkaBootstrapServers();
 const db = await migratedSchema('notifications_main');
 
 test('the process starts ready, routes an order from Kafka by its customer level and stops cleanly', async (t) => {
+  // The process publishes its schema's outbox, so on the test stack Debezium really sends the routed
+  // event: its topic must exist, and be this test's own.
+  const routedPrefix = `${uniqueTopic('notifications-main-routed')}-`;
   const [ordersTopic, customersTopic, deadLetterTopic] = await createTestTopics(
     t,
     [
       uniqueTopic('notifications-main-orders'),
       { name: uniqueTopic('notifications-main-customers'), compacted: true },
       uniqueTopic('notifications-main-dlq'),
+      `${routedPrefix}silver`,
     ],
     bootstrapServers,
   );
@@ -38,7 +42,7 @@ test('the process starts ready, routes an order from Kafka by its customer level
       ORDER_EVENTS_TOPIC: ordersTopic,
       CUSTOMERS_TOPIC: customersTopic,
       DEAD_LETTER_TOPIC: deadLetterTopic,
-      ROUTED_TOPIC_PREFIX: 'test-routed-',
+      ROUTED_TOPIC_PREFIX: routedPrefix,
       CONSUMER_GROUP: uniqueGroup('notifications-main'),
       INSTANCE_ID: 'notifications-test',
     },
@@ -58,7 +62,7 @@ test('the process starts ready, routes an order from Kafka by its customer level
     const routed = await eventually('the routed order in the outbox', async () =>
       (await readInserts()).find((insert) => insert.key === created.orderId),
     );
-    assert.equal(routed.topic, 'test-routed-silver');
+    assert.equal(routed.topic, `${routedPrefix}silver`);
   });
 
   assert.equal(await service.stop(), 0, service.output.join(''));
