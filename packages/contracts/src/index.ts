@@ -2,6 +2,8 @@ export * from './catalog.ts';
 export * from './customers.ts';
 export * from './envelope.ts';
 export * from './orders.ts';
+export * from './payments.ts';
 export * from './routing.ts';
+export * from './shipments.ts';
 export * from './topics.ts';
 export * from './validations.ts';
