@@ -1,5 +1,5 @@
 // The watchdog of order-background, end to end: with the validation aggregator down, an order gets
-// no decision and stays CREATED; past the test stack's deadline (WATCHDOG_CREATED_DEADLINE_MS = 8 s)
+// no decision and stays CREATED; past the test stack's deadline (WATCHDOG_CREATED_DEADLINE_MS = 15 s)
 // the watchdog's ExpireOrder command fails it with reason TIMEOUT. When the aggregator comes back
 // and decides, the late decision changes nothing. Runs alone (".serial."): it stops a service.
 import assert from 'node:assert/strict';

@@ -47,7 +47,7 @@ function profileEnv(s: StackSettings): Record<string, string> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
   return s.profile === 'test'
-    ? { ...local, WATCHDOG_CREATED_DEADLINE_MS: '8000', WATCHDOG_VALIDATED_DEADLINE_MS: '20000' }
+    ? { ...local, WATCHDOG_CREATED_DEADLINE_MS: '15000', WATCHDOG_VALIDATED_DEADLINE_MS: '30000' }
     : local;
 }
 
@@ -68,13 +68,15 @@ function upstreamVar(service: string): string {
 export function serviceInstances(
   s: StackSettings,
   specs: readonly ServiceSpec[] = serviceSpecs,
+  env: NodeJS.ProcessEnv = process.env,
 ): ServiceInstance[] {
   let nextPort = s.servicePortBase + 1;
   const instances: ServiceInstance[] = [];
   for (const spec of specs) {
-    for (let i = 1; i <= spec.instances; i++) {
+    const count = instancesOf(spec, env);
+    for (let i = 1; i <= count; i++) {
       const port = spec.name === 'gateway' ? s.gateway.port : nextPort++;
-      const part = spec.instances === 1 ? spec.name : `${spec.name}-${i}`;
+      const part = count === 1 ? spec.name : `${spec.name}-${i}`;
       instances.push({
         part,
         service: spec.name,

@@ -1,0 +1,122 @@
+// Building blocks of the validation scenarios: each test registers its own customers and creates its
+// own products (unique skus), so test files running at the same time never share stock or sessions.
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { api, gatewayUrl, type OrderBody } from './api.ts';
+
+export interface CustomerBody {
+  id: string;
+  name: string;
+  email: string;
+  level: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProductBody {
+  sku: string;
+  name: string;
+  unitPrice: number;
+  currency: string;
+  stock: number;
+  reserved: number;
+  updatedAt: string;
+}
+
+/** A sku no other test uses: `<PREFIX>-<random>`, upper case as the catalog wants. */
+export function uniqueSku(prefix: string): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`.toUpperCase();
+}
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${randomUUID()}@e2e.microshop.test`;
+}
+
+export async function registerCustomer(
+  options: { name?: string; level?: string; baseUrl?: string } = {},
+): Promise<CustomerBody> {
+  const body = {
+    name: options.name ?? 'E2E Customer',
+    email: uniqueEmail('customer'),
+    ...(options.level ? { level: options.level } : {}),
+  };
+  const res = await api<CustomerBody>('POST', '/api/v1/customers', { body, baseUrl: options.baseUrl });
+  assert.equal(res.status, 201, `POST /api/v1/customers → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function putProduct(
+  sku: string,
+  product: { name?: string; unitPrice: number; currency?: string; stock?: number },
+  baseUrl?: string,
+): Promise<ProductBody> {
+  const res = await api<ProductBody>('PUT', `/api/v1/products/${sku}`, {
+    body: { name: product.name ?? `E2E ${sku}`, ...product },
+    baseUrl,
+  });
+  assert.ok(res.status === 201 || res.status === 200, `PUT product ${sku} → ${res.status}`);
+  return res.body;
+}
+
+export async function getProduct(sku: string, baseUrl?: string): Promise<ProductBody> {
+  const res = await api<ProductBody>('GET', `/api/v1/products/${sku}`, { baseUrl });
+  assert.equal(res.status, 200, `GET product ${sku} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+export async function placeOrder(
+  customerId: string,
+  items: OrderLine[],
+  options: { currency?: string; baseUrl?: string } = {},
+): Promise<OrderBody> {
+  const res = await api<OrderBody>('POST', '/api/v1/orders', {
+    body: { customerId, items, currency: options.currency ?? 'EUR', payment: { token: 'tok_visa' } },
+    baseUrl: options.baseUrl,
+  });
+  assert.equal(res.status, 201, `POST /api/v1/orders → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** The blocking GET: the order once it has reached one of `statuses` (fails on the 504). */
+export async function awaitStatus(
+  orderId: string,
+  statuses: string[] = ['VALIDATED', 'FAILED'],
+  options: { timeoutMs?: number; baseUrl?: string } = {},
+): Promise<OrderBody> {
+  const timeout = options.timeoutMs ?? 30_000;
+  const res = await api<OrderBody>(
+    'GET',
+    `/api/v1/orders/${orderId}?waitFor=${statuses}&timeout=${timeout}`,
+    {
+      baseUrl: options.baseUrl,
+    },
+  );
+  assert.equal(
+    res.status,
+    200,
+    `order ${orderId} did not reach ${statuses} in ${timeout} ms: ${res.status} ${JSON.stringify(res.body)}`,
+  );
+  return res.body;
+}
+
+/** `INVENTORY: insufficient stock: …` → `INVENTORY` (the check that failed, or e.g. `TIMEOUT`). */
+export function reasonKind(reason: string): string {
+  const colon = reason.indexOf(':');
+  return colon < 0 ? reason : reason.slice(0, colon);
+}
+
+export function reasonKinds(order: OrderBody): string[] {
+  return [...new Set(order.reasons.map(reasonKind))].sort();
+}
+
+export function describeOrder(order: OrderBody): string {
+  return `${order.status} ${JSON.stringify(order.reasons)}`;
+}
+
+export { gatewayUrl };
