@@ -12,3 +12,12 @@ export const envelopeBase = z.object({
   source: z.string().min(1),
 });
 export type EnvelopeBase = z.infer<typeof envelopeBase>;
+
+/**
+ * The id and time a new event gets. Builders take them as an argument, so domain code stays pure and
+ * a test can pin them; adapters pass `randomUUID()` and the clock.
+ */
+export interface EventStamp {
+  id: string;
+  at: Date;
+}

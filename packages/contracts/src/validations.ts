@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelopeBase } from './envelope.ts';
+import { type EventStamp, envelopeBase } from './envelope.ts';
 import { idSchema } from './orders.ts';
 
 // One validator's verdict on one order (topic `microshop.order-validations`, key = order id), written
@@ -31,3 +31,28 @@ export const validatorOf: Record<ValidationCheck, OrderValidationEvent['source']
   INVENTORY: 'inventory',
   ORDER_DETAILS: 'order-details',
 };
+
+/** A validator's verdict on one order: PASS, or FAIL with the reason a customer may read. */
+export type ValidationVerdict = { result: 'PASS' } | { result: 'FAIL'; reason: string };
+
+/**
+ * The OrderValidation event of `check`'s verdict on an order (topic `microshop.order-validations`,
+ * key = order id), from the check's own validator service. Pure: the id and time come in as `stamp`.
+ */
+export function orderValidationEvent(
+  check: ValidationCheck,
+  orderId: string,
+  verdict: ValidationVerdict,
+  stamp: EventStamp,
+): OrderValidationEvent {
+  return {
+    id: stamp.id,
+    type: 'OrderValidation',
+    occurredAt: stamp.at.toISOString(),
+    source: validatorOf[check],
+    orderId,
+    check,
+    result: verdict.result,
+    reason: verdict.result === 'FAIL' ? verdict.reason : null,
+  };
+}

@@ -1,3 +1,4 @@
+import { topics } from '@microshop/contracts';
 import { z } from 'zod';
 
 /**
@@ -103,18 +104,21 @@ export const envDatabaseUrl = z
   .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
   .default(defaultDatabaseUrl);
 
+/** `a, b,,c` → `['a', 'b', 'c']`: a comma-separated value as its trimmed, non-empty parts. */
+export function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
 const hostPort = /^[A-Za-z0-9.-]+:(\d{1,5})$/;
 
 /** Comma-separated `host:port` list, parsed to an array (the form Kafka clients take). */
 export const envKafkaBootstrapServers = z
   .string()
   .default(defaultKafkaBootstrapServers)
-  .transform((text) =>
-    text
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== ''),
-  )
+  .transform(commaList)
   .refine(
     (servers) => servers.length > 0 && servers.every((server) => isHostPort(server)),
     'must be a comma-separated list of host:port (port 1-65535)',
@@ -145,3 +149,39 @@ export const commonConfig = {
   HTTP_HOST: envHttpHost,
   LOG_LEVEL: envLogLevel,
 };
+
+/** A lower-case PostgreSQL identifier, e.g. a service's own schema. */
+export function envSchemaName(defaultSchema: string) {
+  return z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier')
+    .default(defaultSchema);
+}
+
+/** A topic name: the real topic by default, overridable so a test runs the process on its own topics. */
+export function envTopic(defaultTopic: string) {
+  return z.string().min(1).default(defaultTopic);
+}
+
+/**
+ * What a service owning a schema in the shared database reads besides `commonConfig`: its schema
+ * (only tests running the whole process change it) and the instance id the stack runner sets
+ * (`fraud-2`), which names the instance's database connections and Kafka clients.
+ */
+export function serviceInstanceConfig(options: { instance: string; schema: string }) {
+  return {
+    DATABASE_SCHEMA: envSchemaName(options.schema),
+    INSTANCE_ID: z.string().min(1).default(options.instance),
+  };
+}
+
+/**
+ * What a service consuming with one group reads: the group (also its inbox's consumer name) and the
+ * topic it parks messages on that it cannot handle.
+ */
+export function consumerConfig(options: { group: string }) {
+  return {
+    CONSUMER_GROUP: z.string().min(1).default(options.group),
+    DEAD_LETTER_TOPIC: envTopic(topics.deadLetter),
+  };
+}

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { qualified } from './db/identifier.ts';
 import { isInTransaction, withTransaction } from './db/pool.ts';
+import type { ConsumedMessage } from './kafka/codec.ts';
 
 /**
  * The inbox makes at-least-once delivery look exactly-once: a consumer records each event id in
@@ -64,6 +65,22 @@ export async function recordInbox(
 }
 
 export type InboxMessage = Omit<InboxEntry, 'consumer'>;
+
+/**
+ * The inbox entry of a consumed message: its event id (the `id` header, else `eventId`, the id in the
+ * event itself) and where it was read from.
+ */
+export function inboxMessageOf(
+  message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
+  eventId: string,
+): InboxMessage {
+  return {
+    eventId: message.eventId ?? eventId,
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+  };
+}
 
 export type HandleOnceResult<T> = { status: 'handled'; result: T } | { status: 'skipped' };
 

@@ -16,3 +16,5 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './outbox.ts';
 export * from './service.ts';
+export * from './service-schema.ts';
+export * from './wiring.ts';

@@ -90,6 +90,14 @@ export interface OutboxMessage {
   payload: EnvelopeBase & Record<string, unknown>;
 }
 
+/** The outbox row of an event: its id and type from the envelope, the whole envelope as payload. */
+export function outboxMessage(
+  event: OutboxMessage['payload'],
+  route: { topic: TopicName; key: string },
+): OutboxMessage {
+  return { id: event.id, topic: route.topic, key: route.key, type: event.type, payload: event };
+}
+
 export interface OutboxOptions {
   /** Qualifies the table; without it `outbox` resolves through the client's search_path. */
   schema?: string;

@@ -3,13 +3,16 @@ import { describe, test } from 'node:test';
 import { z } from 'zod';
 import {
   ConfigError,
+  commaList,
   commonConfig,
+  consumerConfig,
   defaultDatabaseUrl,
   envBoolean,
   envHttpUrl,
   envInteger,
   envPort,
   loadConfig,
+  serviceInstanceConfig,
 } from '../src/config.ts';
 
 const serviceConfig = z.object({
@@ -96,5 +99,34 @@ describe('loadConfig', () => {
       FRAUD_LIMIT_CENTS: '5',
     });
     assert.deepEqual(config.KAFKA_BOOTSTRAP_SERVERS, ['a:1', 'b.local:19092']);
+  });
+});
+
+describe('serviceInstanceConfig and consumerConfig', () => {
+  const config = z.object({
+    ...serviceInstanceConfig({ instance: 'fraud', schema: 'fraud' }),
+    ...consumerConfig({ group: 'fraud' }),
+  });
+
+  test('default to the real schema, instance, group and dead-letter topic', () => {
+    assert.deepEqual(loadConfig(config, {}), {
+      DATABASE_SCHEMA: 'fraud',
+      INSTANCE_ID: 'fraud',
+      CONSUMER_GROUP: 'fraud',
+      DEAD_LETTER_TOPIC: 'microshop.dead-letter',
+    });
+  });
+
+  test('take a test’s own names, and refuse a schema name PostgreSQL would need quoted', () => {
+    const env = { DATABASE_SCHEMA: 'fraud_main_1a2b', CONSUMER_GROUP: 'group-x', DEAD_LETTER_TOPIC: 'dlq-x' };
+    assert.equal(loadConfig(config, env).DATABASE_SCHEMA, 'fraud_main_1a2b');
+    assert.throws(() => loadConfig(config, { DATABASE_SCHEMA: 'Fraud-Main' }), /DATABASE_SCHEMA/);
+  });
+});
+
+describe('commaList', () => {
+  test('splits a comma-separated value into its trimmed parts and drops the empty ones', () => {
+    assert.deepEqual(commaList(' a, b,,c ,'), ['a', 'b', 'c']);
+    assert.deepEqual(commaList(''), []);
   });
 });

@@ -1,5 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import { commonConfig, envPort } from '@microshop/platform';
+import { commonConfig, envPort, envTopic, serviceInstanceConfig } from '@microshop/platform';
 import { z } from 'zod';
 import { schemaName } from './store/database.ts';
 
@@ -9,15 +9,9 @@ import { schemaName } from './store/database.ts';
  */
 export const customersConfig = z.object({
   ...commonConfig,
+  ...serviceInstanceConfig({ instance: 'customers', schema: schemaName }),
   HTTP_PORT: envPort(8102),
-  /** The service's own PostgreSQL schema; only tests running the whole process change it. */
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier')
-    .default(schemaName),
-  CUSTOMERS_TOPIC: z.string().min(1).default(topics.customers),
-  /** Set by the stack runner (`customers-2`); names this instance's database connections. */
-  INSTANCE_ID: z.string().min(1).default('customers'),
+  CUSTOMERS_TOPIC: envTopic(topics.customers),
 });
 export type CustomersConfig = z.output<typeof customersConfig>;
 

@@ -1,4 +1,4 @@
-import { createMetrics, createPool, ping, publishOutbox, runService } from '@microshop/platform';
+import { createMetrics, listenHttp, openServiceDatabase, ping, runService } from '@microshop/platform';
 import { defaultCommandDeps } from './application/customer-commands.ts';
 import { customersConfig, customersTopicOf } from './config.ts';
 import { buildHttp } from './http/routes.ts';
@@ -11,16 +11,8 @@ await runService({
   name: 'customers',
   config: customersConfig,
   start: async ({ config, logger, onStop }) => {
-    const pool = createPool({
-      connectionString: config.DATABASE_URL,
-      schema: config.DATABASE_SCHEMA,
-      applicationName: config.INSTANCE_ID,
-      logger,
-    });
-    onStop('database', () => pool.end());
-    await migrateSchema(pool, config.DATABASE_SCHEMA, logger);
-    // Debezium streams customer events from this outbox: register it on every start.
-    await publishOutbox(pool, config.DATABASE_SCHEMA);
+    // Debezium streams customer events from this schema's outbox.
+    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema);
 
     const app = await buildHttp({
       pool,
@@ -29,7 +21,6 @@ await runService({
       metrics: createMetrics('customers'),
       readiness: [{ name: 'database', check: () => ping(pool) }],
     });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
+    await listenHttp(app, { config, onStop });
   },
 });

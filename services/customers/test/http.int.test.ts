@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { customerChangedEventSchema, customerSchema } from '@microshop/contracts';
 import { problemDetailsSchema } from '@microshop/platform';
-import { httpApp, migratedSchema, outboxInsertsDuring, uniqueEmail } from './harness.ts';
+import { outboxInsertsDuring } from '@microshop/platform/testing';
+import { httpApp, migratedSchema, uniqueEmail } from './harness.ts';
 
 const db = await migratedSchema('customers_http');
 const app = await httpApp(db);

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { customerSchema } from '@microshop/contracts';
-import { createTestSchema, testDatabaseUrl } from '@microshop/platform/testing';
+import { createTestSchema, startService, testDatabaseUrl } from '@microshop/platform/testing';
 import { uniqueEmail } from './harness.ts';
-import { startService } from './process.ts';
 
 // The consumer-free path end to end: the real process on its own port, PostgreSQL, no Kafka.
 

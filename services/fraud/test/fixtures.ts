@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type OrderCreatedEvent, orderCreatedEventSchema } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
+import { consumedMessage } from '@microshop/platform/testing';
 
 // OrderCreated events as the orders service writes them, for unit and integration tests.
 
@@ -48,21 +49,7 @@ export function after(base: Date, ms: number): Date {
   return new Date(base.getTime() + ms);
 }
 
-let nextOffset = 0n;
-
 /** The event as the consumer would hand it over (Debezium puts the event id in header `id`). */
 export function consumed(event: unknown, topic = 'microshop.order-outbox'): ConsumedMessage {
-  nextOffset += 1n;
-  const value = JSON.parse(JSON.stringify(event));
-  const id = typeof value?.id === 'string' ? value.id : null;
-  return {
-    topic,
-    partition: 0,
-    offset: nextOffset,
-    key: typeof value?.customerId === 'string' ? value.customerId : null,
-    value,
-    headers: id === null ? {} : { id },
-    timestamp: new Date(),
-    eventId: id,
-  };
+  return consumedMessage(event, { topic });
 }

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { orderValidationEventSchema, topics } from '@microshop/contracts';
 import { createPool, isAppError } from '@microshop/platform';
+import { withDecodingSlot } from '@microshop/platform/testing';
 import type { SessionRules } from '../src/domain/session.ts';
 import { createOrderCreatedHandler, type FraudHandlerOptions } from '../src/handlers/order-created.ts';
 import { after, consumed, orderCreated } from './fixtures.ts';
-import { handlerContext, httpApp, migratedSchema, withDecodingSlot } from './harness.ts';
+import { handlerContext, httpApp, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('fraud_handler');
 const defaultRules: SessionRules = { gapMs: 3_600_000, limit: 200_000 };

@@ -1,91 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import {
-  createLogger,
-  createMetrics,
-  type HandlerContext,
-  type HttpApp,
-  type LogLevel,
-} from '@microshop/platform';
-import { createTestSchema, type TestSchema } from '@microshop/platform/testing';
+import { createMetrics, type HttpApp } from '@microshop/platform';
+import { serviceTestKit, type TestSchema } from '@microshop/platform/testing';
 import { buildHttp } from '../src/handlers/http-routes.ts';
 import { migrateSchema } from '../src/store/database.ts';
 
 // What the integration tests share: a migrated throwaway schema, a quiet logger, the HTTP app.
 
-export const logger = createLogger({
-  service: 'fraud-test',
-  level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
+export const { logger, migratedSchema, handlerContext } = serviceTestKit({
+  service: 'fraud',
+  migrate: migrateSchema,
 });
-
-/** A fresh schema with this service's tables, dropped when the file is done (call at top level). */
-export async function migratedSchema(prefix: string): Promise<TestSchema> {
-  const db = await createTestSchema(prefix);
-  await migrateSchema(db.pool, db.name);
-  return db;
-}
 
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
   const app = await buildHttp({ pool: db.pool, logger, metrics: createMetrics('fraud-test') });
   await app.ready();
   return app;
-}
-
-export function handlerContext(): HandlerContext {
-  return { attempt: 1, signal: new AbortController().signal, logger };
-}
-
-/** Polls until `condition` resolves truthy; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  condition: () => Promise<T>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** One outbox INSERT as the write-ahead log shows it to Debezium (test_decoding's text form). */
-export interface WalInsert {
-  line: string;
-  payload: Record<string, unknown>;
-}
-
-/**
- * Runs `fn` with a `test_decoding` logical slot open: `readInserts` returns the INSERTs into this
- * schema's outbox committed since the slot was made, which is exactly what Debezium would publish.
- */
-export async function withDecodingSlot(
-  db: TestSchema,
-  fn: (readInserts: () => Promise<WalInsert[]>) => Promise<void>,
-): Promise<void> {
-  const slot = `fraud_test_${randomBytes(6).toString('hex')}`;
-  await db.pool.query("SELECT pg_create_logical_replication_slot($1, 'test_decoding')", [slot]);
-  const seen: WalInsert[] = [];
-  try {
-    await fn(async () => {
-      const result = await db.pool.query('SELECT data FROM pg_logical_slot_get_changes($1, NULL, NULL)', [
-        slot,
-      ]);
-      for (const row of result.rows) {
-        const line = String(row.data);
-        if (line.startsWith(`table ${db.name}.outbox: INSERT:`))
-          seen.push({ line, payload: payloadOf(line) });
-      }
-      return [...seen];
-    });
-  } finally {
-    await db.pool.query('SELECT pg_drop_replication_slot($1)', [slot]);
-  }
-}
-
-/** test_decoding prints `payload[jsonb]:'{…}'` with single quotes doubled. */
-function payloadOf(line: string): Record<string, unknown> {
-  const match = /payload\[jsonb\]:'((?:[^']|'')*)'/.exec(line);
-  if (match?.[1] === undefined) throw new Error(`no payload in WAL line: ${line}`);
-  return JSON.parse(match[1].replaceAll("''", "'"));
 }

@@ -1,4 +1,4 @@
-import { envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
+import { commaList, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
 import { z } from 'zod';
 import type { ServiceName } from './domain/routes.ts';
 
@@ -11,12 +11,7 @@ import type { ServiceName } from './domain/routes.ts';
 /** `http://127.0.0.1:8101, http://127.0.0.1:8102` → origins; a URL with a path is refused. */
 export const envUpstreamList = z
   .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== ''),
-  )
+  .transform(commaList)
   .refine(
     (urls) => urls.every(isOriginUrl),
     'must be a comma-separated list of http(s)://host:port base URLs without a path',

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createConsumerRunner,
   createEventConsumer,
   createMetrics,
-  createPool,
+  groupConsumerOptions,
+  listenHttp,
+  openServiceDatabase,
   ping,
-  publishOutbox,
   runService,
 } from '@microshop/platform';
 import { inventoryConfig, topicsOf } from './config.ts';
@@ -21,20 +23,16 @@ await runService({
   name: 'inventory',
   config: inventoryConfig,
   start: async ({ config, logger, onStop }) => {
-    const pool = createPool({
-      connectionString: config.DATABASE_URL,
-      schema: config.DATABASE_SCHEMA,
-      applicationName: `inventory:${config.INSTANCE_ID}`,
-      logger,
-    });
-    onStop('database', () => pool.end());
-    // publish: the demo products the first migration seeds are announced through the outbox too.
-    await migrateSchema(pool, config.DATABASE_SCHEMA, { logger, publish: true });
-    await publishOutbox(pool, config.DATABASE_SCHEMA);
+    const pool = await openServiceDatabase(
+      { config, logger, onStop },
+      // publish: the demo products the first migration seeds are announced through the outbox too.
+      (db, schema) => migrateSchema(db, schema, { logger, publish: true }),
+      { applicationName: `inventory:${config.INSTANCE_ID}` },
+    );
 
     const publishing: Publishing = { topics: topicsOf(config), now: () => new Date(), newId: randomUUID };
     const metrics = createMetrics('inventory');
-    let consuming = false;
+    const consumers = createConsumerRunner(onStop);
     const app = await buildHttp({
       pool,
       publishing,
@@ -42,27 +40,17 @@ await runService({
       metrics,
       readiness: [
         { name: 'database', check: () => ping(pool) },
-        { name: `consumer:${config.CONSUMER_GROUP}`, check: () => consuming },
+        { name: `consumer:${config.CONSUMER_GROUP}`, check: consumers.running },
       ],
     });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
+    await listenHttp(app, { config, onStop });
 
-    const consumer = createEventConsumer({
-      bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
-      groupId: config.CONSUMER_GROUP,
-      clientId: config.INSTANCE_ID,
-      topics: [config.ORDER_EVENTS_TOPIC],
-      logger,
-      metrics,
-      handle: createOrderEventHandler({ pool, consumer: config.CONSUMER_GROUP, publishing }),
-      deadLetter: { topic: config.DEAD_LETTER_TOPIC },
+    await consumers.start({
+      consumer: createEventConsumer({
+        ...groupConsumerOptions(config, { logger, metrics }),
+        topics: [config.ORDER_EVENTS_TOPIC],
+        handle: createOrderEventHandler({ pool, consumer: config.CONSUMER_GROUP, publishing }),
+      }),
     });
-    onStop('consumer', async () => {
-      consuming = false;
-      await consumer.stop();
-    });
-    await consumer.start();
-    consuming = true;
   },
 });

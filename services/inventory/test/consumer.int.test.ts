@@ -5,13 +5,14 @@ import { createEventConsumer, createProducer } from '@microshop/platform';
 import {
   collectMessages,
   createTestTopics,
+  eventually,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { orderCreated, orderMoved, uniqueSku } from './fixtures.ts';
-import { addProduct, eventually, levels, logger, migratedSchema, publishing, verdict } from './harness.ts';
+import { addProduct, levels, logger, migratedSchema, publishing, verdict } from './harness.ts';
 
 // The handler behind a real consumer group on a real Kafka topic.
 

@@ -8,6 +8,7 @@ import {
   orderEventTypeByStatus,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
+import { consumedMessage } from '@microshop/platform/testing';
 
 // Order status events as the orders service writes them, for unit and integration tests.
 
@@ -61,20 +62,7 @@ function envelope(order: Order, extra: Record<string, unknown> = {}): OrderEvent
   });
 }
 
-let nextOffset = 0n;
-
 /** The event as the consumer hands it over (Debezium puts the event id in header `id`). */
 export function consumed(event: unknown, topic = 'microshop.order-outbox'): ConsumedMessage {
-  nextOffset += 1n;
-  const value = JSON.parse(JSON.stringify(event)) as { id?: string; customerId?: string } | null;
-  return {
-    topic,
-    partition: 0,
-    offset: nextOffset,
-    key: value?.customerId ?? null,
-    value,
-    headers: value?.id === undefined ? {} : { id: value.id },
-    timestamp: new Date(),
-    eventId: value?.id ?? null,
-  };
+  return consumedMessage(event, { topic });
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { productChangedEventSchema, productSchema } from '@microshop/contracts';
+import { withDecodingSlot } from '@microshop/platform/testing';
 import { orderCreated, orderMoved, uniqueSku } from './fixtures.ts';
-import { addProduct, deliverer, httpApp, levels, migratedSchema, withDecodingSlot } from './harness.ts';
+import { addProduct, deliverer, httpApp, levels, migratedSchema } from './harness.ts';
 
 // The catalog API through app.inject() against the real PostgreSQL.
 

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { productChangedEventSchema } from '@microshop/contracts';
+import { withDecodingSlot } from '@microshop/platform/testing';
 import { orderCreated, orderMoved, uniqueSku } from './fixtures.ts';
-import {
-  addProduct,
-  deliverer,
-  levels,
-  migratedSchema,
-  reservationStates,
-  verdict,
-  withDecodingSlot,
-} from './harness.ts';
+import { addProduct, deliverer, levels, migratedSchema, reservationStates, verdict } from './harness.ts';
 
 // What inventory does as orders settle: APPROVED commits, FAILED/CANCELLED release, and a
 // cancellation after approval restocks. Through the Kafka handler against the real PostgreSQL.

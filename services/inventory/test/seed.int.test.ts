@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { productChangedEventSchema } from '@microshop/contracts';
-import { createTestSchema } from '@microshop/platform/testing';
+import { createTestSchema, withDecodingSlot } from '@microshop/platform/testing';
 import { migrateSchema } from '../src/store/database.ts';
-import { withDecodingSlot } from './harness.ts';
 
 // The demo catalog the first migration seeds, and how it is announced.
 

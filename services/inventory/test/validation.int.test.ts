@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { orderValidationEventSchema, productChangedEventSchema } from '@microshop/contracts';
+import { withDecodingSlot } from '@microshop/platform/testing';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { consumed, orderCreated, orderMoved, uniqueSku } from './fixtures.ts';
 import {
@@ -12,7 +13,6 @@ import {
   publishing,
   reservationStates,
   verdict,
-  withDecodingSlot,
 } from './harness.ts';
 
 // The INVENTORY check on OrderCreated, through the Kafka handler against the real PostgreSQL.

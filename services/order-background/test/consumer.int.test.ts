@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import type { OrderEvent } from '@microshop/contracts';
-import { createEventConsumer, createProducer } from '@microshop/platform';
-import {
-  createTestTopics,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
-} from '@microshop/platform/testing';
+import { createConsumerTestBed, eventually } from '@microshop/platform/testing';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { orderHistory } from './fixtures.ts';
-import { eventually, httpApp, logger, migratedSchema } from './harness.ts';
+import { httpApp, logger, migratedSchema } from './harness.ts';
 
-const bootstrapServers = testKafkaBootstrapServers();
 const db = await migratedSchema('order_background_consumer');
 const app = await httpApp(db);
 after(() => app.close());
@@ -24,30 +17,16 @@ function asPublished(event: OrderEvent, topic: string) {
 }
 
 test('order events consumed from Kafka, one of them delivered twice, show up once on the timeline', async (t) => {
-  const topic = uniqueTopic('order-background-outbox');
-  const deadLetterTopic = uniqueTopic('order-background-dlq');
-  await createTestTopics(t, [{ name: topic, partitions: 3 }, deadLetterTopic], bootstrapServers);
-  const producer = createProducer({ bootstrapServers, clientId: 'order-background-test', logger });
-  t.after(() => producer.close());
-  const groupId = uniqueGroup('order-background');
-  const consumer = createEventConsumer({
-    bootstrapServers,
-    groupId,
-    clientId: 'order-background-test',
-    topics: [topic],
-    logger,
-    handle: createOrderEventHandler({ pool: db.pool, consumer: groupId }),
-    deadLetter: { topic: deadLetterTopic, producer },
-    retryBackoffMs: 20,
-  });
-  t.after(() => consumer.stop());
+  const bed = await createConsumerTestBed(t, { prefix: 'order-background', logger, partitions: 3 });
+  await bed.consume(createOrderEventHandler({ pool: db.pool, consumer: bed.groupId }));
 
   const customerId = randomUUID();
   const [created, validated, approved] = orderHistory(['CREATED', 'VALIDATED', 'APPROVED'], { customerId });
   const [other] = orderHistory(['CREATED']);
   assert.ok(created && validated && approved && other);
-  await producer.send([created, validated, validated, other, approved].map((e) => asPublished(e, topic)));
-  await consumer.start();
+  await bed.producer.send(
+    [created, validated, validated, other, approved].map((e) => asPublished(e, bed.topic)),
+  );
 
   const timeline = await eventually('the APPROVED entry on the timeline', async () => {
     const response = await app.inject({ method: 'GET', url: `/api/v1/orders/${created.orderId}/timeline` });
@@ -68,7 +47,9 @@ test('order events consumed from Kafka, one of them delivered twice, show up onc
   assert.deepEqual(history.json().orders, [approved.order]);
   await eventually("the other customer's order", () => otherSeen(other.orderId));
   // Four distinct events; the second copy of OrderValidated (same id) found its inbox row and was skipped.
-  const handled = await db.pool.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId]);
+  const handled = await db.pool.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [
+    bed.groupId,
+  ]);
   assert.equal(handled.rows[0]?.n, 4);
 });
 

@@ -7,6 +7,7 @@ import {
   orderEventTypeByStatus,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
+import { consumedMessage } from '@microshop/platform/testing';
 
 // Order status events as the orders service writes them, for unit and integration tests.
 
@@ -68,19 +69,7 @@ export function orderHistory(
   );
 }
 
-let nextOffset = 0n;
-
 /** The event as the consumer would hand it over (Debezium puts the event id in header `id`). */
 export function consumed(event: OrderEvent, topic = 'microshop.order-outbox'): ConsumedMessage {
-  nextOffset += 1n;
-  return {
-    topic,
-    partition: 0,
-    offset: nextOffset,
-    key: event.customerId,
-    value: JSON.parse(JSON.stringify(event)),
-    headers: { id: event.id },
-    timestamp: new Date(),
-    eventId: event.id,
-  };
+  return consumedMessage(event, { topic });
 }

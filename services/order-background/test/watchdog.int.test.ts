@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { expireOrderCommandSchema, topics } from '@microshop/contracts';
+import { eventually, withDecodingSlot } from '@microshop/platform/testing';
 import type { Deadlines } from '../src/domain/deadlines.ts';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { expireDueOrders, startWatchdog, type WatchdogOptions } from '../src/handlers/watchdog.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
-import { eventually, handlerContext, logger, migratedSchema, withDecodingSlot } from './harness.ts';
+import { handlerContext, logger, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('order_background_watchdog');
 const handle = createOrderEventHandler({ pool: db.pool, consumer: 'order-background' });

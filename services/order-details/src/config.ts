@@ -1,32 +1,32 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import { commonConfig, envInteger, envPort } from '@microshop/platform';
+import {
+  commonConfig,
+  consumerConfig,
+  envInteger,
+  envPort,
+  envTopic,
+  serviceInstanceConfig,
+} from '@microshop/platform';
 import { z } from 'zod';
 import { schemaName } from './store/database.ts';
 
 /**
  * The environment of the order-details service, read once by main.ts. Topic, group and schema names
- * default to the real ones and are overridable for tests.
+ * default to the real ones and are overridable for tests. CONSUMER_GROUP reads OrderCreated.
  */
 export const orderDetailsConfig = z.object({
   ...commonConfig,
+  ...serviceInstanceConfig({ instance: 'order-details', schema: schemaName }),
+  ...consumerConfig({ group: 'order-details' }),
   HTTP_PORT: envPort(8112),
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier')
-    .default(schemaName),
   /** How long after its creation an order naming an unknown customer or sku is retried, not failed. */
   REFERENCE_GRACE_MS: envInteger({ min: 0, max: 600_000, default: 5_000 }),
-  ORDER_EVENTS_TOPIC: z.string().min(1).default(topics.orderOutbox),
-  CUSTOMERS_TOPIC: z.string().min(1).default(topics.customers),
-  PRODUCTS_TOPIC: z.string().min(1).default(topics.products),
-  ORDER_VALIDATIONS_TOPIC: z.string().min(1).default(topics.orderValidations),
-  DEAD_LETTER_TOPIC: z.string().min(1).default(topics.deadLetter),
-  /** Reads OrderCreated. */
-  CONSUMER_GROUP: z.string().min(1).default('order-details'),
+  ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
+  CUSTOMERS_TOPIC: envTopic(topics.customers),
+  PRODUCTS_TOPIC: envTopic(topics.products),
+  ORDER_VALIDATIONS_TOPIC: envTopic(topics.orderValidations),
   /** Reads the customers and products topics into the copies (see README: why a group of its own). */
   REFERENCE_CONSUMER_GROUP: z.string().min(1).default('order-details-references'),
-  /** Set by the stack runner (`order-details-2`); names this instance's Kafka clients. */
-  INSTANCE_ID: z.string().min(1).default('order-details'),
 });
 export type OrderDetailsConfig = z.output<typeof orderDetailsConfig>;
 

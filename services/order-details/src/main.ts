@@ -1,12 +1,14 @@
 import {
+  createConsumerRunner,
   createEventConsumer,
   createMetrics,
-  createPool,
   type EventConsumer,
+  groupConsumerOptions,
   type Logger,
+  listenHttp,
+  openServiceDatabase,
   type Pool,
   ping,
-  publishOutbox,
   type Registry,
   runService,
 } from '@microshop/platform';
@@ -33,41 +35,26 @@ await runService({
   name: 'order-details',
   config: orderDetailsConfig,
   start: async ({ config, logger, onStop }) => {
-    const pool = createPool({
-      connectionString: config.DATABASE_URL,
-      schema: config.DATABASE_SCHEMA,
-      applicationName: config.INSTANCE_ID,
-      logger,
-    });
-    onStop('database', () => pool.end());
-    await migrateSchema(pool, config.DATABASE_SCHEMA, logger);
-    // Debezium streams the verdicts from this outbox: register it on every start.
-    await publishOutbox(pool, config.DATABASE_SCHEMA);
+    // Debezium streams the verdicts from this schema's outbox.
+    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema);
 
     const metrics = createMetrics('order-details');
-    const running = new Set<string>();
+    const consumers = createConsumerRunner(onStop);
     const app = await buildHttp({
       logger,
       metrics,
       readiness: [
         { name: 'database', check: () => ping(pool) },
-        { name: 'consumers', check: () => running.size === 2 },
+        { name: 'consumers', check: consumers.running },
       ],
     });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
+    await listenHttp(app, { config, onStop });
 
-    const start = async (label: string, consumer: EventConsumer): Promise<void> => {
-      onStop(label, async () => {
-        running.delete(label);
-        await consumer.stop();
-      });
-      await consumer.start();
-      running.add(label);
-    };
     const deps = { pool, logger, metrics };
-    await start('reference consumer', referenceConsumer(config, deps));
-    await start('order consumer', orderConsumer(config, deps));
+    await consumers.start({
+      'reference consumer': referenceConsumer(config, deps),
+      'order consumer': orderConsumer(config, deps),
+    });
   },
 });
 
@@ -80,33 +67,25 @@ interface Deps {
 /** Customers and products into the copies. */
 function referenceConsumer(config: OrderDetailsConfig, deps: Deps): EventConsumer {
   return createEventConsumer({
-    bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
+    ...groupConsumerOptions(config, deps),
     groupId: config.REFERENCE_CONSUMER_GROUP,
     clientId: `${config.INSTANCE_ID}-references`,
     topics: [config.CUSTOMERS_TOPIC, config.PRODUCTS_TOPIC],
-    logger: deps.logger,
-    metrics: deps.metrics,
     handle: createReferenceHandler({ pool: deps.pool, consumer: config.REFERENCE_CONSUMER_GROUP }),
-    deadLetter: { topic: config.DEAD_LETTER_TOPIC },
   });
 }
 
 /** OrderCreated checked against the copies, retried across the grace period while a reference is unknown. */
 function orderConsumer(config: OrderDetailsConfig, deps: Deps): EventConsumer {
   return createEventConsumer({
+    ...groupConsumerOptions(config, deps),
     ...orderRetryPolicy(config.REFERENCE_GRACE_MS),
-    bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
-    groupId: config.CONSUMER_GROUP,
-    clientId: config.INSTANCE_ID,
     topics: [config.ORDER_EVENTS_TOPIC],
-    logger: deps.logger,
-    metrics: deps.metrics,
     handle: createOrderCreatedHandler({
       pool: deps.pool,
       consumer: config.CONSUMER_GROUP,
       graceMs: config.REFERENCE_GRACE_MS,
       validationsTopic: validationsTopicOf(config),
     }),
-    deadLetter: { topic: config.DEAD_LETTER_TOPIC },
   });
 }

@@ -5,6 +5,7 @@ import type { TopicName } from '@microshop/contracts';
 import { createEventConsumer, createProducer, deleteConsumerGroups } from '@microshop/platform';
 import {
   createTestTopics,
+  eventually,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
@@ -13,7 +14,7 @@ import { orderRetryPolicy } from '../src/config.ts';
 import { createOrderCreatedHandler } from '../src/handlers/order-created.ts';
 import { createReferenceHandler } from '../src/handlers/reference-events.ts';
 import { customerChanged, orderCreated, productChanged, uniqueSku } from './fixtures.ts';
-import { eventually, logger, migratedSchema } from './harness.ts';
+import { logger, migratedSchema } from './harness.ts';
 
 const bootstrapServers = testKafkaBootstrapServers();
 const db = await migratedSchema('order_details_consumer');

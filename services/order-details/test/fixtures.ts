@@ -9,6 +9,7 @@ import {
   productChangedEventSchema,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
+import { consumedMessage } from '@microshop/platform/testing';
 
 // Events as the orders, customers and inventory services write them, for unit and integration tests.
 
@@ -104,21 +105,7 @@ export function secondsAgo(seconds: number): Date {
   return new Date(Date.now() - seconds * 1000);
 }
 
-let nextOffset = 0n;
-
 /** The event as the consumer would hand it over (Debezium puts the event id in header `id`). */
 export function consumed(event: unknown, topic = 'microshop.order-outbox'): ConsumedMessage {
-  nextOffset += 1n;
-  const value = JSON.parse(JSON.stringify(event));
-  const id = typeof value?.id === 'string' ? value.id : null;
-  return {
-    topic,
-    partition: 0,
-    offset: nextOffset,
-    key: null,
-    value,
-    headers: id === null ? {} : { id },
-    timestamp: new Date(),
-    eventId: id,
-  };
+  return consumedMessage(event, { topic, key: null });
 }

@@ -1,41 +1,22 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createProducer, deleteConsumerGroups } from '@microshop/platform';
 import {
   createTestSchema,
   createTestTopics,
+  eventually,
+  startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { customerChanged, orderCreated, productChanged, uniqueSku } from './fixtures.ts';
-import { eventually, logger } from './harness.ts';
+import { logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function fetchJson(url: string): Promise<{ status: number; body: unknown } | null> {
-  try {
-    const response = await fetch(url);
-    return { status: response.status, body: await response.json() };
-  } catch {
-    return null; // not listening yet
-  }
-}
 
 test('the process starts ready, copies customers and catalog, checks orders from Kafka and stops cleanly on SIGTERM', async (t) => {
   const db = await createTestSchema('order_details_main', t);
@@ -48,12 +29,9 @@ test('the process starts ready, copies customers and catalog, checks orders from
   assert.ok(ordersTopic && customersTopic && productsTopic && deadLetterTopic);
   const consumerGroup = uniqueGroup('order-details-main');
   const referenceGroup = uniqueGroup('order-details-main-references');
-  const port = await freePort();
-  const output: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [mainFile], {
-    env: {
-      ...process.env,
-      HTTP_PORT: String(port),
+  const service = await startService(
+    mainFile,
+    {
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_SCHEMA: db.name,
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
@@ -65,25 +43,11 @@ test('the process starts ready, copies customers and catalog, checks orders from
       REFERENCE_CONSUMER_GROUP: referenceGroup,
       INSTANCE_ID: 'order-details-1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
-  t.after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+    t,
+  );
   // After the process is gone; a member killed mid-test stays in its group until its session times out.
   const groups = [consumerGroup, referenceGroup];
   t.after(() => deleteConsumerGroups({ bootstrapServers, groups, clientId: 'test-cleanup' }).catch(() => {}));
-  const base = `http://127.0.0.1:${port}`;
-
-  await eventually(
-    'GET /ready to answer 200',
-    async () => (await fetchJson(`${base}/ready`))?.status === 200,
-    30_000,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; the process wrote:\n${output.join('')}`);
-  });
 
   const sku = uniqueSku();
   const product = productChanged(sku, { unitPrice: 1200 });
@@ -105,8 +69,6 @@ test('the process starts ready, copies customers and catalog, checks orders from
   });
   assert.deepEqual(verdict, { result: 'PASS', reason: null });
 
-  child.kill('SIGTERM');
-  const [code] = await once(child, 'exit');
-  assert.equal(code, 0, output.join(''));
-  assert.match(output.join(''), /"msg":"service stopped"/);
+  assert.equal(await service.stop(), 0, service.output.join(''));
+  assert.match(service.output.join(''), /"msg":"service stopped"/);
 });

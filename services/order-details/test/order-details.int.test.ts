@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type OrderItem, orderValidationEventSchema, topics } from '@microshop/contracts';
 import { isAppError } from '@microshop/platform';
+import { withDecodingSlot } from '@microshop/platform/testing';
 import { createOrderCreatedHandler, type OrderHandlerOptions } from '../src/handlers/order-created.ts';
 import { createReferenceHandler } from '../src/handlers/reference-events.ts';
 import {
@@ -13,7 +14,7 @@ import {
   secondsAgo,
   uniqueSku,
 } from './fixtures.ts';
-import { handlerContext, migratedSchema, withDecodingSlot } from './harness.ts';
+import { handlerContext, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('order_details_handler');
 const copy = createReferenceHandler({ pool: db.pool, consumer: 'order-details-references' });

@@ -1,5 +1,5 @@
 import { topics } from '@microshop/contracts';
-import { commonConfig, envInteger, envPort } from '@microshop/platform';
+import { commaList, commonConfig, envInteger, envPort } from '@microshop/platform';
 import { z } from 'zod';
 import { ordersConsumedTopics, ordersConsumerGroup } from './handlers/consumer.ts';
 
@@ -8,12 +8,7 @@ const topicList = (defaults: readonly string[]) =>
   z
     .string()
     .default(defaults.join(','))
-    .transform((text) =>
-      text
-        .split(',')
-        .map((part) => part.trim())
-        .filter((part) => part !== ''),
-    )
+    .transform(commaList)
     .refine(
       (names) => names.length > 0 && names.every((name) => topicName.test(name)),
       'must be a comma-separated list of topic names',

@@ -13,6 +13,7 @@ import {
 import {
   collectMessages,
   createTestTopics,
+  outboxInsertsDuring,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
@@ -20,14 +21,7 @@ import {
 import { defaultCommandDeps } from '../src/application/order-commands.ts';
 import { createOrdersConsumer } from '../src/handlers/consumer.ts';
 import { createOrderMessageHandler } from '../src/handlers/order-messages.ts';
-import {
-  givenInstance,
-  givenOrdersSchema,
-  outboxInsertsDuring,
-  payloadOf,
-  placeOrder,
-  silentLogger,
-} from './support.ts';
+import { givenInstance, givenOrdersSchema, placeOrder, silentLogger } from './support.ts';
 
 const db = await givenOrdersSchema('orders_consumer');
 const handle = createOrderMessageHandler({ pool: db.pool, commands: defaultCommandDeps, consumer: 'orders' });
@@ -97,7 +91,7 @@ describe('the orders message handler', () => {
 
     assert.equal((await statusOf(order.id)).status, 'VALIDATED');
     assert.equal(inserts.length, 1);
-    const payload = payloadOf(inserts[0] ?? '');
+    const payload = inserts[0]?.payload ?? {};
     assert.equal(payload.type, 'OrderValidated');
     assert.equal(payload.customerId, order.customerId);
     assert.ok(await inboxHas(message.eventId ?? ''));

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { orderSchema } from '@microshop/contracts';
 import { problemDetailsSchema } from '@microshop/platform';
+import { outboxInsertsDuring } from '@microshop/platform/testing';
 import {
   changeDirectly,
   countRows,
@@ -10,8 +11,6 @@ import {
   givenInstance,
   givenOrdersSchema,
   orderRequest,
-  outboxInsertsDuring,
-  payloadOf,
   paymentSucceeded,
   placeOrder,
   validated,
@@ -57,11 +56,11 @@ describe('POST /api/v1/orders', () => {
     });
 
     assert.equal(inserts.length, 1);
-    const line = inserts[0] ?? '';
+    const line = inserts[0]?.line ?? '';
     assert.ok(line.includes("aggregatetype[text]:'microshop.order-outbox'"), line);
     assert.ok(line.includes(`aggregateid[text]:'${body.customerId}'`), line);
     assert.ok(line.includes("type[text]:'OrderCreated'"), line);
-    const payload = payloadOf(line);
+    const payload = inserts[0]?.payload ?? {};
     assert.equal(payload.type, 'OrderCreated');
     assert.equal(payload.orderId, orderId);
     assert.deepEqual(payload.payment, { token: 'tok_success' }, 'payments needs the token to charge');
@@ -183,7 +182,7 @@ describe('POST /api/v1/orders/{id}/cancel', () => {
     assert.equal(response.statusCode, 202);
     assert.equal(response.json().status, 'CANCELLED');
     assert.equal(inserts.length, 1);
-    const payload = payloadOf(inserts[0] ?? '');
+    const payload = inserts[0]?.payload ?? {};
     assert.equal(payload.type, 'OrderCancelled');
     assert.equal(payload.orderId, order.id);
     assert.equal((payload.order as { status: string }).status, 'CANCELLED');

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateOrderRequest, Order } from '@microshop/contracts';
 import { createLogger, type HttpApp, type Logger, withTransaction } from '@microshop/platform';
-import { type CleanupRegistrar, createTestSchema, type TestSchema } from '@microshop/platform/testing';
+import { type CleanupRegistrar, migratedTestSchema, type TestSchema } from '@microshop/platform/testing';
 import { build } from '../src/app.ts';
 import { type ChangeResult, changeOrder, defaultCommandDeps } from '../src/application/order-commands.ts';
 import type { TimeoutLimits } from '../src/domain/wait.ts';
@@ -14,10 +14,8 @@ import { createStatusHub, type StatusHub } from '../src/waiting/status-hub.ts';
 export const silentLogger: Logger = createLogger({ service: 'orders-test', level: 'silent' });
 
 /** A fresh schema with the orders tables, dropped when the file is done. */
-export async function givenOrdersSchema(prefix: string): Promise<TestSchema> {
-  const db = await createTestSchema(prefix);
-  await migrateOrders(db.pool, db.name);
-  return db;
+export function givenOrdersSchema(prefix: string): Promise<TestSchema> {
+  return migratedTestSchema(prefix, migrateOrders);
 }
 
 export interface TestInstance {
@@ -99,32 +97,4 @@ export async function countRows(
 ): Promise<number> {
   const result = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
   return Number(result.rows[0]?.n);
-}
-
-/**
- * A logical decoding slot sees what Debezium would: committed changes from the WAL. Returns the
- * INSERT lines of this schema's outbox table written while `fn` ran.
- */
-export async function outboxInsertsDuring(db: TestSchema, fn: () => Promise<unknown>): Promise<string[]> {
-  const slot = `orders_test_${randomBytes(6).toString('hex')}`;
-  await db.pool.query("SELECT pg_create_logical_replication_slot($1, 'test_decoding')", [slot]);
-  try {
-    await fn();
-    const result = await db.pool.query<{ data: string }>(
-      'SELECT data FROM pg_logical_slot_get_changes($1, NULL, NULL)',
-      [slot],
-    );
-    return result.rows
-      .map((row) => row.data)
-      .filter((line) => line.startsWith(`table ${db.name}.outbox: INSERT:`));
-  } finally {
-    await db.pool.query('SELECT pg_drop_replication_slot($1)', [slot]);
-  }
-}
-
-/** The JSON payload of a test_decoding outbox INSERT line. */
-export function payloadOf(line: string): Record<string, unknown> {
-  const match = /payload\[jsonb\]:'(.*)' created_at/.exec(line);
-  if (match?.[1] === undefined) throw new Error(`no payload in ${line}`);
-  return JSON.parse(match[1].replaceAll("''", "'"));
 }

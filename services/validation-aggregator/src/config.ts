@@ -1,5 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import { commonConfig, envPort } from '@microshop/platform';
+import { commonConfig, consumerConfig, envPort, envTopic, serviceInstanceConfig } from '@microshop/platform';
 import { z } from 'zod';
 import { schemaName } from './store/database.ts';
 
@@ -9,18 +9,11 @@ import { schemaName } from './store/database.ts';
  */
 export const aggregatorConfig = z.object({
   ...commonConfig,
+  ...serviceInstanceConfig({ instance: 'validation-aggregator', schema: schemaName }),
+  ...consumerConfig({ group: 'validation-aggregator' }),
   HTTP_PORT: envPort(8103),
-  /** The service's own PostgreSQL schema; only tests running the whole process change it. */
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier')
-    .default(schemaName),
-  VALIDATIONS_TOPIC: z.string().min(1).default(topics.orderValidations),
-  DECISIONS_TOPIC: z.string().min(1).default(topics.orderDecisions),
-  DEAD_LETTER_TOPIC: z.string().min(1).default(topics.deadLetter),
-  CONSUMER_GROUP: z.string().min(1).default('validation-aggregator'),
-  /** Set by the stack runner (`validation-aggregator-2`); names this instance's Kafka client. */
-  INSTANCE_ID: z.string().min(1).default('validation-aggregator'),
+  VALIDATIONS_TOPIC: envTopic(topics.orderValidations),
+  DECISIONS_TOPIC: envTopic(topics.orderDecisions),
 });
 export type AggregatorConfig = z.output<typeof aggregatorConfig>;
 

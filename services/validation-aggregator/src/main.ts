@@ -1,9 +1,11 @@
 import {
+  createConsumerRunner,
   createEventConsumer,
   createMetrics,
-  createPool,
+  groupConsumerOptions,
+  listenHttp,
+  openServiceDatabase,
   ping,
-  publishOutbox,
   runService,
 } from '@microshop/platform';
 import { aggregatorConfig, decisionsTopicOf } from './config.ts';
@@ -19,50 +21,32 @@ await runService({
   name: 'validation-aggregator',
   config: aggregatorConfig,
   start: async ({ config, logger, onStop }) => {
-    const pool = createPool({
-      connectionString: config.DATABASE_URL,
-      schema: config.DATABASE_SCHEMA,
-      applicationName: config.INSTANCE_ID,
-      logger,
-    });
-    onStop('database', () => pool.end());
-    await migrateSchema(pool, config.DATABASE_SCHEMA, logger);
-    // Debezium streams the decisions from this outbox: register it on every start.
-    await publishOutbox(pool, config.DATABASE_SCHEMA);
+    // Debezium streams the decisions from this schema's outbox.
+    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema);
 
     const metrics = createMetrics('validation-aggregator');
-    let consuming = false;
+    const consumers = createConsumerRunner(onStop);
     const app = await buildHttp({
       pool,
       logger,
       metrics,
       readiness: [
         { name: 'database', check: () => ping(pool) },
-        { name: 'consumer', check: () => consuming },
+        { name: 'consumer', check: consumers.running },
       ],
     });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
+    await listenHttp(app, { config, onStop });
 
-    const consumer = createEventConsumer({
-      bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
-      groupId: config.CONSUMER_GROUP,
-      clientId: config.INSTANCE_ID,
-      topics: [config.VALIDATIONS_TOPIC],
-      logger,
-      metrics,
-      handle: createValidationHandler({
-        pool,
-        consumer: config.CONSUMER_GROUP,
-        decisionsTopic: decisionsTopicOf(config),
+    await consumers.start({
+      consumer: createEventConsumer({
+        ...groupConsumerOptions(config, { logger, metrics }),
+        topics: [config.VALIDATIONS_TOPIC],
+        handle: createValidationHandler({
+          pool,
+          consumer: config.CONSUMER_GROUP,
+          decisionsTopic: decisionsTopicOf(config),
+        }),
       }),
-      deadLetter: { topic: config.DEAD_LETTER_TOPIC },
     });
-    onStop('consumer', async () => {
-      consuming = false;
-      await consumer.stop();
-    });
-    await consumer.start();
-    consuming = true;
   },
 });

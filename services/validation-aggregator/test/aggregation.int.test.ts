@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { type OrderValidationEvent, topics, validationDecisionSchema } from '@microshop/contracts';
 import { AppError, problemDetailsSchema } from '@microshop/platform';
+import { outboxInsertsDuring } from '@microshop/platform/testing';
 import { createValidationHandler } from '../src/handlers/validation-results.ts';
 import { allPass, consumed, validation } from './fixtures.ts';
-import { handlerContext, httpApp, migratedSchema, outboxInsertsDuring } from './harness.ts';
+import { handlerContext, httpApp, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('validation_aggregator_int');
 const app = await httpApp(db);

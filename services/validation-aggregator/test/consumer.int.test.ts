@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { OrderValidationEvent } from '@microshop/contracts';
-import { collectMessages, createConsumerTestBed } from '@microshop/platform/testing';
+import { collectMessages, createConsumerTestBed, eventually } from '@microshop/platform/testing';
 import { createValidationHandler } from '../src/handlers/validation-results.ts';
 import { allPass, validation } from './fixtures.ts';
-import { eventually, logger, migratedSchema } from './harness.ts';
+import { logger, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('validation_aggregator_consumer');
 

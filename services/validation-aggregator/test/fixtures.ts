@@ -6,6 +6,7 @@ import {
   validatorOf,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
+import { consumedMessage } from '@microshop/platform/testing';
 
 // Validation results as the fraud, inventory and order-details services write them.
 
@@ -34,22 +35,10 @@ export function allPass(orderId: string): OrderValidationEvent[] {
   );
 }
 
-let nextOffset = 0n;
-
 /** The event as the consumer would hand it over (Debezium puts the event id in header `id`). */
 export function consumed(
   event: OrderValidationEvent,
   topic = 'microshop.order-validations',
 ): ConsumedMessage {
-  nextOffset += 1n;
-  return {
-    topic,
-    partition: 0,
-    offset: nextOffset,
-    key: event.orderId,
-    value: JSON.parse(JSON.stringify(event)),
-    headers: { id: event.id },
-    timestamp: new Date(),
-    eventId: event.id,
-  };
+  return consumedMessage(event, { topic, key: event.orderId });
 }

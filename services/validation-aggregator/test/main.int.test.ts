@@ -6,14 +6,15 @@ import { createProducer } from '@microshop/platform';
 import {
   createTestSchema,
   createTestTopics,
+  eventually,
+  startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { allPass } from './fixtures.ts';
-import { eventually, logger } from './harness.ts';
-import { startService } from './process.ts';
+import { logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();

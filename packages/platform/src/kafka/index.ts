@@ -19,6 +19,7 @@ export {
 } from './codec.ts';
 export { createEventConsumer, type EventConsumer, type EventConsumerOptions } from './consumer.ts';
 export { deadLetterHeaders } from './dead-letter.ts';
+export { decodeEvent, eventTypeOf, parseEvent } from './decode-event.ts';
 export type { HandlerContext, MessageHandler } from './message-processor.ts';
 export {
   createProducer,

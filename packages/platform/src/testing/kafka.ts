@@ -7,7 +7,7 @@ import { type ConsumedMessage, decodeHeaders, eventIdOf } from '../kafka/codec.t
 import { createEventConsumer, type EventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
 import { brokerList } from '../kafka/options.ts';
 import { createProducer, type EventProducer } from '../kafka/producer.ts';
-import type { CleanupRegistrar } from './index.ts';
+import type { CleanupRegistrar } from './schema.ts';
 
 /**
  * Helpers for tests against the real Kafka. Each test owns its topics and groups: names are unique

@@ -1,5 +1,5 @@
-import type { Order } from '@microshop/contracts';
-import { addSaturating, formatMinor } from './money.ts';
+import { formatAmount, type Order } from '@microshop/contracts';
+import { addSaturating } from './money.ts';
 
 /**
  * The fraud rule of seed 001: per customer and currency, the value of the orders in one session
@@ -83,7 +83,7 @@ export function judge(session: Session, rules: SessionRules): FraudVerdict {
 
 /** e.g. "order value in session reaches 2000.00 EUR (limit 2000.00)". */
 export function limitReason(total: number, limit: number, currency: string): string {
-  return `order value in session reaches ${formatMinor(total, currency)} ${currency} (limit ${formatMinor(limit, currency)})`;
+  return `order value in session reaches ${formatAmount(total, currency)} ${currency} (limit ${formatAmount(limit, currency)})`;
 }
 
 /** A session of another customer or currency here is a bug in the caller, not a business case. */

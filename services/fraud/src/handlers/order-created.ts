@@ -3,21 +3,22 @@ import {
   type OrderCreatedEvent,
   type OrderValidationEvent,
   orderEventSchema,
+  orderValidationEvent,
   type TopicName,
 } from '@microshop/contracts';
 import {
   appendToOutbox,
   type ConsumedMessage,
+  decodeEvent,
   type HandleOnceResult,
   handleOnce,
+  inboxMessageOf,
   type MessageHandler,
+  outboxMessage,
   type Pool,
   type PoolClient,
-  validationFailed,
-  zodIssuesToFieldErrors,
 } from '@microshop/platform';
 import { applyOrderToSession, type SessionOutcome, type SessionRules } from '../domain/session.ts';
-import { fraudValidationEvent } from '../domain/validation.ts';
 import {
   isCounted,
   lockCurrentSession,
@@ -70,10 +71,9 @@ export function handleOrderCreated(
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   event: OrderCreatedEvent,
 ): Promise<HandleOnceResult<FraudOutcome>> {
-  const eventId = message.eventId ?? event.id;
-  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  const delivery = inboxMessageOf(message, event.id);
   return handleOnce(options.pool, options.consumer, delivery, (client) =>
-    judgeOrder(client, options, event, eventId),
+    judgeOrder(client, options, event, delivery.eventId),
   );
 }
 
@@ -97,18 +97,12 @@ async function judgeOrder(
     session: outcome.session,
     verdict: outcome.verdict,
   });
-  const validation = fraudValidationEvent(order.id, outcome.verdict, {
+  const validation = orderValidationEvent('FRAUD', order.id, outcome.verdict, {
     id: (options.newId ?? randomUUID)(),
     at: (options.now ?? (() => new Date()))(),
   });
   await appendToOutbox(client, [
-    {
-      id: validation.id,
-      topic: options.validationsTopic,
-      key: order.id,
-      type: validation.type,
-      payload: validation,
-    },
+    outboxMessage(validation, { topic: options.validationsTopic, key: order.id }),
   ]);
   return { kind: 'judged', outcome, validation };
 }
@@ -119,16 +113,6 @@ async function judgeOrder(
  * it on the dead-letter topic.
  */
 export function decodeOrderCreated(message: Pick<ConsumedMessage, 'value'>): OrderCreatedEvent | null {
-  if (typeOf(message.value) !== 'OrderCreated') return null;
-  const parsed = orderEventSchema.safeParse(message.value);
-  if (parsed.success && parsed.data.type === 'OrderCreated') return parsed.data;
-  throw validationFailed(
-    parsed.success ? [] : zodIssuesToFieldErrors(parsed.error.issues, message.value, '(value)'),
-    'OrderCreated event does not match its schema',
-  );
-}
-
-function typeOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return undefined;
-  return typeof value.type === 'string' ? value.type : undefined;
+  const event = decodeEvent(message.value, ['OrderCreated'], orderEventSchema);
+  return event?.type === 'OrderCreated' ? event : null;
 }

@@ -1,8 +1,10 @@
-import type {
-  OrderEventType,
-  OrderValidationEvent,
-  Product,
-  ProductChangedEvent,
+import {
+  type EventStamp,
+  type OrderEventType,
+  type OrderValidationEvent,
+  orderValidationEvent,
+  type Product,
+  type ProductChangedEvent,
 } from '@microshop/contracts';
 import { type ReserveOutcome, shortageReason } from './reservation.ts';
 import type { Settlement } from './reservation-state.ts';
@@ -14,11 +16,6 @@ import { unreachable } from './unreachable.ts';
  */
 
 export const inventorySource = 'inventory';
-
-export interface EventStamp {
-  id: string;
-  at: Date;
-}
 
 /** What an order status event asks of inventory: reserve its lines, or settle its reservations. */
 export type Reaction = { kind: 'reserve' } | { kind: 'settle'; settlement: Settlement };
@@ -48,16 +45,10 @@ export function validationEvent(
   outcome: ReserveOutcome,
   stamp: EventStamp,
 ): OrderValidationEvent {
-  return {
-    id: stamp.id,
-    type: 'OrderValidation',
-    occurredAt: stamp.at.toISOString(),
-    source: inventorySource,
-    orderId,
-    check: 'INVENTORY',
-    result: outcome.ok ? 'PASS' : 'FAIL',
-    reason: outcome.ok ? null : shortageReason(outcome.shortages),
-  };
+  const verdict = outcome.ok
+    ? { result: 'PASS' as const }
+    : { result: 'FAIL' as const, reason: shortageReason(outcome.shortages) };
+  return orderValidationEvent('INVENTORY', orderId, verdict, stamp);
 }
 
 /** A product as it is now, for the compacted catalog topic (the latest event per sku is the product). */

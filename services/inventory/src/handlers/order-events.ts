@@ -6,12 +6,13 @@ import {
 } from '@microshop/contracts';
 import {
   type ConsumedMessage,
+  eventTypeOf,
   type HandleOnceResult,
   handleOnce,
+  inboxMessageOf,
   type MessageHandler,
   type Pool,
-  validationFailed,
-  zodIssuesToFieldErrors,
+  parseEvent,
 } from '@microshop/platform';
 import { type Reaction, reactionTo } from '../domain/events.ts';
 import type { Publishing } from '../store/outbox-events.ts';
@@ -44,7 +45,7 @@ export function createOrderEventHandler(options: OrderEventHandlerOptions): Mess
   return async (message, context) => {
     const relevant = decodeOrderEvent(message);
     if (relevant === null) {
-      context.logger.debug({ type: typeOf(message.value) }, 'not an event inventory acts on; skipped');
+      context.logger.debug({ type: eventTypeOf(message.value) }, 'not an event inventory acts on; skipped');
       return;
     }
     const outcome = await handleOrderEvent(options, message, relevant);
@@ -61,12 +62,7 @@ export function handleOrderEvent(
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   { event, reaction }: RelevantEvent,
 ): Promise<HandleOnceResult<ReactionResult>> {
-  const delivery = {
-    eventId: message.eventId ?? event.id,
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset,
-  };
+  const delivery = inboxMessageOf(message, event.id);
   return handleOnce(options.pool, options.consumer, delivery, async (client): Promise<ReactionResult> => {
     if (reaction.kind === 'reserve') {
       return { reaction: 'reserve', ...(await reserveOrder(client, options.publishing, event.order)) };
@@ -82,21 +78,11 @@ export function handleOrderEvent(
  * error: the consumer parks it on the dead-letter topic.
  */
 export function decodeOrderEvent(message: Pick<ConsumedMessage, 'value'>): RelevantEvent | null {
-  const type = typeOf(message.value);
+  const type = eventTypeOf(message.value);
   if (type === undefined || !isOrderEventType(type)) return null;
   const reaction = reactionTo(type);
   if (reaction === null) return null;
-  const parsed = orderEventSchema.safeParse(message.value);
-  if (parsed.success) return { event: parsed.data, reaction };
-  throw validationFailed(
-    zodIssuesToFieldErrors(parsed.error.issues, message.value, '(value)'),
-    `${type} event does not match its schema`,
-  );
-}
-
-function typeOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return undefined;
-  return typeof value.type === 'string' ? value.type : undefined;
+  return { event: parseEvent(orderEventSchema, message.value, type), reaction };
 }
 
 function isOrderEventType(type: string): type is OrderEventType {

@@ -1,12 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import {
-  inboxTableSql,
-  type Logger,
-  migrate,
-  outboxTableSql,
-  type Pool,
-  publishOutboxSql,
-} from '@microshop/platform';
+import { type Logger, migrateServiceSchema, type Pool } from '@microshop/platform';
 
 /** The service's own schema; every connection of its pool has it as search_path. */
 export const schemaName = 'inventory';
@@ -26,12 +19,10 @@ export interface MigrateOptions {
 
 /** Creates or updates `schema`: the platform's outbox and inbox tables, then this service's files. */
 export async function migrateSchema(pool: Pool, schema: string, options: MigrateOptions = {}): Promise<void> {
-  const prelude = [outboxTableSql(schema), inboxTableSql(schema)];
-  if (options.publish === true) prelude.push(publishOutboxSql(schema));
-  await migrate(pool, {
+  await migrateServiceSchema(pool, {
     schema,
     dir: migrationsDir,
-    prelude,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    logger: options.logger,
+    publishOutbox: options.publish === true,
   });
 }

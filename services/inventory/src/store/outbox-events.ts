@@ -1,5 +1,5 @@
 import type { OrderValidationEvent, Product, TopicName } from '@microshop/contracts';
-import { appendToOutbox, type OutboxMessage, type PoolClient } from '@microshop/platform';
+import { appendToOutbox, outboxMessage, type PoolClient } from '@microshop/platform';
 import { productChangedEvent } from '../domain/events.ts';
 
 /**
@@ -27,14 +27,9 @@ export async function publishValidation(
   publishing: Publishing,
   event: OrderValidationEvent,
 ): Promise<void> {
-  const message: OutboxMessage = {
-    id: event.id,
-    topic: publishing.topics.validations,
-    key: event.orderId,
-    type: event.type,
-    payload: event,
-  };
-  await appendToOutbox(client, [message]);
+  await appendToOutbox(client, [
+    outboxMessage(event, { topic: publishing.topics.validations, key: event.orderId }),
+  ]);
 }
 
 /** One ProductChanged per product, each carrying the whole product as it is now. */
@@ -44,15 +39,9 @@ export async function publishProductChanges(
   products: readonly Product[],
   at: Date,
 ): Promise<void> {
-  const messages = products.map((product): OutboxMessage => {
+  const messages = products.map((product) => {
     const event = productChangedEvent(product, { id: publishing.newId(), at });
-    return {
-      id: event.id,
-      topic: publishing.topics.products,
-      key: event.sku,
-      type: event.type,
-      payload: event,
-    };
+    return outboxMessage(event, { topic: publishing.topics.products, key: event.sku });
   });
   await appendToOutbox(client, messages);
 }

@@ -1,6 +1,7 @@
 import { idSchema, orderSchema, orderStatusSchema, timelineEntrySchema } from '@microshop/contracts';
 import {
   buildHttpApp,
+  commaList,
   type HttpApp,
   type Logger,
   notFound,
@@ -32,15 +33,7 @@ const customerOrdersResponse = z
   .meta({ id: 'CustomerOrders' });
 
 /** `?status=CREATED,VALIDATED`: comma-separated, each a known status; empty means no filter. */
-const statusFilter = z
-  .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== ''),
-  )
-  .pipe(z.array(orderStatusSchema));
+const statusFilter = z.string().transform(commaList).pipe(z.array(orderStatusSchema));
 
 const customerOrdersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(maxOrdersLimit).default(defaultOrdersLimit),

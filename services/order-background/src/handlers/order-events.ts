@@ -1,18 +1,14 @@
-import {
-  type OrderEvent,
-  type OrderEventType,
-  orderEventSchema,
-  orderEventTypes,
-} from '@microshop/contracts';
+import { type OrderEvent, orderEventSchema, orderEventTypes } from '@microshop/contracts';
 import {
   type ConsumedMessage,
+  decodeEvent,
+  eventTypeOf,
   type HandleOnceResult,
   handleOnce,
+  inboxMessageOf,
   type MessageHandler,
   type Pool,
   type PoolClient,
-  validationFailed,
-  zodIssuesToFieldErrors,
 } from '@microshop/platform';
 import { type Projection, project } from '../domain/projection.ts';
 import { applyProjection, lockOrder, readVersion } from '../store/projection-store.ts';
@@ -33,7 +29,7 @@ export function createOrderEventHandler(options: OrderEventHandlerOptions): Mess
   return async (message, context) => {
     const event = decodeOrderEvent(message);
     if (event === null) {
-      context.logger.debug({ type: typeOf(message.value) }, 'not an order status event; skipped');
+      context.logger.debug({ type: eventTypeOf(message.value) }, 'not an order status event; skipped');
       return;
     }
     const outcome = await handleOrderEvent(options, message, event);
@@ -50,10 +46,9 @@ export function handleOrderEvent(
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   event: OrderEvent,
 ): Promise<HandleOnceResult<Projection>> {
-  const eventId = message.eventId ?? event.id;
-  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  const delivery = inboxMessageOf(message, event.id);
   return handleOnce(options.pool, options.consumer, delivery, (client) =>
-    applyOrderEvent(client, event, eventId),
+    applyOrderEvent(client, event, delivery.eventId),
   );
 }
 
@@ -75,21 +70,5 @@ export async function applyOrderEvent(
  * its schema is a non-retriable error: the consumer parks it on the dead-letter topic.
  */
 export function decodeOrderEvent(message: Pick<ConsumedMessage, 'value'>): OrderEvent | null {
-  const type = typeOf(message.value);
-  if (type === undefined || !isOrderEventType(type)) return null;
-  const parsed = orderEventSchema.safeParse(message.value);
-  if (parsed.success) return parsed.data;
-  throw validationFailed(
-    zodIssuesToFieldErrors(parsed.error.issues, message.value, '(value)'),
-    `${type} event does not match its schema`,
-  );
-}
-
-function typeOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return undefined;
-  return typeof value.type === 'string' ? value.type : undefined;
-}
-
-function isOrderEventType(type: string): type is OrderEventType {
-  return (orderEventTypes as readonly string[]).includes(type);
+  return decodeEvent(message.value, orderEventTypes, orderEventSchema);
 }

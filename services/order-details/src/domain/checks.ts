@@ -1,5 +1,4 @@
-import type { Order } from '@microshop/contracts';
-import { formatMoney } from './money.ts';
+import { formatMoney, type Order } from '@microshop/contracts';
 
 /**
  * The order-details rules of seed 001, checked against this service's own copies of the customers and

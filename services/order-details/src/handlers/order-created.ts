@@ -3,23 +3,25 @@ import {
   type OrderCreatedEvent,
   type OrderValidationEvent,
   orderEventSchema,
+  orderValidationEvent,
   type TopicName,
 } from '@microshop/contracts';
 import {
   AppError,
   appendToOutbox,
   type ConsumedMessage,
+  decodeEvent,
   type HandleOnceResult,
   handleOnce,
+  inboxMessageOf,
   type MessageHandler,
+  outboxMessage,
   type Pool,
   type PoolClient,
 } from '@microshop/platform';
 import { checkOrderDetails, type DetailsDecision, describeFailure } from '../domain/checks.ts';
-import { detailsValidationEvent } from '../domain/validation.ts';
 import { recordCheck } from '../store/check-store.ts';
 import { loadReferences } from '../store/reference-store.ts';
-import { parseKnown, typeOf } from './decode.ts';
 
 /**
  * The Kafka handler of `microshop.order-outbox`: each OrderCreated is checked against the copies of
@@ -66,10 +68,9 @@ export function handleOrderCreated(
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   event: OrderCreatedEvent,
 ): Promise<HandleOnceResult<OrderCheckOutcome>> {
-  const eventId = message.eventId ?? event.id;
-  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  const delivery = inboxMessageOf(message, event.id);
   return handleOnce(options.pool, options.consumer, delivery, (client) =>
-    checkOrder(client, options, event, eventId),
+    checkOrder(client, options, event, delivery.eventId),
   );
 }
 
@@ -95,18 +96,12 @@ async function checkOrder(
     eventId,
   });
   if (!recorded) return { kind: 'already-checked' };
-  const validation = detailsValidationEvent(order.id, decision.verdict, {
+  const validation = orderValidationEvent('ORDER_DETAILS', order.id, decision.verdict, {
     id: (options.newId ?? randomUUID)(),
     at: now,
   });
   await appendToOutbox(client, [
-    {
-      id: validation.id,
-      topic: options.validationsTopic,
-      key: order.id,
-      type: validation.type,
-      payload: validation,
-    },
+    outboxMessage(validation, { topic: options.validationsTopic, key: order.id }),
   ]);
   return { kind: 'checked', validation };
 }
@@ -130,7 +125,6 @@ export function referencesNotYetKnown(
  * it on the dead-letter topic.
  */
 export function decodeOrderCreated(message: Pick<ConsumedMessage, 'value'>): OrderCreatedEvent | null {
-  if (typeOf(message.value) !== 'OrderCreated') return null;
-  const event = parseKnown(orderEventSchema, message, 'OrderCreated');
-  return event.type === 'OrderCreated' ? event : null;
+  const event = decodeEvent(message.value, ['OrderCreated'], orderEventSchema);
+  return event?.type === 'OrderCreated' ? event : null;
 }

@@ -6,14 +6,16 @@ import {
 } from '@microshop/contracts';
 import {
   type ConsumedMessage,
+  eventTypeOf,
   type HandleOnceResult,
   handleOnce,
+  inboxMessageOf,
   type MessageHandler,
   type Pool,
+  parseEvent,
 } from '@microshop/platform';
 import { unreachable } from '../domain/checks.ts';
 import { upsertCustomer, upsertProduct } from '../store/reference-store.ts';
-import { parseKnown, typeOf } from './decode.ts';
 
 /**
  * The Kafka handler of `microshop.customers` and `microshop.products`: keeps this service's copies.
@@ -49,14 +51,13 @@ export function handleReferenceEvent(
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   reference: ReferenceEvent,
 ): Promise<HandleOnceResult<boolean>> {
-  const eventId = message.eventId ?? reference.event.id;
-  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  const delivery = inboxMessageOf(message, reference.event.id);
   return handleOnce(options.pool, options.consumer, delivery, (client) => {
     switch (reference.kind) {
       case 'customer':
-        return upsertCustomer(client, reference.event.customer, eventId);
+        return upsertCustomer(client, reference.event.customer, delivery.eventId);
       case 'product':
-        return upsertProduct(client, reference.event.product, eventId);
+        return upsertProduct(client, reference.event.product, delivery.eventId);
       default:
         return unreachable(reference);
     }
@@ -70,13 +71,13 @@ const customerTypes: readonly string[] = customerChangedEventSchema.shape.type.o
  * other type. A known type that breaks its schema is non-retriable: the consumer dead-letters it.
  */
 export function decodeReferenceEvent(message: Pick<ConsumedMessage, 'value'>): ReferenceEvent | null {
-  const type = typeOf(message.value);
+  const type = eventTypeOf(message.value);
   if (type === undefined) return null;
   if (customerTypes.includes(type)) {
-    return { kind: 'customer', event: parseKnown(customerChangedEventSchema, message, type) };
+    return { kind: 'customer', event: parseEvent(customerChangedEventSchema, message.value, type) };
   }
   if (type === 'ProductChanged') {
-    return { kind: 'product', event: parseKnown(productChangedEventSchema, message, type) };
+    return { kind: 'product', event: parseEvent(productChangedEventSchema, message.value, type) };
   }
   return null;
 }

@@ -6,7 +6,9 @@ import {
 } from '@microshop/contracts';
 import {
   type ConsumedMessage,
+  eventTypeOf,
   handleOnce,
+  inboxMessageOf,
   type MessageHandler,
   validationFailed,
   zodIssuesToFieldErrors,
@@ -30,15 +32,13 @@ export function createOrderMessageHandler(deps: OrderMessageDeps): MessageHandle
   return async (message, context) => {
     const inbound = parseInbound(message);
     if (inbound === null) {
-      context.logger.debug({ type: typeOf(message.value) }, 'not a message for the orders service; skipped');
+      context.logger.debug(
+        { type: eventTypeOf(message.value) },
+        'not a message for the orders service; skipped',
+      );
       return;
     }
-    const entry = {
-      eventId: message.eventId ?? inbound.id,
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-    };
+    const entry = inboxMessageOf(message, inbound.id);
     const outcome = await handleOnce(deps.pool, deps.consumer, entry, (client) =>
       changeOrder(client, deps.commands, toCommand(inbound, deps.commands.now())),
     );
@@ -56,7 +56,7 @@ export function createOrderMessageHandler(deps: OrderMessageDeps): MessageHandle
  * VALIDATION_FAILED, which sends it to the dead-letter topic: retrying cannot fix its bytes.
  */
 export function parseInbound(message: Pick<ConsumedMessage, 'value'>): OrdersInboundMessage | null {
-  const type = typeOf(message.value);
+  const type = eventTypeOf(message.value);
   if (type === undefined) {
     throw validationFailed([{ field: 'type', rule: 'required', message: 'a message needs a string type' }]);
   }
@@ -96,11 +96,6 @@ function logResult(
   if (result.outcome === 'applied') logger.info(fields, 'order changed');
   // A late or duplicate fact is normal in a choreography: recorded as handled, nothing changes.
   else logger.info({ ...fields, reason: result.reason, detail: result.detail }, 'message changes nothing');
-}
-
-function typeOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return undefined;
-  return typeof value.type === 'string' ? value.type : undefined;
 }
 
 function isHandled(type: string): type is OrdersInboundMessageType {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { inboxTableSql, type Logger, type MigrateResult, migrate, outboxTableSql } from '@microshop/platform';
+import { type Logger, type MigrateResult, migrateServiceSchema } from '@microshop/platform';
 import type pg from 'pg';
 
 /** The schema the orders service owns in the shared database. */
@@ -16,10 +16,5 @@ export function migrateOrders(
   schema: string = ordersSchema,
   logger?: Logger,
 ): Promise<MigrateResult> {
-  return migrate(pool, {
-    schema,
-    dir: migrationsDir,
-    prelude: [outboxTableSql(schema), inboxTableSql(schema)],
-    ...(logger === undefined ? {} : { logger }),
-  });
+  return migrateServiceSchema(pool, { schema, dir: migrationsDir, logger });
 }

@@ -8,14 +8,15 @@ import {
 import {
   appendToOutbox,
   type ConsumedMessage,
+  decodeEvent,
+  eventTypeOf,
   type HandleOnceResult,
   handleOnce,
+  inboxMessageOf,
   type Logger,
   type MessageHandler,
   type Pool,
   type PoolClient,
-  validationFailed,
-  zodIssuesToFieldErrors,
 } from '@microshop/platform';
 import { decide, type Step, type StepKind, unreachable } from '../domain/aggregation.ts';
 import { insertDecision, insertResult, lockOrder, readState } from '../store/aggregate-store.ts';
@@ -42,7 +43,7 @@ export function createValidationHandler(options: ValidationHandlerOptions): Mess
   return async (message, context) => {
     const event = decodeValidation(message);
     if (event === null) {
-      context.logger.debug({ type: typeOf(message.value) }, 'not an order validation; skipped');
+      context.logger.debug({ type: eventTypeOf(message.value) }, 'not an order validation; skipped');
       return;
     }
     const outcome = await handleValidation(options, message, event);
@@ -60,10 +61,9 @@ export function handleValidation(
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   event: OrderValidationEvent,
 ): Promise<HandleOnceResult<Step>> {
-  const eventId = message.eventId ?? event.id;
-  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  const delivery = inboxMessageOf(message, event.id);
   return handleOnce(options.pool, options.consumer, delivery, (client) =>
-    applyValidation(client, options, event, eventId),
+    applyValidation(client, options, event, delivery.eventId),
   );
 }
 
@@ -96,18 +96,7 @@ function toOutbox(decision: ValidationDecision, topic: TopicName) {
  * that breaks its schema is a non-retriable error: the consumer parks it on the dead-letter topic.
  */
 export function decodeValidation(message: Pick<ConsumedMessage, 'value'>): OrderValidationEvent | null {
-  if (typeOf(message.value) !== orderValidationType) return null;
-  const parsed = orderValidationEventSchema.safeParse(message.value);
-  if (parsed.success) return parsed.data;
-  throw validationFailed(
-    zodIssuesToFieldErrors(parsed.error.issues, message.value, '(value)'),
-    `${orderValidationType} event does not match its schema`,
-  );
-}
-
-function typeOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return undefined;
-  return typeof value.type === 'string' ? value.type : undefined;
+  return decodeEvent(message.value, [orderValidationType], orderValidationEventSchema);
 }
 
 function logStep(logger: Logger, event: OrderValidationEvent, step: Step): void {

@@ -1,0 +1,91 @@
+import type pg from 'pg';
+import type { LogLevel } from '../config.ts';
+import type { ConsumedMessage } from '../kafka/codec.ts';
+import type { HandlerContext } from '../kafka/message-processor.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { type CleanupRegistrar, migratedTestSchema, type TestSchema } from './schema.ts';
+
+/**
+ * What a service's integration tests share, made once in its `test/harness.ts`:
+ *
+ *   export const { logger, migratedSchema, handlerContext } =
+ *     serviceTestKit({ service: 'fraud', migrate: migrateSchema });
+ */
+export interface ServiceTestKit {
+  /** Silent unless `TEST_LOG_LEVEL` says otherwise (`TEST_LOG_LEVEL=debug` to watch a failing test). */
+  logger: Logger;
+  /**
+   * A fresh schema with the service's tables, dropped when `t` is done, or without `t` when the file
+   * is (then call it at the top level of the file: see `createTestSchema`).
+   */
+  migratedSchema(prefix: string, t?: CleanupRegistrar): Promise<TestSchema>;
+  /** The context the consumer gives a handler on a first attempt, never aborted. */
+  handlerContext(log?: Logger): HandlerContext;
+}
+
+export function serviceTestKit(options: {
+  service: string;
+  /** The service's `migrateSchema`. */
+  migrate: (pool: pg.Pool, schema: string) => Promise<unknown>;
+}): ServiceTestKit {
+  const logger = createLogger({
+    service: `${options.service}-test`,
+    level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
+  });
+  return {
+    logger,
+    migratedSchema: (prefix, t) => migratedTestSchema(prefix, options.migrate, t),
+    handlerContext: (log = logger) => ({ attempt: 1, signal: new AbortController().signal, logger: log }),
+  };
+}
+
+let nextOffset = 0n;
+
+/**
+ * `event` as the consumer hands it to a handler: the value JSON round-tripped (dates become strings,
+ * as on the wire), its `id` as the event id and header `id` (as Debezium sets it), partition 0 and a
+ * new offset each call. The key is `key` if given, else the event's `customerId` (the order outbox's
+ * key), else null.
+ */
+export function consumedMessage(
+  event: unknown,
+  options: { topic: string; key?: string | null },
+): ConsumedMessage {
+  nextOffset += 1n;
+  const value = JSON.parse(JSON.stringify(event)) as unknown;
+  const id = stringField(value, 'id');
+  return {
+    topic: options.topic,
+    partition: 0,
+    offset: nextOffset,
+    key: options.key === undefined ? stringField(value, 'customerId') : options.key,
+    value,
+    headers: id === null ? {} : { id },
+    timestamp: new Date(),
+    eventId: id,
+  };
+}
+
+function stringField(value: unknown, name: string): string | null {
+  if (typeof value !== 'object' || value === null || !(name in value)) return null;
+  const field = (value as Record<string, unknown>)[name];
+  return typeof field === 'string' ? field : null;
+}
+
+/**
+ * Polls `condition` every 100 ms until it resolves truthy and returns that value; fails naming
+ * `what` after `timeoutMs`.
+ */
+export async function eventually<T>(
+  what: string,
+  condition: () => Promise<T>,
+  timeoutMs = 20_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
