@@ -1,72 +1,89 @@
 import {
+  createConsumerRunner,
   createEventConsumer,
   createMetrics,
-  createPool,
+  groupConsumerOptions,
+  listenHttp,
+  openServiceDatabase,
   ping,
-  publishOutbox,
   runService,
 } from '@microshop/platform';
-import { consumerAttempts, consumerBackoff, notificationsConfig } from './config.ts';
+import { consumerAttempts, consumerBackoff, emailGrace, notificationsConfig, sendBackoff } from './config.ts';
+import { startMailSender } from './handlers/mail-sender.ts';
 import { createNotificationsHandler } from './handlers/messages.ts';
+import { createSmtpMailer } from './handlers/smtp-mailer.ts';
 import { buildHttp } from './http/app.ts';
 import { migrateSchema } from './store/database.ts';
 
 // The one wiring place of the notifications service (started as
 // `node services/notifications/src/main.ts`; the stack runner waits for GET /ready).
-// Start order: database → HTTP (so /health answers) → consumer; stop runs backwards.
+// Start order: database → HTTP (so /health answers) → email sender (emails left PENDING go out even
+// before the consumer has joined) → consumer; stop runs backwards.
 
 await runService({
   name: 'notifications',
   config: notificationsConfig,
   start: async ({ config, logger, onStop }) => {
-    const pool = createPool({
-      connectionString: config.DATABASE_URL,
-      schema: config.DATABASE_SCHEMA,
-      applicationName: config.INSTANCE_ID,
-      logger,
-    });
-    onStop('database', () => pool.end());
-    await migrateSchema(pool, config.DATABASE_SCHEMA, logger);
-    // Debezium streams the routed orders from this outbox: register it on every start.
-    await publishOutbox(pool, config.DATABASE_SCHEMA);
+    // Debezium streams the routed orders from this schema's outbox.
+    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema);
 
     const metrics = createMetrics('notifications');
-    let consuming = false;
+    const consumers = createConsumerRunner(onStop);
     const app = await buildHttp({
+      pool,
       logger,
       metrics,
       readiness: [
         { name: 'database', check: () => ping(pool) },
-        { name: 'consumer', check: () => consuming },
+        { name: 'consumer', check: consumers.running },
       ],
     });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
+    await listenHttp(app, { config, onStop });
 
-    const consumer = createEventConsumer({
-      bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
-      groupId: config.CONSUMER_GROUP,
-      clientId: config.INSTANCE_ID,
-      topics: [config.CUSTOMERS_TOPIC, config.ORDER_EVENTS_TOPIC],
-      logger,
-      metrics,
-      handle: createNotificationsHandler({
-        pool,
-        consumer: config.CONSUMER_GROUP,
-        topics: { orderEvents: config.ORDER_EVENTS_TOPIC, customers: config.CUSTOMERS_TOPIC },
-        routing: { graceMs: config.REFERENCE_GRACE_MS, topicPrefix: config.ROUTED_TOPIC_PREFIX },
+    const mailer = createSmtpMailer({
+      url: config.SMTP_URL,
+      timeoutMs: config.SMTP_TIMEOUT_MS,
+      maxConnections: config.SMTP_MAX_CONNECTIONS,
+    });
+    onStop('smtp', () => mailer.close());
+    const sender = startMailSender({
+      pool,
+      mailer,
+      from: config.MAIL_FROM,
+      backoff: sendBackoff(config),
+      batchSize: config.MAIL_BATCH_SIZE,
+      intervalMs: config.MAIL_SENDER_INTERVAL_MS,
+      logger: logger.child({ component: 'mail-sender' }),
+    });
+    onStop('mail-sender', () => sender.stop());
+
+    await consumers.start({
+      consumer: createEventConsumer({
+        ...groupConsumerOptions(config, { logger, metrics }),
+        topics: [
+          config.CUSTOMERS_TOPIC,
+          config.PAYMENTS_TOPIC,
+          config.SHIPMENTS_TOPIC,
+          config.ORDER_EVENTS_TOPIC,
+        ],
+        handle: createNotificationsHandler({
+          pool,
+          consumer: config.CONSUMER_GROUP,
+          topics: {
+            orderEvents: config.ORDER_EVENTS_TOPIC,
+            customers: config.CUSTOMERS_TOPIC,
+            payments: config.PAYMENTS_TOPIC,
+            shipments: config.SHIPMENTS_TOPIC,
+          },
+          routing: { graceMs: config.REFERENCE_GRACE_MS, topicPrefix: config.ROUTED_TOPIC_PREFIX },
+          emails: { grace: emailGrace(config) },
+          onEmailQueued: sender.wake,
+        }),
+        // An order may wait for its customer, a tracking number or a refund for a whole grace period.
+        maxAttempts: consumerAttempts(config),
+        retryBackoffMs: consumerBackoff.initialMs,
+        maxRetryBackoffMs: consumerBackoff.maxMs,
       }),
-      // An order may wait for its customer for the whole grace period before it is routed as bronze.
-      maxAttempts: consumerAttempts(config),
-      retryBackoffMs: consumerBackoff.initialMs,
-      maxRetryBackoffMs: consumerBackoff.maxMs,
-      deadLetter: { topic: config.DEAD_LETTER_TOPIC },
     });
-    onStop('consumer', async () => {
-      consuming = false;
-      await consumer.stop();
-    });
-    await consumer.start();
-    consuming = true;
   },
 });

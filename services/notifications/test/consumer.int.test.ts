@@ -5,13 +5,15 @@ import type { CustomerChangedEvent, OrderEvent } from '@microshop/contracts';
 import { createEventConsumer, createProducer } from '@microshop/platform';
 import {
   createTestTopics,
+  eventually,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
+  withDecodingSlot,
 } from '@microshop/platform/testing';
 import { createNotificationsHandler } from '../src/handlers/messages.ts';
 import { customerEvent, orderEvent } from './fixtures.ts';
-import { eventually, logger, migratedSchema, withDecodingSlot } from './harness.ts';
+import { logger, migratedSchema } from './harness.ts';
 
 const bootstrapServers = testKafkaBootstrapServers();
 const db = await migratedSchema('notifications_consumer');

@@ -11,6 +11,7 @@ import {
   orderEventTypeByStatus,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
+import { consumedMessage } from '@microshop/platform/testing';
 
 // Customer and order events as the customers and orders services write them.
 
@@ -70,19 +71,7 @@ export function orderEvent(
   });
 }
 
-let nextOffset = 0n;
-
 /** The event as the consumer would hand it over (Debezium puts the event id in header `id`). */
 export function consumed(event: OrderEvent | CustomerChangedEvent, topic: string): ConsumedMessage {
-  nextOffset += 1n;
-  return {
-    topic,
-    partition: 0,
-    offset: nextOffset,
-    key: event.customerId,
-    value: JSON.parse(JSON.stringify(event)),
-    headers: { id: event.id },
-    timestamp: new Date(),
-    eventId: event.id,
-  };
+  return consumedMessage(event, { topic });
 }

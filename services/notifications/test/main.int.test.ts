@@ -4,35 +4,45 @@ import { fileURLToPath } from 'node:url';
 import { createProducer } from '@microshop/platform';
 import {
   createTestTopics,
+  eventually,
+  startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
+  withDecodingSlot,
 } from '@microshop/platform/testing';
+import { startSmtpSink } from '../../mail-sink/src/handlers/smtp.ts';
+import { createMailbox } from '../../mail-sink/src/store/mailbox.ts';
 import { customerEvent, orderEvent } from './fixtures.ts';
-import { eventually, logger, migratedSchema, withDecodingSlot } from './harness.ts';
-import { startService } from './process.ts';
+import { logger, migratedSchema } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();
 // Migrated here so the WAL slot can be opened before the process writes its first outbox row.
 const db = await migratedSchema('notifications_main');
 
-test('the process starts ready, routes an order from Kafka by its customer level and stops cleanly', async (t) => {
+test('the process starts ready, routes an order from Kafka by its customer level, emails the customer and stops cleanly', async (t) => {
   // The process publishes its schema's outbox, so on the test stack Debezium really sends the routed
   // event: its topic must exist, and be this test's own.
   const routedPrefix = `${uniqueTopic('notifications-main-routed')}-`;
-  const [ordersTopic, customersTopic, deadLetterTopic] = await createTestTopics(
-    t,
-    [
-      uniqueTopic('notifications-main-orders'),
-      { name: uniqueTopic('notifications-main-customers'), compacted: true },
-      uniqueTopic('notifications-main-dlq'),
-      `${routedPrefix}silver`,
-    ],
-    bootstrapServers,
-  );
-  assert.ok(ordersTopic && customersTopic && deadLetterTopic);
+  const [ordersTopic, customersTopic, deadLetterTopic, paymentsTopic, shipmentsTopic] =
+    await createTestTopics(
+      t,
+      [
+        uniqueTopic('notifications-main-orders'),
+        { name: uniqueTopic('notifications-main-customers'), compacted: true },
+        uniqueTopic('notifications-main-dlq'),
+        uniqueTopic('notifications-main-payments'),
+        uniqueTopic('notifications-main-shipments'),
+        `${routedPrefix}silver`,
+      ],
+      bootstrapServers,
+    );
+  assert.ok(ordersTopic && customersTopic && deadLetterTopic && paymentsTopic && shipmentsTopic);
+  const mailbox = createMailbox({ capacity: 100 });
+  const sink = await startSmtpSink({ mailbox, port: 0, logger, maxMessageBytes: 1024 * 1024 });
+  t.after(() => sink.close());
   const service = await startService(
     mainFile,
     {
@@ -41,7 +51,10 @@ test('the process starts ready, routes an order from Kafka by its customer level
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
       ORDER_EVENTS_TOPIC: ordersTopic,
       CUSTOMERS_TOPIC: customersTopic,
+      PAYMENTS_TOPIC: paymentsTopic,
+      SHIPMENTS_TOPIC: shipmentsTopic,
       DEAD_LETTER_TOPIC: deadLetterTopic,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       ROUTED_TOPIC_PREFIX: routedPrefix,
       CONSUMER_GROUP: uniqueGroup('notifications-main'),
       INSTANCE_ID: 'notifications-test',
@@ -63,6 +76,17 @@ test('the process starts ready, routes an order from Kafka by its customer level
       (await readInserts()).find((insert) => insert.key === created.orderId),
     );
     assert.equal(routed.topic, `${routedPrefix}silver`);
+
+    const approved = orderEvent('APPROVED', { customerId: customer.customerId, orderId: created.orderId });
+    await producer.send([
+      { topic: ordersTopic, key: approved.customerId, value: approved, headers: { id: approved.id } },
+    ]);
+    const [email] = await eventually('the APPROVED email at the SMTP sink', async () => {
+      const emails = mailbox.list({ subject: 'confirmed' });
+      return emails.length > 0 ? emails : null;
+    });
+    assert.equal(email?.to[0], customer.customer.email);
+    assert.equal(email?.messageId, `<${created.orderId}.APPROVED@microshop>`);
   });
 
   assert.equal(await service.stop(), 0, service.output.join(''));

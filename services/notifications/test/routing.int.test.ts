@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type CustomerChangedEvent, type OrderEvent, routedOrderEventSchema } from '@microshop/contracts';
 import { AppError, createLogger } from '@microshop/platform';
+import { withDecodingSlot } from '@microshop/platform/testing';
 import { createNotificationsHandler, type NotificationsHandlerOptions } from '../src/handlers/messages.ts';
 import { consumed, customerEvent, customersTopic, orderEvent, ordersTopic } from './fixtures.ts';
-import { handlerContext, migratedSchema, withDecodingSlot } from './harness.ts';
+import { handlerContext, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('notifications_routing');
 const graceMs = 5_000;

@@ -1,7 +1,13 @@
 import { type CustomerChangedEvent, customerChangedEventSchema } from '@microshop/contracts';
-import { type ConsumedMessage, type HandleOnceResult, handleOnce, type Pool } from '@microshop/platform';
+import {
+  type ConsumedMessage,
+  decodeEvent,
+  type HandleOnceResult,
+  handleOnce,
+  inboxMessageOf,
+  type Pool,
+} from '@microshop/platform';
 import { upsertIfNewer } from '../store/customer-copy.ts';
-import { decodeKnown } from './message-type.ts';
 
 /**
  * `microshop.customers` → this service's copy of the customers (the level routing reads, and
@@ -11,7 +17,7 @@ import { decodeKnown } from './message-type.ts';
 export const customerEventTypes = customerChangedEventSchema.shape.type.options;
 
 export function decodeCustomerChange(message: Pick<ConsumedMessage, 'value'>): CustomerChangedEvent | null {
-  return decodeKnown(message.value, customerEventTypes, customerChangedEventSchema);
+  return decodeEvent(message.value, customerEventTypes, customerChangedEventSchema);
 }
 
 /** `handled` with `stored: false` when the copy already held a newer version of the customer. */
@@ -20,9 +26,8 @@ export function handleCustomerChange(
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   event: CustomerChangedEvent,
 ): Promise<HandleOnceResult<{ stored: boolean }>> {
-  const eventId = message.eventId ?? event.id;
-  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  const delivery = inboxMessageOf(message, event.id);
   return handleOnce(deps.pool, deps.consumer, delivery, async (client) => ({
-    stored: await upsertIfNewer(client, event.customer, eventId),
+    stored: await upsertIfNewer(client, event.customer, delivery.eventId),
   }));
 }

@@ -1,35 +1,100 @@
-import type { MessageHandler } from '@microshop/platform';
+import type { ConsumedMessage, HandlerContext, MessageHandler } from '@microshop/platform';
 import { decodeCustomerChange, handleCustomerChange } from './customer-changes.ts';
 import { decodeOrderEvent, handleOrderEvent, type OrderEventDeps } from './order-events.ts';
+import {
+  decodePaymentEvent,
+  decodeShipmentEvent,
+  handlePaymentEvent,
+  handleShipmentEvent,
+} from './order-facts.ts';
 
 /**
- * The one consumer handler of the service: customer changes keep the customer copy, order status
- * events are routed. Told apart by topic (both names come from config), then by `type`.
+ * The one consumer handler of the service: customer changes keep the customer copy; payments and
+ * shipments keep what the emails name; order status events are routed and get their email queued.
+ * Told apart by topic (every name comes from config), then by `type`.
  */
 
 export interface NotificationsHandlerOptions extends OrderEventDeps {
-  topics: { orderEvents: string; customers: string };
+  /** Without `payments` and `shipments` those topics are not read (the routing tests). */
+  topics: { orderEvents: string; customers: string; payments?: string; shipments?: string };
+  /** Called after an email was queued and committed: wakes the sender loop instead of waiting for its tick. */
+  onEmailQueued?: () => void;
 }
 
 export function createNotificationsHandler(options: NotificationsHandlerOptions): MessageHandler {
   return async (message, context) => {
-    if (message.topic === options.topics.customers) {
-      const event = decodeCustomerChange(message);
-      if (event === null) return context.logger.debug('not a customer change; skipped');
-      const outcome = await handleCustomerChange(options, message, event);
-      context.logger.debug({ customerId: event.customerId, outcome }, 'customer change handled');
-      return;
+    switch (message.topic) {
+      case options.topics.customers:
+        return handleCustomers(options, message, context);
+      case options.topics.orderEvents:
+        return handleOrders(options, message, context);
+      case options.topics.payments:
+        return handlePayments(options, message, context);
+      case options.topics.shipments:
+        return handleShipments(options, message, context);
+      default:
+        context.logger.warn(
+          { topic: message.topic },
+          'message from a topic this service does not read; skipped',
+        );
     }
-    if (message.topic === options.topics.orderEvents) {
-      const event = decodeOrderEvent(message);
-      if (event === null) return context.logger.debug('not an order status event; skipped');
-      const outcome = await handleOrderEvent(options, message, event, context.logger);
-      if (outcome.status === 'handled') {
-        const { level, orderId } = outcome.result.routed;
-        context.logger.debug({ orderId, level, status: event.status }, 'order routed');
-      }
-      return;
-    }
-    context.logger.warn({ topic: message.topic }, 'message from a topic this service does not read; skipped');
   };
+}
+
+async function handleCustomers(
+  options: NotificationsHandlerOptions,
+  message: ConsumedMessage,
+  context: HandlerContext,
+): Promise<void> {
+  const event = decodeCustomerChange(message);
+  if (event === null) return context.logger.debug('not a customer change; skipped');
+  const outcome = await handleCustomerChange(options, message, event);
+  context.logger.debug({ customerId: event.customerId, outcome }, 'customer change handled');
+}
+
+async function handleOrders(
+  options: NotificationsHandlerOptions,
+  message: ConsumedMessage,
+  context: HandlerContext,
+): Promise<void> {
+  const event = decodeOrderEvent(message);
+  if (event === null) return context.logger.debug('not an order status event; skipped');
+  const outcome = await handleOrderEvent(options, message, event, context.logger);
+  if (outcome.status !== 'handled') return;
+  const { routed, email } = outcome.result;
+  context.logger.debug(
+    { orderId: routed.orderId, level: routed.level, status: event.status },
+    'order routed',
+  );
+  if (email === null) return;
+  context.logger.info(email, 'email queued');
+  options.onEmailQueued?.();
+}
+
+async function handlePayments(
+  options: NotificationsHandlerOptions,
+  message: ConsumedMessage,
+  context: HandlerContext,
+): Promise<void> {
+  const event = decodePaymentEvent(message);
+  if (event === null) return context.logger.debug('not a payment event; skipped');
+  const outcome = await handlePaymentEvent(options, message, event);
+  context.logger.debug(
+    { orderId: event.orderId, type: event.type, outcome: outcome.status },
+    'payment handled',
+  );
+}
+
+async function handleShipments(
+  options: NotificationsHandlerOptions,
+  message: ConsumedMessage,
+  context: HandlerContext,
+): Promise<void> {
+  const event = decodeShipmentEvent(message);
+  if (event === null) return context.logger.debug('not a shipment event; skipped');
+  const outcome = await handleShipmentEvent(options, message, event);
+  context.logger.debug(
+    { orderId: event.orderId, type: event.type, outcome: outcome.status },
+    'shipment handled',
+  );
 }

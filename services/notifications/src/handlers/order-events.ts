@@ -6,18 +6,20 @@ import {
 } from '@microshop/contracts';
 import {
   type ConsumedMessage,
+  decodeEvent,
   type HandleOnceResult,
   handleOnce,
+  inboxMessageOf,
   type Logger,
   type Pool,
 } from '@microshop/platform';
-import { decodeKnown } from './message-type.ts';
+import { type EmailOptions, type QueuedEmail, queueOrderEmail } from './order-emails.ts';
 import { type RoutingOptions, routeOrder } from './order-routing.ts';
 
 /**
  * `microshop.order-outbox` → everything this service does with an order status event, in one
- * transaction with the inbox row. Today that is routing; the customer emails will join here, in
- * the same transaction, as a sibling of `routeOrder`.
+ * transaction with the inbox row: routing, then the customer email (queued, sent by the sender loop).
+ * Either one waiting (a retriable error) rolls both back, and the retry does both again.
  */
 
 export interface OrderEventDeps {
@@ -25,14 +27,18 @@ export interface OrderEventDeps {
   /** The inbox's consumer name: the consumer group. */
   consumer: string;
   routing: RoutingOptions;
+  /** Customer emails; without it only routing runs (the routing tests). */
+  emails?: EmailOptions;
 }
 
 export interface OrderEventOutcome {
   routed: RoutedOrderEvent;
+  /** Null when the event gets no email (its status has none, or the email was queued before). */
+  email: QueuedEmail | null;
 }
 
 export function decodeOrderEvent(message: Pick<ConsumedMessage, 'value'>): OrderEvent | null {
-  return decodeKnown(message.value, orderEventTypes, orderEventSchema);
+  return decodeEvent(message.value, orderEventTypes, orderEventSchema);
 }
 
 export function handleOrderEvent(
@@ -41,9 +47,12 @@ export function handleOrderEvent(
   event: OrderEvent,
   logger: Logger,
 ): Promise<HandleOnceResult<OrderEventOutcome>> {
-  const eventId = message.eventId ?? event.id;
-  const delivery = { eventId, topic: message.topic, partition: message.partition, offset: message.offset };
+  const delivery = inboxMessageOf(message, event.id);
   return handleOnce(deps.pool, deps.consumer, delivery, async (client) => ({
     routed: await routeOrder(client, deps.routing, event, logger),
+    email:
+      deps.emails === undefined
+        ? null
+        : await queueOrderEmail(client, deps.emails, event, delivery.eventId, logger),
   }));
 }

@@ -33,3 +33,15 @@ export async function levelOf(client: PoolClient, customerId: string): Promise<C
   const row = result.rows[0];
   return row === undefined ? null : customerLevelSchema.parse(row.level);
 }
+
+/** Who an email goes to: the customer's name and address, or null if the customer is not known yet. */
+export async function contactOf(
+  client: PoolClient,
+  customerId: string,
+): Promise<{ name: string; email: string } | null> {
+  const result = await client.query<{ name: string; email: string }>(
+    'SELECT name, email FROM customers WHERE id = $1',
+    [customerId],
+  );
+  return result.rows[0] ?? null;
+}

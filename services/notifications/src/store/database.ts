@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { inboxTableSql, type Logger, migrate, outboxTableSql, type Pool } from '@microshop/platform';
+import { type Logger, migrateServiceSchema, type Pool } from '@microshop/platform';
 
 /** The service's own schema; every connection of its pool has it as search_path. */
 export const schemaName = 'notifications';
@@ -7,15 +7,7 @@ export const schemaName = 'notifications';
 /** `services/notifications/migrations`, wherever the process was started from. */
 export const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
-/**
- * Creates or updates `schema`: the platform's outbox and inbox tables, then this service's files.
- * Tests pass their own throwaway schema; main passes `schemaName`.
- */
+/** Creates or updates `schema` (the platform's outbox and inbox, then this service's files). */
 export async function migrateSchema(pool: Pool, schema: string, logger?: Logger): Promise<void> {
-  await migrate(pool, {
-    schema,
-    dir: migrationsDir,
-    prelude: [outboxTableSql(schema), inboxTableSql(schema)],
-    ...(logger === undefined ? {} : { logger }),
-  });
+  await migrateServiceSchema(pool, { schema, dir: migrationsDir, logger });
 }

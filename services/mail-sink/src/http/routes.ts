@@ -1,0 +1,104 @@
+import {
+  buildHttpApp,
+  type HttpApp,
+  type Logger,
+  notFound,
+  problemDetailsSchema,
+  type ReadinessCheck,
+  type Registry,
+} from '@microshop/platform';
+import { z } from 'zod';
+import type { Mailbox } from '../store/mailbox.ts';
+
+/**
+ * The sink's mailbox over HTTP (the console and the tests read emails here):
+ *   GET    /api/v1/mail?to=&subject=&limit=   emails, newest first
+ *   GET    /api/v1/mail/{id}                  one email
+ *   DELETE /api/v1/mail                       empties the mailbox
+ */
+
+export const defaultListLimit = 100;
+export const maxListLimit = 10_000;
+
+const mailSchema = z
+  .object({
+    id: z.string(),
+    messageId: z.string().nullable(),
+    from: z.string(),
+    to: z.array(z.string()),
+    subject: z.string(),
+    text: z.string(),
+    receivedAt: z.string(),
+  })
+  .meta({ id: 'Mail' });
+
+const listQuery = z.object({
+  to: z.string().min(1).max(320).optional(),
+  subject: z.string().min(1).max(998).optional(),
+  limit: z.coerce.number().int().min(1).max(maxListLimit).default(defaultListLimit),
+});
+
+export interface HttpOptions {
+  mailbox: Mailbox;
+  logger: Logger;
+  metrics: Registry;
+  readiness?: ReadinessCheck[];
+}
+
+/** Not listening: main listens, tests use `inject`. */
+export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    serviceName: 'mail-sink',
+    logger: options.logger,
+    metrics: options.metrics,
+    readiness: options.readiness ?? [],
+    openapi: {
+      title: 'microshop mail-sink',
+      version: '0.1.0',
+      description: "The dev stack's local SMTP server: every email it received, newest first.",
+    },
+  });
+  registerRoutes(app, options.mailbox);
+  return app;
+}
+
+export function registerRoutes(app: HttpApp, mailbox: Mailbox): void {
+  app.get(
+    '/api/v1/mail',
+    {
+      schema: {
+        summary: 'Received emails, newest first, optionally filtered by recipient and subject',
+        querystring: listQuery,
+        response: { 200: z.object({ messages: z.array(mailSchema) }), 400: problemDetailsSchema },
+      },
+    },
+    async (request) => ({ messages: mailbox.list(request.query) }),
+  );
+
+  app.get(
+    '/api/v1/mail/:id',
+    {
+      schema: {
+        summary: 'One received email',
+        params: z.object({ id: z.string().min(1).max(100) }),
+        response: { 200: mailSchema, 404: problemDetailsSchema },
+      },
+    },
+    async (request) => {
+      const mail = mailbox.get(request.params.id);
+      if (mail === undefined) throw notFound('Mail', request.params.id);
+      return mail;
+    },
+  );
+
+  app.delete(
+    '/api/v1/mail',
+    {
+      schema: {
+        summary: 'Empties the mailbox',
+        response: { 200: z.object({ deleted: z.number().int() }) },
+      },
+    },
+    async () => ({ deleted: mailbox.clear() }),
+  );
+}

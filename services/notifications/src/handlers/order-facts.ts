@@ -1,0 +1,79 @@
+import {
+  type PaymentEvent,
+  paymentEventSchema,
+  type ShipmentEvent,
+  shipmentEventSchema,
+} from '@microshop/contracts';
+import {
+  type ConsumedMessage,
+  decodeEvent,
+  type HandleOnceResult,
+  handleOnce,
+  inboxMessageOf,
+  type Pool,
+} from '@microshop/platform';
+import { unreachable } from '../domain/routing.ts';
+import { recordCharge, recordDispatch, recordRefund } from '../store/order-facts.ts';
+
+/**
+ * `microshop.payments` and `microshop.shipments` → what the emails name: the amount charged, the
+ * refunds, the carrier and tracking number. Each event once, with its inbox row. PaymentFailed and
+ * ShipmentDelivered carry nothing an email needs (the order event says it), so they are only recorded
+ * as handled.
+ */
+
+export const paymentEventTypes = paymentEventSchema.options.map((option) => option.shape.type.value);
+export const shipmentEventTypes = shipmentEventSchema.options.map((option) => option.shape.type.value);
+
+export function decodePaymentEvent(message: Pick<ConsumedMessage, 'value'>): PaymentEvent | null {
+  return decodeEvent(message.value, paymentEventTypes, paymentEventSchema);
+}
+
+export function decodeShipmentEvent(message: Pick<ConsumedMessage, 'value'>): ShipmentEvent | null {
+  return decodeEvent(message.value, shipmentEventTypes, shipmentEventSchema);
+}
+
+type Delivery = Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>;
+
+export function handlePaymentEvent(
+  deps: { pool: Pool; consumer: string },
+  message: Delivery,
+  event: PaymentEvent,
+): Promise<HandleOnceResult<{ recorded: PaymentEvent['type'] }>> {
+  const delivery = inboxMessageOf(message, event.id);
+  return handleOnce(deps.pool, deps.consumer, delivery, async (client) => {
+    switch (event.type) {
+      case 'PaymentSucceeded':
+        await recordCharge(client, event, delivery.eventId);
+        break;
+      case 'PaymentRefunded':
+        await recordRefund(client, event, delivery.eventId);
+        break;
+      case 'PaymentFailed':
+        break;
+      default:
+        unreachable(event);
+    }
+    return { recorded: event.type };
+  });
+}
+
+export function handleShipmentEvent(
+  deps: { pool: Pool; consumer: string },
+  message: Delivery,
+  event: ShipmentEvent,
+): Promise<HandleOnceResult<{ recorded: ShipmentEvent['type'] }>> {
+  const delivery = inboxMessageOf(message, event.id);
+  return handleOnce(deps.pool, deps.consumer, delivery, async (client) => {
+    switch (event.type) {
+      case 'ShipmentDispatched':
+        await recordDispatch(client, event, delivery.eventId);
+        break;
+      case 'ShipmentDelivered':
+        break;
+      default:
+        unreachable(event);
+    }
+    return { recorded: event.type };
+  });
+}

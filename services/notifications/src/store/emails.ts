@@ -1,0 +1,121 @@
+import type { Pool, PoolClient } from '@microshop/platform';
+import type { EmailStatus } from '../domain/emails.ts';
+
+// The emails table: queued in an order event's transaction, claimed and marked by the sender loop.
+
+export interface NewEmail {
+  orderId: string;
+  orderStatus: EmailStatus;
+  customerId: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  eventId: string;
+  createdAt: Date;
+}
+
+export interface EmailRow {
+  orderId: string;
+  orderStatus: EmailStatus;
+  recipient: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  state: 'PENDING' | 'SENT';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+const columns = `order_id AS "orderId", order_status AS "orderStatus", recipient, subject, body AS text,
+  message_id AS "messageId", state, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError",
+  created_at AS "createdAt", sent_at AS "sentAt"`;
+
+/** Whether the (order, status) email exists already: a duplicate event then has nothing to do. */
+export async function emailQueued(
+  client: PoolClient,
+  orderId: string,
+  status: EmailStatus,
+): Promise<boolean> {
+  const result = await client.query('SELECT 1 FROM emails WHERE order_id = $1 AND order_status = $2', [
+    orderId,
+    status,
+  ]);
+  return result.rowCount === 1;
+}
+
+/** Queues the email, due at once. False if (order, status) already has one: nothing is inserted. */
+export async function queueEmail(client: PoolClient, email: NewEmail): Promise<boolean> {
+  const result = await client.query(
+    `INSERT INTO emails (order_id, order_status, customer_id, recipient, subject, body, message_id,
+                         event_id, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+     ON CONFLICT (order_id, order_status) DO NOTHING`,
+    [
+      email.orderId,
+      email.orderStatus,
+      email.customerId,
+      email.recipient,
+      email.subject,
+      email.text,
+      email.messageId,
+      email.eventId,
+      email.createdAt,
+    ],
+  );
+  return result.rowCount === 1;
+}
+
+/**
+ * Locks up to `limit` PENDING emails due at `now`, oldest due first, for the caller's transaction.
+ * SKIP LOCKED: another instance's sender passes over rows this one holds, so no email is claimed twice.
+ */
+export async function claimDue(client: PoolClient, now: Date, limit: number): Promise<EmailRow[]> {
+  const result = await client.query<EmailRow>(
+    `SELECT ${columns} FROM emails
+     WHERE state = 'PENDING' AND next_attempt_at <= $1
+     ORDER BY next_attempt_at, created_at
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+  return result.rows;
+}
+
+export interface EmailKey {
+  orderId: string;
+  orderStatus: EmailStatus;
+}
+
+export async function markSent(client: PoolClient, key: EmailKey, at: Date): Promise<void> {
+  await client.query(
+    `UPDATE emails SET state = 'SENT', sent_at = $3, attempts = attempts + 1, last_error = NULL
+     WHERE order_id = $1 AND order_status = $2`,
+    [key.orderId, key.orderStatus, at],
+  );
+}
+
+/** Still PENDING: counts the attempt and pushes the next one back. */
+export async function markFailed(
+  client: PoolClient,
+  key: EmailKey,
+  failure: { nextAttemptAt: Date; error: string },
+): Promise<void> {
+  await client.query(
+    `UPDATE emails SET attempts = attempts + 1, next_attempt_at = $3, last_error = $4
+     WHERE order_id = $1 AND order_status = $2`,
+    [key.orderId, key.orderStatus, failure.nextAttemptAt, failure.error],
+  );
+}
+
+/** The emails of an order, in the order they were queued. */
+export async function emailsOfOrder(pool: Pool, orderId: string): Promise<EmailRow[]> {
+  const result = await pool.query<EmailRow>(
+    `SELECT ${columns} FROM emails WHERE order_id = $1 ORDER BY created_at, order_status`,
+    [orderId],
+  );
+  return result.rows;
+}

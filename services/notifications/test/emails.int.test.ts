@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AppError } from '@microshop/platform';
+import { consumedMessage } from '@microshop/platform/testing';
+import {
+  customerRegistered,
+  newOrder,
+  paymentRefunded,
+  paymentSucceeded,
+  shipmentDispatched,
+  statusEvent,
+  uniqueAddress,
+} from './email-fixtures.ts';
+import { capturingLogger, context, emailTestBed, grace, mailFrom, topics } from './email-harness.ts';
+
+// Customer emails from order events to a real SMTP server (the mail-sink, in-process), through the
+// handler, the emails table and the sender, on a real PostgreSQL.
+
+const bed = await emailTestBed('notifications_emails');
+
+interface Notification {
+  orderStatus: string;
+  status: string;
+  attempts: number;
+  messageId: string;
+  to: string;
+  sentAt: string | null;
+}
+
+async function notificationsOf(orderId: string): Promise<Notification[]> {
+  const response = await bed.app.inject({ method: 'GET', url: `/api/v1/notifications?orderId=${orderId}` });
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().notifications;
+}
+
+function isRetriable(error: unknown): boolean {
+  return error instanceof AppError && error.retriable;
+}
+
+describe('customer emails', () => {
+  test('an APPROVED order gets exactly one email with the amount charged, however often it is announced', async () => {
+    const order = newOrder();
+    const to = uniqueAddress('approved');
+    const approved = statusEvent(order, 'APPROVED');
+    await bed.deliver(customerRegistered(order, to), paymentSucceeded(order, 123456), approved);
+    await bed.deliver(approved); // redelivered: the inbox skips it
+    await bed.deliver({ ...approved, id: crypto.randomUUID() }); // the same status announced again
+    await bed.sendNow();
+    await bed.sendNow();
+
+    const [email, ...others] = bed.received(to);
+    assert.equal(others.length, 0);
+    assert.equal(email?.subject, 'Your order is confirmed');
+    assert.equal(email?.from, mailFrom);
+    assert.equal(email?.messageId, `<${order.orderId}.APPROVED@microshop>`);
+    assert.match(email?.text ?? '', /^Hello Ann Smith,/);
+    assert.match(email?.text ?? '', /We have charged 1234\.56 EUR\./);
+    const [row, ...moreRows] = await notificationsOf(order.orderId);
+    assert.equal(moreRows.length, 0);
+    assert.deepEqual(
+      { status: row?.status, orderStatus: row?.orderStatus, attempts: row?.attempts, to: row?.to },
+      { status: 'SENT', orderStatus: 'APPROVED', attempts: 1, to },
+    );
+    assert.ok(row?.sentAt);
+  });
+
+  test('CREATED and VALIDATED events get no email', async () => {
+    const order = newOrder();
+    const to = uniqueAddress('quiet');
+    await bed.deliver(
+      customerRegistered(order, to),
+      statusEvent(order, 'CREATED'),
+      statusEvent(order, 'VALIDATED'),
+    );
+    await bed.sendNow();
+
+    assert.deepEqual(await notificationsOf(order.orderId), []);
+    assert.deepEqual(bed.received(to), []);
+  });
+
+  test('SHIPPED waits for the tracking number without recording anything, then names it', async () => {
+    const order = newOrder();
+    const to = uniqueAddress('shipped');
+    const shipped = statusEvent(order, 'SHIPPED');
+    await bed.deliver(customerRegistered(order, to));
+
+    await assert.rejects(() => bed.deliver(shipped), isRetriable);
+    assert.deepEqual(await notificationsOf(order.orderId), []);
+    const inbox = await bed.db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [shipped.id]);
+    assert.equal(inbox.rowCount, 0, 'not recorded, so the retry handles it');
+
+    await bed.deliver(shipmentDispatched(order, 'SBX-000123', 'Sandbox Parcel'), shipped);
+    await bed.sendNow();
+
+    const [email, ...others] = bed.received(to);
+    assert.equal(others.length, 0);
+    assert.equal(email?.subject, 'Your order is on its way');
+    assert.match(email?.text ?? '', /Carrier: Sandbox Parcel\nTracking number: SBX-000123/);
+  });
+
+  test('SHIPPED whose tracking number never comes is sent without it after the grace period, with a warning', async () => {
+    const order = newOrder();
+    const to = uniqueAddress('untracked');
+    const shipped = statusEvent(order, 'SHIPPED', { at: new Date(Date.now() - grace.trackingMs) });
+    const { log, lines } = capturingLogger();
+    await bed.deliver(customerRegistered(order, to));
+
+    await bed.handler()(consumedMessage(shipped, { topic: topics.orderEvents }), context(log));
+    await bed.sendNow();
+
+    assert.match(bed.received(to)[0]?.text ?? '', /tracking number was not available/);
+    assert.ok(
+      lines.some((line) => line.includes('without its tracking') && line.includes(order.orderId)),
+      lines.join(''),
+    );
+  });
+
+  test('FAILED explains the reasons in words, not in the internal wording', async () => {
+    const order = newOrder();
+    const to = uniqueAddress('failed');
+    const reasons = [
+      'INVENTORY: insufficient stock: JUMPERS (requested 3, available 1)',
+      'card declined: do_not_honor',
+    ];
+    await bed.deliver(customerRegistered(order, to), statusEvent(order, 'FAILED', { reasons }));
+    await bed.sendNow();
+
+    const text = bed.received(to)[0]?.text ?? '';
+    assert.match(text, /We do not have enough in stock of JUMPERS \(you asked for 3, we have 1\)\./);
+    assert.match(text, /Your card was declined\./);
+    assert.doesNotMatch(text, /INVENTORY|do_not_honor/);
+  });
+
+  test('CANCELLED of a paid order waits for the refund and names its amount', async () => {
+    const order = newOrder();
+    const to = uniqueAddress('cancelled');
+    const cancelled = statusEvent(order, 'CANCELLED');
+    await bed.deliver(customerRegistered(order, to), paymentSucceeded(order, 5999));
+
+    await assert.rejects(() => bed.deliver(cancelled), isRetriable);
+    await bed.deliver(paymentRefunded(order, 5999), cancelled);
+    await bed.sendNow();
+
+    const [email] = bed.received(to);
+    assert.equal(email?.subject, 'Your order has been cancelled');
+    assert.match(email?.text ?? '', /We have refunded 59\.99 EUR to your original payment method\./);
+  });
+
+  test('an order id that is not a uuid is a 400 on the notifications route', async () => {
+    const response = await bed.app.inject({ method: 'GET', url: '/api/v1/notifications?orderId=nope' });
+    assert.equal(response.statusCode, 400);
+  });
+});
