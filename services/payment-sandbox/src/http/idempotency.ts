@@ -1,0 +1,108 @@
+/**
+ * The sandbox's idempotency keys, kept like a real provider keeps them: the first request with a
+ * key binds the key to that request (its fingerprint) and, once it has a final answer, to that
+ * answer. The same request again gets the same answer (a replay, never a second charge); another
+ * request with the key is refused. A request arriving while the first is still being processed
+ * waits for it rather than failing with 409, so a client that timed out and retried at once gets
+ * the answer of its first attempt.
+ *
+ * Outages (5xx) are not final: the key stays bound to the request, and the next attempt runs
+ * again. In memory, like the rest of the sandbox.
+ */
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+/** What `execute` decided: `final` answers are replayed to every later request with the key. */
+export interface Execution {
+  response: StoredResponse;
+  final: boolean;
+}
+
+export type KeyedResult =
+  | { kind: 'fresh'; response: StoredResponse }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'reused' };
+
+interface Entry {
+  fingerprint: string;
+  final: StoredResponse | null;
+  /** Settles (never rejects) when the attempt in progress is over. */
+  inFlight: Promise<void> | null;
+  attempts: number;
+}
+
+export interface IdempotencyStore {
+  /**
+   * Runs `execute` once per key and request, or replays its final answer. `execute` gets the
+   * attempt number (1 for the first attempt with this key) so an outage can be made to last for a
+   * given number of attempts.
+   */
+  run(
+    key: string,
+    fingerprint: string,
+    execute: (attempt: number) => Promise<Execution>,
+  ): Promise<KeyedResult>;
+}
+
+export function createIdempotencyStore(): IdempotencyStore {
+  const entries = new Map<string, Entry>();
+  return {
+    async run(key, fingerprint, execute) {
+      for (;;) {
+        const entry = entryFor(entries, key, fingerprint);
+        if (entry.fingerprint !== fingerprint) return { kind: 'reused' };
+        if (entry.final !== null) return { kind: 'replay', response: entry.final };
+        if (entry.inFlight !== null) {
+          await entry.inFlight;
+          continue; // the first attempt is over: replay its answer, or try again after an outage
+        }
+        return attempt(entry, execute);
+      }
+    },
+  };
+}
+
+function entryFor(entries: Map<string, Entry>, key: string, fingerprint: string): Entry {
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    entry = { fingerprint, final: null, inFlight: null, attempts: 0 };
+    entries.set(key, entry);
+  }
+  return entry;
+}
+
+async function attempt(entry: Entry, execute: (attempt: number) => Promise<Execution>): Promise<KeyedResult> {
+  entry.attempts += 1;
+  let done = () => {};
+  entry.inFlight = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  try {
+    const execution = await execute(entry.attempts);
+    if (execution.final) entry.final = execution.response;
+    return { kind: 'fresh', response: execution.response };
+  } finally {
+    entry.inFlight = null;
+    done();
+  }
+}
+
+/**
+ * The request a key is bound to: method, path and body with object keys sorted, so the same
+ * parameters in another order count as the same request.
+ */
+export function fingerprintOf(method: string, path: string, body: unknown): string {
+  return JSON.stringify([method.toUpperCase(), path, canonical(body)]);
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort())
+    sorted[key] = canonical((value as Record<string, unknown>)[key]);
+  return sorted;
+}

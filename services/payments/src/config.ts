@@ -1,0 +1,83 @@
+import { type TopicName, topics } from '@microshop/contracts';
+import {
+  commonConfig,
+  consumerConfig,
+  envInteger,
+  envPort,
+  serviceInstanceConfig,
+} from '@microshop/platform';
+import { z } from 'zod';
+import type { BackoffPolicy } from './domain/backoff.ts';
+import { schemaName } from './store/database.ts';
+
+const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a topic name');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/**
+ * The environment of the payments service, read once by main.ts. The provider is found at
+ * `PAYMENT_PROVIDER_URL`, else at the first of `UPSTREAM_PAYMENT_SANDBOX` (the stack runner gives
+ * every service every other service's URLs); one of the two is required. Topic, group and schema
+ * names default to the real ones and are overridable so a test runs the process on its own.
+ */
+export const paymentsConfig = z
+  .object({
+    ...commonConfig,
+    ...serviceInstanceConfig({ instance: 'payments', schema: schemaName }),
+    ...consumerConfig({ group: 'payments' }),
+    HTTP_PORT: envPort(8105),
+    /** Where the order status events come from. */
+    ORDER_EVENTS_TOPIC: topicName.default(topics.orderOutbox),
+    /** Where the payment events go (through the outbox). */
+    PAYMENTS_TOPIC: topicName.default(topics.payments),
+    PAYMENT_PROVIDER_URL: httpUrl.optional(),
+    /** Comma-separated base URLs of the sandbox; the first is used (its state is in memory). */
+    UPSTREAM_PAYMENT_SANDBOX: z.string().optional(),
+    /** Per provider request; the sandbox's tok_slow takes 3000 ms, so it is retried. */
+    PAYMENT_TIMEOUT_MS: envInteger({ min: 10, max: 120_000, default: 2_000 }),
+    /** Attempts of one provider request (same idempotency key) before the event is retried later. */
+    PAYMENT_MAX_ATTEMPTS: envInteger({ min: 1, max: 20, default: 6 }),
+    PAYMENT_RETRY_BACKOFF_MS: envInteger({ min: 1, max: 60_000, default: 200 }),
+    PAYMENT_MAX_BACKOFF_MS: envInteger({ min: 1, max: 600_000, default: 5_000 }),
+    /** Handler calls per event before it is dead-lettered: a provider outage may last a while. */
+    CONSUMER_MAX_ATTEMPTS: envInteger({ min: 1, max: 1_000, default: 10 }),
+    CONSUMER_RETRY_BACKOFF_MS: envInteger({ min: 1, max: 600_000, default: 1_000 }),
+  })
+  .superRefine((config, context) => {
+    if (config.PAYMENT_PROVIDER_URL !== undefined) return;
+    const first = firstUpstream(config.UPSTREAM_PAYMENT_SANDBOX);
+    if (first === undefined || !httpUrl.safeParse(first).success) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_PROVIDER_URL'],
+        message: 'set it, or UPSTREAM_PAYMENT_SANDBOX, to the payment provider base URL (http://host:port)',
+      });
+    }
+  });
+export type PaymentsConfig = z.output<typeof paymentsConfig>;
+
+function firstUpstream(list: string | undefined): string | undefined {
+  return list
+    ?.split(',')
+    .map((url) => url.trim())
+    .find((url) => url !== '');
+}
+
+/** The provider's base URL; loadConfig has checked that there is one. */
+export function providerUrlOf(config: PaymentsConfig): string {
+  const url = config.PAYMENT_PROVIDER_URL ?? firstUpstream(config.UPSTREAM_PAYMENT_SANDBOX);
+  if (url === undefined) throw new Error('no payment provider URL configured');
+  return url;
+}
+
+export function backoffOf(config: PaymentsConfig): BackoffPolicy {
+  return {
+    maxAttempts: config.PAYMENT_MAX_ATTEMPTS,
+    initialMs: config.PAYMENT_RETRY_BACKOFF_MS,
+    maxMs: config.PAYMENT_MAX_BACKOFF_MS,
+  };
+}
+
+/** Only the catalog's topics exist on the stack's broker; another name is a test's own topic. */
+export function paymentsTopicOf(config: PaymentsConfig): TopicName {
+  return config.PAYMENTS_TOPIC as TopicName;
+}

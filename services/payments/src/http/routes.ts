@@ -1,0 +1,92 @@
+import { idSchema } from '@microshop/contracts';
+import {
+  buildHttpApp,
+  type HttpApp,
+  type Logger,
+  notFound,
+  type Pool,
+  problemDetailsSchema,
+  type ReadinessCheck,
+  type Registry,
+} from '@microshop/platform';
+import { z } from 'zod';
+import { findOrderPayments } from '../store/read-models.ts';
+
+/**
+ * The payments API, reached through the gateway under the same path:
+ *   GET /api/v1/payments/{orderId}   the order's payment status, its charge(s) and refund(s)
+ */
+
+export const paymentsPath = '/api/v1/payments/:orderId';
+
+const moneyFields = {
+  amount: z.number().int().nonnegative().describe('Minor units (cents)'),
+  currency: z.string(),
+};
+
+const chargeView = z
+  .object({
+    paymentId: z.string().nullable().describe("The provider's charge id; null for a failed charge"),
+    status: z.enum(['SUCCEEDED', 'FAILED']),
+    ...moneyFields,
+    reason: z.string().nullable().describe('Why the charge failed, in words'),
+    idempotencyKey: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'PaymentCharge' });
+
+const refundView = z
+  .object({
+    refundId: z.string(),
+    paymentId: z.string(),
+    ...moneyFields,
+    reason: z.string().describe('The order status that asked for the refund'),
+    idempotencyKey: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'PaymentRefund' });
+
+const orderPaymentsSchema = z
+  .object({
+    orderId: idSchema,
+    status: z.enum(['PENDING', 'SUCCEEDED', 'FAILED', 'REFUNDED']),
+    charges: z.array(chargeView),
+    refunds: z.array(refundView),
+  })
+  .meta({ id: 'OrderPayments' });
+
+const getPaymentsSchema = {
+  tags: ['payments'],
+  summary: "An order's payment: its charge and refund",
+  description: 'PENDING until the order is validated and charged; REFUNDED after a cancellation or failure.',
+  params: z.object({ orderId: idSchema }),
+  response: { 200: orderPaymentsSchema, 400: problemDetailsSchema, 404: problemDetailsSchema },
+};
+
+export interface HttpOptions {
+  pool: Pool;
+  logger: Logger;
+  metrics: Registry;
+  readiness?: ReadinessCheck[];
+}
+
+/** The app with every route, not listening: main listens, tests use `inject`. */
+export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    serviceName: 'payments',
+    logger: options.logger,
+    metrics: options.metrics,
+    readiness: options.readiness ?? [],
+    openapi: {
+      title: 'microshop payments',
+      version: '0.1.0',
+      description: 'Charges of validated orders and refunds of cancelled or failed ones.',
+    },
+  });
+  app.get(paymentsPath, { schema: getPaymentsSchema }, async (request) => {
+    const payments = await findOrderPayments(options.pool, request.params.orderId);
+    if (payments === null) throw notFound('Payment of order', request.params.orderId);
+    return payments;
+  });
+  return app;
+}

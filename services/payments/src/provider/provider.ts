@@ -1,0 +1,47 @@
+import type { CallResult, ChargeOutcome, ProviderCall, ProviderCharge } from '../domain/payment.ts';
+import { unreachable } from '../domain/unreachable.ts';
+
+/**
+ * The payment provider as payments sees it: charge, refund, and look up the charge of an order.
+ * The HTTP adapter for the sandbox (http-provider.ts) is the only implementation the stack runs;
+ * another provider is another adapter behind the same interface.
+ *
+ * Every call carries an idempotency key derived from the order, so an adapter may retry a request
+ * as often as it likes, and so may the consumer. A call resolves with the provider's verdict
+ * (succeeded, declined, rejected) and throws only when the verdict is unknown: a retriable error
+ * when the provider could not be reached, a non-retriable one when it refused a refund for good.
+ */
+
+export type ChargeCall = Extract<ProviderCall, { kind: 'charge' }>;
+export type RefundCall = Extract<ProviderCall, { kind: 'refund' }>;
+export type RefundResult = Extract<CallResult, { kind: 'refund' }>;
+
+export interface CallOptions {
+  /** Aborted when the service stops: give up at once (nothing is recorded; the event comes again). */
+  signal?: AbortSignal;
+}
+
+export interface PaymentProvider {
+  charge(call: ChargeCall, options?: CallOptions): Promise<ChargeOutcome>;
+  refund(call: RefundCall, options?: CallOptions): Promise<RefundResult>;
+  /** The order's captured charge, if the provider holds one. */
+  findCharge(orderId: string, options?: CallOptions): Promise<ProviderCharge | null>;
+}
+
+/** Makes the call the domain asked for; the result is what the domain reads back. */
+export async function execute(
+  provider: PaymentProvider,
+  call: ProviderCall,
+  options: CallOptions = {},
+): Promise<CallResult> {
+  switch (call.kind) {
+    case 'charge':
+      return { kind: 'charge', outcome: await provider.charge(call, options) };
+    case 'refund':
+      return provider.refund(call, options);
+    case 'find-charge':
+      return { kind: 'find-charge', found: await provider.findCharge(call.orderId, options) };
+    default:
+      return unreachable(call);
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+// The provider's answers as the HTTP adapter reads them: tolerant (unknown fields are dropped), so
+// the provider may add fields without breaking payments.
+
+export const chargeSchema = z.object({
+  id: z.string().min(1),
+  status: z.string(),
+  amount: z.number().int().nonnegative(),
+  currency: z.string().min(1),
+});
+
+export const refundSchema = z.object({
+  id: z.string().min(1),
+  charge: z.string().min(1),
+  amount: z.number().int().nonnegative(),
+  currency: z.string().min(1),
+});
+
+export const chargeListSchema = z.object({ data: z.array(chargeSchema) });
+
+const errorSchema = z.object({ error: z.object({ message: z.string().min(1) }) });
+
+/** `{error: {message}}`, the provider's error shape; undefined for anything else. */
+export function errorMessageOf(body: unknown): string | undefined {
+  const parsed = errorSchema.safeParse(body);
+  return parsed.success ? parsed.data.error.message : undefined;
+}

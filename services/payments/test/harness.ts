@@ -1,0 +1,122 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { after } from 'node:test';
+import { topics } from '@microshop/contracts';
+import { createMetrics, type HttpApp } from '@microshop/platform';
+import { parseOutboxInsert, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
+import pg from 'pg';
+import { buildSandbox } from '../../payment-sandbox/src/http/routes.ts';
+import { createOrderEventHandler } from '../src/handlers/order-events.ts';
+import type { PaymentDeps } from '../src/handlers/payment-step.ts';
+import { buildHttp } from '../src/http/routes.ts';
+import { createHttpProvider, type HttpPaymentProvider } from '../src/provider/http-provider.ts';
+import type { PaymentProvider } from '../src/provider/provider.ts';
+import { migrateSchema } from '../src/store/database.ts';
+import { consumed } from './fixtures.ts';
+
+// What the integration tests share: a migrated throwaway schema, the payment sandbox listening on
+// a free port, the HTTP provider pointed at it, the handler, and a window on the write-ahead log.
+
+export const { logger, migratedSchema, handlerContext } = serviceTestKit({
+  service: 'payments',
+  migrate: migrateSchema,
+});
+
+export interface Sandbox {
+  url: string;
+  /** The charges the sandbox holds for an order: what the customer's card statement would show. */
+  charges(orderId: string): Promise<{ id: string; amount: number; amount_refunded: number }[]>;
+  refunds(chargeId: string): Promise<{ id: string; amount: number }[]>;
+}
+
+/** The payment sandbox on 127.0.0.1, a free port, closed when the file is done. */
+export async function startSandbox(settings = { slowMs: 600, errorTimes: 2 }): Promise<Sandbox> {
+  const app = await buildSandbox({ logger, metrics: createMetrics('payment-sandbox-test'), settings });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  after(() => app.close());
+  const { port } = app.server.address() as AddressInfo;
+  const list = async (url: string) => (await app.inject({ method: 'GET', url })).json().data;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    charges: (orderId) => list(`/v1/charges?orderId=${orderId}`),
+    refunds: (chargeId) => list(`/v1/refunds?charge=${chargeId}`),
+  };
+}
+
+/** The HTTP adapter with test-sized waits: 300 ms per request (the sandbox's slow token takes 600). */
+export function httpProvider(
+  url: string,
+  overrides: { timeoutMs?: number; maxAttempts?: number } = {},
+): HttpPaymentProvider {
+  const provider = createHttpProvider({
+    baseUrl: url,
+    timeoutMs: overrides.timeoutMs ?? 300,
+    backoff: { maxAttempts: overrides.maxAttempts ?? 6, initialMs: 20, maxMs: 200 },
+    logger,
+  });
+  after(() => provider.close());
+  return provider;
+}
+
+export function paymentDeps(db: TestSchema, provider: PaymentProvider, consumer = 'payments'): PaymentDeps {
+  return {
+    pool: db.pool,
+    consumer,
+    provider,
+    paymentsTopic: topics.payments,
+    now: () => new Date(),
+    newId: randomUUID,
+  };
+}
+
+/** Delivers events to the Kafka handler as the consumer would, one after the other. */
+export function deliverer(deps: PaymentDeps): (...events: Parameters<typeof consumed>[0][]) => Promise<void> {
+  const handle = createOrderEventHandler(deps);
+  return async (...events) => {
+    for (const event of events) await handle(consumed(event), handlerContext());
+  };
+}
+
+export async function httpApp(db: TestSchema): Promise<HttpApp> {
+  const app = await buildHttp({ pool: db.pool, logger, metrics: createMetrics('payments-test') });
+  after(() => app.close());
+  await app.ready();
+  return app;
+}
+
+/** An event this schema's outbox received, as the write-ahead log shows it to Debezium. */
+export interface PublishedEvent {
+  topic: string;
+  key: string;
+  payload: Record<string, unknown> & { type: string; orderId: string };
+}
+
+/**
+ * A `test_decoding` slot open for the whole file (the kit's `withDecodingSlot` lasts one function):
+ * `published(orderId)` returns that order's outbox INSERTs committed since, which is exactly what
+ * Debezium would publish. Its own connection, because the schema's pool may be closed first.
+ */
+export async function outboxWindow(db: TestSchema): Promise<(orderId: string) => Promise<PublishedEvent[]>> {
+  const slot = `payments_test_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  await client.query("SELECT pg_create_logical_replication_slot($1, 'test_decoding')", [slot]);
+  after(async () => {
+    await client.query('SELECT pg_drop_replication_slot($1)', [slot]);
+    await client.end();
+  });
+  const seen: PublishedEvent[] = [];
+  const prefix = `table ${db.name}.outbox: INSERT:`;
+  return async (orderId) => {
+    const result = await client.query<{ data: string }>(
+      'SELECT data FROM pg_logical_slot_get_changes($1, NULL, NULL)',
+      [slot],
+    );
+    for (const { data } of result.rows) {
+      if (!data.startsWith(prefix)) continue;
+      const { topic, key, payload } = parseOutboxInsert(data);
+      seen.push({ topic, key, payload: payload as PublishedEvent['payload'] });
+    }
+    return seen.filter((event) => event.payload.orderId === orderId);
+  };
+}

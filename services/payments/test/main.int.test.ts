@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { OrderEvent } from '@microshop/contracts';
+import { createProducer, deleteConsumerGroups } from '@microshop/platform';
+import {
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  fetchJson,
+  freePort,
+  startService,
+  testDatabaseUrl,
+  testKafkaBootstrapServers,
+  uniqueGroup,
+  uniqueTopic,
+} from '@microshop/platform/testing';
+import { newOrder, orderEvent } from './fixtures.ts';
+import { logger, startSandbox } from './harness.ts';
+
+const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const bootstrapServers = testKafkaBootstrapServers();
+const sandbox = await startSandbox();
+
+test('the process charges a validated order from its topic, answers GET, and stops cleanly on SIGTERM', async (t) => {
+  const db = await createTestSchema('payments_main', t);
+  const [eventsTopic, paymentsTopic, deadLetterTopic] = await createTestTopics(
+    t,
+    [
+      uniqueTopic('payments-main-orders'),
+      uniqueTopic('payments-main-payments'),
+      uniqueTopic('payments-main-dlq'),
+    ],
+    bootstrapServers,
+  );
+  assert.ok(eventsTopic && paymentsTopic && deadLetterTopic);
+  const consumerGroup = uniqueGroup('payments-main');
+  const service = await startService(
+    mainFile,
+    {
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_SCHEMA: db.name,
+      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
+      ORDER_EVENTS_TOPIC: eventsTopic,
+      PAYMENTS_TOPIC: paymentsTopic,
+      DEAD_LETTER_TOPIC: deadLetterTopic,
+      CONSUMER_GROUP: consumerGroup,
+      // As the stack runner passes it: every instance of the sandbox, comma-separated; the first is used.
+      UPSTREAM_PAYMENT_SANDBOX: `${sandbox.url},http://127.0.0.1:9`,
+      LOG_LEVEL: 'warn',
+    },
+    t,
+  );
+  // Registered after startService's kill, so it runs after the process is gone.
+  t.after(() =>
+    deleteConsumerGroups({ bootstrapServers, groups: [consumerGroup], clientId: 'test-cleanup' }).catch(
+      () => {},
+    ),
+  );
+
+  const order = newOrder(990);
+  const producer = createProducer({ bootstrapServers, clientId: 'payments-main-test', logger });
+  t.after(() => producer.close());
+  const asPublished = (event: OrderEvent) => ({
+    topic: eventsTopic,
+    key: event.customerId,
+    value: event,
+    headers: { id: event.id },
+  });
+  await producer.send([orderEvent(order, 'CREATED'), orderEvent(order, 'VALIDATED')].map(asPublished));
+
+  const payment = await eventually('the order to be charged', async () => {
+    const answer = await fetchJson(`${service.base}/api/v1/payments/${order.orderId}`);
+    return (answer?.body as { status?: string } | undefined)?.status === 'SUCCEEDED' ? answer : null;
+  });
+  assert.equal(payment.status, 200);
+  assert.equal((await sandbox.charges(order.orderId)).length, 1);
+  assert.equal(await service.stop(), 0, service.output.join(''));
+});
+
+test('the process refuses to start without a payment provider URL, naming the variable', async () => {
+  const output: string[] = [];
+  const child = spawn(process.execPath, [mainFile], {
+    env: {
+      ...process.env,
+      HTTP_PORT: String(await freePort()),
+      PAYMENT_PROVIDER_URL: '',
+      UPSTREAM_PAYMENT_SANDBOX: '',
+      // Nothing listens there: should the check ever let it start, it cannot touch a real schema.
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none',
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk) => output.push(String(chunk)));
+  child.stderr.on('data', (chunk) => output.push(String(chunk)));
+
+  const [code] = await once(child, 'exit');
+
+  assert.equal(code, 1);
+  assert.match(output.join(''), /PAYMENT_PROVIDER_URL/);
+});
