@@ -1,0 +1,32 @@
+import { envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
+import { z } from 'zod';
+import type { RetryPolicy } from './domain/retry-policy.ts';
+
+/** The sandbox carrier's environment, read once by main.ts. It has no database and no Kafka. */
+export const sandboxConfig = z.object({
+  HTTP_HOST: envHttpHost,
+  HTTP_PORT: envPort(8122),
+  LOG_LEVEL: envLogLevel,
+  /** Set by the stack runner; names the instance in logs. */
+  INSTANCE_ID: z.string().min(1).default('carrier-sandbox'),
+  /** From booking to delivery (and the first callback). */
+  CARRIER_DELIVERY_DELAY_MS: envInteger({ min: 0, max: 86_400_000, default: 5000 }),
+  /** Signs callbacks (X-Carrier-Signature) when set; the receiver must know the same secret. */
+  CARRIER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A callback not answered within this is a failed attempt. */
+  CARRIER_CALLBACK_TIMEOUT_MS: envInteger({ min: 10, max: 120_000, default: 5000 }),
+  /** Attempts per callback before the carrier gives up on it. */
+  CARRIER_CALLBACK_MAX_ATTEMPTS: envInteger({ min: 1, max: 10_000, default: 20 }),
+  /** Delay before the second attempt, doubled each time up to the maximum. */
+  CARRIER_CALLBACK_BACKOFF_MS: envInteger({ min: 1, max: 3_600_000, default: 500 }),
+  CARRIER_CALLBACK_MAX_BACKOFF_MS: envInteger({ min: 1, max: 3_600_000, default: 30_000 }),
+});
+export type SandboxConfig = z.output<typeof sandboxConfig>;
+
+export function retryPolicyOf(config: SandboxConfig): RetryPolicy {
+  return {
+    maxAttempts: config.CARRIER_CALLBACK_MAX_ATTEMPTS,
+    initialDelayMs: config.CARRIER_CALLBACK_BACKOFF_MS,
+    maxDelayMs: Math.max(config.CARRIER_CALLBACK_BACKOFF_MS, config.CARRIER_CALLBACK_MAX_BACKOFF_MS),
+  };
+}

@@ -1,0 +1,71 @@
+import {
+  buildHttpApp,
+  type HttpApp,
+  type Logger,
+  type ReadinessCheck,
+  type Registry,
+} from '@microshop/platform';
+import { book, type CarrierDeps, cancel, existing } from '../handlers/bookings.ts';
+import {
+  bookSchema,
+  cancelPath,
+  cancelShipmentSchema,
+  getShipmentSchema,
+  listShipmentsSchema,
+  shipmentLocation,
+  shipmentPath,
+  shipmentsPath,
+} from './schemas.ts';
+
+/**
+ * The sandbox carrier's API:
+ *   POST /v1/shipments                 book (Idempotency-Key required)
+ *   GET  /v1/shipments/{id}            one shipment, with its callback's progress
+ *   GET  /v1/shipments?reference=…     the shipments of a reference (tests count bookings per order)
+ *   POST /v1/shipments/{id}/cancel     cancel before delivery
+ */
+
+export interface HttpOptions {
+  carrier: CarrierDeps;
+  logger: Logger;
+  metrics: Registry;
+  readiness?: ReadinessCheck[];
+}
+
+/** The app with every route, not listening: main listens, tests use `inject` or port 0. */
+export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    serviceName: 'carrier-sandbox',
+    logger: options.logger,
+    metrics: options.metrics,
+    readiness: options.readiness ?? [],
+    openapi: {
+      title: 'sandbox-express carrier (sandbox)',
+      version: '0.1.0',
+      description: 'A local shipping company: books shipments and calls back when they are delivered.',
+    },
+  });
+  registerRoutes(app, options.carrier);
+  return app;
+}
+
+export function registerRoutes(app: HttpApp, carrier: CarrierDeps): void {
+  app.post(shipmentsPath, { schema: bookSchema }, async (request, reply) => {
+    const { shipment, replayed } = book(carrier, request.headers['idempotency-key'], request.body);
+    reply.header('location', shipmentLocation(shipment.id));
+    if (replayed) return reply.status(200).header('idempotent-replayed', 'true').send(shipment);
+    return reply.status(201).send(shipment);
+  });
+
+  app.get(shipmentPath, { schema: getShipmentSchema }, async (request) =>
+    existing(carrier, request.params.id),
+  );
+
+  app.get(shipmentsPath, { schema: listShipmentsSchema }, async (request) => ({
+    shipments: carrier.store.byReference(request.query.reference),
+  }));
+
+  app.post(cancelPath, { schema: cancelShipmentSchema }, async (request) =>
+    cancel(carrier, request.params.id),
+  );
+}

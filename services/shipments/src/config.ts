@@ -1,0 +1,77 @@
+import { type TopicName, topics } from '@microshop/contracts';
+import {
+  commaList,
+  commonConfig,
+  consumerConfig,
+  envHttpUrl,
+  envInteger,
+  envPort,
+  envTopic,
+  serviceInstanceConfig,
+} from '@microshop/platform';
+import { z } from 'zod';
+import { carrierCallbackPath } from './http/schemas.ts';
+import { schemaName } from './store/database.ts';
+
+/** `UPSTREAM_<SERVICE>` as the stack runner sets it: comma-separated base URLs. */
+const upstreamList = z
+  .string()
+  .transform(commaList)
+  .refine((urls) => urls.every((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)), {
+    message: 'must be a comma-separated list of http(s) base URLs',
+  })
+  .optional();
+
+/**
+ * The environment of the shipments service, read once by main.ts. Topic, group and schema names
+ * default to the real ones and are overridable so a test runs the process on its own.
+ */
+export const shipmentsConfig = z.object({
+  ...commonConfig,
+  ...serviceInstanceConfig({ instance: 'shipments', schema: schemaName }),
+  ...consumerConfig({ group: 'shipments' }),
+  HTTP_PORT: envPort(8106),
+  /** Where the order status events come from. */
+  ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
+  /** Where ShipmentDispatched and ShipmentDelivered go (through the outbox). */
+  SHIPMENTS_TOPIC: envTopic(topics.shipments),
+  /** Handler calls per event before it is dead-lettered: each already retries the carrier itself. */
+  CONSUMER_MAX_ATTEMPTS: envInteger({ min: 1, max: 1000, default: 10 }),
+  /** The carrier's base URL; else the first of UPSTREAM_CARRIER_SANDBOX; else the sandbox's default port. */
+  CARRIER_URL: envHttpUrl().optional(),
+  UPSTREAM_CARRIER_SANDBOX: upstreamList,
+  CARRIER_TIMEOUT_MS: envInteger({ min: 10, max: 120_000, default: 5000 }),
+  CARRIER_MAX_ATTEMPTS: envInteger({ min: 1, max: 20, default: 3 }),
+  CARRIER_RETRY_BACKOFF_MS: envInteger({ min: 1, max: 60_000, default: 200 }),
+  /**
+   * The base URL the carrier calls back, the same for every instance (it is part of the booking
+   * request, which must not change between retries). Else the first of UPSTREAM_SHIPMENTS; else
+   * this instance's own address.
+   */
+  SHIPMENTS_PUBLIC_URL: envHttpUrl().optional(),
+  UPSTREAM_SHIPMENTS: upstreamList,
+  /** When set, delivery callbacks must carry a valid X-Carrier-Signature made with it. */
+  CARRIER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CARRIER_WEBHOOK_TOLERANCE_S: envInteger({ min: 1, max: 86_400, default: 300 }),
+});
+export type ShipmentsConfig = z.output<typeof shipmentsConfig>;
+
+export function carrierUrlOf(config: ShipmentsConfig): string {
+  return config.CARRIER_URL ?? config.UPSTREAM_CARRIER_SANDBOX?.[0] ?? 'http://127.0.0.1:8122';
+}
+
+export function callbackUrlOf(config: ShipmentsConfig): string {
+  const base =
+    config.SHIPMENTS_PUBLIC_URL ??
+    config.UPSTREAM_SHIPMENTS?.[0] ??
+    `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
+  return new URL(carrierCallbackPath, base).toString();
+}
+
+/**
+ * The shipments topic as the outbox types it. Only the catalog's topics exist on the stack's
+ * broker; another name is a test's own topic, which the outbox takes as it is.
+ */
+export function shipmentsTopicOf(config: ShipmentsConfig): TopicName {
+  return config.SHIPMENTS_TOPIC as TopicName;
+}

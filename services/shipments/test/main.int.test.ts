@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { shipmentSchema } from '@microshop/contracts';
+import { createProducer, deleteConsumerGroups } from '@microshop/platform';
+import {
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  fetchJson,
+  startService,
+  testDatabaseUrl,
+  testKafkaBootstrapServers,
+  uniqueGroup,
+  uniqueTopic,
+  withDecodingSlot,
+} from '@microshop/platform/testing';
+import { orderEvent } from './fixtures.ts';
+import { logger } from './harness.ts';
+
+// Both processes as the stack runs them: `node services/carrier-sandbox/src/main.ts` and
+// `node services/shipments/src/main.ts`, wired by environment only.
+
+const shipmentsMain = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const sandboxMain = fileURLToPath(new URL('../../carrier-sandbox/src/main.ts', import.meta.url));
+const bootstrapServers = testKafkaBootstrapServers();
+
+test('the processes start ready, book an approved order from Kafka, take the delivery callback and stop cleanly on SIGTERM', async (t) => {
+  const db = await createTestSchema('shipments_main', t);
+  const [eventsTopic, deadLetterTopic] = await createTestTopics(
+    t,
+    [uniqueTopic('shipments-main'), uniqueTopic('shipments-main-dlq')],
+    bootstrapServers,
+  );
+  assert.ok(eventsTopic && deadLetterTopic);
+  const consumerGroup = uniqueGroup('shipments-main');
+  const secret = 'main-test-webhook-secret';
+  const sandbox = await startService(
+    sandboxMain,
+    { CARRIER_DELIVERY_DELAY_MS: '300', CARRIER_WEBHOOK_SECRET: secret, INSTANCE_ID: 'carrier-sandbox' },
+    t,
+  );
+  const shipments = await startService(
+    shipmentsMain,
+    {
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_SCHEMA: db.name,
+      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
+      ORDER_EVENTS_TOPIC: eventsTopic,
+      DEAD_LETTER_TOPIC: deadLetterTopic,
+      CONSUMER_GROUP: consumerGroup,
+      UPSTREAM_CARRIER_SANDBOX: sandbox.base,
+      CARRIER_WEBHOOK_SECRET: secret,
+      INSTANCE_ID: 'shipments-1',
+    },
+    t,
+  );
+  // Registered after startService's kill, so it runs after the process is gone.
+  t.after(() =>
+    deleteConsumerGroups({ bootstrapServers, groups: [consumerGroup], clientId: 'test-cleanup' }).catch(
+      () => {},
+    ),
+  );
+  const producer = createProducer({ bootstrapServers, clientId: 'shipments-main-test', logger });
+  t.after(() => producer.close());
+  const approved = orderEvent('APPROVED');
+
+  const types = await withDecodingSlot(db, async (readInserts) => {
+    await producer.send([
+      { topic: eventsTopic, key: approved.customerId, value: approved, headers: { id: approved.id } },
+    ]);
+    const url = `${shipments.base}/api/v1/shipments?orderId=${approved.orderId}`;
+    const delivered = await eventually('the shipment to be delivered', async () => {
+      const answer = (await fetchJson(url))?.body as { shipments?: unknown[] } | undefined;
+      const shipment = shipmentSchema.safeParse(answer?.shipments?.[0]);
+      return shipment.success && shipment.data.status === 'DELIVERED' ? shipment.data : null;
+    });
+    assert.match(String(delivered.trackingNumber), /^MS\d+$/);
+    return (await readInserts()).map((insert) => insert.type);
+  });
+
+  assert.deepEqual(types, ['ShipmentDispatched', 'ShipmentDelivered']);
+  const bookings = (await fetchJson(`${sandbox.base}/v1/shipments?reference=${approved.orderId}`))?.body;
+  assert.equal((bookings as { shipments: unknown[] }).shipments.length, 1);
+  assert.equal(await shipments.stop(), 0, shipments.output.join(''));
+  assert.equal(await sandbox.stop(), 0, sandbox.output.join(''));
+});
