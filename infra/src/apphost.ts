@@ -25,6 +25,12 @@ export const serviceSpecs: readonly ServiceSpec[] = [
   { name: 'order-details', instances: 1 },
   { name: 'validation-aggregator', instances: 1 },
   { name: 'notifications', instances: 1 },
+  { name: 'payments', instances: 1 },
+  { name: 'shipments', instances: 1 },
+  // The outside world, imitated locally: a payment provider, a shipping company, an SMTP server.
+  { name: 'payment-sandbox', instances: 1 },
+  { name: 'carrier-sandbox', instances: 1 },
+  { name: 'mail-sink', instances: 1 },
   { name: 'gateway', instances: 1 },
 ];
 
@@ -47,7 +53,12 @@ function profileEnv(s: StackSettings): Record<string, string> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
   return s.profile === 'test'
-    ? { ...local, WATCHDOG_CREATED_DEADLINE_MS: '15000', WATCHDOG_VALIDATED_DEADLINE_MS: '30000' }
+    ? {
+        ...local,
+        WATCHDOG_CREATED_DEADLINE_MS: '15000',
+        WATCHDOG_VALIDATED_DEADLINE_MS: '30000',
+        CARRIER_DELIVERY_DELAY_MS: '1000',
+      }
     : local;
 }
 
@@ -91,6 +102,11 @@ export function serviceInstances(
           KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(s),
           CONNECT_URL: connectUrl(s),
           SMTP_URL: `smtp://127.0.0.1:${s.smtp.port}`,
+          SMTP_PORT: String(s.smtp.port),
+          // The carrier's delivery webhooks reach shipments through the gateway, signed with a secret
+          // both sides share (a local default; set CARRIER_WEBHOOK_SECRET to use your own).
+          SHIPMENTS_PUBLIC_URL: `http://127.0.0.1:${s.gateway.port}`,
+          CARRIER_WEBHOOK_SECRET: process.env.CARRIER_WEBHOOK_SECRET ?? 'microshop-local-webhook-secret',
           ...profileEnv(s),
         },
       });
