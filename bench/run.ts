@@ -1,13 +1,17 @@
 // npm run bench [-- name …]: runs the named benchmarks (all by default) and writes their figures
 // into docs/. Benchmarks measure; tests assert. Nothing here runs in npm test.
+import { checkout } from './checkout.ts';
 import { footprint } from './footprint.ts';
 import { ingest } from './ingest.ts';
 import { outboxLatency } from './outbox-latency.ts';
+import { validation } from './validation.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   footprint,
   ingest,
   'outbox-latency': outboxLatency,
+  validation,
+  checkout,
 };
 
 const wanted = process.argv.slice(2);

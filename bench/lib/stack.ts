@@ -5,12 +5,17 @@ import { localDir } from '../../infra/src/paths.ts';
 import { loadSettings, type StackSettings } from '../../infra/src/settings.ts';
 import { startStack, stopStack } from '../../infra/src/stack.ts';
 
-export function benchSettings(): StackSettings {
-  return loadSettings('test', { ...process.env, TEST_MICROSHOP_HOME: join(localDir, 'bench') });
+export function benchSettings(extra: Record<string, string> = {}): StackSettings {
+  return loadSettings('test', { ...process.env, TEST_MICROSHOP_HOME: join(localDir, 'bench'), ...extra });
 }
 
-export async function withBenchStack<T>(fn: (s: StackSettings) => Promise<T>): Promise<T> {
-  const s = benchSettings();
+/** `kafkaNodes: 3` runs a 3-broker cluster with replicated topics of 6 partitions. */
+export async function withBenchStack<T>(
+  fn: (s: StackSettings) => Promise<T>,
+  options: { kafkaNodes?: number } = {},
+): Promise<T> {
+  const nodes = options.kafkaNodes ?? 1;
+  const s = benchSettings(nodes > 1 ? { TEST_KAFKA_NODES: String(nodes), TEST_KAFKA_PARTITIONS: '6' } : {});
   await stopStack(s, () => {});
   await startStack(s, {
     fresh: true,
