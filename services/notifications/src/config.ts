@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import type { SendBackoff } from './domain/delivery.ts';
 import type { GracePeriods } from './domain/emails.ts';
-import { type Backoff, defaultRoutedTopicPrefix, retryAttemptsFor } from './domain/routing.ts';
+import { defaultRoutedTopicPrefix } from './domain/routing.ts';
 import { schemaName } from './store/database.ts';
 
 /**
@@ -28,6 +28,8 @@ export const notificationsConfig = z.object({
   CUSTOMERS_TOPIC: envTopic(topics.customers),
   /** Routed orders go to `<prefix><level>`. */
   ROUTED_TOPIC_PREFIX: z.string().min(1).default(defaultRoutedTopicPrefix),
+  /** How often the parked order events whose wait is over are taken up again. */
+  PARKED_EVENTS_INTERVAL_MS: envInteger({ min: 10, max: 60_000, default: 250 }),
   PAYMENTS_TOPIC: envTopic(topics.payments),
   SHIPMENTS_TOPIC: envTopic(topics.shipments),
   ...emailConfig(),
@@ -75,17 +77,4 @@ export function sendBackoff(config: NotificationsConfig): SendBackoff {
     initialMs: config.MAIL_RETRY_INITIAL_MS,
     maxMs: Math.max(config.MAIL_RETRY_INITIAL_MS, config.MAIL_RETRY_MAX_MS),
   };
-}
-
-/** The consumer's retry backoff: capped low so an order waiting for its customer is routed soon after it arrives. */
-export const consumerBackoff: Backoff = { initialMs: 200, maxMs: 1_000 };
-
-/**
- * Enough attempts for the retries to outlast the longest grace period (see retryAttemptsFor): an
- * order event may wait for its customer, then for a tracking number or a refund, all measured from
- * the event's own time.
- */
-export function consumerAttempts(config: NotificationsConfig): number {
-  const longest = Math.max(config.REFERENCE_GRACE_MS, config.TRACKING_GRACE_MS, config.REFUND_GRACE_MS);
-  return retryAttemptsFor(longest, consumerBackoff);
 }

@@ -8,9 +8,10 @@ import {
   ping,
   runService,
 } from '@microshop/platform';
-import { consumerAttempts, consumerBackoff, emailGrace, notificationsConfig, sendBackoff } from './config.ts';
+import { emailGrace, notificationsConfig, sendBackoff } from './config.ts';
 import { startMailSender } from './handlers/mail-sender.ts';
 import { createNotificationsHandler } from './handlers/messages.ts';
+import { type ParkedLoop, startParkedLoop } from './handlers/parked-loop.ts';
 import { createSmtpMailer } from './handlers/smtp-mailer.ts';
 import { buildHttp } from './http/app.ts';
 import { migrateSchema } from './store/database.ts';
@@ -18,7 +19,11 @@ import { migrateSchema } from './store/database.ts';
 // The one wiring place of the notifications service (started as
 // `node services/notifications/src/main.ts`; the stack runner waits for GET /ready).
 // Start order: database → HTTP (so /health answers) → email sender (emails left PENDING go out even
-// before the consumer has joined) → consumer; stop runs backwards.
+// before the consumer has joined) → consumer → parked-events loop; stop runs backwards.
+//
+// An order event whose routing or email waits for a fact (the customer, a tracking number, a refund)
+// is parked (parked_events), never retried on its partition: the event bringing the fact takes it up,
+// the parked-events loop does once its wait is over.
 
 await runService({
   name: 'notifications',
@@ -29,6 +34,7 @@ await runService({
 
     const metrics = createMetrics('notifications');
     const consumers = createConsumerRunner(onStop);
+    let parkedLoop: ParkedLoop | undefined;
     const app = await buildHttp({
       pool,
       logger,
@@ -36,6 +42,7 @@ await runService({
       readiness: [
         { name: 'database', check: () => ping(pool) },
         { name: 'consumer', check: consumers.running },
+        { name: 'parked-events loop', check: () => parkedLoop?.check() ?? false },
       ],
     });
     await listenHttp(app, { config, onStop });
@@ -57,6 +64,8 @@ await runService({
     });
     onStop('mail-sender', () => sender.stop());
 
+    const routing = { graceMs: config.REFERENCE_GRACE_MS, topicPrefix: config.ROUTED_TOPIC_PREFIX };
+    const emails = { grace: emailGrace(config) };
     await consumers.start({
       consumer: createEventConsumer({
         ...groupConsumerOptions(config, { logger, metrics }),
@@ -75,15 +84,22 @@ await runService({
             payments: config.PAYMENTS_TOPIC,
             shipments: config.SHIPMENTS_TOPIC,
           },
-          routing: { graceMs: config.REFERENCE_GRACE_MS, topicPrefix: config.ROUTED_TOPIC_PREFIX },
-          emails: { grace: emailGrace(config) },
+          routing,
+          emails,
           onEmailQueued: sender.wake,
         }),
-        // An order may wait for its customer, a tracking number or a refund for a whole grace period.
-        maxAttempts: consumerAttempts(config),
-        retryBackoffMs: consumerBackoff.initialMs,
-        maxRetryBackoffMs: consumerBackoff.maxMs,
       }),
     });
+
+    const loop = startParkedLoop({
+      pool,
+      routing,
+      emails,
+      onEmailQueued: sender.wake,
+      intervalMs: config.PARKED_EVENTS_INTERVAL_MS,
+      logger: logger.child({ component: 'parked-events' }),
+    });
+    parkedLoop = loop;
+    onStop('parked-events loop', () => loop.stop());
   },
 });

@@ -6,6 +6,7 @@ import {
   type EmailDecision,
   type EmailInput,
   emailMessageId,
+  graceFor,
   type OrderFacts,
 } from '../src/domain/emails.ts';
 import { genericReason, reasonInWords, reasonsInWords } from '../src/domain/reasons.ts';
@@ -57,6 +58,13 @@ describe('which order events get an email', () => {
       kind: 'none',
       why: 'no-recipient',
     });
+  });
+
+  test('each wait lasts the grace period of what it waits for', () => {
+    assert.deepEqual(
+      (['customer', 'tracking', 'refund'] as const).map((awaiting) => graceFor(awaiting, grace)),
+      [5_000, 10_000, 10_000],
+    );
   });
 
   test('an event older than the stale limit gets no email', () => {

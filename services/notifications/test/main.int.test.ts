@@ -22,7 +22,7 @@ const bootstrapServers = testKafkaBootstrapServers();
 // Migrated here so the WAL slot can be opened before the process writes its first outbox row.
 const db = await migratedSchema('notifications_main');
 
-test('the process starts ready, routes an order from Kafka by its customer level, emails the customer and stops cleanly', async (t) => {
+test('the process starts ready, routes an order from Kafka by its customer level, routes a parked orphan after its wait, emails the customer and stops cleanly', async (t) => {
   // The process publishes its schema's outbox, so on the test stack Debezium really sends the routed
   // event: its topic must exist, and be this test's own.
   const routedPrefix = `${uniqueTopic('notifications-main-routed')}-`;
@@ -36,6 +36,7 @@ test('the process starts ready, routes an order from Kafka by its customer level
         uniqueTopic('notifications-main-payments'),
         uniqueTopic('notifications-main-shipments'),
         `${routedPrefix}silver`,
+        `${routedPrefix}bronze`,
       ],
       bootstrapServers,
     );
@@ -58,6 +59,7 @@ test('the process starts ready, routes an order from Kafka by its customer level
       ROUTED_TOPIC_PREFIX: routedPrefix,
       CONSUMER_GROUP: uniqueGroup('notifications-main'),
       INSTANCE_ID: 'notifications-test',
+      REFERENCE_GRACE_MS: '1000',
     },
     t,
   );
@@ -76,6 +78,16 @@ test('the process starts ready, routes an order from Kafka by its customer level
       (await readInserts()).find((insert) => insert.key === created.orderId),
     );
     assert.equal(routed.topic, `${routedPrefix}silver`);
+
+    // A customer who never comes: parked, then routed bronze by the parked-events loop after the second of grace.
+    const orphan = orderEvent('CREATED');
+    await producer.send([
+      { topic: ordersTopic, key: orphan.customerId, value: orphan, headers: { id: orphan.id } },
+    ]);
+    const fallback = await eventually('the orphan order routed after its wait', async () =>
+      (await readInserts()).find((insert) => insert.key === orphan.orderId),
+    );
+    assert.equal(fallback.topic, `${routedPrefix}bronze`);
 
     const approved = orderEvent('APPROVED', { customerId: customer.customerId, orderId: created.orderId });
     await producer.send([

@@ -94,33 +94,43 @@ describe('dynamic routing', () => {
     assert.equal(row.rows[0]?.level, 'gold');
   });
 
-  test('an order of a customer not known yet is a retriable error within the grace period and writes nothing', async () => {
+  test('an order of a customer not known yet is parked within the grace period: handled, nothing routed', async () => {
     await withDecodingSlot(db, async (readInserts) => {
       const created = orderEvent('CREATED', { customerId: randomUUID() });
 
-      await assert.rejects(
-        () => deliver(created),
-        (error) => error instanceof AppError && error.retriable,
-      );
+      await deliver(created);
 
       assert.deepEqual(routedOf(await readInserts(), created.orderId), []);
       const inbox = await db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [created.id]);
-      assert.equal(inbox.rowCount, 0, 'not recorded, so the retry handles it');
+      assert.equal(inbox.rowCount, 1, 'handled: the consumer goes on to the next message');
+      const parked = await db.pool.query(
+        'SELECT routed, awaiting, deadline_at FROM parked_events WHERE event_id = $1',
+        [created.id],
+      );
+      assert.deepEqual(parked.rows, [
+        {
+          routed: false,
+          awaiting: 'customer',
+          deadline_at: new Date(Date.parse(created.occurredAt) + graceMs),
+        },
+      ]);
     });
   });
 
-  test('once the customer arrives, the retried order is routed with its level', async () => {
+  test('once the customer arrives, the parked order is routed with its level, in the transaction that copies the customer', async () => {
     await withDecodingSlot(db, async (readInserts) => {
       const customer = customerEvent('platinum');
       const created = orderEvent('CREATED', { customerId: customer.customerId });
-      await assert.rejects(() => deliver(created));
+      await deliver(created);
 
-      await deliver(customer, created);
+      await deliver(customer);
 
       assert.deepEqual(
         routedOf(await readInserts(), created.orderId).map((routed) => routed.event.level),
         ['platinum'],
       );
+      const parked = await db.pool.query('SELECT 1 FROM parked_events WHERE event_id = $1', [created.id]);
+      assert.equal(parked.rowCount, 0);
     });
   });
 

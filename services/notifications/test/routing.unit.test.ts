@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { customerLevels, ordersByLevelTopic, routedOrderEventSchema } from '@microshop/contracts';
-import { backoffDelay } from '@microshop/platform';
 import {
   chooseLevel,
   defaultRoutedTopicPrefix,
   eventAgeMs,
-  retryAttemptsFor,
   routedEvent,
   routedTopic,
+  waitEndsAt,
 } from '../src/domain/routing.ts';
 import { orderEvent } from './fixtures.ts';
 
@@ -60,14 +59,9 @@ describe('the routed event', () => {
   });
 });
 
-describe('retries while waiting for a customer', () => {
-  test('the attempts outlast the grace period even when every jittered delay is the shortest', () => {
-    for (const graceMs of [0, 1_000, 5_000, 60_000]) {
-      const backoff = { initialMs: 200, maxMs: 1_000, random: () => 0 };
-      const attempts = retryAttemptsFor(graceMs, backoff);
-      let waited = 0;
-      for (let failed = 1; failed < attempts; failed++) waited += backoffDelay(failed, backoff);
-      assert.ok(waited > graceMs, `${attempts} attempts wait ${waited} ms for a grace of ${graceMs} ms`);
-    }
+describe('how long an event waits', () => {
+  test('until its own occurredAt plus the grace period', () => {
+    const event = orderEvent('CREATED', { at: new Date('2025-03-01T10:00:00.000Z') });
+    assert.deepEqual(waitEndsAt(event, 5_000), new Date('2025-03-01T10:00:05.000Z'));
   });
 });

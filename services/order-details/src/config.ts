@@ -19,8 +19,10 @@ export const orderDetailsConfig = z.object({
   ...serviceInstanceConfig({ instance: 'order-details', schema: schemaName }),
   ...consumerConfig({ group: 'order-details' }),
   HTTP_PORT: envPort(8112),
-  /** How long after its creation an order naming an unknown customer or sku is retried, not failed. */
+  /** How long after its creation an order naming an unknown customer or sku stays parked, not failed. */
   REFERENCE_GRACE_MS: envInteger({ min: 0, max: 600_000, default: 5_000 }),
+  /** How often the deadline loop fails the parked orders whose grace period is over. */
+  PENDING_CHECK_INTERVAL_MS: envInteger({ min: 10, max: 60_000, default: 250 }),
   ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
   CUSTOMERS_TOPIC: envTopic(topics.customers),
   PRODUCTS_TOPIC: envTopic(topics.products),
@@ -33,30 +35,4 @@ export type OrderDetailsConfig = z.output<typeof orderDetailsConfig>;
 /** The validations topic as the outbox types it (a test's own topic is taken as it is). */
 export function validationsTopicOf(config: OrderDetailsConfig): TopicName {
   return config.ORDER_VALIDATIONS_TOPIC as TopicName;
-}
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  retryBackoffMs: number;
-  maxRetryBackoffMs: number;
-}
-
-const retryBackoffMs = 200;
-const maxRetryBackoffMs = 5_000;
-
-/**
- * The order consumer's retries must outlast the grace period: an order waiting for its customer is
- * retried with backoff, and running out of attempts would dead-letter it instead of failing it. The
- * consumer waits at least half of each backoff step (its jitter), so the attempts are counted on
- * those halves until they cover the grace period, plus one attempt to spare. Never fewer than the
- * consumer's usual 5.
- */
-export function orderRetryPolicy(graceMs: number): RetryPolicy {
-  let attempts = 1;
-  let waitedMs = 0;
-  while (waitedMs < graceMs) {
-    waitedMs += Math.min(maxRetryBackoffMs, retryBackoffMs * 2 ** (attempts - 1)) / 2;
-    attempts += 1;
-  }
-  return { maxAttempts: Math.max(5, attempts + 1), retryBackoffMs, maxRetryBackoffMs };
 }

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backoffDelay } from '@microshop/platform';
-import { orderRetryPolicy } from '../src/config.ts';
 import {
   type CatalogEntry,
   type CheckedOrder,
   checkOrderDetails,
   type DetailsDecision,
+  decideOrderDetails,
+  missingReferencesOf,
   type References,
+  referenceDeadline,
 } from '../src/domain/checks.ts';
 
 const customerId = '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
@@ -155,18 +156,52 @@ describe('checkOrderDetails', () => {
   });
 });
 
-describe('orderRetryPolicy', () => {
-  for (const graceMs of [0, 5_000, 60_000]) {
-    test(`the consumer's shortest possible retries outlast a grace period of ${graceMs} ms`, () => {
-      const policy = orderRetryPolicy(graceMs);
-      const shortest = { initialMs: policy.retryBackoffMs, maxMs: policy.maxRetryBackoffMs, random: () => 0 };
+describe('a parked order', () => {
+  const deadline = new Date('2025-03-01T10:00:05.000Z');
 
-      let waited = 0;
-      for (let failed = 1; failed < policy.maxAttempts - 1; failed++)
-        waited += backoffDelay(failed, shortest);
-
-      assert.ok(waited >= graceMs, `only ${waited} ms of backoff before the last attempt`);
-      assert.ok(policy.maxAttempts >= 5);
+  test('keeps the deadline it was parked with: before it an unknown customer still waits', () => {
+    const decision = decideOrderDetails(order(), refs(undefined, false), {
+      deadline,
+      now: new Date('2025-03-01T10:00:04.999Z'),
     });
-  }
+
+    assert.deepEqual(decision, {
+      kind: 'wait',
+      unknown: [{ rule: 'UNKNOWN_CUSTOMER', customerId }],
+      graceEndsAt: deadline,
+    });
+  });
+
+  test('at its deadline fails for what is still unknown, with the usual reason', () => {
+    const items = [{ sku: 'MITTENS', quantity: 1, unitPrice: 100 }];
+
+    assert.equal(
+      reason(decideOrderDetails(order({ items }), refs([], false), { deadline, now: deadline })),
+      `unknown customer ${customerId}; unknown sku MITTENS`,
+    );
+  });
+
+  test('whose references have all arrived gets its verdict before the deadline', () => {
+    const decision = decideOrderDetails(order(), refs(), { deadline, now: new Date('2025-03-01T10:00:01Z') });
+
+    assert.deepEqual(decision, { kind: 'verdict', verdict: { result: 'PASS' } });
+  });
+
+  test('is parked until createdAt plus the grace period', () => {
+    assert.deepEqual(referenceDeadline(order(), 5_000), deadline);
+  });
+
+  test('is found by the customer and each distinct sku it waits for', () => {
+    assert.deepEqual(
+      missingReferencesOf([
+        { rule: 'UNKNOWN_CUSTOMER', customerId },
+        { rule: 'UNKNOWN_SKU', skus: ['MITTENS', 'SCARVES'] },
+      ]),
+      { customer: true, skus: ['MITTENS', 'SCARVES'] },
+    );
+    assert.deepEqual(missingReferencesOf([{ rule: 'UNKNOWN_SKU', skus: ['MITTENS'] }]), {
+      customer: false,
+      skus: ['MITTENS'],
+    });
+  });
 });

@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import type { TopicName } from '@microshop/contracts';
 import { createEventConsumer, createProducer, deleteConsumerGroups } from '@microshop/platform';
 import {
+  collectMessages,
   createTestTopics,
   eventually,
   testKafkaBootstrapServers,
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
-import { orderRetryPolicy } from '../src/config.ts';
 import { createOrderCreatedHandler } from '../src/handlers/order-created.ts';
 import { createReferenceHandler } from '../src/handlers/reference-events.ts';
 import { customerChanged, orderCreated, productChanged, uniqueSku } from './fixtures.ts';
@@ -30,11 +30,13 @@ async function verdictOf(orderId: string): Promise<{ result: string; reason: str
   return result.rows[0] ?? null;
 }
 
-test('an order consumed from Kafka before its customer has been copied is retried until the copy arrives, then passes', async (t) => {
+test('an order whose customer is not copied yet is parked without holding its partition: the next order on it is checked at once, and the parked one passes when its customer arrives', async (t) => {
+  // One partition, so the two orders are strictly one behind the other, as orders of two customers
+  // hashed to the same partition are.
   const [ordersTopic, customersTopic, productsTopic, deadLetterTopic] = await createTestTopics(
     t,
     [
-      { name: uniqueTopic('order-details-outbox'), partitions: 2 },
+      { name: uniqueTopic('order-details-outbox'), partitions: 1 },
       { name: uniqueTopic('order-details-customers'), compacted: true },
       { name: uniqueTopic('order-details-products'), compacted: true },
       uniqueTopic('order-details-dlq'),
@@ -44,9 +46,11 @@ test('an order consumed from Kafka before its customer has been copied is retrie
   assert.ok(ordersTopic && customersTopic && productsTopic && deadLetterTopic);
   const producer = createProducer({ bootstrapServers, clientId: 'order-details-test', logger });
   t.after(() => producer.close());
-  // Wired as main.ts wires them: one group for the copies, one for the orders, with retries over the grace.
+  // Wired as main.ts wires them: one group for the copies, one for the orders, the consumer's default
+  // retries. The grace period is a minute: an order holding its partition for it would time the test out.
   const referenceGroup = uniqueGroup('order-details-references');
   const orderGroup = uniqueGroup('order-details');
+  const validationsTopic = uniqueTopic('order-details-validations') as TopicName;
   const common = {
     bootstrapServers,
     clientId: 'order-details-test',
@@ -57,23 +61,23 @@ test('an order consumed from Kafka before its customer has been copied is retrie
     ...common,
     groupId: referenceGroup,
     topics: [customersTopic, productsTopic],
-    handle: createReferenceHandler({ pool: db.pool, consumer: referenceGroup }),
+    handle: createReferenceHandler({ pool: db.pool, consumer: referenceGroup, validationsTopic }),
   });
   const checkOrder = createOrderCreatedHandler({
     pool: db.pool,
     consumer: orderGroup,
-    graceMs: 10_000,
-    validationsTopic: uniqueTopic('order-details-validations') as TopicName,
+    graceMs: 60_000,
+    validationsTopic,
   });
-  const attempts: number[] = [];
+  const calls: { orderId: unknown; attempt: number; at: number }[] = [];
   const orders = createEventConsumer({
     ...common,
-    ...orderRetryPolicy(10_000),
     groupId: orderGroup,
     topics: [ordersTopic],
     handle: async (message, context) => {
-      attempts.push(context.attempt);
       await checkOrder(message, context);
+      const orderId = (message.value as { orderId?: unknown }).orderId;
+      calls.push({ orderId, attempt: context.attempt, at: Date.now() });
     },
   });
   t.after(async () => {
@@ -82,24 +86,47 @@ test('an order consumed from Kafka before its customer has been copied is retrie
     await deleteConsumerGroups({ bootstrapServers, groups, clientId: 'test-cleanup' });
   });
 
-  const customerId = randomUUID();
   const sku = uniqueSku();
-  const order = orderCreated({ customerId, items: [{ sku, quantity: 1, unitPrice: 1500 }] });
+  const known = randomUUID();
+  const unknown = randomUUID();
+  const line = { sku, quantity: 1, unitPrice: 1500 };
+  const waiting = orderCreated({ customerId: unknown, items: [line] });
+  const behind = orderCreated({ customerId: known, items: [line] });
   await producer.send([
     asPublished(productChanged(sku, { unitPrice: 1500 }), productsTopic, sku),
-    asPublished(order, ordersTopic, customerId),
+    asPublished(customerChanged(known), customersTopic, known),
   ]);
-  await Promise.all([references.start(), orders.start()]);
+  await references.start();
+  await eventually('the copies', async () => {
+    const copied = await db.pool.query('SELECT 1 FROM customers WHERE customer_id = $1', [known]);
+    return copied.rowCount === 1;
+  });
+  await producer.send([asPublished(waiting, ordersTopic, unknown), asPublished(behind, ordersTopic, known)]);
+  await orders.start();
 
-  await eventually('the order to be retried', async () => attempts.length >= 3);
-  assert.equal(await verdictOf(order.orderId), null, 'no verdict while the customer is unknown');
-  await producer.send([asPublished(customerChanged(customerId), customersTopic, customerId)]);
-
-  const verdict = await eventually('the verdict', () => verdictOf(order.orderId));
+  const verdict = await eventually('the verdict of the order behind the waiting one', () =>
+    verdictOf(behind.orderId),
+  );
   assert.deepEqual(verdict, { result: 'PASS', reason: null });
   assert.deepEqual(
-    attempts,
-    attempts.map((_, i) => i + 1),
-    'one message, tried again and again',
+    calls.map(({ orderId, attempt }) => ({ orderId, attempt })),
+    [
+      { orderId: waiting.orderId, attempt: 1 },
+      { orderId: behind.orderId, attempt: 1 },
+    ],
+    'each order handled once, in partition order, the waiting one never retried',
   );
+  const [first, second] = calls;
+  assert.ok(first && second && second.at - first.at < 1_000, 'the order behind was not held back');
+  assert.equal(await verdictOf(waiting.orderId), null, 'no verdict while the customer is unknown');
+
+  await producer.send([asPublished(customerChanged(unknown), customersTopic, unknown)]);
+
+  const late = await eventually('the verdict of the parked order', () => verdictOf(waiting.orderId));
+  assert.deepEqual(late, { result: 'PASS', reason: null });
+  const parked = await db.pool.query('SELECT 1 FROM pending_checks WHERE order_id = $1', [waiting.orderId]);
+  assert.equal(parked.rowCount, 0);
+  assert.equal(calls.length, 2, 'the parked order was not handled again');
+  const deadLettered = await collectMessages({ topic: deadLetterTopic, timeoutMs: 500 });
+  assert.deepEqual(deadLettered, []);
 });

@@ -6,6 +6,7 @@ import {
   createTestSchema,
   createTestTopics,
   eventually,
+  fetchJson,
   startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
@@ -18,7 +19,7 @@ import { logger } from './harness.ts';
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();
 
-test('the process starts ready, copies customers and catalog, checks orders from Kafka and stops cleanly on SIGTERM', async (t) => {
+test('the process starts ready, copies customers and catalog, checks orders from Kafka, fails a parked order at its deadline and stops cleanly on SIGTERM', async (t) => {
   const db = await createTestSchema('order_details_main', t);
   const names = ['outbox', 'customers', 'products', 'dlq'].map((n) => uniqueTopic(`order-details-main-${n}`));
   const [ordersTopic, customersTopic, productsTopic, deadLetterTopic] = await createTestTopics(
@@ -42,6 +43,7 @@ test('the process starts ready, copies customers and catalog, checks orders from
       CONSUMER_GROUP: consumerGroup,
       REFERENCE_CONSUMER_GROUP: referenceGroup,
       INSTANCE_ID: 'order-details-1',
+      REFERENCE_GRACE_MS: '1000',
     },
     t,
   );
@@ -53,21 +55,32 @@ test('the process starts ready, copies customers and catalog, checks orders from
   const product = productChanged(sku, { unitPrice: 1200 });
   const order = orderCreated({ items: [{ sku, quantity: 3, unitPrice: 1200 }] });
   const customer = customerChanged(order.customerId);
+  const stranger = orderCreated({ items: [{ sku, quantity: 1, unitPrice: 1200 }] });
   const producer = createProducer({ bootstrapServers, clientId: 'order-details-main-test', logger });
   t.after(() => producer.close());
   await producer.send([
     { topic: productsTopic, key: sku, value: product, headers: { id: product.id } },
     { topic: customersTopic, key: customer.customerId, value: customer, headers: { id: customer.id } },
+    { topic: ordersTopic, key: stranger.customerId, value: stranger, headers: { id: stranger.id } },
     { topic: ordersTopic, key: order.customerId, value: order, headers: { id: order.id } },
   ]);
 
-  const verdict = await eventually('the verdict', async () => {
-    const result = await db.pool.query('SELECT result, reason FROM order_checks WHERE order_id = $1', [
-      order.orderId,
-    ]);
-    return result.rows[0] ?? null;
+  const verdictOf = (orderId: string) =>
+    eventually(`the verdict of ${orderId}`, async () => {
+      const result = await db.pool.query('SELECT result, reason FROM order_checks WHERE order_id = $1', [
+        orderId,
+      ]);
+      return result.rows[0] ?? null;
+    });
+  assert.deepEqual(await verdictOf(order.orderId), { result: 'PASS', reason: null });
+  // Its customer never comes: parked, then failed by the deadline loop once the second of grace is over.
+  assert.deepEqual(await verdictOf(stranger.orderId), {
+    result: 'FAIL',
+    reason: `unknown customer ${stranger.customerId}`,
   });
-  assert.deepEqual(verdict, { result: 'PASS', reason: null });
+  const ready = await fetchJson(`${service.base}/ready`);
+  assert.equal(ready?.status, 200);
+  assert.match(JSON.stringify(ready?.body), /deadline loop/);
 
   assert.equal(await service.stop(), 0, service.output.join(''));
   assert.match(service.output.join(''), /"msg":"service stopped"/);

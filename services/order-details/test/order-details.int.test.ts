@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { type OrderItem, orderValidationEventSchema, topics } from '@microshop/contracts';
 import { isAppError } from '@microshop/platform';
 import { withDecodingSlot } from '@microshop/platform/testing';
+import { checkOverdueOrders } from '../src/handlers/deadline-loop.ts';
 import { createOrderCreatedHandler, type OrderHandlerOptions } from '../src/handlers/order-created.ts';
 import { createReferenceHandler } from '../src/handlers/reference-events.ts';
 import {
@@ -14,10 +15,14 @@ import {
   secondsAgo,
   uniqueSku,
 } from './fixtures.ts';
-import { handlerContext, migratedSchema } from './harness.ts';
+import { handlerContext, logger, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('order_details_handler');
-const copy = createReferenceHandler({ pool: db.pool, consumer: 'order-details-references' });
+const copy = createReferenceHandler({
+  pool: db.pool,
+  consumer: 'order-details-references',
+  validationsTopic: topics.orderValidations,
+});
 
 function orderHandler(overrides: Partial<OrderHandlerOptions> = {}) {
   return createOrderCreatedHandler({
@@ -43,6 +48,20 @@ async function verdictOf(orderId: string): Promise<{ result: string; reason: str
     orderId,
   ]);
   return result.rows[0];
+}
+
+async function parkedOf(
+  orderId: string,
+): Promise<{ missing_customer: boolean; missing_skus: string[]; deadline_at: Date } | undefined> {
+  const result = await db.pool.query(
+    'SELECT missing_customer, missing_skus, deadline_at FROM pending_checks WHERE order_id = $1',
+    [orderId],
+  );
+  return result.rows[0];
+}
+
+function deadlineLoop(now: Date) {
+  return { pool: db.pool, logger, validationsTopic: topics.orderValidations, now: () => now };
 }
 
 async function customerUpdatedAt(customerId: string): Promise<Date | undefined> {
@@ -107,41 +126,61 @@ describe('the order-details handler', () => {
     );
   });
 
-  test('an unknown customer within the grace period is a retriable error that records nothing; once the customer arrives the order passes', async () => {
-    const { line } = await knownCustomerAndSku();
-    const customerId = randomUUID();
-    const order = orderCreated({ customerId, items: [line] });
-    const message = consumed(order);
+  test('an unknown customer within the grace period parks the order (handled, no verdict); once the customer is copied, that copy passes it', async () => {
+    await withDecodingSlot(db, async (readInserts) => {
+      const { line } = await knownCustomerAndSku();
+      const customerId = randomUUID();
+      const order = orderCreated({ customerId, items: [line] });
 
-    await assert.rejects(orderHandler()(message, handlerContext()), (error) => {
-      assert.ok(isAppError(error));
-      assert.equal(error.retriable, true);
-      assert.match(error.message, new RegExp(`unknown customer ${customerId}`));
-      return true;
+      await orderHandler()(consumed(order), handlerContext());
+
+      const inbox = await db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [order.id]);
+      assert.equal(inbox.rowCount, 1, 'handled: the consumer goes on to the next message');
+      assert.equal(await verdictOf(order.orderId), undefined);
+      assert.deepEqual(await parkedOf(order.orderId), {
+        missing_customer: true,
+        missing_skus: [],
+        deadline_at: new Date(Date.parse(order.order.createdAt) + 5_000),
+      });
+
+      await copy(consumed(customerChanged(customerId), topics.customers), handlerContext());
+
+      assert.deepEqual(await verdictOf(order.orderId), { result: 'PASS', reason: null });
+      assert.equal(await parkedOf(order.orderId), undefined);
+      const sent = (await readInserts()).filter((insert) => insert.payload.orderId === order.orderId);
+      assert.deepEqual(
+        sent.map((insert) => [insert.topic, insert.key, insert.payload.result]),
+        [['microshop.order-validations', order.orderId, 'PASS']],
+      );
     });
-    const inbox = await db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [order.id]);
-    assert.equal(inbox.rowCount, 0, 'no inbox row: the redelivery will be handled');
-    assert.equal(await verdictOf(order.orderId), undefined);
-
-    await copy(consumed(customerChanged(customerId), topics.customers), handlerContext());
-    await orderHandler()(message, handlerContext());
-
-    assert.deepEqual(await verdictOf(order.orderId), { result: 'PASS', reason: null });
   });
 
-  test('an unknown customer after the grace period fails the order instead', async () => {
-    const { line } = await knownCustomerAndSku();
-    const order = orderCreated({ items: [line] });
-    const message = consumed(order);
-    await assert.rejects(orderHandler()(message, handlerContext()));
+  test('a parked order whose customer or sku is still unknown at its deadline fails from the deadline loop', async () => {
+    const { customerId, line } = await knownCustomerAndSku();
+    const orders = {
+      customer: orderCreated({ items: [line] }),
+      sku: orderCreated({ customerId, items: [line, { sku: 'NO-SUCH-SKU', quantity: 1, unitPrice: 100 }] }),
+    };
+    for (const order of Object.values(orders)) await orderHandler()(consumed(order), handlerContext());
+    const deadline = new Date(Date.parse(orders.sku.order.createdAt) + 5_000);
 
-    const later = () => new Date(Date.parse(order.order.createdAt) + 5_000);
-    await orderHandler({ now: later })(message, handlerContext());
+    const early = await checkOverdueOrders(deadlineLoop(new Date(deadline.getTime() - 1)));
+    assert.deepEqual(
+      early.filter((v) => v.orderId === orders.sku.orderId),
+      [],
+      'not before its deadline',
+    );
+    await checkOverdueOrders(deadlineLoop(deadline));
 
-    assert.deepEqual(await verdictOf(order.orderId), {
-      result: 'FAIL',
-      reason: `unknown customer ${order.customerId}`,
-    });
+    assert.deepEqual(
+      { customer: await verdictOf(orders.customer.orderId), sku: await verdictOf(orders.sku.orderId) },
+      {
+        customer: { result: 'FAIL', reason: `unknown customer ${orders.customer.customerId}` },
+        sku: { result: 'FAIL', reason: 'unknown sku NO-SUCH-SKU' },
+      },
+    );
+    assert.equal(await parkedOf(orders.customer.orderId), undefined);
+    assert.equal(await parkedOf(orders.sku.orderId), undefined);
   });
 
   test('the copies ignore an event older than (or as old as) what they hold, and take a newer one', async () => {

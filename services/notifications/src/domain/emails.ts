@@ -11,7 +11,8 @@ import { unreachable } from './routing.ts';
  * the order event. The email then waits within a grace period, as routing waits for a customer: for
  * the customer (its address), for SHIPPED's tracking number, and for a paid CANCELLED order's refund.
  * After it the email goes out without the fact and says so in other words (or, without an address,
- * not at all).
+ * not at all). The waiting event is parked (see README), and decided again when the fact arrives or
+ * the grace period ends.
  */
 
 export const emailStatuses = ['APPROVED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED'] as const;
@@ -57,7 +58,7 @@ export type EmailDecision =
    * after the grace period), `stale` (an event too old to be news, e.g. a replayed backlog).
    */
   | { kind: 'none'; why: 'not-notable' | 'no-recipient' | 'stale' }
-  /** Something the email needs is not here yet and the event is young: try again later. */
+  /** Something the email needs is not here yet and the event is young: wait for it. */
   | { kind: 'wait'; awaiting: Awaited; ageMs: number }
   /** `missing`: sent without a fact it waited for in vain (the caller logs a warning). */
   | { kind: 'send'; status: EmailStatus; to: string; content: EmailContent; missing: Awaited | null };
@@ -69,6 +70,20 @@ export interface GracePeriods {
   refundMs: number;
   /** Older events get no email: a customer should not hear about last month's order today. */
   staleMs: number;
+}
+
+/** How long an email waits for `awaiting`, from the order event's `occurredAt`. */
+export function graceFor(awaiting: Awaited, grace: GracePeriods): number {
+  switch (awaiting) {
+    case 'customer':
+      return grace.customerMs;
+    case 'tracking':
+      return grace.trackingMs;
+    case 'refund':
+      return grace.refundMs;
+    default:
+      return unreachable(awaiting);
+  }
 }
 
 export interface EmailInput {

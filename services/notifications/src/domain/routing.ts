@@ -10,9 +10,8 @@ import {
  * republished to `microshop.orders-<level>`. Pure: the clock, ids and the known level come in.
  *
  * Customers and orders travel on different topics, so an order of a brand-new customer can arrive
- * before the customer does. Within the grace period the handler waits (a retriable error: the
- * consumer tries again with backoff); after it, the order is routed as bronze rather than held
- * back for ever.
+ * before the customer does. Within the grace period the event waits for it (parked, see README);
+ * after it, the order is routed as bronze rather than held back for ever.
  */
 
 export const routingSource = 'notifications';
@@ -25,7 +24,7 @@ export const defaultRoutedTopicPrefix = 'microshop.orders-';
 
 export type LevelChoice =
   | { kind: 'known'; level: CustomerLevel }
-  /** The customer is not known yet and the event is young: try again later. */
+  /** The customer is not known yet and the event is young: wait for it. */
   | { kind: 'wait'; ageMs: number }
   /** Still unknown after the grace period: route with the fallback level. */
   | { kind: 'fallback'; level: CustomerLevel; ageMs: number };
@@ -34,6 +33,11 @@ export function chooseLevel(known: CustomerLevel | null, ageMs: number, graceMs:
   if (known !== null) return { kind: 'known', level: known };
   if (ageMs < graceMs) return { kind: 'wait', ageMs };
   return { kind: 'fallback', level: fallbackLevel, ageMs };
+}
+
+/** When an event waiting `graceMs` (from its own `occurredAt`) stops waiting. */
+export function waitEndsAt(event: Pick<OrderEvent, 'occurredAt'>, graceMs: number): Date {
+  return new Date(Date.parse(event.occurredAt) + graceMs);
 }
 
 /** How long ago the order event happened, by its own `occurredAt` (never negative). */
@@ -62,26 +66,6 @@ export function routedEvent(
     causationId: event.id,
     order: event.order,
   };
-}
-
-export interface Backoff {
-  initialMs: number;
-  maxMs: number;
-}
-
-/**
- * Consumer attempts per message so that retries outlast the grace period even with the shortest
- * jittered delays (half of each capped exponential step), plus `extra` for ordinary transient
- * failures. Fewer would dead-letter an order whose customer is merely late instead of routing it.
- */
-export function retryAttemptsFor(graceMs: number, backoff: Backoff, extra = 5): number {
-  let attempts = 1;
-  let waitedMs = 0;
-  while (waitedMs <= graceMs) {
-    waitedMs += Math.max(1, Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempts - 1)) / 2);
-    attempts += 1;
-  }
-  return attempts + extra;
 }
 
 export function unreachable(value: never): never {

@@ -1,13 +1,15 @@
 import type { OrderEvent } from '@microshop/contracts';
-import { AppError, type Logger, type PoolClient } from '@microshop/platform';
+import type { Logger, PoolClient } from '@microshop/platform';
 import {
+  type Awaited,
   decideEmail,
   type EmailStatus,
   emailMessageId,
   emailStatusOf,
   type GracePeriods,
+  graceFor,
 } from '../domain/emails.ts';
-import { eventAgeMs, unreachable } from '../domain/routing.ts';
+import { eventAgeMs, unreachable, waitEndsAt } from '../domain/routing.ts';
 import { contactOf } from '../store/customer-copy.ts';
 import { emailQueued, queueEmail } from '../store/emails.ts';
 import { factsOf } from '../store/order-facts.ts';
@@ -16,7 +18,9 @@ import { factsOf } from '../store/order-facts.ts';
  * The email part of handling an order event, inside the handler's transaction (a sibling of
  * routing): the email is queued in the `emails` table, committed with the inbox row, and sent later
  * by the sender loop. So a redelivered event (inbox) or a second event announcing the same status
- * (the table's key) queues nothing, and an SMTP outage never holds the consumer up.
+ * (the table's key) queues nothing, and an SMTP outage never holds the consumer up. While a fact the
+ * email needs is missing and the event young it says "wait" and writes nothing: the caller parks the
+ * event.
  */
 
 export interface EmailOptions {
@@ -30,17 +34,23 @@ export interface QueuedEmail {
   messageId: string;
 }
 
-/** The email queued for this event, or null when it gets none (or already has one). */
+export type EmailStep =
+  | { kind: 'queued'; email: QueuedEmail }
+  /** The event gets no email (its status has none, it is stale, or the email was queued before). */
+  | { kind: 'none' }
+  | { kind: 'wait'; awaiting: Awaited; deadlineAt: Date };
+
+/** The email queued for this event, none, or what it waits for. */
 export async function queueOrderEmail(
   client: PoolClient,
   options: EmailOptions,
   event: OrderEvent,
   eventId: string,
   logger: Logger,
-): Promise<QueuedEmail | null> {
+): Promise<EmailStep> {
   const status = emailStatusOf(event.status);
   // Checked before anything waits: a duplicate SHIPPED must not wait for a tracking number again.
-  if (status === null || (await emailQueued(client, event.orderId, status))) return null;
+  if (status === null || (await emailQueued(client, event.orderId, status))) return { kind: 'none' };
   const now = (options.now ?? (() => new Date()))();
   const decision = decideEmail({
     order: event.order,
@@ -56,14 +66,13 @@ export async function queueOrderEmail(
       if (decision.why === 'no-recipient') {
         logger.warn(about, 'no email: customer still unknown after the grace period');
       } else if (decision.why === 'stale') logger.info(about, 'no email: the order event is too old');
-      return null;
+      return { kind: 'none' };
     case 'wait':
-      // Retriable: the consumer tries again with backoff; nothing of this transaction is kept.
-      throw new AppError(
-        'NOT_FOUND',
-        `the ${status} email of order ${event.orderId} waits for its ${decision.awaiting} (event ${decision.ageMs} ms old)`,
-        { retriable: true },
-      );
+      return {
+        kind: 'wait',
+        awaiting: decision.awaiting,
+        deadlineAt: waitEndsAt(event, graceFor(decision.awaiting, options.grace)),
+      };
     case 'send': {
       if (decision.missing !== null) {
         logger.warn(
@@ -83,7 +92,7 @@ export async function queueOrderEmail(
         eventId,
         createdAt: now,
       });
-      return { ...about, messageId };
+      return { kind: 'queued', email: { ...about, messageId } };
     }
     default:
       return unreachable(decision);

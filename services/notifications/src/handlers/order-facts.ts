@@ -10,16 +10,19 @@ import {
   type HandleOnceResult,
   handleOnce,
   inboxMessageOf,
-  type Pool,
+  type Logger,
 } from '@microshop/platform';
 import { unreachable } from '../domain/routing.ts';
 import { recordCharge, recordDispatch, recordRefund } from '../store/order-facts.ts';
+import { lockFactExclusive } from '../store/parked-events.ts';
+import { noProgress, type OrderEventDeps, type Progress, takeUpOrder } from './parking.ts';
 
 /**
  * `microshop.payments` and `microshop.shipments` → what the emails name: the amount charged, the
  * refunds, the carrier and tracking number. Each event once, with its inbox row. PaymentFailed and
  * ShipmentDelivered carry nothing an email needs (the order event says it), so they are only recorded
- * as handled.
+ * as handled. In the same transaction, the order's parked events (a SHIPPED email waiting for its
+ * tracking number, a CANCELLED one for its refund) are taken up again.
  */
 
 export const paymentEventTypes = paymentEventSchema.options.map((option) => option.shape.type.value);
@@ -36,12 +39,14 @@ export function decodeShipmentEvent(message: Pick<ConsumedMessage, 'value'>): Sh
 type Delivery = Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>;
 
 export function handlePaymentEvent(
-  deps: { pool: Pool; consumer: string },
+  deps: OrderEventDeps,
   message: Delivery,
   event: PaymentEvent,
-): Promise<HandleOnceResult<{ recorded: PaymentEvent['type'] }>> {
+  logger: Logger,
+): Promise<HandleOnceResult<{ recorded: PaymentEvent['type'] } & Progress>> {
   const delivery = inboxMessageOf(message, event.id);
   return handleOnce(deps.pool, deps.consumer, delivery, async (client) => {
+    await lockFactExclusive(client, { orderId: event.orderId });
     switch (event.type) {
       case 'PaymentSucceeded':
         await recordCharge(client, event, delivery.eventId);
@@ -54,17 +59,21 @@ export function handlePaymentEvent(
       default:
         unreachable(event);
     }
-    return { recorded: event.type };
+    const progress = noProgress();
+    await takeUpOrder(client, deps, event.orderId, logger, progress);
+    return { recorded: event.type, ...progress };
   });
 }
 
 export function handleShipmentEvent(
-  deps: { pool: Pool; consumer: string },
+  deps: OrderEventDeps,
   message: Delivery,
   event: ShipmentEvent,
-): Promise<HandleOnceResult<{ recorded: ShipmentEvent['type'] }>> {
+  logger: Logger,
+): Promise<HandleOnceResult<{ recorded: ShipmentEvent['type'] } & Progress>> {
   const delivery = inboxMessageOf(message, event.id);
   return handleOnce(deps.pool, deps.consumer, delivery, async (client) => {
+    await lockFactExclusive(client, { orderId: event.orderId });
     switch (event.type) {
       case 'ShipmentDispatched':
         await recordDispatch(client, event, delivery.eventId);
@@ -74,6 +83,8 @@ export function handleShipmentEvent(
       default:
         unreachable(event);
     }
-    return { recorded: event.type };
+    const progress = noProgress();
+    await takeUpOrder(client, deps, event.orderId, logger, progress);
+    return { recorded: event.type, ...progress };
   });
 }

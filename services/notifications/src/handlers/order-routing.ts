@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderEvent, RoutedOrderEvent, TopicName } from '@microshop/contracts';
-import { AppError, appendToOutbox, type Logger, type PoolClient } from '@microshop/platform';
-import { chooseLevel, eventAgeMs, routedEvent, routedTopic, unreachable } from '../domain/routing.ts';
+import { appendToOutbox, type Logger, type PoolClient } from '@microshop/platform';
+import {
+  chooseLevel,
+  eventAgeMs,
+  routedEvent,
+  routedTopic,
+  unreachable,
+  waitEndsAt,
+} from '../domain/routing.ts';
 import { levelOf } from '../store/customer-copy.ts';
 
 /**
  * The routing part of handling an order event, inside the handler's transaction: one OrderRouted
- * per order status event, through the outbox to `microshop.orders-<level>` (key = order id).
+ * per order status event, through the outbox to `microshop.orders-<level>` (key = order id). While
+ * the customer is unknown and the event young it says "wait" and writes nothing: the caller parks the
+ * event.
  */
 
 export interface RoutingOptions {
@@ -18,12 +27,16 @@ export interface RoutingOptions {
   newId?: () => string;
 }
 
+export type RouteStep =
+  | { kind: 'routed'; routed: RoutedOrderEvent }
+  | { kind: 'wait'; awaiting: 'customer'; deadlineAt: Date };
+
 export async function routeOrder(
   client: PoolClient,
   options: RoutingOptions,
   event: OrderEvent,
   logger: Logger,
-): Promise<RoutedOrderEvent> {
+): Promise<RouteStep> {
   const now = (options.now ?? (() => new Date()))();
   const choice = chooseLevel(
     await levelOf(client, event.customerId),
@@ -32,20 +45,15 @@ export async function routeOrder(
   );
   switch (choice.kind) {
     case 'wait':
-      // Retriable: the consumer tries again with backoff; nothing of this transaction is kept.
-      throw new AppError(
-        'NOT_FOUND',
-        `customer ${event.customerId} of order ${event.orderId} is not known yet (event ${choice.ageMs} ms old)`,
-        { retriable: true },
-      );
+      return { kind: 'wait', awaiting: 'customer', deadlineAt: waitEndsAt(event, options.graceMs) };
     case 'fallback':
       logger.warn(
         { orderId: event.orderId, customerId: event.customerId, ageMs: choice.ageMs, level: choice.level },
         'customer still unknown after the grace period; order routed with the fallback level',
       );
-      return publish(client, options, event, choice.level, now);
+      return { kind: 'routed', routed: await publish(client, options, event, choice.level, now) };
     case 'known':
-      return publish(client, options, event, choice.level, now);
+      return { kind: 'routed', routed: await publish(client, options, event, choice.level, now) };
     default:
       return unreachable(choice);
   }

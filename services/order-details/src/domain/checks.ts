@@ -7,8 +7,9 @@ import { formatMoney, type Order } from '@microshop/contracts';
  * A FAIL names every rule that failed.
  *
  * The copies are eventually consistent: a customer or sku registered a moment before the order may not
- * have reached us yet. While the order is younger than the grace period, something unknown means
- * "wait and look again" rather than FAIL.
+ * have reached us yet. Until the order's deadline (`order.createdAt` + the grace period), something
+ * unknown means "wait for it" rather than FAIL: the service parks the order and looks again when the
+ * copy arrives or the deadline passes.
  */
 
 /** What the catalog copy says about one sku. */
@@ -42,22 +43,60 @@ export type DetailsVerdict = { result: 'PASS' } | { result: 'FAIL'; failures: Ru
 
 export type DetailsDecision =
   | { kind: 'verdict'; verdict: DetailsVerdict }
-  /** Unknown references within the grace period: look again later (the consumer retries). */
+  /** Unknown references before the deadline: park the order until they arrive or the deadline passes. */
   | { kind: 'wait'; unknown: RuleFailure[]; graceEndsAt: Date };
 
 export type CheckedOrder = Pick<Order, 'customerId' | 'items' | 'currency' | 'total' | 'createdAt'>;
 
+/** The references a waiting order still needs: what its parked row is found by when a copy arrives. */
+export interface MissingReferences {
+  customer: boolean;
+  skus: string[];
+}
+
+/** A new order, as it arrives: its deadline is `createdAt` + `graceMs`. */
 export function checkOrderDetails(
   order: CheckedOrder,
   refs: References,
   options: CheckOptions,
 ): DetailsDecision {
+  return decideOrderDetails(order, refs, {
+    deadline: referenceDeadline(order, options.graceMs),
+    now: options.now,
+  });
+}
+
+/** When an order naming an unknown customer or sku stops waiting and fails. */
+export function referenceDeadline(order: Pick<CheckedOrder, 'createdAt'>, graceMs: number): Date {
+  return new Date(Date.parse(order.createdAt) + graceMs);
+}
+
+/**
+ * The order checked against the copies with a known deadline (a parked order keeps the one it was
+ * parked with): wait while a reference is unknown and `now` is before the deadline, else the verdict.
+ */
+export function decideOrderDetails(
+  order: CheckedOrder,
+  refs: References,
+  options: { deadline: Date; now: Date },
+): DetailsDecision {
   const unknown = unknownReferences(order, refs);
-  const graceEndsAt = new Date(Date.parse(order.createdAt) + options.graceMs);
-  if (unknown.length > 0 && options.now < graceEndsAt) return { kind: 'wait', unknown, graceEndsAt };
+  if (unknown.length > 0 && options.now < options.deadline) {
+    return { kind: 'wait', unknown, graceEndsAt: options.deadline };
+  }
   const failures = [...unknown, ...lineFailures(order, refs), ...totalFailures(order)];
   if (failures.length === 0) return { kind: 'verdict', verdict: { result: 'PASS' } };
   return { kind: 'verdict', verdict: { result: 'FAIL', failures, reason: reasonOf(failures) } };
+}
+
+/** The customer and skus named by a wait's unknown-reference failures. */
+export function missingReferencesOf(unknown: readonly RuleFailure[]): MissingReferences {
+  const missing: MissingReferences = { customer: false, skus: [] };
+  for (const failure of unknown) {
+    if (failure.rule === 'UNKNOWN_CUSTOMER') missing.customer = true;
+    else if (failure.rule === 'UNKNOWN_SKU') missing.skus.push(...failure.skus);
+  }
+  return { customer: missing.customer, skus: distinct(missing.skus) };
 }
 
 function unknownReferences(order: CheckedOrder, refs: References): RuleFailure[] {

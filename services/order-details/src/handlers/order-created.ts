@@ -1,48 +1,44 @@
-import { randomUUID } from 'node:crypto';
+import { type OrderCreatedEvent, type OrderValidationEvent, orderEventSchema } from '@microshop/contracts';
 import {
-  type OrderCreatedEvent,
-  type OrderValidationEvent,
-  orderEventSchema,
-  orderValidationEvent,
-  type TopicName,
-} from '@microshop/contracts';
-import {
-  AppError,
-  appendToOutbox,
   type ConsumedMessage,
   decodeEvent,
   type HandleOnceResult,
   handleOnce,
   inboxMessageOf,
   type MessageHandler,
-  outboxMessage,
   type Pool,
   type PoolClient,
 } from '@microshop/platform';
-import { checkOrderDetails, type DetailsDecision, describeFailure } from '../domain/checks.ts';
-import { recordCheck } from '../store/check-store.ts';
-import { loadReferences } from '../store/reference-store.ts';
+import {
+  checkOrderDetails,
+  describeFailure,
+  type MissingReferences,
+  missingReferencesOf,
+} from '../domain/checks.ts';
+import { hasCheck } from '../store/check-store.ts';
+import { parkOrder } from '../store/pending-store.ts';
+import { loadReferences, lockReferencesShared } from '../store/reference-store.ts';
+import { sendVerdict, type VerdictOptions } from './verdicts.ts';
 
 /**
  * The Kafka handler of `microshop.order-outbox`: each OrderCreated is checked against the copies of
- * customers and catalog; the verdict row, its OrderValidation outbox row and the inbox row commit in
- * one transaction. An unknown customer or sku within the grace period throws a retriable error: the
- * transaction rolls back (no inbox row) and the consumer tries again after a backoff.
+ * customers and catalog. If they know every reference, the verdict row, its OrderValidation outbox
+ * row and the inbox row commit in one transaction. If a customer or sku is unknown before the order's
+ * deadline, the order is parked in `pending_checks` in that same transaction and the handler returns:
+ * the partition goes on at once, and the verdict comes later from the reference consumer (the copy
+ * arrived) or the deadline loop (it did not). See README: "Parking".
  */
 
-export interface OrderHandlerOptions {
+export interface OrderHandlerOptions extends VerdictOptions {
   pool: Pool;
   /** The inbox's consumer name: the consumer group. */
   consumer: string;
   graceMs: number;
-  /** Where verdicts go: `microshop.order-validations` (tests use their own). */
-  validationsTopic: TopicName;
-  now?: () => Date;
-  newId?: () => string;
 }
 
 export type OrderCheckOutcome =
   | { kind: 'checked'; validation: OrderValidationEvent }
+  | { kind: 'parked'; missing: MissingReferences; reason: string; deadlineAt: Date }
   | { kind: 'already-checked' };
 
 export function createOrderCreatedHandler(options: OrderHandlerOptions): MessageHandler {
@@ -54,7 +50,15 @@ export function createOrderCreatedHandler(options: OrderHandlerOptions): Message
       context.logger.debug({ orderId: event.orderId }, 'order already checked; nothing sent');
       return;
     }
-    const { validation } = handled.result;
+    const outcome = handled.result;
+    if (outcome.kind === 'parked') {
+      context.logger.info(
+        { orderId: event.orderId, waitingFor: outcome.reason, deadlineAt: outcome.deadlineAt },
+        'order parked until its references are copied or its deadline passes',
+      );
+      return;
+    }
+    const { validation } = outcome;
     context.logger.info(
       { orderId: event.orderId, result: validation.result, reason: validation.reason },
       'order details checked',
@@ -62,7 +66,7 @@ export function createOrderCreatedHandler(options: OrderHandlerOptions): Message
   };
 }
 
-/** Checks `event` once per consumer: the inbox row, the verdict and its outbox row commit together. */
+/** Checks `event` once per consumer: the inbox row and the verdict (or the parking) commit together. */
 export function handleOrderCreated(
   options: OrderHandlerOptions,
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
@@ -82,41 +86,38 @@ async function checkOrder(
 ): Promise<OrderCheckOutcome> {
   const { order } = event;
   const now = (options.now ?? (() => new Date()))();
-  const references = await loadReferences(
-    client,
-    order.customerId,
-    order.items.map((item) => item.sku),
-  );
-  const decision = checkOrderDetails(order, references, { graceMs: options.graceMs, now });
-  if (decision.kind === 'wait') throw referencesNotYetKnown(order.id, decision);
-  const recorded = await recordCheck(client, {
-    orderId: order.id,
-    customerId: order.customerId,
-    verdict: decision.verdict,
-    eventId,
+  const skus = order.items.map((item) => item.sku);
+  let decision = checkOrderDetails(order, await loadReferences(client, order.customerId, skus), {
+    graceMs: options.graceMs,
+    now,
   });
-  if (!recorded) return { kind: 'already-checked' };
-  const validation = orderValidationEvent('ORDER_DETAILS', order.id, decision.verdict, {
-    id: (options.newId ?? randomUUID)(),
-    at: now,
-  });
-  await appendToOutbox(client, [
-    outboxMessage(validation, { topic: options.validationsTopic, key: order.id }),
-  ]);
-  return { kind: 'checked', validation };
-}
-
-/** Retriable: the copy may only be late. After the grace period the same order FAILs instead. */
-export function referencesNotYetKnown(
-  orderId: string,
-  decision: Extract<DetailsDecision, { kind: 'wait' }>,
-): AppError {
-  const missing = decision.unknown.map(describeFailure).join('; ');
-  return new AppError(
-    'NOT_FOUND',
-    `order ${orderId}: ${missing}; waiting for the copy until ${decision.graceEndsAt.toISOString()}`,
-    { retriable: true },
-  );
+  if (decision.kind === 'wait') {
+    // About to park: lock what is missing and look again, so a copy committing meanwhile is either
+    // seen now or, if it commits after us, finds this order parked (see lockReferencesShared).
+    const missing = missingReferencesOf(decision.unknown);
+    await lockReferencesShared(client, {
+      ...(missing.customer ? { customerId: order.customerId } : {}),
+      skus: missing.skus,
+    });
+    decision = checkOrderDetails(order, await loadReferences(client, order.customerId, skus), {
+      graceMs: options.graceMs,
+      now,
+    });
+  }
+  if (decision.kind === 'wait') {
+    // The same order under another event id, after its verdict: not parked again, nothing sent.
+    if (await hasCheck(client, order.id)) return { kind: 'already-checked' };
+    const missing = missingReferencesOf(decision.unknown);
+    await parkOrder(client, { order, eventId, missing, deadlineAt: decision.graceEndsAt });
+    return {
+      kind: 'parked',
+      missing,
+      reason: decision.unknown.map(describeFailure).join('; '),
+      deadlineAt: decision.graceEndsAt,
+    };
+  }
+  const validation = await sendVerdict(client, options, { order, verdict: decision.verdict, eventId }, now);
+  return validation === null ? { kind: 'already-checked' } : { kind: 'checked', validation };
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   type CustomerChangedEvent,
   customerChangedEventSchema,
+  type OrderValidationEvent,
   type ProductChangedEvent,
   productChangedEventSchema,
 } from '@microshop/contracts';
@@ -12,21 +13,32 @@ import {
   inboxMessageOf,
   type MessageHandler,
   type Pool,
+  type PoolClient,
   parseEvent,
 } from '@microshop/platform';
 import { unreachable } from '../domain/checks.ts';
-import { upsertCustomer, upsertProduct } from '../store/reference-store.ts';
+import { lockWaitingForCustomer, lockWaitingForSku } from '../store/pending-store.ts';
+import { lockReferenceExclusive, upsertCustomer, upsertProduct } from '../store/reference-store.ts';
+import { recheckParked, type VerdictOptions } from './verdicts.ts';
 
 /**
  * The Kafka handler of `microshop.customers` and `microshop.products`: keeps this service's copies.
  * Each event carries the whole record, so the copy takes it if it is newer (by `updatedAt`) than what
- * it holds and ignores it otherwise; the inbox row commits with it.
+ * it holds and ignores it otherwise. In the same transaction, with the inbox row, the orders parked
+ * waiting for this customer or sku are checked again: those now complete get their verdict.
  */
 
-export interface ReferenceHandlerOptions {
+export interface ReferenceHandlerOptions extends VerdictOptions {
   pool: Pool;
   /** The inbox's consumer name: the reference consumer group. */
   consumer: string;
+}
+
+export interface ReferenceOutcome {
+  /** Whether the copy changed (false for an event older than the copy). */
+  changed: boolean;
+  /** The verdicts of parked orders this copy completed. */
+  verdicts: OrderValidationEvent[];
 }
 
 export type ReferenceEvent =
@@ -38,30 +50,50 @@ export function createReferenceHandler(options: ReferenceHandlerOptions): Messag
     const reference = decodeReferenceEvent(message);
     if (reference === null) return; // a tombstone or a type this service does not copy
     const handled = await handleReferenceEvent(options, message, reference);
-    context.logger.debug(
-      { kind: reference.kind, changed: handled.status === 'handled' && handled.result },
-      'reference event handled',
-    );
+    if (handled.status === 'skipped') return;
+    const { changed, verdicts } = handled.result;
+    context.logger.debug({ kind: reference.kind, changed }, 'reference event handled');
+    for (const validation of verdicts) {
+      context.logger.info(
+        { orderId: validation.orderId, result: validation.result, reason: validation.reason },
+        'parked order checked: the reference it waited for arrived',
+      );
+    }
   };
 }
 
-/** Applies the event to its copy once per consumer. The result says whether the copy changed. */
+/**
+ * Applies the event to its copy once per consumer, and gives their verdict to the parked orders this
+ * copy completes. The copy's advisory lock comes first (see `lockReferenceExclusive`).
+ */
 export function handleReferenceEvent(
   options: ReferenceHandlerOptions,
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
   reference: ReferenceEvent,
-): Promise<HandleOnceResult<boolean>> {
+): Promise<HandleOnceResult<ReferenceOutcome>> {
   const delivery = inboxMessageOf(message, reference.event.id);
-  return handleOnce(options.pool, options.consumer, delivery, (client) => {
-    switch (reference.kind) {
-      case 'customer':
-        return upsertCustomer(client, reference.event.customer, delivery.eventId);
-      case 'product':
-        return upsertProduct(client, reference.event.product, delivery.eventId);
-      default:
-        return unreachable(reference);
-    }
+  return handleOnce(options.pool, options.consumer, delivery, async (client) => {
+    const changed = await applyCopy(client, reference, delivery.eventId);
+    const waiting =
+      reference.kind === 'customer'
+        ? await lockWaitingForCustomer(client, reference.event.customer.id)
+        : await lockWaitingForSku(client, reference.event.product.sku);
+    const now = (options.now ?? (() => new Date()))();
+    return { changed, verdicts: await recheckParked(client, options, waiting, now) };
   });
+}
+
+async function applyCopy(client: PoolClient, reference: ReferenceEvent, eventId: string): Promise<boolean> {
+  switch (reference.kind) {
+    case 'customer':
+      await lockReferenceExclusive(client, { customerId: reference.event.customer.id });
+      return upsertCustomer(client, reference.event.customer, eventId);
+    case 'product':
+      await lockReferenceExclusive(client, { sku: reference.event.product.sku });
+      return upsertProduct(client, reference.event.product, eventId);
+    default:
+      return unreachable(reference);
+  }
 }
 
 const customerTypes: readonly string[] = customerChangedEventSchema.shape.type.options;

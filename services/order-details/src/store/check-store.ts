@@ -29,3 +29,9 @@ export async function recordCheck(client: PoolClient, check: OrderCheck): Promis
   );
   return result.rowCount === 1;
 }
+
+/** True if the order has its verdict already. */
+export async function hasCheck(client: PoolClient, orderId: string): Promise<boolean> {
+  const result = await client.query('SELECT 1 FROM order_checks WHERE order_id = $1', [orderId]);
+  return result.rowCount === 1;
+}

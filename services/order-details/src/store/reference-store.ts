@@ -55,3 +55,39 @@ export async function loadReferences(
     products: new Map(entries.map((entry) => [entry.sku, entry])),
   };
 }
+
+/**
+ * A reference (`customer:<id>` or `sku:<sku>`) as an advisory lock key, per schema. They close the gap
+ * between an order that finds its customer missing and parks itself, and the customer's copy that
+ * looks for the orders waiting for it: each side could otherwise miss the other's uncommitted row, and
+ * the order would wait for its deadline and FAIL although its customer exists.
+ */
+const lockKey = `hashtextextended(current_schema() || ':' || $1, 0)`;
+
+/**
+ * Taken by an order about to park itself, before it looks at the copies again: shared, so orders
+ * never wait for each other, only for a copy of that reference being written. Held until commit.
+ */
+export async function lockReferencesShared(
+  client: PoolClient,
+  references: { customerId?: string; skus: readonly string[] },
+): Promise<void> {
+  const keys = [
+    ...(references.customerId === undefined ? [] : [`customer:${references.customerId}`]),
+    ...references.skus.map((sku) => `sku:${sku}`),
+  ].sort();
+  for (const key of keys) await client.query(`SELECT pg_advisory_xact_lock_shared(${lockKey})`, [key]);
+}
+
+/**
+ * Taken by a copy before it is written and the orders waiting for it are looked up: exclusive, so an
+ * order parking itself for this reference either committed before (and is found) or looks after this
+ * commits (and finds the copy). One per transaction, so no lock cycle with the orders' shared ones.
+ */
+export async function lockReferenceExclusive(
+  client: PoolClient,
+  reference: { customerId: string } | { sku: string },
+): Promise<void> {
+  const key = 'customerId' in reference ? `customer:${reference.customerId}` : `sku:${reference.sku}`;
+  await client.query(`SELECT pg_advisory_xact_lock(${lockKey})`, [key]);
+}

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { type OrderCreatedEvent, topics } from '@microshop/contracts';
+import { eventually, withDecodingSlot } from '@microshop/platform/testing';
+import { checkOverdueOrders, startDeadlineLoop } from '../src/handlers/deadline-loop.ts';
+import { createOrderCreatedHandler, type OrderHandlerOptions } from '../src/handlers/order-created.ts';
+import { createReferenceHandler } from '../src/handlers/reference-events.ts';
+import {
+  consumed,
+  customerChanged,
+  orderCreated,
+  productChanged,
+  secondsAgo,
+  uniqueSku,
+} from './fixtures.ts';
+import { handlerContext, logger, migratedSchema } from './harness.ts';
+
+// Parked orders (pending_checks): exactly one verdict whichever path gives it, and never left waiting
+// for a copy that has arrived.
+
+const db = await migratedSchema('order_details_parking');
+const validationsTopic = topics.orderValidations;
+const copy = createReferenceHandler({
+  pool: db.pool,
+  consumer: 'order-details-references',
+  validationsTopic,
+});
+
+function orderHandler(overrides: Partial<OrderHandlerOptions> = {}) {
+  return createOrderCreatedHandler({
+    pool: db.pool,
+    consumer: 'order-details',
+    graceMs: 5_000,
+    validationsTopic,
+    ...overrides,
+  });
+}
+
+/** Parks `order` as if it had arrived at its creation: so an order created long ago is parked overdue. */
+function parkAtCreation(order: OrderCreatedEvent, eventId = order.id) {
+  const at = new Date(order.order.createdAt);
+  return orderHandler({ now: () => at })(consumed({ ...order, id: eventId }), handlerContext());
+}
+
+const copyCustomer = (customerId: string) =>
+  copy(consumed(customerChanged(customerId), topics.customers), handlerContext());
+const copyProduct = (sku: string, unitPrice = 1000) =>
+  copy(consumed(productChanged(sku, { unitPrice }), topics.products), handlerContext());
+
+async function verdictOf(orderId: string): Promise<{ result: string; reason: string | null } | undefined> {
+  const result = await db.pool.query('SELECT result, reason FROM order_checks WHERE order_id = $1', [
+    orderId,
+  ]);
+  return result.rows[0];
+}
+
+async function parkedOf(
+  orderId: string,
+): Promise<{ missing_customer: boolean; missing_skus: string[] } | undefined> {
+  const result = await db.pool.query(
+    'SELECT missing_customer, missing_skus FROM pending_checks WHERE order_id = $1',
+    [orderId],
+  );
+  return result.rows[0];
+}
+
+/** The verdicts written to the outbox for `orderIds`, per order id. */
+function sentPerOrder(
+  inserts: readonly { payload: Record<string, unknown> }[],
+  orderIds: readonly string[],
+): Map<string, unknown[]> {
+  const sent = new Map<string, unknown[]>(orderIds.map((id) => [id, []]));
+  for (const insert of inserts) sent.get(String(insert.payload.orderId))?.push(insert.payload.result);
+  return sent;
+}
+
+describe('parked orders', () => {
+  test('an order waiting for its customer and a sku gets its verdict when the second of them arrives', async () => {
+    const customerId = randomUUID();
+    const sku = uniqueSku();
+    const order = orderCreated({ customerId, items: [{ sku, quantity: 2, unitPrice: 1000 }] });
+
+    await orderHandler()(consumed(order), handlerContext());
+    assert.deepEqual(await parkedOf(order.orderId), { missing_customer: true, missing_skus: [sku] });
+
+    await copyProduct(sku);
+    assert.deepEqual(await parkedOf(order.orderId), { missing_customer: true, missing_skus: [] });
+    assert.equal(await verdictOf(order.orderId), undefined);
+
+    await copyCustomer(customerId);
+    assert.equal(await parkedOf(order.orderId), undefined);
+    assert.deepEqual(await verdictOf(order.orderId), { result: 'PASS', reason: null });
+  });
+
+  test('a parked order is judged on everything once its references arrive: a wrong price still fails', async () => {
+    const customerId = randomUUID();
+    const sku = uniqueSku();
+    const order = orderCreated({ customerId, items: [{ sku, quantity: 1, unitPrice: 900 }] });
+    await copyProduct(sku, 1000);
+
+    await orderHandler()(consumed(order), handlerContext());
+    await copyCustomer(customerId);
+
+    assert.deepEqual(await verdictOf(order.orderId), {
+      result: 'FAIL',
+      reason: `price mismatch for ${sku}: ordered 9.00 EUR, catalog 10.00 EUR`,
+    });
+  });
+
+  test('a parked order delivered again, or announced under another event id, is parked once and gets one verdict', async () => {
+    await withDecodingSlot(db, async (readInserts) => {
+      const sku = uniqueSku();
+      await copyProduct(sku);
+      const order = orderCreated({ items: [{ sku, quantity: 1, unitPrice: 1000 }] });
+      const message = consumed(order);
+
+      await orderHandler()(message, handlerContext());
+      await orderHandler()(message, handlerContext());
+      await orderHandler()(consumed({ ...order, id: randomUUID() }), handlerContext());
+      const parked = await db.pool.query('SELECT event_id FROM pending_checks WHERE order_id = $1', [
+        order.orderId,
+      ]);
+      assert.deepEqual(parked.rows, [{ event_id: order.id }], 'parked once, by the first announcement');
+
+      await copyCustomer(order.customerId);
+      await copyCustomer(order.customerId); // a newer copy of the same customer: nothing left to give
+      await orderHandler()(consumed({ ...order, id: randomUUID() }), handlerContext());
+      await checkOverdueOrders({
+        pool: db.pool,
+        logger,
+        validationsTopic,
+        now: () => new Date(Date.now() + 60_000),
+      });
+
+      const sent = sentPerOrder(await readInserts(), [order.orderId]);
+      assert.deepEqual(sent.get(order.orderId), ['PASS']);
+      assert.equal(await parkedOf(order.orderId), undefined);
+    });
+  });
+
+  test('an order already judged is not parked again when it is announced once more, even within its grace period', async () => {
+    const order = orderCreated({ at: secondsAgo(60) });
+    await orderHandler()(consumed(order), handlerContext()); // past the grace period: FAIL at once
+    assert.equal((await verdictOf(order.orderId))?.result, 'FAIL');
+
+    await parkAtCreation(order, randomUUID());
+
+    assert.equal(await parkedOf(order.orderId), undefined);
+  });
+
+  test('two deadline loops running together (and passes in small batches) give each overdue order one verdict', async () => {
+    await withDecodingSlot(db, async (readInserts) => {
+      const orders = Array.from({ length: 20 }, () => orderCreated({ at: secondsAgo(30) }));
+      for (const order of orders) await parkAtCreation(order);
+      const ids = orders.map((order) => order.orderId);
+      const options = { pool: db.pool, logger, validationsTopic };
+
+      const loops = [
+        startDeadlineLoop({ ...options, intervalMs: 10 }),
+        startDeadlineLoop({ ...options, intervalMs: 10 }),
+      ];
+      try {
+        await Promise.all(Array.from({ length: 4 }, () => checkOverdueOrders({ ...options, batchSize: 3 })));
+        await eventually('every overdue order to get its verdict', async () => {
+          const done = await db.pool.query('SELECT 1 FROM order_checks WHERE order_id = ANY($1::uuid[])', [
+            ids,
+          ]);
+          return done.rowCount === ids.length;
+        });
+      } finally {
+        await Promise.all(loops.map((loop) => loop.stop()));
+      }
+
+      const sent = sentPerOrder(await readInserts(), ids);
+      assert.deepEqual(
+        [...sent.values()],
+        ids.map(() => ['FAIL']),
+      );
+      const left = await db.pool.query('SELECT 1 FROM pending_checks WHERE order_id = ANY($1::uuid[])', [
+        ids,
+      ]);
+      assert.equal(left.rowCount, 0);
+    });
+  });
+
+  test('a customer copied while its order is parking itself never leaves the order waiting', async () => {
+    const sku = uniqueSku();
+    await copyProduct(sku);
+    const orders = Array.from({ length: 40 }, () =>
+      orderCreated({ items: [{ sku, quantity: 1, unitPrice: 1000 }] }),
+    );
+
+    // The order and its customer's copy, each pair at the same moment.
+    await Promise.all(
+      orders.flatMap((order) => [
+        orderHandler()(consumed(order), handlerContext()),
+        copyCustomer(order.customerId),
+      ]),
+    );
+
+    const verdicts = await Promise.all(orders.map((order) => verdictOf(order.orderId)));
+    assert.deepEqual(
+      verdicts,
+      orders.map(() => ({ result: 'PASS', reason: null })),
+    );
+    const ids = orders.map((order) => order.orderId);
+    const left = await db.pool.query('SELECT 1 FROM pending_checks WHERE order_id = ANY($1::uuid[])', [ids]);
+    assert.equal(left.rowCount, 0);
+  });
+
+  test('the copy and the deadline loop reaching an overdue order together give it one verdict', async () => {
+    await withDecodingSlot(db, async (readInserts) => {
+      const orders = Array.from({ length: 10 }, () => orderCreated({ at: secondsAgo(30) }));
+      for (const order of orders) await parkAtCreation(order);
+      const options = { pool: db.pool, logger, validationsTopic };
+
+      await Promise.all([
+        ...orders.map((order) => copyCustomer(order.customerId)),
+        checkOverdueOrders({ ...options, batchSize: 2 }),
+        checkOverdueOrders({ ...options, batchSize: 2 }),
+      ]);
+
+      const ids = orders.map((order) => order.orderId);
+      const sent = sentPerOrder(await readInserts(), ids);
+      for (const [orderId, results] of sent) assert.equal(results.length, 1, `one verdict for ${orderId}`);
+    });
+  });
+});
