@@ -34,7 +34,7 @@ export interface EventConsumerOptions {
   shutdownTimeoutMs?: number;
   /** Messages fetched but not yet handled, over all partitions, before fetching pauses. Default 500. */
   maxBufferedMessages?: number;
-  /** The broker considers the member dead after this long without heartbeat. Default 30 s. */
+  /** The broker considers the member dead after this long without heartbeat. Default 10 s. */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
 }
@@ -65,8 +65,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     bootstrapBrokers: brokerList(options.bootstrapServers),
     // Never commit on the library's own schedule: it would commit what was fetched, not what was handled.
     autocommit: false,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    // A member that crashed keeps its partitions until its session times out: 10 s bounds how long a
+    // killed instance's partitions wait for a restarted or surviving one (Kafka's own old default).
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 2_000,
     highWaterMark: 128,
   });
   const ownsProducer = !options.deadLetter?.producer;
