@@ -4,11 +4,12 @@
 // services/fraud's integration test with a short configured gap.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { api, eventually } from './lib/api.ts';
+import { api } from './lib/api.ts';
+import { productWhen, reservationsOf } from './lib/saga.ts';
 import {
+  assertValidated,
   awaitStatus,
   describeOrder,
-  getProduct,
   placeOrder,
   putProduct,
   registerCustomer,
@@ -50,7 +51,7 @@ describe('the fraud check', () => {
     const thousand = [{ sku, quantity: 2, unitPrice: 50_000 }];
 
     const first = await awaitStatus((await placeOrder(alice.id, thousand)).id);
-    assert.equal(first.status, 'VALIDATED', describeOrder(first));
+    assertValidated(first);
     assert.equal(first.total, 100_000);
 
     const second = await awaitStatus((await placeOrder(alice.id, thousand)).id);
@@ -62,18 +63,14 @@ describe('the fraud check', () => {
     );
 
     const other = await awaitStatus((await placeOrder(bob.id, thousand)).id);
-    assert.equal(
-      other.status,
-      'VALIDATED',
-      `another customer's session is separate: ${describeOrder(other)}`,
-    );
+    assertValidated(other, "another customer's session is separate");
 
     // The same customer in another currency is another session.
     const dollars = await awaitStatus(
       (await placeOrder(alice.id, [{ sku: usdSku, quantity: 1, unitPrice: 100_000 }], { currency: 'USD' }))
         .id,
     );
-    assert.equal(dollars.status, 'VALIDATED', `a USD session of its own: ${describeOrder(dollars)}`);
+    assertValidated(dollars, 'a USD session of its own');
 
     const sessions = await sessionsOf(alice.id);
     const eur = sessions.find((s) => s.currency === 'EUR');
@@ -93,9 +90,24 @@ describe('the fraud check', () => {
       [['EUR', 100_000, 1]],
     );
 
-    // The failed order's two units were reserved by inventory, then released when it failed.
-    await eventually('the failed order to release its units', async () =>
-      (await getProduct(sku)).reserved === 4 ? true : undefined,
+    // The failed order's two units were reserved by inventory, then released when it failed; the two
+    // validated orders were approved and took theirs: 20 − 2 − 2 left, nothing held.
+    const ended = await Promise.all(
+      [first, other, dollars].map((o) => awaitStatus(o.id, ['DELIVERED', 'FAILED', 'CANCELLED'])),
+    );
+    assert.deepEqual(
+      ended.map((o) => o.status),
+      ['DELIVERED', 'DELIVERED', 'DELIVERED'],
+    );
+    const eurStock = await productWhen(sku, (p) => p.reserved === 0 && p.stock !== 20);
+    assert.deepEqual([eurStock.stock, eurStock.reserved], [16, 0]);
+    assert.deepEqual(
+      (await reservationsOf(sku)).map((r) => [r.orderId, r.quantity, r.state]).sort(),
+      [
+        [first.id, 2, 'COMMITTED'],
+        [second.id, 2, 'RELEASED'],
+        [other.id, 2, 'COMMITTED'],
+      ].sort(),
     );
   });
 });

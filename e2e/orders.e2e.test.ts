@@ -1,6 +1,7 @@
 // Seed 000 end to end, through the gateway, against the running test stack: the orders service
 // writes the order and its outbox row in one transaction, Debezium publishes it to
-// microshop.order-outbox keyed by customer id, order-background builds the timeline.
+// microshop.order-outbox keyed by customer id, order-background builds the timeline. Orders that are
+// really placed name registered customers (an unknown one would hold a partition of order-details).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -8,6 +9,7 @@ import { topics } from '@microshop/contracts';
 import { collectMessages } from '@microshop/platform/testing';
 import pg from 'pg';
 import { api, createOrder, eventually, newOrderRequest, type OrderBody } from './lib/api.ts';
+import { registerCustomer } from './lib/shop.ts';
 
 async function ordersOfCustomer(customerId: string): Promise<number> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -24,7 +26,7 @@ async function ordersOfCustomer(customerId: string): Promise<number> {
 
 describe('placing an order through the gateway', () => {
   it('answers 201 with Location, publishes OrderCreated keyed by customer and shows it in the timeline', async () => {
-    const request = newOrderRequest();
+    const request = newOrderRequest({ customerId: (await registerCustomer()).id });
     const created = await createOrder(request);
     const order = created.body;
     assert.equal(created.headers.get('location'), `/api/v1/orders/${order.id}`);
@@ -71,7 +73,7 @@ describe('placing an order through the gateway', () => {
 
   it('returns the same order for a repeated Idempotency-Key and refuses the key with another body', async () => {
     const key = randomUUID();
-    const request = newOrderRequest();
+    const request = newOrderRequest({ customerId: (await registerCustomer()).id });
     const first = await createOrder(request, { 'idempotency-key': key });
     const replay = await api<OrderBody>('POST', '/api/v1/orders', {
       body: request,

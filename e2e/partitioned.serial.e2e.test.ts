@@ -1,33 +1,40 @@
 // Partitioned mode (seed 001: "multiple Kafka instances to ensure accuracy in partitioned mode"): a
 // second, fresh stack with three Kafka brokers, topics of six partitions replicated three times, and
 // two instances of each validator and of the aggregator. The stock scenario must end exactly as it
-// does on the single-broker test stack. Serial: three more JVMs and a dozen services load the machine.
+// does on the single-broker test stack: the same validations, the same final statuses (ten
+// DELIVERED, the eleventh FAILED for inventory), stock and reserved both 0. Serial: three more JVMs and a dozen services load the machine.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { topicCatalog, topics } from '@microshop/contracts';
-import { collectMessages } from '@microshop/platform/testing';
+import { type CollectedMessage, collectMessages } from '@microshop/platform/testing';
 import { Admin } from '@platformatic/kafka';
 import { type ServiceSpec, serviceSpecs } from '../infra/src/apphost.ts';
 import { repoRoot } from '../infra/src/paths.ts';
 import { bootstrapServers, loadSettings } from '../infra/src/settings.ts';
 import { type Stack, startStack, stopStack } from '../infra/src/stack.ts';
 import { eventually, gatewayUrl } from './lib/api.ts';
+import { orderIdOf } from './lib/kafka.ts';
 import { comparable, type StockScenarioOutcome, scenarioStock, stockScenario } from './lib/scenarios.ts';
+import { testSettings } from './lib/stack.ts';
 
-// Ports apart from the main test stack's and from each other (Kafka nodes use +0, +10, +20).
+// Ports apart from the main test stack's and from each other (Kafka nodes use +0, +10, +20): just above
+// the main stack's gateway port, so below the kernel's ephemeral range (an outgoing connection never
+// holds one of them), and a home next to the main stack's: two runs on other ports never share.
+const gateway = testSettings.gateway.port;
+const port = (aboveGateway: number) => String(gateway + aboveGateway);
 const settings = loadSettings('test', {
   ...process.env,
-  TEST_MICROSHOP_HOME: join(repoRoot, '.local', 'partitioned'),
+  TEST_MICROSHOP_HOME: `${testSettings.home}-partitioned`,
   TEST_KAFKA_NODES: '3',
   TEST_KAFKA_PARTITIONS: '6',
-  TEST_PG_PORT: '58432',
-  TEST_KAFKA_PORT: '39392',
-  TEST_KAFKA_CONTROLLER_PORT: '39393',
-  TEST_CONNECT_PORT: '38383',
-  TEST_GATEWAY_PORT: '38380',
-  TEST_SERVICE_PORT_BASE: '38400',
-  TEST_SMTP_PORT: '32525',
+  TEST_GATEWAY_PORT: port(300),
+  TEST_CONNECT_PORT: port(303),
+  TEST_SERVICE_PORT_BASE: port(320),
+  TEST_SMTP_PORT: port(345),
+  TEST_PG_PORT: port(352),
+  TEST_KAFKA_PORT: port(412),
+  TEST_KAFKA_CONTROLLER_PORT: port(413),
 });
 const partitionedGateway = `http://127.0.0.1:${settings.gateway.port}`;
 const brokers = bootstrapServers(settings).split(',');
@@ -58,14 +65,14 @@ async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
 function assertScenario(name: string, outcome: StockScenarioOutcome): void {
   const view = comparable(outcome);
   const expected = [
-    ...Array.from({ length: scenarioStock }, () => ({ status: 'VALIDATED', reasonKinds: [] })),
-    { status: 'FAILED', reasonKinds: ['INVENTORY'] },
+    ...Array.from({ length: scenarioStock }, () => ({
+      validation: 'VALIDATED',
+      status: 'DELIVERED',
+      reasonKinds: [],
+    })),
+    { validation: 'FAILED', status: 'FAILED', reasonKinds: ['INVENTORY'] },
   ];
-  assert.deepEqual(
-    view,
-    { orders: expected, stock: scenarioStock, reserved: scenarioStock },
-    `${name} stack`,
-  );
+  assert.deepEqual(view, { orders: expected, stock: 0, reserved: 0 }, `${name} stack`);
 }
 
 describe('partitioned mode: three brokers, six partitions, two instances of each validator and the aggregator', {
@@ -150,18 +157,23 @@ describe('partitioned mode: three brokers, six partitions, two instances of each
     assertScenario('partitioned', partitioned);
 
     // The orders really were spread: their OrderCreated events landed on several partitions.
+    // (Each order has several events now that the saga runs: read until every order's OrderCreated is in.)
     const ids = new Set(partitioned.orders.map((o) => o.id));
-    const created = await collectMessages({
-      topic: topics.orderOutbox,
-      bootstrapServers: brokers.join(','),
-      until: (ms) =>
-        ms.filter((m) => ids.has((m.value as { orderId?: string }).orderId ?? '')).length >= ids.size,
-      timeoutMs: 30_000,
-    });
-    const used = new Set(
-      created.filter((m) => ids.has((m.value as { orderId?: string }).orderId ?? '')).map((m) => m.partition),
+    const createdOf = (ms: readonly CollectedMessage[]) =>
+      ms.filter((m) => m.headers.type === 'OrderCreated' && ids.has(orderIdOf(m) ?? ''));
+    const created = createdOf(
+      await collectMessages({
+        topic: topics.orderOutbox,
+        bootstrapServers: brokers.join(','),
+        until: (ms) => new Set(createdOf(ms).map(orderIdOf)).size >= ids.size,
+        timeoutMs: 30_000,
+      }),
     );
-    t.diagnostic(`the ${ids.size} orders' events used partitions ${[...used].sort().join(', ')}`);
+    assert.equal(new Set(created.map(orderIdOf)).size, ids.size, 'every OrderCreated read');
+    const used = new Set(created.map((m) => m.partition));
+    t.diagnostic(
+      `the ${ids.size} orders' OrderCreated events used partitions ${[...used].sort().join(', ')}`,
+    );
     assert.ok(used.size >= 2, `spread over several partitions, got ${[...used]}`);
   });
 });

@@ -2,7 +2,8 @@
 // read from microshop.order-outbox and produced again byte for byte (same key, value and headers,
 // including the event id `id`), as a broker redelivery or a Debezium replay after a crash would.
 // Once every consumer of the topic has handled them, nothing has changed: no unit reserved again, no
-// fraud session counted twice, no second verdict or decision, no status moved.
+// fraud session counted twice, no second verdict or decision, no status moved, no second charge or
+// shipment (the orders have gone through the whole saga to DELIVERED first).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ordersByLevelTopic, topics } from '@microshop/contracts';
@@ -16,7 +17,9 @@ import {
   sameBytes,
   waitForGroups,
 } from './lib/kafka.ts';
+import { paymentOf, productWhen, sandboxCharges, shipmentsOf } from './lib/saga.ts';
 import {
+  assertValidated,
   awaitStatus,
   describeOrder,
   getProduct,
@@ -27,7 +30,15 @@ import {
 } from './lib/shop.ts';
 import { instanceUrls } from './lib/stack.ts';
 
-const orderOutboxConsumers = ['inventory', 'fraud', 'order-details', 'order-background', 'notifications'];
+const orderOutboxConsumers = [
+  'inventory',
+  'fraud',
+  'order-details',
+  'order-background',
+  'notifications',
+  'payments',
+  'shipments',
+];
 
 async function fraudSessions(customerId: string): Promise<unknown> {
   const [fraud] = instanceUrls('fraud');
@@ -54,11 +65,14 @@ async function snapshot(sku: string, customerIds: string[], orderIds: string[]) 
       }),
     ),
     timelines: await Promise.all(orderIds.map(timeline)),
+    payments: await Promise.all(orderIds.map(paymentOf)),
+    charges: await Promise.all(orderIds.map(async (id) => (await sandboxCharges(id)).length)),
+    shipments: await Promise.all(orderIds.map(shipmentsOf)),
   };
 }
 
 describe('redelivered OrderCreated events', () => {
-  it('change nothing: no new reservation, fraud sessions as they were, one verdict per check and one decision per order', async (t) => {
+  it('change nothing: no new reservation, fraud sessions as they were, one verdict per check and one decision per order, no second charge or shipment', async (t) => {
     const sku = uniqueSku('E2E-REDELIVER');
     const sentinelSku = uniqueSku('E2E-REDELIVER-SENTINEL');
     await Promise.all([
@@ -81,20 +95,17 @@ describe('redelivered OrderCreated events', () => {
     for (const [customerId, quantity] of plan) {
       orders.push(await awaitStatus((await placeOrder(customerId, [{ sku, quantity, unitPrice: 500 }])).id));
     }
-    for (const o of orders) assert.equal(o.status, 'VALIDATED', describeOrder(o));
-    assert.equal((await getProduct(sku)).reserved, 7);
-    // Cancelled, the orders hold nothing: a redelivery handled as new would reserve again and show.
-    for (const o of orders) {
-      const res = await api('POST', `/api/v1/orders/${o.id}/cancel`);
-      assert.equal(res.status, 202, JSON.stringify(res.body));
-    }
-    await eventually('the reservations to be released', async () =>
-      (await getProduct(sku)).reserved === 0 ? true : undefined,
-    );
+    for (const o of orders) assertValidated(o);
+    // Delivered, the orders hold nothing: their 7 units left the stock and none stay reserved, so a
+    // redelivery handled as new would reserve again and show.
     const ids = orders.map((o) => o.id);
-    await eventually('the cancellations in the timelines', async () => {
+    const ended = await Promise.all(ids.map((id) => awaitStatus(id, ['DELIVERED', 'FAILED', 'CANCELLED'])));
+    for (const o of ended) assert.equal(o.status, 'DELIVERED', describeOrder(o));
+    const settled = await productWhen(sku, (p) => p.reserved === 0 && p.stock !== 20);
+    assert.deepEqual([settled.stock, settled.reserved], [13, 0]);
+    await eventually('the deliveries in the timelines', async () => {
       const lines = (await Promise.all(ids.map(timeline))) as { status: string }[][];
-      return lines.every((l) => l.some((e) => e.status === 'CANCELLED')) ? true : undefined;
+      return lines.every((l) => l.some((e) => e.status === 'DELIVERED')) ? true : undefined;
     });
     const before = await snapshot(sku, [alice.id, bob.id], ids);
 
@@ -118,7 +129,7 @@ describe('redelivered OrderCreated events', () => {
     const sentinel = await awaitStatus(
       (await placeOrder(sentinelCustomer.id, [{ sku: sentinelSku, quantity: 1, unitPrice: 500 }])).id,
     );
-    assert.equal(sentinel.status, 'VALIDATED', describeOrder(sentinel));
+    assertValidated(sentinel);
     await messagesAbout(topics.orderDecisions, [sentinel.id]);
     await messagesAbout(ordersByLevelTopic('bronze'), [sentinel.id]);
     const validations = await allMessagesAbout(topics.orderValidations, ids);
@@ -139,6 +150,10 @@ describe('redelivered OrderCreated events', () => {
     const routed = await allMessagesAbout(ordersByLevelTopic('bronze'), ids);
     const causes = routed.map((m) => (m.value as { causationId: string }).causationId);
     assert.equal(new Set(causes).size, causes.length, 'each order event routed once');
-    assert.equal(causes.length, ids.length * 3, 'CREATED, VALIDATED and CANCELLED of each order');
+    assert.equal(
+      causes.length,
+      ids.length * 5,
+      'CREATED, VALIDATED, APPROVED, SHIPPED and DELIVERED of each order',
+    );
   });
 });

@@ -8,6 +8,7 @@ import { api, eventually } from './lib/api.ts';
 import { query } from './lib/db.ts';
 import { allMessagesAbout, messagesAbout, orderIdOf } from './lib/kafka.ts';
 import {
+  assertValidated,
   awaitStatus,
   type CustomerBody,
   describeOrder,
@@ -24,10 +25,14 @@ interface Problem {
   errors: { field: string; rule: string }[];
 }
 
-/** The routed events of an order on a level's topic, once its VALIDATED event has been routed there. */
-async function routedUpToValidated(level: 'platinum' | 'gold', orderId: string): Promise<RoutedOrderEvent[]> {
+const saga = ['CREATED', 'VALIDATED', 'APPROVED', 'SHIPPED', 'DELIVERED'];
+
+/** The routed events of a delivered order on a level's topic, once its DELIVERED event has been routed there. */
+async function routedUpToDelivered(level: 'platinum' | 'gold', orderId: string): Promise<RoutedOrderEvent[]> {
+  const delivered = await awaitStatus(orderId, ['DELIVERED', 'FAILED', 'CANCELLED']);
+  assert.equal(delivered.status, 'DELIVERED', describeOrder(delivered));
   const mine = await messagesAbout(ordersByLevelTopic(level), [orderId], {
-    until: (ms) => ms.some((m) => (m.value as { status?: string }).status === 'VALIDATED'),
+    until: (ms) => ms.some((m) => (m.value as { status?: string }).status === 'DELIVERED'),
   });
   for (const m of mine) assert.equal(m.key, orderId, 'keyed by order id');
   return mine.map((m) => routedOrderEventSchema.parse(m.value));
@@ -42,11 +47,12 @@ describe('routing orders by customer level', () => {
     const line = [{ sku, quantity: 1, unitPrice: 4200 }];
 
     const first = await awaitStatus((await placeOrder(customer.id, line)).id);
-    assert.equal(first.status, 'VALIDATED', describeOrder(first));
-    const onPlatinum = await routedUpToValidated('platinum', first.id);
+    assertValidated(first);
+    const onPlatinum = await routedUpToDelivered('platinum', first.id);
     assert.deepEqual(
       onPlatinum.map((e) => e.status),
-      ['CREATED', 'VALIDATED'],
+      saga,
+      'every status change of the order, once each, in order',
     );
     for (const e of onPlatinum) {
       assert.equal(e.level, 'platinum');
@@ -69,14 +75,11 @@ describe('routing orders by customer level', () => {
     });
 
     const second = await awaitStatus((await placeOrder(customer.id, line)).id);
-    assert.equal(second.status, 'VALIDATED', describeOrder(second));
-    const onGold = await routedUpToValidated('gold', second.id);
+    assertValidated(second);
+    const onGold = await routedUpToDelivered('gold', second.id);
     assert.deepEqual(
       onGold.map((e) => [e.status, e.level]),
-      [
-        ['CREATED', 'gold'],
-        ['VALIDATED', 'gold'],
-      ],
+      saga.map((status) => [status, 'gold']),
     );
     // Everything of the second order went to gold: none of it to platinum.
     const secondOnPlatinum = await allMessagesAbout(ordersByLevelTopic('platinum'), [second.id]);

@@ -1,11 +1,15 @@
 // Seed 001's EndToEndTest, strengthened: orders are validated in parallel by inventory, fraud and
-// order-details, and the validation aggregator moves each to VALIDATED or FAILED with reasons.
+// order-details, and the validation aggregator moves each to VALIDATED or FAILED with reasons. A
+// validated order goes on through the checkout saga (paid, APPROVED, stock decremented, shipped):
+// "reached VALIDATED" is what the blocking GET answers, and the stock is checked once it has settled.
 // Every test owns its customers and products (unique skus), so files running alongside never share stock.
 // The order of an unknown customer is in unknown-customer.serial.e2e.test.ts: it holds a partition of
 // order-details for the whole grace period, delaying every order behind it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sandboxTokens } from '@microshop/contracts';
 import { api, eventually, gatewayUrl, type OrderBody } from './lib/api.ts';
+import { paymentWhen, reservationsOf } from './lib/saga.ts';
 import { stockScenario } from './lib/scenarios.ts';
 import {
   awaitStatus,
@@ -17,21 +21,6 @@ import {
   uniqueSku,
 } from './lib/shop.ts';
 
-interface Reservation {
-  orderId: string;
-  quantity: number;
-  state: string;
-}
-
-async function reservationsOf(sku: string): Promise<Reservation[]> {
-  const res = await api<{ reservations: Reservation[] }>(
-    'GET',
-    `/api/v1/products/${sku}/reservations?limit=200`,
-  );
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.reservations;
-}
-
 async function reservedBecomes(sku: string, reserved: number): Promise<void> {
   await eventually(
     `${sku} reserved = ${reserved}`,
@@ -41,29 +30,33 @@ async function reservedBecomes(sku: string, reserved: number): Promise<void> {
 }
 
 describe('validating orders end to end', () => {
-  it('validates ten single-unit orders against a stock of 10 and fails the eleventh for inventory, naming the sku', async (t) => {
+  it('validates ten single-unit orders against a stock of 10, fails the eleventh for inventory naming the sku, and ends with stock and reserved exactly 0', async (t) => {
     const outcome = await stockScenario(gatewayUrl);
     t.diagnostic(`scenario took ${outcome.durationMs} ms`);
-    const statuses = outcome.orders.map((o) => o.status);
-    assert.deepEqual(statuses.slice(0, 10), Array(10).fill('VALIDATED'), JSON.stringify(outcome.orders));
+    const first = outcome.orders.slice(0, 10);
+    assert.deepEqual(
+      first.map((o) => [o.validation, o.status]),
+      Array(10).fill(['VALIDATED', 'DELIVERED']),
+      JSON.stringify(outcome.orders),
+    );
     const eleventh = outcome.orders[10];
-    assert.equal(eleventh?.status, 'FAILED', JSON.stringify(eleventh));
+    assert.ok(eleventh);
+    assert.deepEqual([eleventh.validation, eleventh.status], ['FAILED', 'FAILED'], JSON.stringify(eleventh));
     assert.deepEqual(eleventh.reasonKinds, ['INVENTORY']);
     assert.ok(
-      eleventh.reasons.some((r) => r.startsWith('INVENTORY:') && r.includes(outcome.sku)),
-      `an INVENTORY reason names ${outcome.sku}: ${JSON.stringify(eleventh.reasons)}`,
+      eleventh.reasons.some(
+        (r) => r.startsWith('INVENTORY:') && r.includes(`${outcome.sku} (requested 1, available 0)`),
+      ),
+      `an INVENTORY reason names ${outcome.sku} with nothing left to reserve: ${JSON.stringify(eleventh.reasons)}`,
     );
-    assert.equal(outcome.reserved, 10, 'the ten validated orders hold one unit each');
-    assert.equal(outcome.stock, 10, 'reserving never takes stock');
+    // Each validated order reserved exactly its one unit, and its approval turned it into a decrement.
     const reservations = await reservationsOf(outcome.sku);
     assert.deepEqual(
-      reservations.map((r) => r.orderId).sort(),
-      outcome.orders
-        .slice(0, 10)
-        .map((o) => o.id)
-        .sort(),
-      'one reservation per validated order, none for the failed one',
+      reservations.map((r) => [r.orderId, r.quantity, r.state]).sort(),
+      first.map((o) => [o.id, 1, 'COMMITTED']).sort(),
+      'one reservation of one unit per validated order, committed; none for the failed one',
     );
+    assert.deepEqual([outcome.stock, outcome.reserved], [0, 0], 'after the approvals: stock 0, reserved 0');
   });
 
   it('fails every order for inventory when the stock is 0 and reserves nothing', async () => {
@@ -108,27 +101,44 @@ describe('validating orders end to end', () => {
     assert.equal((await getProduct(sku)).stock, 5);
   });
 
-  it('releases the reservation of a VALIDATED order when it is cancelled', async () => {
+  it('releases the reservation of a VALIDATED order when it is cancelled, refunding its charge, while the other order of the sku is sold', async () => {
     const sku = uniqueSku('E2E-CANCEL');
     await putProduct(sku, { unitPrice: 900, stock: 5 });
     const customer = await registerCustomer();
     const keep = await awaitStatus(
       (await placeOrder(customer.id, [{ sku, quantity: 1, unitPrice: 900 }])).id,
     );
-    const order = await placeOrder(customer.id, [{ sku, quantity: 3, unitPrice: 900 }]);
+    // tok_slow: the provider answers after 3 s, so the order is still VALIDATED when cancelled (if it
+    // were APPROVED already, its units would be committed and then restocked instead of released).
+    const order = await placeOrder(customer.id, [{ sku, quantity: 3, unitPrice: 900 }], {
+      token: sandboxTokens.slow,
+    });
     const validated = await awaitStatus(order.id);
-    assert.equal(keep.status, 'VALIDATED', describeOrder(keep));
+    assert.notEqual(keep.status, 'FAILED', describeOrder(keep));
     assert.equal(validated.status, 'VALIDATED', describeOrder(validated));
-    assert.equal((await getProduct(sku)).reserved, 4);
+    const held = Object.fromEntries((await reservationsOf(sku)).map((r) => [r.orderId, r.quantity]));
+    assert.deepEqual(held, { [keep.id]: 1, [order.id]: 3 }, 'both orders reserved their units');
 
     const cancel = await api<OrderBody>('POST', `/api/v1/orders/${order.id}/cancel`);
     assert.equal(cancel.status, 202, JSON.stringify(cancel.body));
     const cancelled = await awaitStatus(order.id, ['CANCELLED'], { timeoutMs: 10_000 });
     assert.equal(cancelled.status, 'CANCELLED');
-    await reservedBecomes(sku, 1);
+    const states = await eventually('both reservations settled', async () => {
+      const now = Object.fromEntries((await reservationsOf(sku)).map((r) => [r.orderId, r.state]));
+      return now[keep.id] === 'COMMITTED' && now[order.id] !== 'RESERVED' ? now : undefined;
+    });
+    assert.deepEqual(states, { [keep.id]: 'COMMITTED', [order.id]: 'RELEASED' });
     const product = await getProduct(sku);
-    assert.equal(product.stock, 5, 'a release gives the units back to sale without touching stock');
-    const states = Object.fromEntries((await reservationsOf(sku)).map((r) => [r.orderId, r.state]));
-    assert.deepEqual(states, { [keep.id]: 'RESERVED', [order.id]: 'RELEASED' });
+    assert.deepEqual(
+      [product.stock, product.reserved],
+      [4, 0],
+      'the kept order took its unit; the release gave three back to sale without touching stock',
+    );
+    // The charge completed after the cancellation and was refunded at once.
+    const payment = await paymentWhen(order.id, 'refunded', (p) => p.refunds.length > 0);
+    assert.deepEqual(
+      [payment.status, payment.charges.length, payment.refunds[0]?.amount],
+      ['REFUNDED', 1, 2_700],
+    );
   });
 });

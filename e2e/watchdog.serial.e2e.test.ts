@@ -1,14 +1,19 @@
 // The watchdog of order-background, end to end: with the validation aggregator down, an order gets
 // no decision and stays CREATED; past the test stack's deadline (WATCHDOG_CREATED_DEADLINE_MS = 15 s)
-// the watchdog's ExpireOrder command fails it with reason TIMEOUT. When the aggregator comes back
-// and decides, the late decision changes nothing. Runs alone (".serial."): it stops a service.
+// the watchdog's ExpireOrder command fails it with reason TIMEOUT and its reservation is released.
+// When the aggregator comes back and validates it, the late decision changes nothing: the order
+// stays FAILED and nothing is charged. Runs alone (".serial."): it stops a service.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { topics } from '@microshop/contracts';
 import { serviceInstances } from '../infra/src/apphost.ts';
 import { stackDirs } from '../infra/src/paths.ts';
 import { readPid, stopRecorded, waitUntil } from '../infra/src/proc.ts';
 import { startService } from '../infra/src/stack.ts';
-import { api, createOrder, eventually, type OrderBody } from './lib/api.ts';
+import { api, eventually, type OrderBody } from './lib/api.ts';
+import { decisionsOf, groupsCaughtUp } from './lib/kafka.ts';
+import { reservationStates, sandboxCharges } from './lib/saga.ts';
+import { getProduct, newShopper, placeOrder } from './lib/shop.ts';
 import { testSettings } from './lib/stack.ts';
 
 describe('the watchdog', () => {
@@ -21,7 +26,9 @@ describe('the watchdog', () => {
       await stopRecorded(dirs.run, rec);
     }
     try {
-      const { body: order } = await createOrder();
+      // A registered customer and a sku in stock: the aggregator's late decision will be VALIDATED.
+      const shopper = await newShopper('E2E-WATCHDOG', { stock: 3 });
+      const order = await placeOrder(shopper.customer.id, [shopper.line(1)]);
       const res = await api<OrderBody>('GET', `/api/v1/orders/${order.id}?waitFor=FAILED&timeout=30000`);
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.status, 'FAILED');
@@ -37,16 +44,27 @@ describe('the watchdog', () => {
         );
       }
       // The aggregator catches up and decides on the three results it missed …
-      await eventually('the aggregator to decide the order', async () => {
-        const r = await api<{ decision: unknown }>('GET', `/api/v1/validations/${order.id}`, {
-          baseUrl: `http://127.0.0.1:${aggregators[0]?.port}`,
-        });
+      const decision = await eventually('the aggregator to decide the order', async () => {
+        const r = await api<{ decision: { outcome: string } | null }>(
+          'GET',
+          `/api/v1/validations/${order.id}`,
+          { baseUrl: `http://127.0.0.1:${aggregators[0]?.port}` },
+        );
         return r.status === 200 && r.body.decision ? r.body.decision : undefined;
       });
-      // … and the order, already FAILED by the watchdog, stays as it is.
+      assert.equal(decision.outcome, 'VALIDATED');
+      // … and once orders and payments have handled everything, the order, already FAILED by the
+      // watchdog, stays as it is: not validated, not charged, its unit back on sale.
+      await decisionsOf([order.id]); // on the topic, not only in the aggregator's table
+      await groupsCaughtUp(['orders'], [topics.orderDecisions]);
+      await groupsCaughtUp(['payments', 'inventory'], [topics.orderOutbox]);
       const after = await api<OrderBody>('GET', `/api/v1/orders/${order.id}`);
       assert.equal(after.body.status, 'FAILED');
       assert.deepEqual(after.body.reasons, ['TIMEOUT']);
+      assert.deepEqual(await sandboxCharges(order.id), [], 'nothing charged');
+      assert.deepEqual(await reservationStates(shopper.sku), { [order.id]: 'RELEASED' });
+      const product = await getProduct(shopper.sku);
+      assert.deepEqual([product.stock, product.reserved], [3, 0]);
     } finally {
       for (const inst of aggregators) {
         if (!readPid(dirs.run, inst.part)) startService(inst, dirs);

@@ -164,3 +164,23 @@ export async function waitForGroups(
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Waits until every group has handled everything the topics hold now: a message written before the
+ * call has been handled (and its effects committed) by each group once this returns.
+ */
+export async function groupsCaughtUp(
+  groups: readonly string[],
+  topicNames: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const targets = new Map<string, bigint>();
+  const lag = await consumerLag({
+    bootstrapServers: testKafkaBootstrapServers(),
+    clientId: 'e2e-offsets',
+    groupId: 'e2e-no-such-group',
+    topics: [...topicNames],
+  });
+  for (const p of lag) if (p.end > 0n) targets.set(`${p.topic}:${p.partition}`, p.end);
+  await waitForGroups(groups, targets, timeoutMs);
+}

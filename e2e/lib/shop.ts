@@ -2,7 +2,7 @@
 // own products (unique skus), so test files running at the same time never share stock or sessions.
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { api, gatewayUrl, type OrderBody } from './api.ts';
+import { api, eventually, gatewayUrl, type OrderBody } from './api.ts';
 
 export interface CustomerBody {
   id: string;
@@ -73,10 +73,15 @@ export interface OrderLine {
 export async function placeOrder(
   customerId: string,
   items: OrderLine[],
-  options: { currency?: string; baseUrl?: string } = {},
+  options: { currency?: string; token?: string; baseUrl?: string } = {},
 ): Promise<OrderBody> {
   const res = await api<OrderBody>('POST', '/api/v1/orders', {
-    body: { customerId, items, currency: options.currency ?? 'EUR', payment: { token: 'tok_visa' } },
+    body: {
+      customerId,
+      items,
+      currency: options.currency ?? 'EUR',
+      payment: { token: options.token ?? 'tok_visa' },
+    },
     baseUrl: options.baseUrl,
   });
   assert.equal(res.status, 201, `POST /api/v1/orders → ${res.status} ${JSON.stringify(res.body)}`);
@@ -120,3 +125,45 @@ export function describeOrder(order: OrderBody): string {
 }
 
 export { gatewayUrl };
+
+export interface Shopper {
+  customer: CustomerBody;
+  sku: string;
+  unitPrice: number;
+  /** A line of `quantity` units of the shopper's sku at its catalog price. */
+  line: (quantity: number) => OrderLine;
+}
+
+/** A registered customer and a product of its own with a known stock: nobody else buys it. */
+export async function newShopper(
+  prefix: string,
+  options: { stock?: number; unitPrice?: number; level?: string } = {},
+): Promise<Shopper> {
+  const sku = uniqueSku(prefix);
+  const unitPrice = options.unitPrice ?? 2_000;
+  const [customer] = await Promise.all([
+    registerCustomer({ name: 'Casey Checkout', level: options.level }),
+    putProduct(sku, { unitPrice, stock: options.stock ?? 10 }),
+  ]);
+  return { customer, sku, unitPrice, line: (quantity) => ({ sku, quantity, unitPrice }) };
+}
+
+/** The statuses only an order that passed validation reaches (the saga moves it on at once). */
+export const validatedOrLater = ['VALIDATED', 'APPROVED', 'SHIPPED', 'DELIVERED'];
+
+/**
+ * Asserts that an order, as the blocking GET for VALIDATED or FAILED answered, was validated: it
+ * reached VALIDATED and may since have been paid, approved or shipped.
+ */
+export function assertValidated(order: OrderBody, message = 'validated'): void {
+  assert.ok(validatedOrLater.includes(order.status), `${message}: ${describeOrder(order)}`);
+}
+
+/** The statuses in the order's timeline (order-background), once it shows `last`. */
+export async function timelineOf(orderId: string, last: string): Promise<string[]> {
+  return eventually(`the timeline of ${orderId} up to ${last}`, async () => {
+    const res = await api<{ timeline: { status: string }[] }>('GET', `/api/v1/orders/${orderId}/timeline`);
+    const statuses = res.status === 200 ? res.body.timeline.map((e) => e.status) : [];
+    return statuses.includes(last) ? statuses : undefined;
+  });
+}

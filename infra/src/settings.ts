@@ -36,8 +36,9 @@ const defaults: Record<Profile, Record<string, string>> = {
     SERVICE_PORT_BASE: '8100',
     SMTP_PORT: '2525',
   },
+  // Below the kernel's ephemeral port range (32768–60999), so no outgoing connection can hold one.
   test: {
-    PG_PORT: '56432',
+    PG_PORT: '26432',
     KAFKA_PORT: '29092',
     KAFKA_CONTROLLER_PORT: '29093',
     CONNECT_PORT: '28083',
