@@ -4,13 +4,11 @@
 // does on the single-broker test stack: the same validations, the same final statuses (ten
 // DELIVERED, the eleventh FAILED for inventory), stock and reserved both 0. Serial: three more JVMs and a dozen services load the machine.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { topicCatalog, topics } from '@microshop/contracts';
 import { type CollectedMessage, collectMessages } from '@microshop/platform/testing';
 import { Admin } from '@platformatic/kafka';
 import { type ServiceSpec, serviceSpecs } from '../infra/src/apphost.ts';
-import { repoRoot } from '../infra/src/paths.ts';
 import { bootstrapServers, loadSettings } from '../infra/src/settings.ts';
 import { type Stack, startStack, stopStack } from '../infra/src/stack.ts';
 import { eventually, gatewayUrl } from './lib/api.ts';

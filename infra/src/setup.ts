@@ -77,6 +77,11 @@ export function fetchJars(log: (line: string) => void = console.log): void {
   execFileSync('mvn', ['-B', '-q', '-f', join(repoRoot, 'infra', 'pom.xml'), 'package'], {
     stdio: 'inherit',
   });
+  for (const dir of [kafkaLibDir, join(pluginDir, 'debezium-connector-postgres')]) {
+    if (!existsSync(dir) || readdirSync(dir).length === 0) {
+      throw new Error(`Maven finished but ${dir} is empty; delete ${localDir} and run npm run setup again`);
+    }
+  }
   writeFileSync(stampFile, jarsStamp());
   log(`Jars ready in ${kafkaLibDir} and ${pluginDir}`);
 }
