@@ -12,10 +12,12 @@ import { machine, table, writeSection } from './lib/report.ts';
 import { gatewayUrl, withBenchStack } from './lib/stack.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-const rate = Number(process.env.BENCH_RATE ?? 500);
+// 500/s is what the issue asks for; on two cores the whole saga behind each order saturates the
+// machine long before that, so a rate the stack sustains is measured too, each on a fresh stack.
+const rates = (process.env.BENCH_RATES ?? '30,500').split(',').map(Number);
 
-export async function outboxLatency(): Promise<void> {
-  const figures = await withBenchStack(async (s) => {
+async function measureAt(rate: number) {
+  return withBenchStack(async (s) => {
     const received = new Map<string, number>();
     const consumer = createEventConsumer({
       bootstrapServers: bootstrapServers(s),
@@ -66,31 +68,62 @@ export async function outboxLatency(): Promise<void> {
       n: sent.size,
     };
   });
-  const { load, fromAnswer, fromSend, post, missing, n } = figures;
-  const achieved = load.requests / load.seconds;
-  console.log(
-    `outbox latency at ${achieved.toFixed(0)}/s: p50 ${fromAnswer.p50.toFixed(1)} ms, p99 ${fromAnswer.p99.toFixed(1)} ms`,
-  );
+}
+
+export async function outboxLatency(): Promise<void> {
   const ms = (x: number) => x.toFixed(1);
+  const rows: (string | number)[][] = [];
+  for (const rate of rates) {
+    const { load, fromAnswer, fromSend, post, missing, n } = await measureAt(rate);
+    const achieved = load.requests / load.seconds;
+    console.log(
+      `outbox latency at ${achieved.toFixed(0)}/s: p50 ${ms(fromAnswer.p50)} ms, p99 ${ms(fromAnswer.p99)} ms`,
+    );
+    rows.push(
+      [
+        rate,
+        achieved.toFixed(0),
+        load.errors,
+        '201 answer received',
+        ms(fromAnswer.p50),
+        ms(fromAnswer.p99),
+        ms(fromAnswer.max),
+        `${n - missing}/${n}`,
+      ],
+      [
+        rate,
+        achieved.toFixed(0),
+        load.errors,
+        'request sent',
+        ms(fromSend.p50),
+        ms(fromSend.p99),
+        ms(fromSend.max),
+        '',
+      ],
+      [
+        rate,
+        achieved.toFixed(0),
+        load.errors,
+        '(the POST itself)',
+        ms(post.p50),
+        ms(post.p99),
+        ms(post.max),
+        '',
+      ],
+    );
+  }
   writeSection(
     'benchmarks.md',
     'outbox-latency',
     `### Outbox latency: commit → visible to a Kafka consumer
 
-\`npm run bench -- outbox-latency\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Open loop: ${rate} orders/s requested for
-${seconds} s through the gateway (achieved ${achieved.toFixed(0)}/s, ${load.errors} errors); a consumer on
-\`microshop.order-outbox\` notes when each \`OrderCreated\` arrives. The order commits after its request was sent and before
-its 201 answer, so the true commit → consume latency lies between the two rows.
+\`npm run bench -- outbox-latency\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Open loop for ${seconds} s per
+rate through the gateway, each rate on a fresh stack with every service running (each order also sets off the whole saga:
+validators, aggregator, payments, shipments, emails); a consumer on \`microshop.order-outbox\` notes when each
+\`OrderCreated\` arrives. The order commits after its request was sent and before its 201 answer, so the true
+commit → consume latency lies between the first two rows of a rate. "seen" counts orders whose event arrived
+within 15 s after the load.
 
-${table(
-  ['measured from', 'p50 (ms)', 'p99 (ms)', 'max (ms)'],
-  [
-    ['201 answer received', ms(fromAnswer.p50), ms(fromAnswer.p99), ms(fromAnswer.max)],
-    ['request sent', ms(fromSend.p50), ms(fromSend.p99), ms(fromSend.max)],
-    ['(the POST itself)', ms(post.p50), ms(post.p99), ms(post.max)],
-  ],
-)}
-
-${n} orders, ${missing} not seen on the topic within 15 s after the load.`,
+${table(['offered/s', 'achieved/s', 'errors', 'measured from', 'p50 (ms)', 'p99 (ms)', 'max (ms)', 'seen'], rows)}`,
   );
 }
