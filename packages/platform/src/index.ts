@@ -15,6 +15,7 @@ export * from './kafka/index.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './outbox.ts';
+export * from './periodic.ts';
 export * from './service.ts';
 export * from './service-schema.ts';
 export * from './wiring.ts';

@@ -1,4 +1,4 @@
-import { type Logger, withTransaction } from '@microshop/platform';
+import { type Logger, type PeriodicTask, startPeriodicTask, withTransaction } from '@microshop/platform';
 import { lockOverdue } from '../store/parked-events.ts';
 import { noProgress, type OrderEventDeps, type Progress, takeUpOrder } from './parking.ts';
 
@@ -39,49 +39,14 @@ export async function takeUpOverdue(options: ParkedLoopOptions): Promise<Progres
   }
 }
 
-export interface ParkedLoop {
-  /** The readiness check: throws the last pass's error if it failed; false once stopped. */
-  check(): boolean;
-  /** Stops scheduling and waits for a pass in progress to finish. Idempotent. */
-  stop(): Promise<void>;
-}
+export type ParkedLoop = PeriodicTask;
 
-/**
- * Runs `takeUpOverdue` every `intervalMs`, one pass at a time (the next is scheduled when the previous
- * ends). A failed pass is logged and rolled back; the next one tries again.
- */
+/** Runs `takeUpOverdue` every `intervalMs`, one pass at a time (see `startPeriodicTask`). */
 export function startParkedLoop(options: ParkedLoopOptions & { intervalMs: number }): ParkedLoop {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  let lastError: unknown;
-
-  const pass = async (): Promise<void> => {
-    try {
-      await takeUpOverdue(options);
-      lastError = undefined;
-    } catch (error) {
-      lastError = error;
-      options.logger.error({ err: error }, 'parked-events pass failed; retrying at the next interval');
-    }
-  };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = pass().then(schedule);
-    }, options.intervalMs);
-  };
-  schedule();
-
-  return {
-    check: () => {
-      if (lastError !== undefined) throw lastError;
-      return !stopped;
-    },
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask({
+    name: 'parked-events loop',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: () => takeUpOverdue(options),
+  });
 }

@@ -4,7 +4,9 @@ import {
   appendToOutbox,
   type Logger,
   type OutboxMessage,
+  type PeriodicTask,
   type Pool,
+  startPeriodicTask,
   withTransaction,
 } from '@microshop/platform';
 import { type Deadlines, dueForExpiry } from '../domain/deadlines.ts';
@@ -68,41 +70,17 @@ function toOutbox(command: ExpireOrderCommand, topic: TopicName): OutboxMessage 
   return { id: command.id, topic, key: command.orderId, type: command.type, payload: command };
 }
 
-export interface Watchdog {
-  /** Stops scheduling and waits for a pass in progress to finish. Idempotent. */
-  stop(): Promise<void>;
-}
+export type Watchdog = PeriodicTask;
 
 /**
- * Runs `expireDueOrders` every `intervalMs`, one pass at a time (the next is scheduled when the
- * previous ends, so a slow database never piles passes up). A failed pass is logged; the next one
- * tries again, and nothing was marked sent by the failed one.
+ * Runs `expireDueOrders` every `intervalMs`, one pass at a time (see `startPeriodicTask`). A failed
+ * pass is logged; the next one tries again, and nothing was marked sent by the failed one.
  */
 export function startWatchdog(options: WatchdogOptions & { intervalMs: number }): Watchdog {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-
-  const pass = async (): Promise<void> => {
-    try {
-      await expireDueOrders(options);
-    } catch (error) {
-      options.logger.error({ err: error }, 'watchdog pass failed; retrying at the next interval');
-    }
-  };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = pass().then(schedule);
-    }, options.intervalMs);
-  };
-  schedule();
-
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask({
+    name: 'watchdog',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: () => expireDueOrders(options),
+  });
 }

@@ -1,5 +1,11 @@
 import type { OrderValidationEvent } from '@microshop/contracts';
-import { type Logger, type Pool, withTransaction } from '@microshop/platform';
+import {
+  type Logger,
+  type PeriodicTask,
+  type Pool,
+  startPeriodicTask,
+  withTransaction,
+} from '@microshop/platform';
 import { lockOverdue } from '../store/pending-store.ts';
 import { recheckParked, type VerdictOptions } from './verdicts.ts';
 
@@ -39,50 +45,14 @@ export async function checkOverdueOrders(options: DeadlineLoopOptions): Promise<
   }
 }
 
-export interface DeadlineLoop {
-  /** The readiness check: throws the last pass's error if it failed; false once stopped. */
-  check(): boolean;
-  /** Stops scheduling and waits for a pass in progress to finish. Idempotent. */
-  stop(): Promise<void>;
-}
+export type DeadlineLoop = PeriodicTask;
 
-/**
- * Runs `checkOverdueOrders` every `intervalMs`, one pass at a time (the next is scheduled when the
- * previous ends, so a slow database never piles passes up). A failed pass is logged and rolled back;
- * the next one tries again.
- */
+/** Runs `checkOverdueOrders` every `intervalMs`, one pass at a time (see `startPeriodicTask`). */
 export function startDeadlineLoop(options: DeadlineLoopOptions & { intervalMs: number }): DeadlineLoop {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  let lastError: unknown;
-
-  const pass = async (): Promise<void> => {
-    try {
-      await checkOverdueOrders(options);
-      lastError = undefined;
-    } catch (error) {
-      lastError = error;
-      options.logger.error({ err: error }, 'deadline loop pass failed; retrying at the next interval');
-    }
-  };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = pass().then(schedule);
-    }, options.intervalMs);
-  };
-  schedule();
-
-  return {
-    check: () => {
-      if (lastError !== undefined) throw lastError;
-      return !stopped;
-    },
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask({
+    name: 'deadline loop',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: () => checkOverdueOrders(options),
+  });
 }
