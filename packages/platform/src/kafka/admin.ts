@@ -88,13 +88,31 @@ async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000)
   }
 }
 
-/** Deletes the topics that exist and ignores the others (test cleanup, ops). */
+/**
+ * Deletes the topics that exist and ignores the others (test cleanup, ops). Deletion is asynchronous
+ * on the brokers, so it waits until no broker lists them any more: a caller that lists, or creates
+ * the same name again, right after sees them gone.
+ */
 export async function deleteTopics(options: AdminConnection & { topics: readonly string[] }): Promise<void> {
   await withAdmin(options, async (admin) => {
     const present = new Set(await admin.listTopics());
     const names = options.topics.filter((name) => present.has(name));
-    if (names.length > 0) await admin.deleteTopics({ topics: names });
+    if (names.length === 0) return;
+    await admin.deleteTopics({ topics: names });
+    await waitUntilGone(admin, names);
   });
+}
+
+async function waitUntilGone(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const listed = new Set(await admin.listTopics());
+    const left = names.filter((name) => listed.has(name));
+    if (left.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`topics still listed ${timeoutMs} ms after deletion: ${left.join(', ')}`);
+    await sleep(100);
+  }
 }
 
 /** Deletes consumer groups and their committed offsets; unknown groups are ignored, a group with members fails. */
