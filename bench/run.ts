@@ -4,12 +4,14 @@ import { checkout } from './checkout.ts';
 import { footprint } from './footprint.ts';
 import { ingest } from './ingest.ts';
 import { outboxLatency } from './outbox-latency.ts';
+import { outboxPipeline } from './outbox-pipeline.ts';
 import { validation } from './validation.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   footprint,
   ingest,
   'outbox-latency': outboxLatency,
+  'outbox-pipeline': outboxPipeline,
   validation,
   checkout,
 };

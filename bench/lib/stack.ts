@@ -3,16 +3,16 @@
 import { join } from 'node:path';
 import { localDir } from '../../infra/src/paths.ts';
 import { loadSettings, type StackSettings } from '../../infra/src/settings.ts';
-import { startStack, stopStack } from '../../infra/src/stack.ts';
+import { type StartOptions, startStack, stopStack } from '../../infra/src/stack.ts';
 
 export function benchSettings(extra: Record<string, string> = {}): StackSettings {
   return loadSettings('test', { ...process.env, TEST_MICROSHOP_HOME: join(localDir, 'bench'), ...extra });
 }
 
-/** `kafkaNodes: 3` runs a 3-broker cluster with replicated topics of 6 partitions. */
+/** `kafkaNodes: 3` runs a 3-broker cluster with replicated topics of 6 partitions; `services: []` runs no service. */
 export async function withBenchStack<T>(
   fn: (s: StackSettings) => Promise<T>,
-  options: { kafkaNodes?: number } = {},
+  options: { kafkaNodes?: number; services?: StartOptions['services'] } = {},
 ): Promise<T> {
   const nodes = options.kafkaNodes ?? 1;
   const s = benchSettings(nodes > 1 ? { TEST_KAFKA_NODES: String(nodes), TEST_KAFKA_PARTITIONS: '6' } : {});
@@ -20,6 +20,7 @@ export async function withBenchStack<T>(
   await startStack(s, {
     fresh: true,
     log: () => {},
+    services: options.services,
     serviceEnv: {
       WATCHDOG_CREATED_DEADLINE_MS: '3600000',
       WATCHDOG_VALIDATED_DEADLINE_MS: '3600000',
