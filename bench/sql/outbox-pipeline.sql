@@ -1,20 +1,25 @@
 -- The orders service's create-order transaction (as create-order.sql), its outbox row routed to the
 -- topic :topic (pgbench -D topic=…) and stamped with the wall-clock time of the outbox insert, the
--- last statement before COMMIT, so a consumer can tell commit → visible latency.
+-- statement before COMMIT but the outbox delete, so a consumer can tell commit → visible latency.
 SELECT gen_random_uuid() AS oid, gen_random_uuid() AS cid, gen_random_uuid() AS eid \gset
 BEGIN;
-INSERT INTO orders (id, customer_id, currency, total, status, reasons, created_at, updated_at)
-  VALUES (':oid', ':cid', 'EUR', 5999, 'CREATED', '[]', now(), now());
-INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
-  SELECT ':oid', n - 1, sku, quantity, unit_price
-  FROM unnest(ARRAY['JUMPERS','STOCKINGS']::text[], ARRAY[2,1]::int[], ARRAY[2500,999]::bigint[])
-    WITH ORDINALITY AS t(sku, quantity, unit_price, n);
-INSERT INTO order_status_history (order_id, seq, status, at, reasons)
-  VALUES (':oid', 1, 'CREATED', now(), '[]');
-SELECT pg_notify('order_status_changed', ':oid');
+WITH new_order AS (
+    INSERT INTO orders (id, customer_id, currency, total, status, reasons, created_at, updated_at)
+    VALUES (':oid', ':cid', 'EUR', 5999, 'CREATED', '[]', now(), now())),
+  lines AS (
+    INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
+    SELECT ':oid', n - 1, sku, quantity, unit_price
+    FROM unnest(ARRAY['JUMPERS','STOCKINGS']::text[], ARRAY[2,1]::int[], ARRAY[2500,999]::bigint[])
+      WITH ORDINALITY AS t(sku, quantity, unit_price, n)),
+  history AS (
+    INSERT INTO order_status_history (order_id, seq, status, at, reasons)
+    SELECT ':oid', 0 + t.n, t.status, t.at, t.reasons
+    FROM unnest(ARRAY['CREATED']::text[], ARRAY[now()]::timestamptz[], ARRAY['[]']::jsonb[])
+      WITH ORDINALITY AS t(status, at, reasons, n))
+  SELECT pg_notify('order_status_changed', ':oid');
 INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
-  VALUES (':eid', ':topic', ':cid', 'OrderCreated',
-    '{"id":":eid","type":"OrderCreated","occurredAt":"2026-11-21T10:00:00.000Z","source":"orders","orderId":":oid","customerId":":cid","status":"CREATED","order":{"id":":oid","customerId":":cid","items":[{"sku":"JUMPERS","quantity":2,"unitPrice":2500},{"sku":"STOCKINGS","quantity":1,"unitPrice":999}],"currency":"EUR","total":5999,"status":"CREATED","reasons":[],"createdAt":"2026-11-21T10:00:00.000Z","updatedAt":"2026-11-21T10:00:00.000Z"},"payment":{"token":"tok_visa"}}'::jsonb
-      || jsonb_build_object('writtenAtMs', floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint));
-DELETE FROM outbox WHERE id = ':eid';
+  SELECT * FROM unnest(ARRAY[':eid']::uuid[], ARRAY[':topic']::text[], ARRAY[':cid']::text[],
+    ARRAY['OrderCreated']::text[], ARRAY['{"id":":eid","type":"OrderCreated","occurredAt":"2026-11-21T10:00:00.000Z","source":"orders","orderId":":oid","customerId":":cid","status":"CREATED","order":{"id":":oid","customerId":":cid","items":[{"sku":"JUMPERS","quantity":2,"unitPrice":2500},{"sku":"STOCKINGS","quantity":1,"unitPrice":999}],"currency":"EUR","total":5999,"status":"CREATED","reasons":[],"createdAt":"2026-11-21T10:00:00.000Z","updatedAt":"2026-11-21T10:00:00.000Z"},"payment":{"token":"tok_visa"}}'::jsonb
+      || jsonb_build_object('writtenAtMs', floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint)]::jsonb[]);
+DELETE FROM outbox WHERE id = ANY(ARRAY[':eid']::uuid[]);
 COMMIT;

@@ -55,12 +55,13 @@ export async function recordInbox(
     throw new Error('recordInbox must be called inside a transaction (use handleOnce)');
   }
   const table = options.schema === undefined ? inboxTable : qualified(options.schema, inboxTable);
-  const result = await client.query(
-    `INSERT INTO ${table} (consumer, event_id, topic, partition, "offset")
+  const result = await client.query({
+    name: `inbox.record:${table}`,
+    text: `INSERT INTO ${table} (consumer, event_id, topic, partition, "offset")
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (consumer, event_id) DO NOTHING`,
-    [entry.consumer, entry.eventId, entry.topic, entry.partition, String(entry.offset)],
-  );
+    values: [entry.consumer, entry.eventId, entry.topic, entry.partition, String(entry.offset)],
+  });
   return result.rowCount === 1;
 }
 

@@ -120,18 +120,24 @@ export async function appendToOutbox(
   for (const message of messages) checkMessage(message);
   const table = options.schema === undefined ? outboxTable : qualified(options.schema, outboxTable);
   const ids = messages.map((m) => m.id);
-  await client.query(
-    `INSERT INTO ${table} (id, aggregatetype, aggregateid, type, payload)
+  // Prepared once per connection (named by table): every write of every service runs these two.
+  await client.query({
+    name: `outbox.insert:${table}`,
+    text: `INSERT INTO ${table} (id, aggregatetype, aggregateid, type, payload)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
-    [
+    values: [
       ids,
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
       messages.map((m) => m.type),
       messages.map((m) => JSON.stringify(m.payload)),
     ],
-  );
-  await client.query(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+  });
+  await client.query({
+    name: `outbox.delete:${table}`,
+    text: `DELETE FROM ${table} WHERE id = ANY($1::uuid[])`,
+    values: [ids],
+  });
 }
 
 /** The id and type appear twice (column and envelope); a mismatch would split the inbox key. */

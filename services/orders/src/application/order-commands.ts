@@ -62,8 +62,8 @@ export async function createOrder(
     }
     const { state, outbox } = outboxEventsFor(null, decision.events, deps.newId, now);
     if (state === null) throw new Error('OrderCreated left no order');
-    await insertOrder(client, state);
-    await persist(client, state, outbox);
+    await insertOrder(client, state, outbox);
+    await appendToOutbox(client, outbox.map(toOutboxMessage));
     return { order: state, created: true };
   });
 }

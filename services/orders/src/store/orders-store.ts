@@ -76,13 +76,53 @@ function toStoredOrder(row: OrderRow): StoredOrder {
   return { order, history: row.history ?? [] };
 }
 
-/** Inserts a new order and its lines; its first history row comes from `recordChanges`. */
-export async function insertOrder(client: pg.ClientBase, order: Order): Promise<void> {
-  await client.query(
-    `INSERT INTO orders (id, customer_id, currency, total, status, reasons, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      order.id,
+// Each write below is one statement (data-modifying CTEs), prepared once per connection: a status
+// change costs one round trip and no re-planning, and the create transaction is BEGIN, this, the
+// outbox insert and delete, COMMIT. Rows of sibling CTEs are visible to the foreign-key checks,
+// which run at the end of the statement.
+
+/** The history rows of `events` (numbered from `base`) and the wake-up of blocking GETs. */
+const historyAndNotifySql = (base: string) => `
+  history AS (
+    INSERT INTO order_status_history (order_id, seq, status, at, reasons)
+    SELECT $1::uuid, ${base} + t.n, t.status, t.at, t.reasons
+    FROM unnest($2::text[], $3::timestamptz[], $4::jsonb[]) WITH ORDINALITY AS t(status, at, reasons, n))
+  SELECT pg_notify($5, $1::text)`;
+
+function historyParams(order: Order, events: readonly OrderEvent[]): unknown[] {
+  return [
+    order.id,
+    events.map((event) => event.status),
+    events.map((event) => event.order.updatedAt),
+    events.map((event) => JSON.stringify(event.order.reasons)),
+    orderStatusChannel,
+  ];
+}
+
+const insertOrderSql = `
+  WITH new_order AS (
+    INSERT INTO orders (id, customer_id, currency, total, status, reasons, created_at, updated_at)
+    VALUES ($1::uuid, $6, $7, $8, $9, $10, $11, $12)),
+  lines AS (
+    INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
+    SELECT $1::uuid, n - 1, sku, quantity, unit_price
+    FROM unnest($13::text[], $14::int[], $15::bigint[]) WITH ORDINALITY AS t(sku, quantity, unit_price, n)),
+  ${historyAndNotifySql('0')}`;
+
+/**
+ * Inserts a new order as it is after `events` (its creation): the order row, its lines, one history
+ * row per event, and the notification that wakes blocking GETs once the transaction commits.
+ */
+export async function insertOrder(
+  client: pg.ClientBase,
+  order: Order,
+  events: readonly OrderEvent[],
+): Promise<void> {
+  await client.query({
+    name: 'orders.insert',
+    text: insertOrderSql,
+    values: [
+      ...historyParams(order, events),
       order.customerId,
       order.currency,
       order.total,
@@ -90,20 +130,18 @@ export async function insertOrder(client: pg.ClientBase, order: Order): Promise<
       JSON.stringify(order.reasons),
       order.createdAt,
       order.updatedAt,
-    ],
-  );
-  await client.query(
-    `INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
-     SELECT $1, n - 1, sku, quantity, unit_price
-     FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS t(sku, quantity, unit_price, n)`,
-    [
-      order.id,
       order.items.map((item) => item.sku),
       order.items.map((item) => item.quantity),
       order.items.map((item) => item.unitPrice),
     ],
-  );
+  });
 }
+
+const recordChangesSql = `
+  WITH changed AS (
+    UPDATE orders SET status = $6, reasons = $7, updated_at = $8, version = version + 1 WHERE id = $1::uuid),
+  base AS (SELECT coalesce(max(seq), 0) AS seq FROM order_status_history WHERE order_id = $1::uuid),
+  ${historyAndNotifySql('(SELECT seq FROM base)')}`;
 
 /**
  * Stores the order as it is after `events` (the envelopes `outboxEventsFor` built, each with the
@@ -117,21 +155,9 @@ export async function recordChanges(
   events: readonly OrderEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await client.query(
-    `UPDATE orders SET status = $2, reasons = $3, updated_at = $4, version = version + 1 WHERE id = $1`,
-    [order.id, order.status, JSON.stringify(order.reasons), order.updatedAt],
-  );
-  await client.query(
-    `INSERT INTO order_status_history (order_id, seq, status, at, reasons)
-     SELECT $1, base.seq + t.n, t.status, t.at, t.reasons
-     FROM (SELECT coalesce(max(seq), 0) AS seq FROM order_status_history WHERE order_id = $1) AS base,
-          unnest($2::text[], $3::timestamptz[], $4::jsonb[]) WITH ORDINALITY AS t(status, at, reasons, n)`,
-    [
-      order.id,
-      events.map((event) => event.status),
-      events.map((event) => event.order.updatedAt),
-      events.map((event) => JSON.stringify(event.order.reasons)),
-    ],
-  );
-  await client.query('SELECT pg_notify($1, $2)', [orderStatusChannel, order.id]);
+  await client.query({
+    name: 'orders.record-changes',
+    text: recordChangesSql,
+    values: [...historyParams(order, events), order.status, JSON.stringify(order.reasons), order.updatedAt],
+  });
 }
