@@ -37,7 +37,9 @@ async function measure(services: ServiceSpec[] | undefined, label: string): Prom
         const rate = http.requests / http.seconds;
         const lat = summarize(http.latencies);
         const run = { schema: pgbenchSchema, clients, seconds };
-        const same = (await pgbench(s, { ...run, script: 'create-order.sql' })).tps;
+        const same = (
+          await pgbench(s, { ...run, script: 'create-order.sql', define: { topic: 'microshop.bench' } })
+        ).tps;
         const two = (await pgbench(s, { ...run, script: 'two-rows.sql' })).tps;
         console.log(
           `${label}, ${clients} clients: ${rate.toFixed(0)} orders/s via gateway; pgbench ${same.toFixed(0)} (same tx), ${two.toFixed(0)} (two rows)`,

@@ -59,7 +59,7 @@ export async function outboxPipeline(): Promise<void> {
       });
       await prepareOrdersSchema(s, schema, true);
       const consumer = await startLatencyConsumer(s);
-      const run = { script: 'outbox-pipeline.sql', schema, clients: 8, define: { topic } };
+      const run = { script: 'create-order.sql', schema, clients: 8, define: { topic } };
       // Warm-up: the first records also wait for the consumer's assignment, and the JVMs' JIT compiles
       // the hot paths only under load (the first 500/s run after a 5 s warm-up at 100/s had twice the p99).
       const warm = await pgbench(s, { ...run, seconds: 15, rate: 300 });
@@ -95,7 +95,7 @@ export async function outboxPipeline(): Promise<void> {
 
 \`npm run bench -- outbox-pipeline\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. PostgreSQL, one Kafka broker and
 Kafka Connect with the Debezium connector of \`infra/connectors/\`, and no service. After a 15 s warm-up at 300/s,
-pgbench (8 clients, \`--rate\`) commits the orders service's create-order transaction (\`bench/sql/outbox-pipeline.sql\`)
+pgbench (8 clients, \`--rate\`) commits the orders service's create-order transaction (\`bench/sql/create-order.sql\`)
 for ${seconds} s per rate, its outbox row stamped with the wall-clock time of the insert just before COMMIT; a consumer of
 the routed topic notes when each record arrives. Same clock, ms resolution; the figures include the commit's own
 WAL flush, so they slightly overstate commit → visible. "seen" counts the records that arrived within 15 s after the

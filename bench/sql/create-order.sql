@@ -1,6 +1,8 @@
 -- The orders service's create-order transaction, statement for statement (services/orders/src/store/
 -- orders-store.ts insertOrder, then the platform's appendToOutbox), for pgbench. Run with search_path
--- set to a schema holding the orders service's tables (bench/ingest.ts migrates one).
+-- set to a schema holding the orders service's tables (bench/lib/pgbench.ts migrates one) and
+-- -D topic=<topic the outbox row is routed to>. The outbox row is stamped with the wall-clock time of
+-- its insert, the last statement before COMMIT but the delete, for the outbox-pipeline benchmark.
 SELECT gen_random_uuid() AS oid, gen_random_uuid() AS cid, gen_random_uuid() AS eid \gset
 BEGIN;
 WITH new_order AS (
@@ -18,7 +20,8 @@ WITH new_order AS (
       WITH ORDINALITY AS t(status, at, reasons, n))
   SELECT pg_notify('order_status_changed', ':oid');
 INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
-  SELECT * FROM unnest(ARRAY[':eid']::uuid[], ARRAY['microshop.bench']::text[], ARRAY[':cid']::text[],
-    ARRAY['OrderCreated']::text[], ARRAY['{"id":":eid","type":"OrderCreated","occurredAt":"2026-11-21T10:00:00.000Z","source":"orders","orderId":":oid","customerId":":cid","status":"CREATED","order":{"id":":oid","customerId":":cid","items":[{"sku":"JUMPERS","quantity":2,"unitPrice":2500},{"sku":"STOCKINGS","quantity":1,"unitPrice":999}],"currency":"EUR","total":5999,"status":"CREATED","reasons":[],"createdAt":"2026-11-21T10:00:00.000Z","updatedAt":"2026-11-21T10:00:00.000Z"},"payment":{"token":"tok_visa"}}']::jsonb[]);
+  SELECT * FROM unnest(ARRAY[':eid']::uuid[], ARRAY[':topic']::text[], ARRAY[':cid']::text[],
+    ARRAY['OrderCreated']::text[], ARRAY['{"id":":eid","type":"OrderCreated","occurredAt":"2026-11-21T10:00:00.000Z","source":"orders","orderId":":oid","customerId":":cid","status":"CREATED","order":{"id":":oid","customerId":":cid","items":[{"sku":"JUMPERS","quantity":2,"unitPrice":2500},{"sku":"STOCKINGS","quantity":1,"unitPrice":999}],"currency":"EUR","total":5999,"status":"CREATED","reasons":[],"createdAt":"2026-11-21T10:00:00.000Z","updatedAt":"2026-11-21T10:00:00.000Z"},"payment":{"token":"tok_visa"}}'::jsonb
+      || jsonb_build_object('writtenAtMs', floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint)]::jsonb[]);
 DELETE FROM outbox WHERE id = ANY(ARRAY[':eid']::uuid[]);
 COMMIT;
