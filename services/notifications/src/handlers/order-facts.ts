@@ -11,6 +11,7 @@ import {
   handleOnce,
   inboxMessageOf,
   type Logger,
+  type PoolClient,
 } from '@microshop/platform';
 import { unreachable } from '../domain/routing.ts';
 import { recordCharge, recordDispatch, recordRefund } from '../store/order-facts.ts';
@@ -44,24 +45,19 @@ export function handlePaymentEvent(
   event: PaymentEvent,
   logger: Logger,
 ): Promise<HandleOnceResult<{ recorded: PaymentEvent['type'] } & Progress>> {
-  const delivery = inboxMessageOf(message, event.id);
-  return handleOnce(deps.pool, deps.consumer, delivery, async (client) => {
-    await lockFactExclusive(client, { orderId: event.orderId });
+  return recordFact(deps, message, event, logger, async (client, eventId) => {
     switch (event.type) {
       case 'PaymentSucceeded':
-        await recordCharge(client, event, delivery.eventId);
+        await recordCharge(client, event, eventId);
         break;
       case 'PaymentRefunded':
-        await recordRefund(client, event, delivery.eventId);
+        await recordRefund(client, event, eventId);
         break;
       case 'PaymentFailed':
         break;
       default:
         unreachable(event);
     }
-    const progress = noProgress();
-    await takeUpOrder(client, deps, event.orderId, logger, progress);
-    return { recorded: event.type, ...progress };
   });
 }
 
@@ -71,18 +67,34 @@ export function handleShipmentEvent(
   event: ShipmentEvent,
   logger: Logger,
 ): Promise<HandleOnceResult<{ recorded: ShipmentEvent['type'] } & Progress>> {
-  const delivery = inboxMessageOf(message, event.id);
-  return handleOnce(deps.pool, deps.consumer, delivery, async (client) => {
-    await lockFactExclusive(client, { orderId: event.orderId });
+  return recordFact(deps, message, event, logger, async (client, eventId) => {
     switch (event.type) {
       case 'ShipmentDispatched':
-        await recordDispatch(client, event, delivery.eventId);
+        await recordDispatch(client, event, eventId);
         break;
       case 'ShipmentDelivered':
         break;
       default:
         unreachable(event);
     }
+  });
+}
+
+/**
+ * Once per event: under the order's fact lock, `record` stores what the event says, then the order
+ * is taken up again, since the fact may be what one of its emails was waiting for.
+ */
+function recordFact<E extends PaymentEvent | ShipmentEvent>(
+  deps: OrderEventDeps,
+  message: Delivery,
+  event: E,
+  logger: Logger,
+  record: (client: PoolClient, eventId: string) => Promise<void>,
+): Promise<HandleOnceResult<{ recorded: E['type'] } & Progress>> {
+  const delivery = inboxMessageOf(message, event.id);
+  return handleOnce(deps.pool, deps.consumer, delivery, async (client) => {
+    await lockFactExclusive(client, { orderId: event.orderId });
+    await record(client, delivery.eventId);
     const progress = noProgress();
     await takeUpOrder(client, deps, event.orderId, logger, progress);
     return { recorded: event.type, ...progress };
