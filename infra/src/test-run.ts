@@ -27,6 +27,8 @@ async function main(): Promise<number> {
   const filter = process.argv.slice(2);
   const files = testFiles(filter);
   const needsStack = files.some((f) => !f.endsWith('.unit.test.ts'));
+  // Integration tests start the processes they test themselves: the services run only for e2e tests.
+  const needsServices = files.some((f) => f.includes('.e2e.'));
   const s = loadSettings('test');
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (needsStack) {
@@ -35,7 +37,7 @@ async function main(): Promise<number> {
     );
     const t0 = performance.now();
     await stopStack(s, () => {}); // leftovers of an interrupted run
-    await startStack(s, { fresh: true });
+    await startStack(s, { fresh: true, ...(needsServices ? {} : { services: [] }) });
     console.log(`Test stack up in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
     Object.assign(env, {
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(s),

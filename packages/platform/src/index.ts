@@ -16,6 +16,8 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './outbox.ts';
 export * from './periodic.ts';
+export * from './pure/index.ts';
+export * from './service/index.ts';
 export * from './service.ts';
 export * from './service-schema.ts';
 export * from './wiring.ts';

@@ -9,7 +9,6 @@ import {
 } from '@microshop/platform';
 import { z } from 'zod';
 import type { SessionRules } from './domain/session.ts';
-import { schemaName } from './store/database.ts';
 
 /**
  * The environment of the fraud service, read once by main.ts. Topic, group and schema names default
@@ -17,7 +16,7 @@ import { schemaName } from './store/database.ts';
  */
 export const fraudConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'fraud', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'fraud', schema: 'fraud' }),
   ...consumerConfig({ group: 'fraud' }),
   HTTP_PORT: envPort(8111),
   /** An order more than this long after the session's last order opens a new session. */

@@ -1,54 +1,29 @@
-import {
-  createConsumerRunner,
-  createEventConsumer,
-  createMetrics,
-  groupConsumerOptions,
-  listenHttp,
-  openServiceDatabase,
-  ping,
-  runService,
-} from '@microshop/platform';
+import { defineService, runStandalone } from '@microshop/platform';
 import { fraudConfig, rulesOf, validationsTopicOf } from './config.ts';
-import { buildHttp } from './handlers/http-routes.ts';
-import { createOrderCreatedHandler } from './handlers/order-created.ts';
-import { migrateSchema } from './store/database.ts';
+import { judgeOrders } from './handlers/order-created.ts';
+import { build } from './http/routes.ts';
 
-// The one wiring place of the fraud service (started as `node services/fraud/src/main.ts`; the stack
-// runner waits for GET /ready). Start order: database → HTTP (so /health answers) → consumer; stop
-// runs backwards.
+// The one wiring place of the fraud service: its database, its HTTP routes and the consumer that
+// judges every new order. The kit starts them in that order and stops them backwards; run alone
+// with `node services/fraud/src/main.ts` (the stack runner waits for GET /ready).
 
-await runService({
+export const service = defineService({
   name: 'fraud',
   config: fraudConfig,
-  start: async ({ config, logger, onStop }) => {
-    // Debezium streams the verdicts from this schema's outbox.
-    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema);
-
-    const metrics = createMetrics('fraud');
-    const consumers = createConsumerRunner(onStop);
-    const app = await buildHttp({
-      pool,
-      logger,
-      metrics,
-      readiness: [
-        { name: 'database', check: () => ping(pool) },
-        { name: 'consumer', check: consumers.running },
-      ],
-    });
-    await listenHttp(app, { config, onStop });
-
-    await consumers.start({
-      consumer: createEventConsumer({
-        ...groupConsumerOptions(config, { logger, metrics }),
-        topics: [config.ORDER_EVENTS_TOPIC],
-        handle: createOrderCreatedHandler({
-          pool,
-          consumer: config.CONSUMER_GROUP,
-          rules: rulesOf(config),
-          validationsTopic: validationsTopicOf(config),
-        }),
-      }),
-    });
+  // Debezium streams the verdicts from this schema's outbox.
+  database: { migrations: new URL('../migrations/', import.meta.url) },
+  wire: ({ config, pool, logger }) => {
     logger.info(rulesOf(config), 'fraud rules');
+    return {
+      http: (base) => build({ ...base, pool }),
+      consumers: {
+        orderEvents: {
+          topics: [config.ORDER_EVENTS_TOPIC],
+          handle: judgeOrders({ rules: rulesOf(config), validationsTopic: validationsTopicOf(config) }),
+        },
+      },
+    };
   },
 });
+
+if (import.meta.main) await runStandalone(service);

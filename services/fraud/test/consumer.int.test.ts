@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import type { OrderCreatedEvent, TopicName } from '@microshop/contracts';
+import { asMessageHandler } from '@microshop/platform';
 import { collectMessages, createConsumerTestBed, eventually, uniqueTopic } from '@microshop/platform/testing';
-import { createOrderCreatedHandler } from '../src/handlers/order-created.ts';
+import { judgeOrders } from '../src/handlers/order-created.ts';
 import { after as later, orderCreated } from './fixtures.ts';
 import { httpApp, logger, migratedSchema } from './harness.ts';
 
@@ -21,13 +22,14 @@ test('orders consumed from Kafka, one delivered twice and one broken, are judged
   const bed = await createConsumerTestBed(t, { prefix: 'fraud', logger, partitions: 3 });
   const validationsTopic = uniqueTopic('fraud-validations');
   await bed.consume(
-    createOrderCreatedHandler({
-      pool: db.pool,
-      consumer: bed.groupId,
-      rules: { gapMs: 3_600_000, limit: 200_000 },
-      // Only a name here: without Debezium nothing is streamed; the verdicts are read back over HTTP.
-      validationsTopic: validationsTopic as TopicName,
-    }),
+    asMessageHandler(
+      judgeOrders({
+        rules: { gapMs: 3_600_000, limit: 200_000 },
+        // Only a name here: without Debezium nothing is streamed; the verdicts are read back over HTTP.
+        validationsTopic: validationsTopic as TopicName,
+      }),
+      { pool: db.pool, consumer: bed.groupId },
+    ),
   );
 
   const start = new Date();

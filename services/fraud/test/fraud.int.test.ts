@@ -2,24 +2,29 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { orderValidationEventSchema, topics } from '@microshop/contracts';
-import { createPool, isAppError } from '@microshop/platform';
+import {
+  asMessageHandler,
+  createPool,
+  isAppError,
+  type MessageHandler,
+  type Pool,
+} from '@microshop/platform';
 import { withDecodingSlot } from '@microshop/platform/testing';
 import type { SessionRules } from '../src/domain/session.ts';
-import { createOrderCreatedHandler, type FraudHandlerOptions } from '../src/handlers/order-created.ts';
+import { judgeOrders } from '../src/handlers/order-created.ts';
 import { after, consumed, orderCreated } from './fixtures.ts';
 import { handlerContext, httpApp, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('fraud_handler');
 const defaultRules: SessionRules = { gapMs: 3_600_000, limit: 200_000 };
 
-function options(overrides: Partial<FraudHandlerOptions> = {}): FraudHandlerOptions {
-  return {
-    pool: db.pool,
-    consumer: 'fraud',
-    rules: defaultRules,
+/** The consumer's handler as the kit wires it: in a transaction on `pool`, with the inbox of `fraud`. */
+function handler(options: { pool?: Pool; rules?: SessionRules } = {}): MessageHandler {
+  const judge = judgeOrders({
+    rules: options.rules ?? defaultRules,
     validationsTopic: topics.orderValidations,
-    ...overrides,
-  };
+  });
+  return asMessageHandler(judge, { pool: options.pool ?? db.pool, consumer: 'fraud' });
 }
 
 /** The verdict of each order, from the table the handler writes in the same transaction as the outbox row. */
@@ -37,7 +42,7 @@ async function verdicts(
 describe('the fraud handler', () => {
   test('a customer ordering 1000.00 twice within the hour fails the second order; another customer is unaffected', async () => {
     await withDecodingSlot(db, async (readInserts) => {
-      const handle = createOrderCreatedHandler(options());
+      const handle = handler();
       const start = new Date();
       const first = orderCreated({ total: 100_000, at: start });
       const second = orderCreated({ customerId: first.customerId, total: 100_000, at: after(start, 60_000) });
@@ -66,7 +71,7 @@ describe('the fraud handler', () => {
   });
 
   test('an order more than the configured gap after the last one starts a new session', async () => {
-    const handle = createOrderCreatedHandler(options({ rules: { gapMs: 200, limit: 200_000 } }));
+    const handle = handler({ rules: { gapMs: 200, limit: 200_000 } });
     const start = new Date();
     const customerId = randomUUID();
     const orders = [
@@ -85,7 +90,7 @@ describe('the fraud handler', () => {
 
   test('a redelivered order is counted once and judged once', async () => {
     await withDecodingSlot(db, async (readInserts) => {
-      const handle = createOrderCreatedHandler(options());
+      const handle = handler();
       const order = orderCreated({ total: 150_000 });
       const message = consumed(order);
 
@@ -108,10 +113,7 @@ describe('the fraud handler', () => {
   test('the session survives a restart: a handler on a new pool goes on counting where the last one stopped', async () => {
     const customerId = randomUUID();
     const start = new Date();
-    await createOrderCreatedHandler(options())(
-      consumed(orderCreated({ customerId, total: 150_000, at: start })),
-      handlerContext(),
-    );
+    await handler()(consumed(orderCreated({ customerId, total: 150_000, at: start })), handlerContext());
 
     const restartedPool = createPool({
       connectionString: db.url,
@@ -119,7 +121,7 @@ describe('the fraud handler', () => {
       applicationName: 'fraud-2',
     });
     try {
-      const restarted = createOrderCreatedHandler(options({ pool: restartedPool }));
+      const restarted = handler({ pool: restartedPool });
       await restarted(
         consumed(orderCreated({ customerId, total: 60_000, at: after(start, 1_000) })),
         handlerContext(),
@@ -137,7 +139,7 @@ describe('the fraud handler', () => {
   test('two instances counting one customer at once lose no order: the session adds up and the right number fail', async () => {
     const second = createPool({ connectionString: db.url, schema: db.name, applicationName: 'fraud-2' });
     try {
-      const instances = [db.pool, second].map((pool) => createOrderCreatedHandler(options({ pool })));
+      const instances = [db.pool, second].map((pool) => handler({ pool }));
       const customerId = randomUUID();
       const start = new Date();
       const orders = Array.from({ length: 10 }, (_, i) =>
@@ -164,7 +166,7 @@ describe('the fraud handler', () => {
   });
 
   test('only OrderCreated is judged: other status events and unknown types are skipped without an inbox row', async () => {
-    const handle = createOrderCreatedHandler(options());
+    const handle = handler();
     const created = orderCreated();
     const validated = { ...created, id: randomUUID(), type: 'OrderValidated', status: 'VALIDATED' };
     const unknown = { id: randomUUID(), type: 'SomethingNew' };
@@ -181,7 +183,7 @@ describe('the fraud handler', () => {
   });
 
   test('an OrderCreated that breaks its schema is refused as non-retriable, so it is dead-lettered', async () => {
-    const handle = createOrderCreatedHandler(options());
+    const handle = handler();
     const broken = { ...orderCreated(), order: { total: 'a lot' } };
 
     await assert.rejects(handle(consumed(broken), handlerContext()), (error) => {
@@ -193,7 +195,7 @@ describe('the fraud handler', () => {
   });
 
   test('operators see the sessions of a customer, newest first, with the orders and verdicts in each', async () => {
-    const handle = createOrderCreatedHandler(options({ rules: { gapMs: 1_000, limit: 200_000 } }));
+    const handle = handler({ rules: { gapMs: 1_000, limit: 200_000 } });
     const app = await httpApp(db);
     const customerId = randomUUID();
     const start = new Date('2025-03-01T10:00:00.000Z');

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import {
-  applyOrderToSession,
-  type Session,
-  type SessionOrder,
-  type SessionRules,
-} from '../src/domain/session.ts';
+import { decide, evolve, type Session, type SessionOrder, type SessionRules } from '../src/domain/session.ts';
 
 const rules: SessionRules = { gapMs: 3_600_000, limit: 200_000 };
 const customerId = randomUUID();
@@ -16,19 +11,26 @@ function order(total: number, atMs: number, currency = 'EUR'): SessionOrder {
   return { customerId, currency, total, createdAt: new Date(t0.getTime() + atMs).toISOString() };
 }
 
+/** decide, then evolve with what it decided, as the handler does: the session after, the verdict, opened or joined. */
+function countOrder(session: Session | null, next: SessionOrder, rulesOf: SessionRules) {
+  const [counted] = decide({ type: 'CountOrder', order: next }, session, rulesOf);
+  assert.ok(counted, 'decide counts every order');
+  return { session: evolve(session, counted), verdict: counted.verdict, opened: counted.opened };
+}
+
 /** Applies the orders one after another, as the handler does, and returns every outcome. */
 function run(orders: SessionOrder[], start: Session | null = null) {
   let session = start;
   return orders.map((next) => {
-    const outcome = applyOrderToSession(session, next, rules);
+    const outcome = countOrder(session, next, rules);
     session = outcome.session;
     return outcome;
   });
 }
 
-describe('applyOrderToSession', () => {
+describe('decide and evolve of a session', () => {
   test('the first order opens a session holding just that order, and passes', () => {
-    const outcome = applyOrderToSession(null, order(50_000, 0), rules);
+    const outcome = countOrder(null, order(50_000, 0), rules);
 
     assert.deepEqual(outcome, {
       session: { customerId, currency: 'EUR', startedAt: t0, lastOrderAt: t0, total: 50_000, orderCount: 1 },
@@ -80,7 +82,7 @@ describe('applyOrderToSession', () => {
   });
 
   test('a single order at or above the limit fails on its own', () => {
-    const outcome = applyOrderToSession(null, order(250_000, 0), rules);
+    const outcome = countOrder(null, order(250_000, 0), rules);
 
     assert.deepEqual(outcome.verdict, {
       result: 'FAIL',
@@ -122,11 +124,11 @@ describe('applyOrderToSession', () => {
     const [eur] = run([order(150_000, 0, 'EUR')]);
     assert.ok(eur);
 
-    const usd = applyOrderToSession(null, order(150_000, 1_000, 'USD'), rules);
+    const usd = countOrder(null, order(150_000, 1_000, 'USD'), rules);
 
     assert.deepEqual(usd.verdict, { result: 'PASS' });
     assert.throws(
-      () => applyOrderToSession(eur.session, order(150_000, 1_000, 'USD'), rules),
+      () => countOrder(eur.session, order(150_000, 1_000, 'USD'), rules),
       /session of .*\/EUR given for an order of .*\/USD/,
     );
   });
@@ -140,9 +142,9 @@ describe('applyOrderToSession', () => {
   });
 
   test('a session total beyond 2^53 − 1 saturates instead of losing precision', () => {
-    const huge = applyOrderToSession(null, order(Number.MAX_SAFE_INTEGER - 1, 0), rules);
+    const huge = countOrder(null, order(Number.MAX_SAFE_INTEGER - 1, 0), rules);
 
-    const next = applyOrderToSession(huge.session, order(10, 1), rules);
+    const next = countOrder(huge.session, order(10, 1), rules);
 
     assert.equal(next.session.total, Number.MAX_SAFE_INTEGER);
     assert.equal(next.verdict.result, 'FAIL');

@@ -29,3 +29,14 @@ export {
   type ProducedOffset,
 } from './producer.ts';
 export { backoffDelay, isRetriable } from './retry.ts';
+export {
+  asMessageHandler,
+  type HandledOutcome,
+  type HandlerTransaction,
+  handleTransactionally,
+  type IdentifiedEvent,
+  type InboxBinding,
+  isTransactional,
+  type TransactionalHandler,
+  transactional,
+} from './transactional.ts';

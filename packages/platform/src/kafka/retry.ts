@@ -1,24 +1,5 @@
 // How the consumer decides between "try again" and "park it on the dead-letter topic".
-
-export interface BackoffOptions {
-  /** Delay before the second attempt; each further attempt doubles it. */
-  initialMs: number;
-  maxMs: number;
-  /** 0..1 (Math.random by default): spreads retries of many consumers so they do not hit a recovering database together. */
-  random?: () => number;
-}
-
-/**
- * Delay before the attempt after `failedAttempt` (1-based): exponential, capped, with "equal jitter"
- * (half fixed, half random) so the delay never collapses to zero.
- */
-export function backoffDelay(failedAttempt: number, options: BackoffOptions): number {
-  const exponent = Math.max(0, failedAttempt - 1);
-  const ceiling = Math.min(options.maxMs, options.initialMs * 2 ** exponent);
-  const random = options.random ?? Math.random;
-  const half = ceiling / 2;
-  return Math.round(half + half * random());
-}
+export { type BackoffOptions, backoffDelay } from '../pure/backoff.ts';
 
 /**
  * Whether an error thrown by a handler may go away on a retry. The kit's errors carry `retriable`;

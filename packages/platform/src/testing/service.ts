@@ -3,6 +3,9 @@ import type { LogLevel } from '../config.ts';
 import type { ConsumedMessage } from '../kafka/codec.ts';
 import type { HandlerContext } from '../kafka/message-processor.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import type { ServiceDefinition } from '../service/definition.ts';
+import { migrationsDirOf } from '../service/start.ts';
+import { migrateServiceSchema } from '../service-schema.ts';
 import { type CleanupRegistrar, migratedTestSchema, type TestSchema } from './schema.ts';
 
 /**
@@ -23,20 +26,37 @@ export interface ServiceTestKit {
   handlerContext(log?: Logger): HandlerContext;
 }
 
-export function serviceTestKit(options: {
-  service: string;
-  /** The service's `migrateSchema`. */
-  migrate: (pool: pg.Pool, schema: string) => Promise<unknown>;
-}): ServiceTestKit {
+export function serviceTestKit(
+  options:
+    | Pick<ServiceDefinition, 'name' | 'database'>
+    | {
+        service: string;
+        /** The service's `migrateSchema`. */
+        migrate: (pool: pg.Pool, schema: string) => Promise<unknown>;
+      },
+): ServiceTestKit {
+  const [name, migrate] =
+    'service' in options
+      ? [options.service, options.migrate]
+      : [options.name, (pool: pg.Pool, schema: string) => migrateDefinition(options, pool, schema)];
   const logger = createLogger({
-    service: `${options.service}-test`,
+    service: `${name}-test`,
     level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
   });
   return {
     logger,
-    migratedSchema: (prefix, t) => migratedTestSchema(prefix, options.migrate, t),
+    migratedSchema: (prefix, t) => migratedTestSchema(prefix, migrate, t),
     handlerContext: (log = logger) => ({ attempt: 1, signal: new AbortController().signal, logger: log }),
   };
+}
+
+/** The service's tables in a test's own schema (never added to Debezium's publication). */
+function migrateDefinition(
+  definition: Pick<ServiceDefinition, 'name' | 'database'>,
+  pool: pg.Pool,
+  schema: string,
+): Promise<unknown> {
+  return migrateServiceSchema(pool, { schema, dir: migrationsDirOf(definition) });
 }
 
 let nextOffset = 0n;

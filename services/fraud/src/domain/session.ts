@@ -2,7 +2,7 @@ import { formatAmount, type Order } from '@microshop/contracts';
 import { addSaturating } from './money.ts';
 
 /**
- * The fraud rule of seed 001: per customer and currency, the value of the orders in one session
+ * The fraud rule: per customer and currency, the value of the orders in one session
  * window. A session is a run of orders with no pause longer than `gapMs` between one order and the
  * next (by `order.createdAt`); an order more than `gapMs` after the session's last order opens a new
  * session. The order whose session total reaches `limit` fails, and so does every later order of that
@@ -32,47 +32,54 @@ export type SessionOrder = Pick<Order, 'customerId' | 'currency' | 'total' | 'cr
 
 export type FraudVerdict = { result: 'PASS' } | { result: 'FAIL'; reason: string };
 
-export interface SessionOutcome {
-  /** The session after this order: the one it joined, or a new one it opened. */
-  session: Session;
-  verdict: FraudVerdict;
-  /** True when the order opened a new session (the first ever, or after a gap). */
+/** What the fraud service can be asked to do: count an order into its customer's session and judge it. */
+export type FraudCommand = { type: 'CountOrder'; order: SessionOrder };
+
+/** What happened: the order was counted (into the session it joined, or one it opened) and judged. */
+export type FraudEvent = {
+  type: 'OrderCounted';
+  order: SessionOrder;
   opened: boolean;
-}
+  verdict: FraudVerdict;
+};
 
 /**
- * Counts `order` into `session` (the customer's latest session in the order's currency, or null if
- * there is none) and judges it. Pure: the caller loads and stores the session.
+ * Counts the command's order into `session` (the customer's latest session in the order's currency,
+ * or null if there is none) and judges it. Pure: the caller loads the session and stores `evolve`'s.
  *
  * An order that arrives late (its `createdAt` before the session's last order) joins the latest
  * session: we keep one open session per customer and currency, and counting it there errs on the
  * side of caution.
  */
-export function applyOrderToSession(
-  session: Session | null,
-  order: SessionOrder,
-  rules: SessionRules,
-): SessionOutcome {
+export function decide(command: FraudCommand, session: Session | null, rules: SessionRules): FraudEvent[] {
+  const { order } = command;
   if (session !== null) assertSameKey(session, order);
+  const at = new Date(order.createdAt).getTime();
+  const opened = session === null || at - session.lastOrderAt.getTime() > rules.gapMs;
+  const counted = evolve(session, { type: 'OrderCounted', order, opened, verdict: { result: 'PASS' } });
+  return [{ type: 'OrderCounted', order, opened, verdict: judge(counted, rules) }];
+}
+
+/** The session after `event`: the one the order joined, or the one it opened. */
+export function evolve(session: Session | null, event: FraudEvent): Session {
+  const { order } = event;
   const at = new Date(order.createdAt);
-  const opened = session === null || at.getTime() - session.lastOrderAt.getTime() > rules.gapMs;
-  const next: Session =
-    session === null || opened
-      ? {
-          customerId: order.customerId,
-          currency: order.currency,
-          startedAt: at,
-          lastOrderAt: at,
-          total: order.total,
-          orderCount: 1,
-        }
-      : {
-          ...session,
-          lastOrderAt: at > session.lastOrderAt ? at : session.lastOrderAt,
-          total: addSaturating(session.total, order.total),
-          orderCount: session.orderCount + 1,
-        };
-  return { session: next, verdict: judge(next, rules), opened };
+  if (session === null || event.opened) {
+    return {
+      customerId: order.customerId,
+      currency: order.currency,
+      startedAt: at,
+      lastOrderAt: at,
+      total: order.total,
+      orderCount: 1,
+    };
+  }
+  return {
+    ...session,
+    lastOrderAt: at > session.lastOrderAt ? at : session.lastOrderAt,
+    total: addSaturating(session.total, order.total),
+    orderCount: session.orderCount + 1,
+  };
 }
 
 /** FAIL as soon as the total *reaches* the limit: exactly 2000.00 already fails. */

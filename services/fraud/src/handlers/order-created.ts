@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import {
   type OrderCreatedEvent,
-  type OrderValidationEvent,
   orderEventSchema,
   orderValidationEvent,
   type TopicName,
 } from '@microshop/contracts';
 import {
-  appendToOutbox,
   type ConsumedMessage,
   decodeEvent,
-  type HandleOnceResult,
-  handleOnce,
-  inboxMessageOf,
-  type MessageHandler,
+  type HandlerTransaction,
   outboxMessage,
-  type Pool,
-  type PoolClient,
+  type TransactionalHandler,
+  transactional,
 } from '@microshop/platform';
-import { applyOrderToSession, type SessionOutcome, type SessionRules } from '../domain/session.ts';
+import { decide, evolve, type SessionRules } from '../domain/session.ts';
 import {
   isCounted,
   lockCurrentSession,
@@ -27,15 +22,12 @@ import {
 } from '../store/session-store.ts';
 
 /**
- * The Kafka handler of `microshop.order-outbox`: each OrderCreated is counted into its customer's
- * session and judged; the session, the counted order, the OrderValidation outbox row and the inbox
- * row commit in one transaction, so a redelivery changes nothing and sends nothing.
+ * The consumer of `microshop.order-outbox`: each OrderCreated is counted into its customer's session
+ * and judged. The kit runs it in one transaction with the inbox row; the session, the counted order
+ * and the OrderValidation outbox row commit with it, so a redelivery changes nothing and sends nothing.
  */
 
-export interface FraudHandlerOptions {
-  pool: Pool;
-  /** The inbox's consumer name: the consumer group. */
-  consumer: string;
+export interface JudgeOrdersOptions {
   rules: SessionRules;
   /** Where verdicts go: `microshop.order-validations` (tests use their own). */
   validationsTopic: TopicName;
@@ -43,68 +35,42 @@ export interface FraudHandlerOptions {
   newId?: () => string;
 }
 
-/** What one OrderCreated did: counted and judged, or found already counted under another event id. */
-export type FraudOutcome =
-  | { kind: 'judged'; outcome: SessionOutcome; validation: OrderValidationEvent }
-  | { kind: 'already-counted' };
-
-export function createOrderCreatedHandler(options: FraudHandlerOptions): MessageHandler {
-  return async (message, context) => {
-    const event = decodeOrderCreated(message);
-    if (event === null) return; // another status event or an unknown type: not ours to judge
-    const handled = await handleOrderCreated(options, message, event);
-    if (handled.status === 'skipped' || handled.result.kind === 'already-counted') {
-      context.logger.debug({ orderId: event.orderId }, 'order already counted; nothing sent');
-      return;
-    }
-    const { validation, outcome } = handled.result;
-    context.logger.info(
-      { orderId: event.orderId, result: validation.result, sessionTotal: outcome.session.total },
-      'order judged',
-    );
-  };
+export function judgeOrders(options: JudgeOrdersOptions): TransactionalHandler<OrderCreatedEvent> {
+  return transactional({
+    decode: decodeOrderCreated,
+    apply: (event, tx) => judgeOrder(tx, options, event),
+  });
 }
 
-/** Counts `event` once per consumer: the inbox row, the session and the verdict commit together. */
-export function handleOrderCreated(
-  options: FraudHandlerOptions,
-  message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
-  event: OrderCreatedEvent,
-): Promise<HandleOnceResult<FraudOutcome>> {
-  const delivery = inboxMessageOf(message, event.id);
-  return handleOnce(options.pool, options.consumer, delivery, (client) =>
-    judgeOrder(client, options, event, delivery.eventId),
-  );
-}
-
-async function judgeOrder(
-  client: PoolClient,
-  options: FraudHandlerOptions,
-  event: OrderCreatedEvent,
-  eventId: string,
-): Promise<FraudOutcome> {
+async function judgeOrder(tx: HandlerTransaction, options: JudgeOrdersOptions, event: OrderCreatedEvent) {
   const { order } = event;
   // Lock first, then look: a second announcement of the order waits here and then sees it counted.
-  const current = await lockCurrentSession(client, order.customerId, order.currency);
-  if (await isCounted(client, order.id)) return { kind: 'already-counted' };
-  const outcome = applyOrderToSession(current, order, options.rules);
-  await saveCurrentSession(client, outcome.session, current !== null);
-  await recordCountedOrder(client, {
-    orderId: order.id,
-    eventId,
-    createdAt: new Date(order.createdAt),
-    amount: order.total,
-    session: outcome.session,
-    verdict: outcome.verdict,
-  });
-  const validation = orderValidationEvent('FRAUD', order.id, outcome.verdict, {
-    id: (options.newId ?? randomUUID)(),
-    at: (options.now ?? (() => new Date()))(),
-  });
-  await appendToOutbox(client, [
-    outboxMessage(validation, { topic: options.validationsTopic, key: order.id }),
-  ]);
-  return { kind: 'judged', outcome, validation };
+  const current = await lockCurrentSession(tx.client, order.customerId, order.currency);
+  if (await isCounted(tx.client, order.id)) {
+    tx.logger.debug({ orderId: order.id }, 'order already counted; nothing sent');
+    return;
+  }
+  for (const counted of decide({ type: 'CountOrder', order }, current, options.rules)) {
+    const session = evolve(current, counted);
+    await saveCurrentSession(tx.client, session, current !== null);
+    await recordCountedOrder(tx.client, {
+      orderId: order.id,
+      eventId: tx.eventId,
+      createdAt: new Date(order.createdAt),
+      amount: order.total,
+      session,
+      verdict: counted.verdict,
+    });
+    const validation = orderValidationEvent('FRAUD', order.id, counted.verdict, {
+      id: (options.newId ?? randomUUID)(),
+      at: (options.now ?? (() => new Date()))(),
+    });
+    tx.publish(outboxMessage(validation, { topic: options.validationsTopic, key: order.id }));
+    tx.logger.info(
+      { orderId: order.id, result: validation.result, sessionTotal: session.total },
+      'order judged',
+    );
+  }
 }
 
 /**

@@ -2,11 +2,9 @@ import { currencySchema, idSchema, timestampSchema, validationResultSchema } fro
 import {
   buildHttpApp,
   type HttpApp,
-  type Logger,
+  type HttpBase,
   type Pool,
   problemDetailsSchema,
-  type ReadinessCheck,
-  type Registry,
 } from '@microshop/platform';
 import { z } from 'zod';
 import { listSessions } from '../store/read-models.ts';
@@ -49,27 +47,22 @@ const sessionsResponse = z
   })
   .meta({ id: 'FraudSessions' });
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   pool: Pool;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** The app with every route, not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'fraud',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop fraud',
       version: '0.1.0',
       description: 'Order value per customer and currency in session windows; the FRAUD check.',
     },
   });
-  registerRoutes(app, options.pool);
+  registerRoutes(app, pool);
   return app;
 }
 

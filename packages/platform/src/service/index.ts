@@ -1,0 +1,3 @@
+export * from './definition.ts';
+export * from './standalone.ts';
+export * from './start.ts';

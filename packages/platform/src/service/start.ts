@@ -1,0 +1,161 @@
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import type { z } from 'zod';
+import { createPool, ping } from '../db/pool.ts';
+import type { ReadinessCheck } from '../http/ops-routes.ts';
+import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
+import type { MessageHandler } from '../kafka/message-processor.ts';
+import { asMessageHandler, isTransactional } from '../kafka/transactional.ts';
+import { createMetrics } from '../metrics.ts';
+import { publishOutbox } from '../outbox.ts';
+import { startPeriodicTask } from '../periodic.ts';
+import type { ServiceContext } from '../service.ts';
+import { migrateServiceSchema } from '../service-schema.ts';
+import type { ConsumerSpec, ServiceDefinition, ServiceKit, ServiceParts } from './definition.ts';
+
+/** The config a definition with a database or consumers must read (`commonConfig` and friends). */
+interface KitConfig {
+  DATABASE_URL?: string;
+  DATABASE_SCHEMA?: string;
+  INSTANCE_ID?: string;
+  KAFKA_BOOTSTRAP_SERVERS?: readonly string[];
+  CONSUMER_GROUP?: string;
+  DEAD_LETTER_TOPIC?: string;
+  HTTP_HOST?: string;
+  HTTP_PORT?: number;
+}
+
+/**
+ * Starts `definition` in the context `runService` (or a host) gives it: database → wire → HTTP →
+ * background parts → consumers → periodic tasks. Every step registers its stop, so stopping runs
+ * backwards: tasks, consumers, background, HTTP, the service's own clients, the pool.
+ */
+export async function startDefinition<S extends z.ZodObject>(
+  definition: ServiceDefinition<S>,
+  context: ServiceContext<z.output<S>>,
+): Promise<void> {
+  const { config, logger, onStop } = context;
+  const settings = config as KitConfig;
+  const pool = definition.database ? await openDatabase(definition, settings, context) : undefined;
+  const metrics = createMetrics(definition.name);
+  const kit: ServiceKit<z.output<S>> = {
+    name: definition.name,
+    config,
+    logger,
+    metrics,
+    get pool(): pg.Pool {
+      if (!pool) throw new Error(`service ${definition.name} declares no database`);
+      return pool;
+    },
+    onStop,
+  };
+  const parts = await definition.wire(kit);
+  const started = { consumers: false };
+  const readiness: ReadinessCheck[] = [
+    ...(pool ? [{ name: 'database', check: () => ping(pool) }] : []),
+    ...consumerChecks(parts, () => started.consumers),
+    ...(parts.readiness ?? []),
+  ];
+
+  if (parts.http) {
+    const app = await parts.http({ logger, metrics, readiness });
+    await app.listen({ host: settings.HTTP_HOST ?? '127.0.0.1', port: required(settings, 'HTTP_PORT') });
+    onStop('http', () => app.close());
+  }
+  for (const [label, start] of Object.entries(parts.background ?? {})) {
+    const part = await start();
+    onStop(label, () => part.stop());
+    if (part.check) readiness.push({ name: label, check: () => part.check?.() });
+  }
+  const consumers = Object.entries(parts.consumers ?? {});
+  for (const [label, spec] of consumers) {
+    const clientId =
+      consumers.length === 1 ? instanceOf(settings, kit) : `${instanceOf(settings, kit)}-${label}`;
+    const consumer = createEventConsumer(consumerOptions(spec, settings, { kit, pool, clientId }));
+    onStop(label, async () => {
+      started.consumers = false;
+      await consumer.stop();
+    });
+    await consumer.start();
+  }
+  started.consumers = true;
+  for (const [label, spec] of Object.entries(parts.tasks ?? {})) {
+    const task = startPeriodicTask({ name: label, intervalMs: spec.intervalMs, logger, run: spec.run });
+    onStop(label, () => task.stop());
+    readiness.push({ name: label, check: () => task.check() });
+  }
+}
+
+async function openDatabase(
+  definition: ServiceDefinition,
+  settings: KitConfig,
+  { logger, onStop }: Pick<ServiceContext<unknown>, 'logger' | 'onStop'>,
+): Promise<pg.Pool> {
+  const schema = required(settings, 'DATABASE_SCHEMA');
+  const pool = createPool({
+    connectionString: required(settings, 'DATABASE_URL'),
+    schema,
+    applicationName: settings.INSTANCE_ID ?? definition.name,
+    logger,
+    ...(definition.database?.poolSize === undefined ? {} : { max: definition.database.poolSize }),
+  });
+  onStop('database', () => pool.end());
+  await migrateServiceSchema(pool, { schema, dir: migrationsDirOf(definition), logger });
+  await publishOutbox(pool, schema);
+  return pool;
+}
+
+/** The definition's migrations folder as a path. */
+export function migrationsDirOf(definition: Pick<ServiceDefinition, 'name' | 'database'>): string {
+  const migrations = definition.database?.migrations;
+  if (migrations === undefined) throw new Error(`service ${definition.name} declares no database`);
+  return migrations instanceof URL ? fileURLToPath(migrations) : migrations;
+}
+
+function consumerChecks(parts: ServiceParts, running: () => boolean): ReadinessCheck[] {
+  const labels = Object.keys(parts.consumers ?? {});
+  return labels.length === 0 ? [] : [{ name: `consumers (${labels.join(', ')})`, check: running }];
+}
+
+function consumerOptions(
+  spec: ConsumerSpec,
+  settings: KitConfig,
+  { kit, pool, clientId }: { kit: ServiceKit<unknown>; pool: pg.Pool | undefined; clientId: string },
+): EventConsumerOptions {
+  const group = spec.group ?? required(settings, 'CONSUMER_GROUP');
+  const { topics, handle, group: _group, ...tuning } = spec;
+  return {
+    ...tuning,
+    bootstrapServers: required(settings, 'KAFKA_BOOTSTRAP_SERVERS'),
+    groupId: group,
+    clientId,
+    topics,
+    logger: kit.logger,
+    metrics: kit.metrics,
+    deadLetter: { topic: required(settings, 'DEAD_LETTER_TOPIC') },
+    handle: messageHandlerOf(handle, pool, group, kit.name),
+  };
+}
+
+function messageHandlerOf(
+  handle: ConsumerSpec['handle'],
+  pool: pg.Pool | undefined,
+  group: string,
+  service: string,
+): MessageHandler {
+  if (!isTransactional(handle)) return handle;
+  if (!pool) throw new Error(`service ${service}: a transactional consumer needs a database`);
+  return asMessageHandler(handle, { pool, consumer: group });
+}
+
+function instanceOf(settings: KitConfig, kit: ServiceKit<unknown>): string {
+  return settings.INSTANCE_ID ?? kit.name;
+}
+
+function required<K extends keyof KitConfig>(settings: KitConfig, key: K): NonNullable<KitConfig[K]> {
+  const value = settings[key];
+  if (value === undefined || value === null) {
+    throw new Error(`the service's config must read ${key} (see the kit's commonConfig and friends)`);
+  }
+  return value as NonNullable<KitConfig[K]>;
+}
