@@ -3,3 +3,4 @@
 export * from './backoff.ts';
 export * from './canonical-json.ts';
 export * from './unreachable.ts';
+export * from './upstreams.ts';
