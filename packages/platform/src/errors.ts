@@ -15,6 +15,8 @@ export const errorCodes = {
   // First among the 400s: the fallback for other client errors of that status (see http/problem.ts).
   MALFORMED_REQUEST: { status: 400, title: 'Malformed request', retriable: false },
   VALIDATION_FAILED: { status: 400, title: 'Validation failed', retriable: false },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication required', retriable: false },
+  FORBIDDEN: { status: 403, title: 'Forbidden', retriable: false },
   NOT_FOUND: { status: 404, title: 'Not found', retriable: false },
   CONFLICT: { status: 409, title: 'Conflict', retriable: false },
   INVALID_TRANSITION: { status: 409, title: 'Invalid status transition', retriable: false },

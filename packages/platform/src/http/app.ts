@@ -19,6 +19,7 @@ import type { Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { httpRequestDuration } from '../metrics.ts';
+import { type AccessControlOptions, installAccessControl } from './access.ts';
 import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.ts';
 import { problemContentType, toAppError, toProblem } from './problem.ts';
 
@@ -36,6 +37,11 @@ export interface HttpAppOptions {
   metrics: Registry;
   /** Checks behind `GET /ready`; read on every request, so checks pushed later count too. */
   readiness?: ReadinessCheck[];
+  /**
+   * Verifies bearer tokens and enforces each route's declared `x-access` (see access.ts). Every route
+   * must then declare who may call it, or the app refuses to build.
+   */
+  access?: AccessControlOptions;
   /** Largest accepted request body in bytes; default 256 KiB (an order with many lines fits). */
   bodyLimit?: number;
   openapi: {
@@ -75,6 +81,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   installRequestId(app);
   installDurationHistogram(app, options.metrics);
   installProblemHandlers(app);
+  if (options.access) installAccessControl(app, options.access);
   await registerOpenApi(app, options);
   registerOpsRoutes(app, { metrics: options.metrics, readiness: options.readiness ?? [] });
   return app;
@@ -132,6 +139,9 @@ async function registerOpenApi(app: HttpApp, options: HttpAppOptions): Promise<v
     openapi: {
       openapi: '3.1.0',
       info: { title, version, ...(description === undefined ? {} : { description }) },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
