@@ -81,7 +81,9 @@ describe('event consumer: poison messages and retries', { timeout: 90_000 }, () 
     );
     assert.match(
       exposition,
-      new RegExp(`microshop_kafka_message_retries_total\\{topic="${f.topic}",group="${f.groupId}"\\} 2`),
+      new RegExp(
+        `microshop_kafka_message_retries_total\\{topic="${f.topic}",group="${f.groupId}",failure="transient"\\} 2`,
+      ),
     );
     assert.doesNotMatch(exposition, /microshop_kafka_messages_dead_lettered_total\{/);
   });
@@ -111,7 +113,7 @@ describe('event consumer: poison messages and retries', { timeout: 90_000 }, () 
     assert.ok((await metrics.metrics()).includes(deadLettered), 'dead-lettered counter not incremented');
   });
 
-  it('dead-letters a message once its retriable failures reach maxAttempts', async (t) => {
+  it('dead-letters a message failing for an unknown reason once it reaches maxAttempts', async (t) => {
     const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
     await f.producer.send([{ topic: f.topic, key: 'k', value: { n: 0 } }]);
     const attempts: number[] = [];
@@ -129,5 +131,34 @@ describe('event consumer: poison messages and retries', { timeout: 90_000 }, () 
     assert.equal(parked?.headers['dlq.attempts'], '3');
     assert.equal(parked?.headers['dlq.error'], 'payment provider timed out');
     assert.equal(await f.lag(), 0n);
+  });
+
+  it('waits out a dependency that is down far past maxAttempts, holding only that partition, and dead-letters nothing', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
+    const metrics = new Registry();
+    await f.producer.send([0, 1].map((i) => ({ topic: f.topic, key: 'k', value: { n: i } })));
+    const attempts: number[] = [];
+    const handled: number[] = [];
+    let gaugeWhileDown = '';
+    const consumer = await f.consume(
+      async (message, { attempt }) => {
+        if (n(message) === 0) {
+          attempts.push(attempt);
+          if (attempt === 5) gaugeWhileDown = await metrics.metrics();
+          if (attempt <= 8) throw new AppError('UPSTREAM_UNAVAILABLE', 'database unavailable');
+        }
+        handled.push(n(message));
+      },
+      { metrics, maxAttempts: 3, retryBackoffMs: 10, maxRetryBackoffMs: 40 },
+    );
+    await waitUntil('both messages handled once the dependency is back', () => handled.length === 2);
+    await consumer.stop();
+
+    assert.equal(attempts.length, 9, 'eight failures waited out, far past maxAttempts = 3');
+    assert.deepEqual(handled, [0, 1], 'the next message waited behind it, in order');
+    assert.equal(await countMessages(f.deadLetterTopic), 0);
+    const waiting = `microshop_kafka_partitions_waiting{topic="${f.topic}",group="${f.groupId}"}`;
+    assert.ok(gaugeWhileDown.includes(`${waiting} 1`), 'the partition reported as waiting');
+    assert.ok((await metrics.metrics()).includes(`${waiting} 0`), 'and no longer once it was handled');
   });
 });

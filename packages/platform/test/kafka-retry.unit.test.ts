@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../src/errors.ts';
-import { backoffDelay, errorCode, isRetriable, sleep } from '../src/kafka/retry.ts';
+import { backoffDelay, classifyFailure, errorCode, isRetriable, sleep } from '../src/kafka/retry.ts';
 
 describe('backoffDelay', () => {
   const fixed = (random: number) => ({ initialMs: 100, maxMs: 1_000, random: () => random });
@@ -43,6 +43,55 @@ describe('isRetriable', () => {
     assert.equal(isRetriable(new Error('connection reset')), true);
     assert.equal(isRetriable('a string'), true);
     assert.equal(isRetriable(Object.assign(new Error('x'), { retriable: true })), true);
+  });
+});
+
+describe('classifyFailure', () => {
+  it('a dependency that is down is waited out: lost database connections, provider outages, broker and socket failures', () => {
+    const pgDown = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), {
+      code: 'ECONNREFUSED',
+    });
+    const fetchFailed = new TypeError('fetch failed', { cause: refused });
+    const kafka = Object.assign(new Error('Connection closed'), { code: 'PLT_KFK_NETWORK', canRetry: true });
+    for (const error of [
+      pgDown,
+      refused,
+      fetchFailed,
+      kafka,
+      new Error('Connection terminated unexpectedly'),
+      new AppError('UPSTREAM_UNAVAILABLE', 'payment provider answered 503'),
+      new AppError('TIMEOUT', 'carrier did not answer within 5000 ms'),
+      new AppError('BAD_GATEWAY', 'provider answered garbage'),
+      Object.assign(new Error('The operation timed out'), { name: 'TimeoutError' }),
+    ]) {
+      assert.equal(classifyFailure(error), 'unavailable', String(error));
+    }
+  });
+
+  it('work that succeeds when run again is transient; schema and business refusals are permanent', () => {
+    assert.equal(classifyFailure(new AppError('CONCURRENT_UPDATE', 'deadlock')), 'transient');
+    assert.equal(
+      classifyFailure(Object.assign(new Error('deadlock detected'), { code: '40P01' })),
+      'transient',
+    );
+    assert.equal(classifyFailure(new AppError('VALIDATION_FAILED', 'bad order')), 'permanent');
+    assert.equal(classifyFailure(Object.assign(new Error('invalid'), { name: 'ZodError' })), 'permanent');
+  });
+
+  it('anything else is unknown: retried a few times, then dead-lettered', () => {
+    assert.equal(
+      classifyFailure(new TypeError("Cannot read properties of undefined (reading 'id')")),
+      'unknown',
+    );
+    assert.equal(classifyFailure('a string'), 'unknown');
+    const kafkaFatal = Object.assign(new Error('Unsupported version'), {
+      code: 'PLT_KFK_PROTOCOL',
+      canRetry: false,
+    });
+    assert.equal(classifyFailure(kafkaFatal), 'unknown');
   });
 });
 

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { registerOnce } from '../metrics.ts';
 
 export type DeadLetterReason = 'undecodable' | 'non-retriable' | 'retries-exhausted';
@@ -7,7 +7,9 @@ export type DeadLetterReason = 'undecodable' | 'non-retriable' | 'retries-exhaus
 export interface ConsumerMetrics {
   handled(topic: string): void;
   deadLettered(topic: string, reason: DeadLetterReason): void;
-  retried(topic: string): void;
+  retried(topic: string, failure: string): void;
+  /** +1 when a message starts waiting for an unavailable dependency, -1 when it stops. */
+  waiting(topic: string, delta: 1 | -1): void;
   /** Duration of one handler call, successful or not. */
   observeHandle(topic: string, seconds: number): void;
 }
@@ -15,7 +17,7 @@ export interface ConsumerMetrics {
 const labelNames = ['topic', 'group'] as const;
 
 export function createConsumerMetrics(registry: Registry | undefined, group: string): ConsumerMetrics {
-  if (!registry) return { handled() {}, deadLettered() {}, retried() {}, observeHandle() {} };
+  if (!registry) return { handled() {}, deadLettered() {}, retried() {}, waiting() {}, observeHandle() {} };
   const handled = counter(
     registry,
     'microshop_kafka_messages_handled_total',
@@ -31,8 +33,19 @@ export function createConsumerMetrics(registry: Registry | undefined, group: str
   const retried = counter(
     registry,
     'microshop_kafka_message_retries_total',
-    'Handler calls repeated after a retriable error.',
-    labelNames,
+    'Handler calls repeated after a failure, by failure class (unavailable, transient, unknown).',
+    [...labelNames, 'failure'],
+  );
+  const waiting = registerOnce(
+    registry,
+    'microshop_kafka_partitions_waiting',
+    () =>
+      new Gauge({
+        name: 'microshop_kafka_partitions_waiting',
+        help: 'Partitions whose next message waits for an unavailable dependency (database, broker, provider).',
+        labelNames,
+        registers: [],
+      }),
   );
   const duration = histogram(
     registry,
@@ -42,7 +55,8 @@ export function createConsumerMetrics(registry: Registry | undefined, group: str
   return {
     handled: (topic) => handled.inc({ topic, group }),
     deadLettered: (topic, reason) => deadLettered.inc({ topic, group, reason }),
-    retried: (topic) => retried.inc({ topic, group }),
+    retried: (topic, failure) => retried.inc({ topic, group, failure }),
+    waiting: (topic, delta) => waiting.inc({ topic, group }, delta),
     observeHandle: (topic, seconds) => duration.observe({ topic, group }, seconds),
   };
 }

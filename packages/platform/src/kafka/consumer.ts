@@ -20,10 +20,15 @@ export interface EventConsumerOptions {
   logger: Logger;
   metrics?: Registry;
   handle: MessageHandler;
-  /** Handler calls per message before it is dead-lettered; 1 means no retry. Default 5. */
+  /**
+   * Handler calls before a message failing for an unknown reason (a bug) is dead-lettered; 1 means no
+   * retry. Default 5. A dependency that is down (database, broker, provider) is waited out however
+   * long it takes, and a permanent failure is dead-lettered at once (see `classifyFailure`).
+   */
   maxAttempts?: number;
   /** Delay before the first retry, doubled each time up to `maxRetryBackoffMs`. Default 200 ms. */
   retryBackoffMs?: number;
+  /** The longest wait between two attempts, so a dependency that came back is noticed soon. Default 10 s. */
   maxRetryBackoffMs?: number;
   /** Default topic: `microshop.dead-letter`. Without a producer the consumer creates its own. */
   deadLetter?: { topic?: string; producer?: EventProducer };
@@ -88,7 +93,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     group: options.groupId,
     handle: options.handle,
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
-    backoff: { initialMs: options.retryBackoffMs ?? 200, maxMs: options.maxRetryBackoffMs ?? 30_000 },
+    backoff: { initialMs: options.retryBackoffMs ?? 200, maxMs: options.maxRetryBackoffMs ?? 10_000 },
     deadLetter: createDeadLetterSender(
       deadLetterProducer,
       options.deadLetter?.topic ?? contractTopics.deadLetter,

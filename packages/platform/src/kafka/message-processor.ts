@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { type ConsumedMessage, decodeRecord, type RawRecord } from './codec.ts';
 import type { ConsumerMetrics, DeadLetterReason } from './consumer-metrics.ts';
 import type { DeadLetterSender } from './dead-letter.ts';
-import { type BackoffOptions, backoffDelay, isRetriable, sleep } from './retry.ts';
+import { type BackoffOptions, backoffDelay, classifyFailure, type FailureClass, sleep } from './retry.ts';
 
 export interface HandlerContext {
   /** 1 on the first call for this message, 2 on the first retry, … */
@@ -26,6 +26,7 @@ export type Outcome = 'handled' | 'dead-lettered' | 'abandoned';
 export interface ProcessorOptions {
   group: string;
   handle: MessageHandler;
+  /** Handler calls before a message failing for an unknown reason is dead-lettered. */
   maxAttempts: number;
   backoff: BackoffOptions;
   deadLetter: DeadLetterSender;
@@ -72,19 +73,54 @@ export function createMessageProcessor(options: ProcessorOptions): (record: RawR
     if (!decoded.ok) return park(record, decoded.error, 0, 'undecodable');
     const message = decoded.message;
     const logger = options.logger.child({ ...where(record), eventId: message.eventId });
-    for (let attempt = 1; ; attempt++) {
-      const error = await callHandler(message, attempt, logger);
-      if (error === undefined) {
-        options.metrics.handled(record.topic);
-        return 'handled';
+    const waiting = createWaitTracker(options.metrics, record.topic, logger);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const error = await callHandler(message, attempt, logger);
+        if (error === undefined) {
+          options.metrics.handled(record.topic);
+          return 'handled';
+        }
+        const failure = classifyFailure(error);
+        if (failure === 'permanent') return park(record, error, attempt, 'non-retriable');
+        if (failure === 'unknown' && attempt >= options.maxAttempts) {
+          return park(record, error, attempt, 'retries-exhausted');
+        }
+        const delay = backoffDelay(attempt, options.backoff);
+        waiting.failed(error, failure, attempt, delay);
+        options.metrics.retried(record.topic, failure);
+        if (!(await sleep(delay, options.stopping))) return 'abandoned';
       }
-      if (!isRetriable(error)) return park(record, error, attempt, 'non-retriable');
-      if (attempt >= options.maxAttempts) return park(record, error, attempt, 'retries-exhausted');
-      const delay = backoffDelay(attempt, options.backoff);
-      logger.warn({ err: error, attempt, retryInMs: delay }, 'handler failed, will retry');
-      options.metrics.retried(record.topic);
-      if (!(await sleep(delay, options.stopping))) return 'abandoned';
+    } finally {
+      waiting.done();
     }
+  };
+}
+
+/**
+ * While a message waits for a dependency to come back its partition waits with it (a lane handles one
+ * message at a time): reported as a gauge, logged when the wait starts, every tenth attempt, and when
+ * it ends, so a long outage is visible without a log line per retry.
+ */
+function createWaitTracker(metrics: ConsumerMetrics, topic: string, logger: Logger) {
+  let since: number | undefined;
+  return {
+    failed(error: unknown, failure: FailureClass, attempt: number, retryInMs: number): void {
+      if (failure === 'unavailable' && since === undefined) {
+        since = Date.now();
+        metrics.waiting(topic, 1);
+      }
+      const waitedMs = since === undefined ? undefined : Date.now() - since;
+      const fields = { err: error, failure, attempt, retryInMs, waitedMs };
+      if (attempt === 1) logger.warn(fields, 'handler failed, will retry');
+      else if (attempt % 10 === 0) logger.error(fields, 'handler still failing, still retrying');
+    },
+    done(): void {
+      if (since === undefined) return;
+      metrics.waiting(topic, -1);
+      logger.info({ waitedMs: Date.now() - since }, 'dependency back; message handled or given up');
+      since = undefined;
+    },
   };
 }
 
