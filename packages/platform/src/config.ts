@@ -172,6 +172,8 @@ export function serviceInstanceConfig(options: { instance: string; schema: strin
   return {
     DATABASE_SCHEMA: envSchemaName(options.schema),
     INSTANCE_ID: z.string().min(1).default(options.instance),
+    /** Inbox rows older than this are pruned; keep it above the topics' retention (7 days). */
+    INBOX_RETENTION_HOURS: envInteger({ min: 1, default: 14 * 24 }),
   };
 }
 

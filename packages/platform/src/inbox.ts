@@ -24,8 +24,12 @@ export function inboxTableSql(schema: string): string {
     "offset" bigint NOT NULL,
     handled_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id)
-  )`;
+  );
+  CREATE INDEX IF NOT EXISTS inbox_handled_at ON ${qualified(schema, inboxTable)} (handled_at)`;
 }
+
+/** How long inbox rows are kept: longer than any topic keeps a record that could be delivered again. */
+export const defaultInboxRetentionMs = 14 * 24 * 3_600_000;
 
 export interface InboxEntry {
   /** Who handled it, e.g. the consumer group; two consumers of one event each handle it once. */

@@ -19,6 +19,7 @@ export * from './metrics.ts';
 export * from './outbox.ts';
 export * from './periodic.ts';
 export * from './pure/index.ts';
+export * from './retention.ts';
 export * from './service/index.ts';
 export * from './service.ts';
 export * from './service-schema.ts';

@@ -3,18 +3,27 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import { createPool, ping } from '../db/pool.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
+import { defaultInboxRetentionMs, inboxTable } from '../inbox.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
 import type { MessageHandler } from '../kafka/message-processor.ts';
 import { asMessageHandler, isTransactional } from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
 import { publishOutbox } from '../outbox.ts';
 import { startPeriodicTask } from '../periodic.ts';
+import { pruneExpired } from '../retention.ts';
 import type { ServiceContext } from '../service.ts';
 import { migrateServiceSchema } from '../service-schema.ts';
-import type { ConsumerSpec, ServiceDefinition, ServiceKit, ServiceParts } from './definition.ts';
+import type {
+  ConsumerSpec,
+  PeriodicSpec,
+  ServiceDefinition,
+  ServiceKit,
+  ServiceParts,
+} from './definition.ts';
 
 /** The config a definition with a database or consumers must read (`commonConfig` and friends). */
 interface KitConfig {
+  INBOX_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
   INSTANCE_ID?: string;
@@ -79,7 +88,8 @@ export async function startDefinition<S extends z.ZodObject>(
     await consumer.start();
   }
   started.consumers = true;
-  for (const [label, spec] of Object.entries(parts.tasks ?? {})) {
+  const tasks = { ...(pool ? { retention: retentionTask(pool, settings) } : {}), ...parts.tasks };
+  for (const [label, spec] of Object.entries(tasks)) {
     const task = startPeriodicTask({ name: label, intervalMs: spec.intervalMs, logger, run: spec.run });
     onStop(label, () => task.stop());
     readiness.push({ name: label, check: () => task.check() });
@@ -110,6 +120,15 @@ export function migrationsDirOf(definition: Pick<ServiceDefinition, 'name' | 'da
   const migrations = definition.database?.migrations;
   if (migrations === undefined) throw new Error(`service ${definition.name} declares no database`);
   return migrations instanceof URL ? fileURLToPath(migrations) : migrations;
+}
+
+/** Hourly: inbox rows past the retention window go (see retention.ts). */
+function retentionTask(pool: pg.Pool, settings: KitConfig): PeriodicSpec {
+  const keepMs = (settings.INBOX_RETENTION_HOURS ?? defaultInboxRetentionMs / 3_600_000) * 3_600_000;
+  return {
+    intervalMs: 3_600_000,
+    run: () => pruneExpired(pool, { table: inboxTable, column: 'handled_at', keepMs }),
+  };
 }
 
 function consumerChecks(parts: ServiceParts, running: () => boolean): ReadinessCheck[] {
