@@ -161,4 +161,22 @@ describe('event consumer: poison messages and retries', { timeout: 90_000 }, () 
     assert.ok(gaugeWhileDown.includes(`${waiting} 1`), 'the partition reported as waiting');
     assert.ok((await metrics.metrics()).includes(`${waiting} 0`), 'and no longer once it was handled');
   });
+
+  it('handles a redriven record only in the group it is addressed to; other groups pass it by', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
+    await f.producer.send([
+      { topic: f.topic, key: 'k', value: { n: 0 }, headers: { 'redrive.group': 'some-other-group' } },
+      { topic: f.topic, key: 'k', value: { n: 1 }, headers: { 'redrive.group': f.groupId } },
+      { topic: f.topic, key: 'k', value: { n: 2 } },
+    ]);
+    const handled: number[] = [];
+    const consumer = await f.consume(async (message) => {
+      handled.push(n(message));
+    });
+    await waitUntil('the last message', () => handled.includes(2));
+    await consumer.stop();
+
+    assert.deepEqual(handled, [1, 2]);
+    assert.equal(await f.lag(), 0n, 'the record for another group is committed past');
+  });
 });

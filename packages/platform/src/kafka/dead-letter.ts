@@ -3,6 +3,22 @@ import type { RawRecord } from './codec.ts';
 import type { EventProducer } from './producer.ts';
 import { backoffDelay, errorCode, errorMessage, sleep } from './retry.ts';
 
+/**
+ * Headers a redriven record carries. A redrive goes back to the record's original topic, where every
+ * group reading that topic would see it: `redrive.group` addresses it to the group that failed, and the
+ * kit's consumers of every other group pass it by, so no group handles a message twice however long ago
+ * it first did (its inbox may have been pruned since).
+ */
+export const redriveHeaders = {
+  group: 'redrive.group',
+  /** Derived from the dead letter's coordinates: a retried or doubled redrive has the same id. */
+  id: 'redrive.id',
+  /** How often this record has been redriven. */
+  count: 'redrive.count',
+  /** Who redrove it. */
+  by: 'redrive.by',
+} as const;
+
 export interface DeadLetterFailure {
   group: string;
   error: unknown;

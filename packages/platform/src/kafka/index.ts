@@ -18,7 +18,7 @@ export {
   ValueNotJsonError,
 } from './codec.ts';
 export { createEventConsumer, type EventConsumer, type EventConsumerOptions } from './consumer.ts';
-export { deadLetterHeaders } from './dead-letter.ts';
+export { deadLetterHeaders, redriveHeaders } from './dead-letter.ts';
 export { decodeEvent, eventTypeOf, parseEvent } from './decode-event.ts';
 export type { HandlerContext, MessageHandler } from './message-processor.ts';
 export {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type ConsumedMessage, decodeRecord, type RawRecord } from './codec.ts';
 import type { ConsumerMetrics, DeadLetterReason } from './consumer-metrics.ts';
-import type { DeadLetterSender } from './dead-letter.ts';
+import { type DeadLetterSender, redriveHeaders } from './dead-letter.ts';
 import { type BackoffOptions, backoffDelay, classifyFailure, type FailureClass, sleep } from './retry.ts';
 
 export interface HandlerContext {
@@ -73,6 +73,11 @@ export function createMessageProcessor(options: ProcessorOptions): (record: RawR
     if (!decoded.ok) return park(record, decoded.error, 0, 'undecodable');
     const message = decoded.message;
     const logger = options.logger.child({ ...where(record), eventId: message.eventId });
+    const addressee = message.headers[redriveHeaders.group];
+    if (addressee !== undefined && addressee !== options.group) {
+      logger.debug({ addressee }, 'redriven for another group; passed by');
+      return 'handled';
+    }
     const waiting = createWaitTracker(options.metrics, record.topic, logger);
     try {
       for (let attempt = 1; ; attempt++) {
