@@ -10,12 +10,14 @@ import type {
   ValidationDecisionRejected,
   ValidationDecisionValidated,
 } from '@microshop/contracts';
-import { orderStatusByEventType } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 import { InvalidTransitionError, OrderDomainError } from './errors.ts';
 import { computeTotal } from './money.ts';
+import { type OrderDomainEvent, type OrderState, orderFailed, statusChange } from './order.ts';
 import { canTransition } from './status.ts';
 
-// The order aggregate: decide(command, state) → Decision, evolve(state, event) → state.
+// What should happen to an order, given a command: decide(command, state) → Decision. The state and
+// the events it evolves through are in order.ts.
 //
 // A Decision says one of three things, and the difference is the point of this module:
 //   applied  — events to store (with their outbox rows) in one transaction;
@@ -24,10 +26,6 @@ import { canTransition } from './status.ts';
 //              legitimate late message never lands on the dead-letter topic;
 //   rejected — a typed OrderDomainError: the caller asked for something the order cannot do (cancel a
 //              SHIPPED order → 409) or the message is wrong; `retriable` says whether to try again.
-
-/** null until the order is created. */
-export type OrderState = Order | null;
-export const initialState: OrderState = null;
 
 // ---- Commands -------------------------------------------------------------------------------------
 // Consumed messages are taken as the parsed contract messages; only the fields used are required.
@@ -64,25 +62,6 @@ export type OrderCommand =
   | ApplyShipment
   | CancelOrder
   | ExpireOrder;
-
-// ---- Events (one per status; the outbox envelope of each is built in events.ts) --------------------
-
-type StatusChange<T extends string> = { type: T; orderId: string; at: string };
-export type OrderCreated = { type: 'OrderCreated'; order: Order; payment: { token: string } };
-export type OrderValidated = StatusChange<'OrderValidated'>;
-export type OrderApproved = StatusChange<'OrderApproved'>;
-export type OrderShipped = StatusChange<'OrderShipped'>;
-export type OrderDelivered = StatusChange<'OrderDelivered'>;
-export type OrderFailed = StatusChange<'OrderFailed'> & { reasons: string[] };
-export type OrderCancelled = StatusChange<'OrderCancelled'> & { reasons: string[] };
-export type OrderDomainEvent =
-  | OrderCreated
-  | OrderValidated
-  | OrderApproved
-  | OrderShipped
-  | OrderDelivered
-  | OrderFailed
-  | OrderCancelled;
 
 // ---- Decisions ------------------------------------------------------------------------------------
 
@@ -121,37 +100,6 @@ export function decide(command: OrderCommand, state: OrderState): Decision {
   }
 }
 
-export function evolve(state: OrderState, event: OrderDomainEvent): OrderState {
-  switch (event.type) {
-    case 'OrderCreated':
-      return event.order;
-    case 'OrderValidated':
-    case 'OrderApproved':
-    case 'OrderShipped':
-    case 'OrderDelivered':
-      return changeStatus(state, event, state?.reasons ?? []);
-    case 'OrderFailed':
-    case 'OrderCancelled':
-      return changeStatus(state, event, event.reasons);
-    default:
-      return unreachable(event);
-  }
-}
-
-/** The state after all `events`, in order. */
-export function fold(state: OrderState, events: readonly OrderDomainEvent[]): OrderState {
-  return events.reduce(evolve, state);
-}
-
-function changeStatus(
-  state: OrderState,
-  event: Exclude<OrderDomainEvent, OrderCreated>,
-  reasons: readonly string[],
-): Order {
-  if (state === null) throw new Error(`cannot apply ${event.type} to an order that does not exist`);
-  return { ...state, status: orderStatusByEventType[event.type], reasons: [...reasons], updatedAt: event.at };
-}
-
 function decideCreate({ orderId, request, now }: CreateOrder, state: OrderState): Decision {
   if (state !== null)
     return rejected(new OrderDomainError('ORDER_ALREADY_EXISTS', `order ${state.id} exists`));
@@ -181,10 +129,10 @@ function decideValidation({ message, now }: ApplyValidationDecision, state: Orde
   const at = now.toISOString();
   switch (message.type) {
     case 'OrderValidated':
-      return step(order, 'VALIDATED', { CREATED: [change('OrderValidated', order.id, at)] });
+      return step(order, 'VALIDATED', { CREATED: [statusChange('OrderValidated', order.id, at)] });
     case 'OrderRejected': {
       const reasons = message.reasons.length > 0 ? message.reasons : ['VALIDATION_FAILED'];
-      return step(order, 'FAILED', { CREATED: [failed(order.id, at, reasons)] });
+      return step(order, 'FAILED', { CREATED: [orderFailed(order.id, at, reasons)] });
     }
     default:
       return unreachable(message);
@@ -197,14 +145,14 @@ function decidePayment({ message, now }: ApplyPaymentResult, state: OrderState):
   const order = lookup(state, message.orderId);
   if (order instanceof OrderDomainError) return rejected(order);
   const at = now.toISOString();
-  const validated = change('OrderValidated', order.id, at);
+  const validated = statusChange('OrderValidated', order.id, at);
   switch (message.type) {
     case 'PaymentSucceeded': {
-      const approved = change('OrderApproved', order.id, at);
+      const approved = statusChange('OrderApproved', order.id, at);
       return step(order, 'APPROVED', { VALIDATED: [approved], CREATED: [validated, approved] });
     }
     case 'PaymentFailed': {
-      const fail = failed(order.id, at, [message.reason]);
+      const fail = orderFailed(order.id, at, [message.reason]);
       return step(order, 'FAILED', { VALIDATED: [fail], CREATED: [validated, fail] });
     }
     default:
@@ -218,13 +166,13 @@ function decideShipment({ message, now }: ApplyShipment, state: OrderState): Dec
   const order = lookup(state, message.orderId);
   if (order instanceof OrderDomainError) return rejected(order);
   const at = now.toISOString();
-  const shipped = change('OrderShipped', order.id, at);
+  const shipped = statusChange('OrderShipped', order.id, at);
   const early: readonly OrderStatus[] = ['CREATED', 'VALIDATED'];
   switch (message.type) {
     case 'ShipmentDispatched':
       return step(order, 'SHIPPED', { APPROVED: [shipped] }, early);
     case 'ShipmentDelivered': {
-      const delivered = change('OrderDelivered', order.id, at);
+      const delivered = statusChange('OrderDelivered', order.id, at);
       return step(order, 'DELIVERED', { SHIPPED: [delivered], APPROVED: [shipped, delivered] }, early);
     }
     default:
@@ -255,7 +203,7 @@ function decideExpire({ message, now }: ExpireOrder, state: OrderState): Decisio
   // should not have asked; refusing makes that visible instead of silently doing nothing.
   if (!canTransition(order.status, 'FAILED'))
     return rejected(new InvalidTransitionError(order.status, 'FAILED'));
-  return applied([failed(order.id, now.toISOString(), [message.reason])]);
+  return applied([orderFailed(order.id, now.toISOString(), [message.reason])]);
 }
 
 /**
@@ -285,20 +233,4 @@ function lookup(state: OrderState, orderId: string): Order | OrderDomainError {
     return new OrderDomainError('ORDER_MISMATCH', `a command for order ${orderId} reached order ${state.id}`);
   }
   return state;
-}
-
-function change<T extends Exclude<OrderDomainEvent, OrderCreated | OrderFailed | OrderCancelled>['type']>(
-  type: T,
-  orderId: string,
-  at: string,
-): StatusChange<T> {
-  return { type, orderId, at };
-}
-
-function failed(orderId: string, at: string, reasons: readonly string[]): OrderFailed {
-  return { type: 'OrderFailed', orderId, at, reasons: [...reasons] };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
 }

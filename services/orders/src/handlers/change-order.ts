@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { type CreateOrderRequest, type Order, type OrderEvent, topics } from '@microshop/contracts';
+import { type Order, type OrderEvent, topics } from '@microshop/contracts';
 import {
   appendToOutbox,
-  idempotencyKeyReused,
+  type HandlerTransaction,
   type OutboxMessage,
+  outboxMessage,
+  type Pool,
   withTransaction,
 } from '@microshop/platform';
-import type pg from 'pg';
+import { decide, type IgnoreReason, type OrderCommand } from '../domain/decide.ts';
 import { orderEventKey, outboxEventsFor } from '../domain/events.ts';
-import { compareIdempotentRequest, requestFingerprint } from '../domain/idempotency.ts';
-import { decide, type IgnoreReason, type OrderCommand } from '../domain/order.ts';
-import { claimIdempotencyKey } from '../store/idempotency-store.ts';
-import { insertOrder, loadOrder, recordChanges } from '../store/orders-store.ts';
+import { loadOrder, recordChanges } from '../store/orders-store.ts';
 import { toAppError } from './errors.ts';
 
-// The use cases: each is one transaction that stores the state change, its history and its outbox
-// events together (and notifies blocking GETs at commit). HTTP and Kafka adapters call these.
+// What happens when something asks an existing order to change — a consumed fact (Kafka) or the
+// customer's cancel (HTTP): lock and load the order, decide, store the change with its history, and
+// publish its events, all in one transaction (blocking GETs are notified at commit).
 
 export interface CommandDeps {
   /** Injected so tests control time; the domain never reads a clock. */
@@ -26,51 +26,15 @@ export interface CommandDeps {
 
 export const defaultCommandDeps: CommandDeps = { now: () => new Date(), newId: randomUUID };
 
-export interface CreateOrderResult {
-  order: Order;
-  /** False when an Idempotency-Key replay answered with the order created earlier. */
-  created: boolean;
-}
-
-/**
- * Creates the order (CREATED) with its `OrderCreated` event. With an idempotency key, the key row
- * is claimed in the same transaction: the same key with the same body answers with the first
- * order, with another body it is refused (422).
- */
-export async function createOrder(
-  pool: pg.Pool,
-  deps: CommandDeps,
-  request: CreateOrderRequest,
-  idempotencyKey: string | null,
-): Promise<CreateOrderResult> {
-  const orderId = deps.newId();
-  const now = deps.now();
-  const decision = decide({ type: 'CreateOrder', orderId, request, now }, null);
-  if (decision.outcome === 'rejected') throw toAppError(decision.error);
-  return withTransaction(pool, async (client) => {
-    if (idempotencyKey !== null) {
-      const fingerprint = requestFingerprint(request);
-      const claim = await claimIdempotencyKey(client, idempotencyKey, fingerprint, orderId);
-      if (!claim.claimed) {
-        if (compareIdempotentRequest(claim.fingerprint, fingerprint) === 'mismatch') {
-          throw idempotencyKeyReused(idempotencyKey);
-        }
-        const existing = await loadOrder(client, claim.orderId);
-        if (existing === null) throw new Error(`order ${claim.orderId} of an idempotency key is missing`);
-        return { order: existing.order, created: false };
-      }
-    }
-    const { state, outbox } = outboxEventsFor(null, decision.events, deps.newId, now);
-    if (state === null) throw new Error('OrderCreated left no order');
-    await insertOrder(client, state, outbox);
-    await appendToOutbox(client, outbox.map(toOutboxMessage));
-    return { order: state, created: true };
-  });
-}
+/** Every command but the one that creates the order. */
+export type ChangeCommand = Exclude<OrderCommand, { type: 'CreateOrder' }>;
 
 export type ChangeResult =
   | { outcome: 'applied'; order: Order; events: readonly OrderEvent[] }
   | { outcome: 'ignored'; order: Order; reason: IgnoreReason; detail: string };
+
+/** Where a change is written: the kit's transaction in the consumer, `changeOrderAlone`'s for HTTP. */
+export type OrderTransaction = Pick<HandlerTransaction, 'client' | 'publish'>;
 
 /**
  * Applies a command to an existing order inside the caller's transaction: locks the order row,
@@ -78,11 +42,11 @@ export type ChangeResult =
  * (and, in a consumer, the inbox row) rolls back.
  */
 export async function changeOrder(
-  client: pg.ClientBase,
+  tx: OrderTransaction,
   deps: CommandDeps,
-  command: Exclude<OrderCommand, { type: 'CreateOrder' }>,
+  command: ChangeCommand,
 ): Promise<ChangeResult> {
-  const stored = await loadOrder(client, orderIdOf(command), { forUpdate: true });
+  const stored = await loadOrder(tx.client, orderIdOf(command), { forUpdate: true });
   const decision = decide(command, stored?.order ?? null);
   if (decision.outcome === 'rejected') throw toAppError(decision.error);
   // decide() rejects a command for a missing order, so from here on there is one.
@@ -92,37 +56,40 @@ export async function changeOrder(
   }
   const { state, outbox } = outboxEventsFor(stored.order, decision.events, deps.newId, deps.now());
   if (state === null) throw new Error(`${command.type} left no order`);
-  await persist(client, state, outbox);
+  await recordChanges(tx.client, state, outbox);
+  tx.publish(...outbox.map(toOutboxMessage));
   return { outcome: 'applied', order: state, events: outbox };
+}
+
+/** `changeOrder` in a transaction of its own, for a caller the kit does not run in one (HTTP). */
+export function changeOrderAlone(
+  pool: Pool,
+  deps: CommandDeps,
+  command: ChangeCommand,
+): Promise<ChangeResult> {
+  return withTransaction(pool, async (client) => {
+    const published: OutboxMessage[] = [];
+    const tx = { client, publish: (...messages: OutboxMessage[]) => void published.push(...messages) };
+    const result = await changeOrder(tx, deps, command);
+    await appendToOutbox(client, published);
+    return result;
+  });
 }
 
 /** Recorded in `reasons` so a reader of a CANCELLED order sees who ended it. */
 export const cancelReason = 'CANCELLED_BY_CUSTOMER';
 
 /** The customer cancels: 202 also when already cancelled; 409 once shipped, failed or delivered. */
-export async function cancelOrder(pool: pg.Pool, deps: CommandDeps, orderId: string): Promise<Order> {
-  const result = await withTransaction(pool, (client) =>
-    changeOrder(client, deps, { type: 'CancelOrder', orderId, now: deps.now(), reason: cancelReason }),
-  );
-  return result.order;
-}
-
-async function persist(client: pg.ClientBase, order: Order, events: readonly OrderEvent[]): Promise<void> {
-  await recordChanges(client, order, events);
-  await appendToOutbox(client, events.map(toOutboxMessage));
+export async function cancelOrder(pool: Pool, deps: CommandDeps, orderId: string): Promise<Order> {
+  const command: ChangeCommand = { type: 'CancelOrder', orderId, now: deps.now(), reason: cancelReason };
+  return (await changeOrderAlone(pool, deps, command)).order;
 }
 
 /** Topic microshop.order-outbox, key = customer id, value = the whole envelope. */
 export function toOutboxMessage(event: OrderEvent): OutboxMessage {
-  return {
-    id: event.id,
-    topic: topics.orderOutbox,
-    key: orderEventKey(event),
-    type: event.type,
-    payload: event,
-  };
+  return outboxMessage(event, { topic: topics.orderOutbox, key: orderEventKey(event) });
 }
 
-function orderIdOf(command: Exclude<OrderCommand, { type: 'CreateOrder' }>): string {
+function orderIdOf(command: ChangeCommand): string {
   return command.type === 'CancelOrder' ? command.orderId : command.message.orderId;
 }
