@@ -41,7 +41,7 @@ const change = (
   orderId,
   at: createdAt.toISOString(),
 });
-/** The events that bring an order to `status` along the shortest path of the brief. */
+/** The events that bring an order to `status` along the shortest path of the status machine. */
 function historyTo(status: OrderStatus): OrderDomainEvent[] {
   const path: Record<OrderStatus, OrderDomainEvent[]> = {
     CREATED: [],
