@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { type MigrateResult, migrate } from './db/migrate.ts';
+import { idempotencyTableSql } from './idempotency.ts';
 import { inboxTableSql } from './inbox.ts';
 import type { Logger } from './logger.ts';
 import { outboxTableSql, publishOutboxSql } from './outbox.ts';
@@ -18,12 +19,16 @@ export interface ServiceSchemaOptions {
 }
 
 /**
- * Creates or updates a service's schema: the platform's outbox and inbox tables from their single
- * definition (every service schema has both, even a service that consumes nothing), then the
- * service's own files. Tests pass a throwaway schema; main passes the configured one.
+ * Creates or updates a service's schema: the platform's outbox, inbox and idempotency tables from
+ * their single definition (every service schema has all three, even a service that consumes nothing),
+ * then the service's own files. Tests pass a throwaway schema; main passes the configured one.
  */
 export function migrateServiceSchema(pool: pg.Pool, options: ServiceSchemaOptions): Promise<MigrateResult> {
-  const prelude = [outboxTableSql(options.schema), inboxTableSql(options.schema)];
+  const prelude = [
+    outboxTableSql(options.schema),
+    inboxTableSql(options.schema),
+    idempotencyTableSql(options.schema),
+  ];
   if (options.publishOutbox === true) prelude.push(publishOutboxSql(options.schema));
   return migrate(pool, {
     schema: options.schema,

@@ -34,7 +34,7 @@ async function isPublished(pool: pg.Pool, schema: string): Promise<boolean> {
 }
 
 describe('migrateServiceSchema', () => {
-  test('creates the platform’s outbox and inbox, then the service’s files; the outbox stays unpublished', async (t) => {
+  test('creates the platform’s outbox, inbox and idempotency tables, then the service’s files; the outbox stays unpublished', async (t) => {
     const db = await createTestSchema('platform_service_schema', t);
     const result = await migrateServiceSchema(db.pool, { schema: db.name, dir });
 
@@ -42,7 +42,13 @@ describe('migrateServiceSchema', () => {
       result.applied.map((file) => file.name),
       ['widgets'],
     );
-    assert.deepEqual(await tablesOf(db.pool, db.name), ['inbox', 'outbox', 'schema_migrations', 'widget']);
+    assert.deepEqual(await tablesOf(db.pool, db.name), [
+      'idempotency',
+      'inbox',
+      'outbox',
+      'schema_migrations',
+      'widget',
+    ]);
     assert.equal(await isPublished(db.pool, db.name), false, 'a test schema must not stream to real topics');
   });
 

@@ -1,7 +1,6 @@
 import { type TopicName, topics } from '@microshop/contracts';
 import { commonConfig, envPort, envTopic, serviceInstanceConfig } from '@microshop/platform';
 import { z } from 'zod';
-import { schemaName } from './store/database.ts';
 
 /**
  * The environment of the customers service, read once by main.ts. The service only produces (through
@@ -9,7 +8,7 @@ import { schemaName } from './store/database.ts';
  */
 export const customersConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'customers', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'customers', schema: 'customers' }),
   HTTP_PORT: envPort(8102),
   CUSTOMERS_TOPIC: envTopic(topics.customers),
 });

@@ -1,26 +1,20 @@
-import { createMetrics, listenHttp, openServiceDatabase, ping, runService } from '@microshop/platform';
-import { defaultCommandDeps } from './application/customer-commands.ts';
+import { defineService, runStandalone } from '@microshop/platform';
 import { customersConfig, customersTopicOf } from './config.ts';
-import { buildHttp } from './http/routes.ts';
-import { migrateSchema } from './store/database.ts';
+import { defaultCommandDeps } from './handlers/customer-commands.ts';
+import { build } from './http/routes.ts';
 
-// The one wiring place of the customers service (started as `node services/customers/src/main.ts`;
-// the stack runner waits for GET /ready). Start order: database → HTTP; stop runs backwards.
+// The one wiring place of the customers service: its database and its HTTP routes (it consumes
+// nothing). The kit starts them in that order and stops them backwards; run alone with
+// `node services/customers/src/main.ts` (the stack runner waits for GET /ready).
 
-await runService({
+export const service = defineService({
   name: 'customers',
   config: customersConfig,
-  start: async ({ config, logger, onStop }) => {
-    // Debezium streams customer events from this schema's outbox.
-    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema);
-
-    const app = await buildHttp({
-      pool,
-      commands: defaultCommandDeps(customersTopicOf(config)),
-      logger,
-      metrics: createMetrics('customers'),
-      readiness: [{ name: 'database', check: () => ping(pool) }],
-    });
-    await listenHttp(app, { config, onStop });
-  },
+  // Debezium streams customer events from this schema's outbox.
+  database: { migrations: new URL('../migrations/', import.meta.url) },
+  wire: ({ config, pool }) => ({
+    http: (base) => build({ ...base, pool, commands: defaultCommandDeps(customersTopicOf(config)) }),
+  }),
 });
+
+if (import.meta.main) await runStandalone(service);

@@ -9,7 +9,6 @@ import {
 } from '@microshop/platform';
 import { z } from 'zod';
 import type { Deadlines } from './domain/deadlines.ts';
-import { schemaName } from './store/database.ts';
 
 /**
  * The environment of the order-background service, read once by main.ts. The watchdog's times are
@@ -17,7 +16,7 @@ import { schemaName } from './store/database.ts';
  */
 export const orderBackgroundConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'order-background', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'order-background', schema: 'order_background' }),
   ...consumerConfig({ group: 'order-background' }),
   HTTP_PORT: envPort(8090),
   /** How long an order may stay CREATED before the watchdog expires it. */

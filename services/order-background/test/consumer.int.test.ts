@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import type { OrderEvent } from '@microshop/contracts';
 import { createConsumerTestBed, eventually } from '@microshop/platform/testing';
-import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { orderHistory } from './fixtures.ts';
-import { httpApp, logger, migratedSchema } from './harness.ts';
+import { httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
 
 const db = await migratedSchema('order_background_consumer');
 const app = await httpApp(db);
@@ -18,7 +17,7 @@ function asPublished(event: OrderEvent, topic: string) {
 
 test('order events consumed from Kafka, one of them delivered twice, show up once on the timeline', async (t) => {
   const bed = await createConsumerTestBed(t, { prefix: 'order-background', logger, partitions: 3 });
-  await bed.consume(createOrderEventHandler({ pool: db.pool, consumer: bed.groupId }));
+  await bed.consume(orderEventHandler(db.pool, bed.groupId));
 
   const customerId = randomUUID();
   const [created, validated, approved] = orderHistory(['CREATED', 'VALIDATED', 'APPROVED'], { customerId });

@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { orderSchema } from '@microshop/contracts';
-import { AppError, problemDetailsSchema } from '@microshop/platform';
+import { AppError, handleTransactionally, problemDetailsSchema } from '@microshop/platform';
 import { z } from 'zod';
-import { createOrderEventHandler, handleOrderEvent } from '../src/handlers/order-events.ts';
+import { projectOrders } from '../src/handlers/order-events.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
-import { handlerContext, httpApp, migratedSchema } from './harness.ts';
+import { handlerContext, httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
 
 const db = await migratedSchema('order_background_projection');
 const app = await httpApp(db);
 after(() => app.close());
 const consumer = 'order-background';
-const handle = createOrderEventHandler({ pool: db.pool, consumer });
+const handle = orderEventHandler(db.pool, consumer);
 
 async function deliver(...events: Parameters<typeof consumed>[0][]): Promise<void> {
   for (const event of events) await handle(consumed(event), handlerContext());
@@ -62,9 +62,14 @@ describe('order timeline', () => {
     assert.ok(created && validated);
     await deliver(created, validated);
 
-    const again = await handleOrderEvent({ pool: db.pool, consumer }, consumed(created), created);
+    const again = await handleTransactionally(
+      projectOrders,
+      { pool: db.pool, consumer },
+      consumed(created),
+      logger,
+    );
 
-    assert.deepEqual(again, { status: 'skipped' });
+    assert.equal(again, 'skipped');
     const timeline = await get(`/api/v1/orders/${created.orderId}/timeline`);
     assert.deepEqual(
       timeline.body.timeline.map((entry: { status: string }) => entry.status),

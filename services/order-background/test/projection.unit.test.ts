@@ -1,41 +1,58 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { OrderStatus } from '@microshop/contracts';
-import { project, sortTimeline, versionOf } from '../src/domain/projection.ts';
+import type { OrderEvent, OrderStatus } from '@microshop/contracts';
+import {
+  decide,
+  evolve,
+  type ProjectionEvent,
+  type ProjectionState,
+  sortTimeline,
+  versionOf,
+} from '../src/domain/projection.ts';
 import { isNewer, statusRank } from '../src/domain/status.ts';
 import { orderEvent, orderHistory } from './fixtures.ts';
 
-describe('project', () => {
-  test('the first event of an order becomes its snapshot, its first timeline entry and a CREATED deadline', () => {
+/** What the handler asks the projection for one event, with the event's own id as its inbox id. */
+function project(event: OrderEvent, state: ProjectionState): ProjectionEvent[] {
+  return decide({ type: 'ProjectOrderEvent', event, eventId: event.id }, state);
+}
+
+describe('decide of the projection', () => {
+  test('the first event of an order becomes its first timeline entry, its snapshot and a CREATED deadline', () => {
     const event = orderEvent('CREATED', { at: new Date('2025-03-01T10:00:00Z') });
 
-    const projection = project(event, event.id, null);
-
-    assert.deepEqual(projection.timeline, {
-      orderId: event.orderId,
-      status: 'CREATED',
-      rank: 0,
-      at: new Date('2025-03-01T10:00:00Z'),
-      reasons: [],
-      eventId: event.id,
-    });
-    assert.deepEqual(projection.snapshot, event.order);
-    assert.deepEqual(projection.deadline, {
-      kind: 'open',
-      status: 'CREATED',
-      enteredAt: new Date('2025-03-01T10:00:00Z'),
-    });
+    assert.deepEqual(project(event, null), [
+      {
+        type: 'StatusReached',
+        entry: {
+          orderId: event.orderId,
+          status: 'CREATED',
+          rank: 0,
+          at: new Date('2025-03-01T10:00:00Z'),
+          reasons: [],
+          eventId: event.id,
+        },
+      },
+      { type: 'SnapshotUpdated', order: event.order },
+      {
+        type: 'DeadlineOpened',
+        orderId: event.orderId,
+        status: 'CREATED',
+        enteredAt: new Date('2025-03-01T10:00:00Z'),
+      },
+    ]);
   });
 
   test('a later status replaces the snapshot and moves the deadline to VALIDATED', () => {
     const [created, validated] = orderHistory(['CREATED', 'VALIDATED']);
     assert.ok(created && validated);
 
-    const projection = project(validated, validated.id, versionOf(created.order));
+    const [, snapshot, deadline] = project(validated, versionOf(created.order));
 
-    assert.equal(projection.snapshot?.status, 'VALIDATED');
-    assert.deepEqual(projection.deadline, {
-      kind: 'open',
+    assert.equal(snapshot?.type === 'SnapshotUpdated' && snapshot.order.status, 'VALIDATED');
+    assert.deepEqual(deadline, {
+      type: 'DeadlineOpened',
+      orderId: validated.orderId,
       status: 'VALIDATED',
       enteredAt: new Date(validated.order.updatedAt),
     });
@@ -45,28 +62,47 @@ describe('project', () => {
     const [created, , approved] = orderHistory(['CREATED', 'VALIDATED', 'APPROVED']);
     assert.ok(created && approved);
 
-    const projection = project(created, created.id, versionOf(approved.order));
+    const events = project(created, versionOf(approved.order));
 
-    assert.equal(projection.timeline.status, 'CREATED');
-    assert.equal(projection.snapshot, null);
-    assert.deepEqual(projection.deadline, { kind: 'keep' });
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['StatusReached'],
+    );
+    assert.equal(events[0]?.type === 'StatusReached' && events[0].entry.status, 'CREATED');
   });
 
   for (const status of ['APPROVED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED'] as const) {
     test(`an order reaching ${status} has its pending deadlines cleared`, () => {
       const event = orderEvent(status, { reasons: status === 'FAILED' ? ['PAYMENT_DECLINED'] : [] });
 
-      const projection = project(event, event.id, { status: 'VALIDATED', updatedAtMs: 0 });
+      const [, snapshot, deadline] = project(event, { status: 'VALIDATED', updatedAtMs: 0 });
 
-      assert.deepEqual(projection.deadline, { kind: 'clear' });
-      assert.equal(projection.snapshot?.status, status);
+      assert.deepEqual(deadline, { type: 'DeadlinesCleared', orderId: event.orderId });
+      assert.equal(snapshot?.type === 'SnapshotUpdated' && snapshot.order.status, status);
     });
   }
 
   test('the reasons of a failed order are kept on its timeline entry', () => {
     const event = orderEvent('FAILED', { reasons: ['INVENTORY: JUMPERS out of stock'] });
 
-    assert.deepEqual(project(event, event.id, null).timeline.reasons, ['INVENTORY: JUMPERS out of stock']);
+    const [reached] = project(event, null);
+
+    assert.deepEqual(reached?.type === 'StatusReached' && reached.entry.reasons, [
+      'INVENTORY: JUMPERS out of stock',
+    ]);
+  });
+});
+
+describe('evolve of the projection', () => {
+  test('the stored version follows the snapshot, so a replay of the same event changes only the timeline', () => {
+    const event = orderEvent('CREATED');
+    const state = project(event, null).reduce(evolve, null);
+
+    assert.deepEqual(state, versionOf(event.order));
+    assert.deepEqual(
+      project(event, state).map((change) => change.type),
+      ['StatusReached'],
+    );
   });
 });
 
@@ -92,7 +128,7 @@ describe('isNewer', () => {
 });
 
 describe('statusRank', () => {
-  // The brief's status machine: every transition must go up in rank, or "newer" would be wrong.
+  // The order status machine: every transition must go up in rank, or "newer" would be wrong.
   const transitions: [OrderStatus, OrderStatus][] = [
     ['CREATED', 'VALIDATED'],
     ['VALIDATED', 'APPROVED'],

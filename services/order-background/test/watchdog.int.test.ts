@@ -2,19 +2,24 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { expireOrderCommandSchema, topics } from '@microshop/contracts';
+import { startPeriodicTask } from '@microshop/platform';
 import { eventually, withDecodingSlot } from '@microshop/platform/testing';
 import type { Deadlines } from '../src/domain/deadlines.ts';
-import { createOrderEventHandler } from '../src/handlers/order-events.ts';
-import { expireDueOrders, startWatchdog, type WatchdogOptions } from '../src/handlers/watchdog.ts';
+import { expireDueOrders, type WatchdogOptions } from '../src/tasks/watchdog.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
-import { handlerContext, logger, migratedSchema } from './harness.ts';
+import { handlerContext, logger, migratedSchema, orderEventHandler } from './harness.ts';
 
 const db = await migratedSchema('order_background_watchdog');
-const handle = createOrderEventHandler({ pool: db.pool, consumer: 'order-background' });
+const handle = orderEventHandler(db.pool);
 const deadlines: Deadlines = { CREATED: 1_000, VALIDATED: 2_000 };
 
 function watchdog(overrides: Partial<WatchdogOptions> = {}): WatchdogOptions {
   return { pool: db.pool, deadlines, commandsTopic: topics.orderCommands, logger, ...overrides };
+}
+
+/** The watchdog as the kit runs it: a periodic task, one pass at a time. */
+function startWatchdog(intervalMs: number) {
+  return startPeriodicTask({ name: 'watchdog', intervalMs, logger, run: () => expireDueOrders(watchdog()) });
 }
 
 async function deliver(...events: Parameters<typeof consumed>[0][]): Promise<void> {
@@ -38,10 +43,7 @@ describe('the watchdog', () => {
       const stuck = orderEvent('CREATED', { at: new Date(Date.now() - 10_000) });
       await deliver(stuck);
 
-      const loops = [
-        startWatchdog({ ...watchdog(), intervalMs: 10 }),
-        startWatchdog({ ...watchdog(), intervalMs: 10 }),
-      ];
+      const loops = [startWatchdog(10), startWatchdog(10)];
       const marks = await eventually('the expiry to be marked sent', async () => {
         const found = await sentMarks(stuck.orderId);
         return found.length > 0 ? found : null;

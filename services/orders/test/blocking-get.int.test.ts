@@ -129,7 +129,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
     const b = await givenInstance(db, t);
     const order = await placeOrder(a.app);
     const waiting = waitGet(a.app, order.id, 'waitFor=CANCELLED&timeout=10000');
-    await eventually(() => a.hub.waiting === 1);
+    await eventually(() => a.waiters.size === 1);
     const cancelled = await b.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel` });
     assert.equal(cancelled.statusCode, 202);
 
@@ -140,12 +140,12 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
   });
 
   test('ten concurrent waiters on one order are all answered, and none is left registered', async (t) => {
-    const { app, hub } = await givenInstance(db, t);
+    const { app, waiters: registry } = await givenInstance(db, t);
     const order = await placeOrder(app);
     const waiters = Array.from({ length: 10 }, () =>
       waitGet(app, order.id, 'waitFor=VALIDATED&timeout=10000'),
     );
-    await eventually(() => hub.waiting === 10);
+    await eventually(() => registry.size === 10);
     await changeDirectly(db, validated(order.id));
 
     const answers = await Promise.all(waiters);
@@ -153,11 +153,11 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
       answers.map((a) => a.response.statusCode),
       Array(10).fill(200),
     );
-    assert.equal(hub.waiting, 0);
+    assert.equal(registry.size, 0);
   });
 
   test('waiters that time out are removed from the registry', async (t) => {
-    const { app, hub } = await givenInstance(db, t);
+    const { app, waiters } = await givenInstance(db, t);
     const order = await placeOrder(app);
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => waitGet(app, order.id, 'waitFor=DELIVERED&timeout=100')),
@@ -166,13 +166,13 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
       answers.map((a) => a.response.statusCode),
       Array(5).fill(504),
     );
-    assert.equal(hub.waiting, 0);
+    assert.equal(waiters.size, 0);
   });
 });
 
 describe('blocking GET lifecycle', () => {
   test('a client that disconnects has its waiter removed at once', async (t) => {
-    const { app, hub } = await givenInstance(db, t);
+    const { app, waiters } = await givenInstance(db, t);
     const order = await placeOrder(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -184,18 +184,18 @@ describe('blocking GET lifecycle', () => {
         signal: abort.signal,
       },
     ).catch(() => 'aborted');
-    await eventually(() => hub.waiting === 1);
+    await eventually(() => waiters.size === 1);
     abort.abort();
 
     assert.equal(await request, 'aborted');
-    await eventually(() => hub.waiting === 0, 1_000);
+    await eventually(() => waiters.size === 0, 1_000);
   });
 
   test('closing the app releases waiting requests with a 503 problem instead of holding shutdown', async (t) => {
-    const { app, hub } = await givenInstance(db, t);
+    const { app, waiters } = await givenInstance(db, t);
     const order = await placeOrder(app);
     const waiting = waitGet(app, order.id, 'waitFor=SHIPPED&timeout=10000');
-    await eventually(() => hub.waiting === 1);
+    await eventually(() => waiters.size === 1);
     const closing = performance.now();
     await app.close();
 
@@ -203,31 +203,31 @@ describe('blocking GET lifecycle', () => {
     assert.equal(response.statusCode, 503);
     assert.equal(problemOf(response.body).code, 'UPSTREAM_UNAVAILABLE');
     assert.ok(performance.now() - closing < 2_000);
-    assert.equal(hub.waiting, 0);
+    assert.equal(waiters.size, 0);
   });
 
   test('after the LISTEN connection drops, it reconnects and re-checks waiters for changes it missed', async (t) => {
-    const { app, hub, listenerName } = await givenInstance(db, t, {
+    const { app, waiters, listener, listenerName } = await givenInstance(db, t, {
       reconnect: { initialMs: 600, maxMs: 600 },
     });
     const order = await placeOrder(app);
     const waiting = waitGet(app, order.id, 'waitFor=VALIDATED&timeout=8000');
-    await eventually(() => hub.waiting === 1);
+    await eventually(() => waiters.size === 1);
 
     await db.pool.query(
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
       [listenerName],
     );
-    await eventually(() => !hub.connected);
+    await eventually(() => !listener.connected);
     // Committed while nobody listens: its notification is lost for good.
     await changeDirectly(db, validated(order.id));
-    assert.equal(hub.connected, false, 'the change happened while the listener was down');
+    assert.equal(listener.connected, false, 'the change happened while the listener was down');
 
     const { response, elapsedMs } = await waiting;
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().status, 'VALIDATED');
     assert.ok(elapsedMs < 4_000, `answered after ${elapsedMs} ms`);
-    assert.equal(hub.connected, true);
-    await hub.ping();
+    assert.equal(listener.connected, true);
+    await listener.check();
   });
 });

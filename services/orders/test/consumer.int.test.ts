@@ -5,26 +5,19 @@ import { describe, test } from 'node:test';
 import { topics } from '@microshop/contracts';
 import {
   AppError,
+  asMessageHandler,
   type ConsumedMessage,
   createLogger,
-  createProducer,
   type HandlerContext,
 } from '@microshop/platform';
-import {
-  collectMessages,
-  createTestTopics,
-  outboxInsertsDuring,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
-} from '@microshop/platform/testing';
-import { defaultCommandDeps } from '../src/application/order-commands.ts';
-import { createOrdersConsumer } from '../src/handlers/consumer.ts';
-import { createOrderMessageHandler } from '../src/handlers/order-messages.ts';
+import { collectMessages, createConsumerTestBed, outboxInsertsDuring } from '@microshop/platform/testing';
+import { defaultCommandDeps } from '../src/handlers/change-order.ts';
+import { moveOrders } from '../src/handlers/inbound-messages.ts';
 import { givenInstance, givenOrdersSchema, placeOrder, silentLogger } from './support.ts';
 
 const db = await givenOrdersSchema('orders_consumer');
-const handle = createOrderMessageHandler({ pool: db.pool, commands: defaultCommandDeps, consumer: 'orders' });
+/** The consumer's handler as the kit wires it: in a transaction on the pool, with the inbox of `orders`. */
+const handle = asMessageHandler(moveOrders(defaultCommandDeps), { pool: db.pool, consumer: 'orders' });
 
 let offset = 0n;
 /** A message as the platform consumer hands it over, with the envelope id as event id. */
@@ -211,39 +204,17 @@ describe('the orders message handler', () => {
 
 describe('the orders consumer on a real Kafka', { timeout: 60_000 }, () => {
   test('consumes a decision from its topic and moves the order, parking a poison message on the dead-letter topic', async (t) => {
-    const bootstrapServers = testKafkaBootstrapServers();
-    const decisions = uniqueTopic('orders-decisions');
-    const deadLetter = uniqueTopic('orders-dlq');
-    const producer = createProducer({
-      bootstrapServers,
-      clientId: 'orders-test-producer',
-      logger: silentLogger,
-    });
-    const consumer = createOrdersConsumer({
-      bootstrapServers,
-      pool: db.pool,
-      commands: defaultCommandDeps,
-      logger: silentLogger,
-      clientId: 'orders-test',
-      groupId: uniqueGroup('orders'),
-      topics: [decisions],
-      deadLetterTopic: deadLetter,
-    });
-    // Registered before the topics' own cleanup: stop the clients, then delete what they used.
-    t.after(async () => {
-      await consumer.stop();
-      await producer.close();
-    });
-    await createTestTopics(t, [decisions, deadLetter]);
+    const bed = await createConsumerTestBed(t, { prefix: 'orders-decisions', logger: silentLogger });
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    await consumer.start();
-    assert.equal(consumer.running, true);
+    await bed.consume(
+      asMessageHandler(moveOrders(defaultCommandDeps), { pool: db.pool, consumer: bed.groupId }),
+    );
 
-    const decision = delivered(decisions, { type: 'OrderValidated', orderId: order.id });
-    await producer.send([
-      { topic: decisions, key: order.id, value: { type: 'OrderValidated', orderId: 'garbage' } },
-      { topic: decisions, key: order.id, value: decision.value as object, headers: decision.headers },
+    const decision = delivered(bed.topic, { type: 'OrderValidated', orderId: order.id });
+    await bed.producer.send([
+      { topic: bed.topic, key: order.id, value: { type: 'OrderValidated', orderId: 'garbage' } },
+      { topic: bed.topic, key: order.id, value: decision.value as object, headers: decision.headers },
     ]);
     const waited = await app.inject({
       method: 'GET',
@@ -252,7 +223,7 @@ describe('the orders consumer on a real Kafka', { timeout: 60_000 }, () => {
 
     assert.equal(waited.statusCode, 200, waited.body);
     assert.equal(waited.json().status, 'VALIDATED');
-    const parked = await collectMessages({ topic: deadLetter, count: 1, timeoutMs: 20_000 });
+    const parked = await collectMessages({ topic: bed.deadLetterTopic, count: 1, timeoutMs: 20_000 });
     assert.deepEqual(parked[0]?.value, { type: 'OrderValidated', orderId: 'garbage' });
   });
 });

@@ -121,9 +121,7 @@ describe('POST /api/v1/orders refuses malformed bodies with a problem naming the
         );
       assert.equal(await countRows(db, 'orders'), before.orders);
       assert.equal(await countRows(db, 'order_items'), before.items);
-      const keys = await db.pool.query(
-        "SELECT count(*)::int AS n FROM idempotency_keys WHERE key LIKE 'bad-%'",
-      );
+      const keys = await db.pool.query("SELECT count(*)::int AS n FROM idempotency WHERE key LIKE 'bad-%'");
       assert.equal(keys.rows[0]?.n, 0);
     });
   }

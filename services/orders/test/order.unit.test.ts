@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type CreateOrderRequest, type OrderStatus, orderStatuses } from '@microshop/contracts';
+import { type Decision, decide, type OrderCommand } from '../src/domain/decide.ts';
 import { InvalidTransitionError, OrderDomainError } from '../src/domain/errors.ts';
-import {
-  type Decision,
-  decide,
-  evolve,
-  fold,
-  initialState,
-  type OrderCommand,
-  type OrderDomainEvent,
-  type OrderState,
-} from '../src/domain/order.ts';
+import { evolve, fold, initialState, type OrderDomainEvent, type OrderState } from '../src/domain/order.ts';
 import { canTransition } from '../src/domain/status.ts';
 
 const orderId = '0b7d8a55-1e2f-4a3b-8c9d-0e1f2a3b4c5d';
@@ -49,7 +41,7 @@ const change = (
   orderId,
   at: createdAt.toISOString(),
 });
-/** The events that bring an order to `status` along the shortest path of the brief. */
+/** The events that bring an order to `status` along the shortest path of the status machine. */
 function historyTo(status: OrderStatus): OrderDomainEvent[] {
   const path: Record<OrderStatus, OrderDomainEvent[]> = {
     CREATED: [],

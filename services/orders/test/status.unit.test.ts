@@ -4,7 +4,7 @@ import { type OrderStatus, orderStatuses } from '@microshop/contracts';
 import { InvalidTransitionError } from '../src/domain/errors.ts';
 import { assertTransition, canTransition, isTerminal, reachableFrom } from '../src/domain/status.ts';
 
-// Written out from the brief rather than read from the code under test.
+// Written out from the documented status machine rather than read from the code under test.
 const allowed = new Set([
   'CREATED→VALIDATED',
   'CREATED→FAILED',

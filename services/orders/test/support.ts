@@ -1,31 +1,40 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateOrderRequest, Order } from '@microshop/contracts';
-import { createLogger, type HttpApp, type Logger, withTransaction } from '@microshop/platform';
-import { type CleanupRegistrar, migratedTestSchema, type TestSchema } from '@microshop/platform/testing';
-import { build } from '../src/app.ts';
-import { type ChangeResult, changeOrder, defaultCommandDeps } from '../src/application/order-commands.ts';
+import { createMetrics, type HttpApp, type Logger } from '@microshop/platform';
+import { type CleanupRegistrar, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
 import type { TimeoutLimits } from '../src/domain/wait.ts';
-import { migrateOrders } from '../src/store/migrations.ts';
-import { createStatusHub, type StatusHub } from '../src/waiting/status-hub.ts';
+import {
+  type ChangeCommand,
+  type ChangeResult,
+  changeOrderAlone,
+  defaultCommandDeps,
+} from '../src/handlers/change-order.ts';
+import { build } from '../src/http/routes.ts';
+import { createWaiterRegistry, type WaiterRegistry } from '../src/http/waiter-registry.ts';
+import { service } from '../src/main.ts';
+import { type StatusListener, startStatusListener } from '../src/store/status-listener.ts';
 
 // Shared givens of the orders integration tests: a migrated schema of the test's own, apps built
-// on it with their own LISTEN hubs, request bodies, and a way to move an order as a consumer would.
+// on it with their own LISTEN connections, request bodies, and a way to move an order as a consumer would.
 
-export const silentLogger: Logger = createLogger({ service: 'orders-test', level: 'silent' });
+const kit = serviceTestKit(service);
+export const silentLogger: Logger = kit.logger;
 
 /** A fresh schema with the orders tables, dropped when the file is done. */
 export function givenOrdersSchema(prefix: string): Promise<TestSchema> {
-  return migratedTestSchema(prefix, migrateOrders);
+  return kit.migratedSchema(prefix);
 }
 
 export interface TestInstance {
   app: HttpApp;
-  hub: StatusHub;
-  /** The hub's application_name, to find its LISTEN connection in pg_stat_activity. */
+  /** The instance's blocking GETs. */
+  waiters: WaiterRegistry;
+  listener: StatusListener;
+  /** The listener's application_name, to find its LISTEN connection in pg_stat_activity. */
   listenerName: string;
 }
 
-/** One "instance" of the service: its own HTTP app and LISTEN hub, on the shared schema. */
+/** One "instance" of the service: its own HTTP app and LISTEN connection, on the shared schema. */
 export async function givenInstance(
   db: TestSchema,
   t: CleanupRegistrar,
@@ -33,20 +42,28 @@ export async function givenInstance(
 ): Promise<TestInstance> {
   const wait = options.wait ?? { defaultMs: 10_000, maxMs: 30_000 };
   const listenerName = `orders-test-listen-${randomBytes(4).toString('hex')}`;
-  const hub = createStatusHub({
+  const waiters = createWaiterRegistry();
+  const listener = await startStatusListener({
     connectionString: db.url,
     logger: silentLogger,
     applicationName: listenerName,
     reconnect: options.reconnect ?? { initialMs: 20, maxMs: 200 },
+    onChange: (orderId) => waiters.wake(orderId),
+    onConnected: () => waiters.wakeAll(),
   });
-  await hub.start();
-  const app = await build({ pool: db.pool, hub, logger: silentLogger, wait });
+  const app = await build({
+    pool: db.pool,
+    waiters,
+    logger: silentLogger,
+    metrics: createMetrics('orders-test'),
+    wait,
+  });
   t.after(async () => {
     await app.close();
-    await hub.close();
+    await listener.stop();
   });
   await app.ready();
-  return { app, hub, listenerName };
+  return { app, waiters, listener, listenerName };
 }
 
 export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
@@ -68,11 +85,11 @@ export async function placeOrder(app: HttpApp, body: CreateOrderRequest = orderR
   return response.json();
 }
 
-type MessageCommand = Parameters<typeof changeOrder>[2];
+type MessageCommand = ChangeCommand;
 
 /** Moves the order in a transaction of its own, as the consumer would (without the inbox). */
 export function changeDirectly(db: TestSchema, command: MessageCommand): Promise<ChangeResult> {
-  return withTransaction(db.pool, (client) => changeOrder(client, defaultCommandDeps, command));
+  return changeOrderAlone(db.pool, defaultCommandDeps, command);
 }
 
 export function validated(orderId: string): MessageCommand {
@@ -93,7 +110,7 @@ export function dispatched(orderId: string): MessageCommand {
 
 export async function countRows(
   db: TestSchema,
-  table: 'orders' | 'idempotency_keys' | 'order_items',
+  table: 'orders' | 'idempotency' | 'order_items',
 ): Promise<number> {
   const result = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
   return Number(result.rows[0]?.n);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createWaiterRegistry } from '../src/waiting/waiter-registry.ts';
+import { createWaiterRegistry } from '../src/http/waiter-registry.ts';
 
 const never = new AbortController().signal;
 

@@ -4,60 +4,84 @@ import type {
   CustomerChangedEvent,
   UpdateCustomerRequest,
 } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 
 /**
- * The customer's rules. Pure: ids and the clock come in as arguments; the caller stores the
- * customer and its event in one transaction.
+ * The customer's rules: decide(command, state) → events, evolve(state, event) → state. Pure: ids and
+ * the clock come in with the command; the caller stores the customer and its event in one transaction.
+ * Every event carries the whole customer (readers of the compacted topic keep the latest one).
  */
 
 export const customersSource = 'customers';
 
-/** What a change produces: the customer after it, and the event announcing it (none if nothing changed). */
-export interface CustomerChange {
-  customer: Customer;
-  event: CustomerChangedEvent | null;
-}
+/** null until the customer is registered. */
+export type CustomerState = Customer | null;
 
-export interface Stamp {
+/** Commands carry the id of the event they may produce and the time it happens. */
+interface Stamped {
   now: Date;
-  /** The id of the event, if one is written. */
   eventId: string;
 }
 
 /** A new customer (the request is already validated by its schema, level defaulted). */
-export function registerCustomer(
-  request: CreateCustomerRequest,
-  customerId: string,
-  stamp: Stamp,
-): CustomerChange & { event: CustomerChangedEvent } {
-  const at = stamp.now.toISOString();
+export type RegisterCustomer = Stamped & {
+  type: 'RegisterCustomer';
+  customerId: string;
+  request: CreateCustomerRequest;
+};
+/** A PATCH of name or level. */
+export type UpdateCustomer = Stamped & { type: 'UpdateCustomer'; patch: UpdateCustomerRequest };
+export type CustomerCommand = RegisterCustomer | UpdateCustomer;
+
+/**
+ * The events of the command: one CustomerRegistered, one CustomerUpdated, or none for a PATCH that
+ * changes nothing (same name, same level), which also keeps updatedAt.
+ */
+export function decide(command: CustomerCommand, state: CustomerState): CustomerChangedEvent[] {
+  switch (command.type) {
+    case 'RegisterCustomer':
+      return [decideRegister(command, state)];
+    case 'UpdateCustomer':
+      return decideUpdate(command, state);
+    default:
+      return unreachable(command);
+  }
+}
+
+/** The customer after `event`: the one it carries. */
+export function evolve(_state: CustomerState, event: CustomerChangedEvent): Customer {
+  return event.customer;
+}
+
+function decideRegister(command: RegisterCustomer, state: CustomerState): CustomerChangedEvent {
+  // A fresh uuid is never taken: a customer here is a bug in the caller, not a business case.
+  if (state !== null) throw new Error(`customer ${state.id} is already registered`);
+  const { request } = command;
+  const at = command.now.toISOString();
   const customer: Customer = {
-    id: customerId,
+    id: command.customerId,
     name: request.name,
     email: request.email,
     level: request.level,
     createdAt: at,
     updatedAt: at,
   };
-  return { customer, event: customerEvent('CustomerRegistered', customer, stamp) };
+  return customerEvent('CustomerRegistered', customer, command.eventId);
 }
 
-/** Applies a PATCH. Changing nothing (same name, same level) writes no event and keeps updatedAt. */
-export function updateCustomer(
-  current: Customer,
-  patch: UpdateCustomerRequest,
-  stamp: Stamp,
-): CustomerChange {
-  const name = patch.name ?? current.name;
-  const level = patch.level ?? current.level;
-  if (name === current.name && level === current.level) return { customer: current, event: null };
+function decideUpdate(command: UpdateCustomer, current: CustomerState): CustomerChangedEvent[] {
+  // An unknown customer is a 404 the caller answers before asking.
+  if (current === null) throw new Error('UpdateCustomer needs the current customer');
+  const name = command.patch.name ?? current.name;
+  const level = command.patch.level ?? current.level;
+  if (name === current.name && level === current.level) return [];
   const customer: Customer = {
     ...current,
     name,
     level,
-    updatedAt: nextUpdatedAt(current.updatedAt, stamp.now),
+    updatedAt: nextUpdatedAt(current.updatedAt, command.now),
   };
-  return { customer, event: customerEvent('CustomerUpdated', customer, stamp) };
+  return [customerEvent('CustomerUpdated', customer, command.eventId)];
 }
 
 /**
@@ -73,10 +97,10 @@ export function nextUpdatedAt(previous: string, now: Date): string {
 function customerEvent(
   type: CustomerChangedEvent['type'],
   customer: Customer,
-  stamp: Stamp,
+  eventId: string,
 ): CustomerChangedEvent {
   return {
-    id: stamp.eventId,
+    id: eventId,
     type,
     occurredAt: customer.updatedAt,
     source: customersSource,

@@ -1,15 +1,12 @@
 import {
   buildHttpApp,
   type HttpApp,
-  type Logger,
+  type HttpBase,
+  idempotentRequest,
   notFound,
   type Pool,
-  type ReadinessCheck,
-  type Registry,
-  validationFailed,
 } from '@microshop/platform';
-import { type CommandDeps, change, find, register } from '../application/customer-commands.ts';
-import { idempotencyKeyHeader, parseIdempotencyKey } from '../domain/idempotency.ts';
+import { type CommandDeps, change, find, register } from '../handlers/customer-commands.ts';
 import {
   createCustomerSchema,
   customerLocation,
@@ -26,35 +23,30 @@ import {
  *   PATCH /api/v1/customers/{id}   change name or level
  */
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   pool: Pool;
   commands: CommandDeps;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** The app with every route, not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ pool, commands, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'customers',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop customers',
       version: '0.1.0',
       description: 'Customers and their levels; every change is published on microshop.customers.',
     },
   });
-  registerRoutes(app, options.pool, options.commands);
+  registerRoutes(app, pool, commands);
   return app;
 }
 
 export function registerRoutes(app: HttpApp, pool: Pool, commands: CommandDeps): void {
   app.post(customersPath, { schema: createCustomerSchema }, async (request, reply) => {
-    const key = idempotencyKeyOf(request.headers['idempotency-key']);
-    const { customer, created } = await register(pool, commands, request.body, key);
+    const idempotent = idempotentRequest(request.headers['idempotency-key'], request.body);
+    const { value: customer, created } = await register(pool, commands, request.body, idempotent);
     return reply
       .status(created ? 201 : 200)
       .header('location', customerLocation(customer.id))
@@ -70,10 +62,4 @@ export function registerRoutes(app: HttpApp, pool: Pool, commands: CommandDeps):
   app.patch(customerPath, { schema: updateCustomerSchema }, async (request) =>
     change(pool, commands, request.params.id, request.body),
   );
-}
-
-function idempotencyKeyOf(raw: unknown): string | null {
-  const parsed = parseIdempotencyKey(raw);
-  if (parsed.ok) return parsed.key;
-  throw validationFailed([{ field: idempotencyKeyHeader, rule: 'pattern', message: parsed.message }]);
 }

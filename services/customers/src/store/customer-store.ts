@@ -2,7 +2,7 @@ import { type Customer, customerLevelSchema } from '@microshop/contracts';
 import type { PoolClient } from '@microshop/platform';
 import type pg from 'pg';
 
-// The customers table and the idempotency keys. Writes run inside the caller's transaction.
+// The customers table. Writes run inside the caller's transaction.
 
 /** The unique index that makes emails unique whatever their case (see the migration). */
 export const emailUniqueIndex = 'customers_email_unique';
@@ -60,31 +60,4 @@ export async function updateCustomerRow(client: PoolClient, customer: Customer):
     customer.level,
     customer.updatedAt,
   ]);
-}
-
-export type KeyClaim = { claimed: true } | { claimed: false; fingerprint: string; customerId: string };
-
-/**
- * Claims `key` for the customer about to be registered. `ON CONFLICT DO NOTHING` waits for a
- * concurrent holder of the key to finish; if it committed, its row is read back.
- */
-export async function claimIdempotencyKey(
-  client: PoolClient,
-  key: string,
-  fingerprint: string,
-  customerId: string,
-): Promise<KeyClaim> {
-  const inserted = await client.query(
-    `INSERT INTO idempotency_keys (key, fingerprint, customer_id) VALUES ($1, $2, $3)
-     ON CONFLICT (key) DO NOTHING`,
-    [key, fingerprint, customerId],
-  );
-  if (inserted.rowCount === 1) return { claimed: true };
-  const existing = await client.query<{ fingerprint: string; customer_id: string }>(
-    'SELECT fingerprint, customer_id FROM idempotency_keys WHERE key = $1',
-    [key],
-  );
-  const row = existing.rows[0];
-  if (row === undefined) throw new Error(`idempotency key ${key} vanished while being claimed`);
-  return { claimed: false, fingerprint: row.fingerprint, customerId: row.customer_id };
 }

@@ -1,5 +1,6 @@
 import type { ExpireOrderCommand } from '@microshop/contracts';
-import { type ExpirableStatus, unreachable } from './status.ts';
+import { unreachable } from '@microshop/platform/pure';
+import type { ExpirableStatus } from './status.ts';
 
 /**
  * The watchdog's decisions: how long an order may stay in CREATED or VALIDATED, and which of the

@@ -1,14 +1,22 @@
 import type { Order, OrderEvent, OrderStatus } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 import { type ExpirableStatus, isExpirable, isNewer, type SnapshotVersion, statusRank } from './status.ts';
 
 /**
- * What one order status event changes in this service's read models — decided here, written by
- * src/store. Pure: the current state comes in as an argument, the result says what to write.
+ * What one order status event changes in this service's read models: decide(command, state) → events,
+ * evolve(state, event) → state; src/store writes the events. Pure: the state — the version of the
+ * order's stored snapshot — comes in as an argument.
  *
  * Events of one customer arrive in order, but a redelivery after a rebalance can replay an older
  * one after a newer: an older snapshot still adds its (missing) timeline entry, yet never
  * overwrites the latest snapshot nor reopens a deadline the order has left behind.
  */
+
+/** The version of the order's stored snapshot; null before its first event. */
+export type ProjectionState = SnapshotVersion | null;
+
+/** Project one order status event, handled once as event `eventId`. */
+export type ProjectOrderEvent = { type: 'ProjectOrderEvent'; event: OrderEvent; eventId: string };
 
 /** One status change of an order, as the timeline stores it. */
 export interface TimelineRow {
@@ -21,30 +29,43 @@ export interface TimelineRow {
   eventId: string;
 }
 
-/** What happens to the watchdog's pending deadlines of the order. */
-export type DeadlineChange =
+export type ProjectionEvent =
+  /** The order reached a status: one timeline entry (a status already on the timeline keeps its first). */
+  | { type: 'StatusReached'; entry: TimelineRow }
+  /** The event's order is newer than the stored snapshot: it becomes the customer's latest copy. */
+  | { type: 'SnapshotUpdated'; order: Order }
   /** The order entered an expirable status: watch it, and drop any pending deadline of an earlier one. */
-  | { kind: 'open'; status: ExpirableStatus; enteredAt: Date }
+  | { type: 'DeadlineOpened'; orderId: string; status: ExpirableStatus; enteredAt: Date }
   /** The order moved past CREATED/VALIDATED: nothing left to expire. */
-  | { kind: 'clear' }
-  /** The event is older than the stored snapshot: deadlines stay as they are. */
-  | { kind: 'keep' };
-
-export interface Projection {
-  timeline: TimelineRow;
-  /** The order's new latest snapshot, or null when the stored one is newer (a replayed event). */
-  snapshot: Order | null;
-  deadline: DeadlineChange;
-}
+  | { type: 'DeadlinesCleared'; orderId: string };
 
 export function versionOf(order: Pick<Order, 'status' | 'updatedAt'>): SnapshotVersion {
   return { status: order.status, updatedAtMs: Date.parse(order.updatedAt) };
 }
 
-/** Projects `event` (handled once, as event `eventId`) onto the order's stored `current` version. */
-export function project(event: OrderEvent, eventId: string, current: SnapshotVersion | null): Projection {
-  const order = event.order;
-  const timeline: TimelineRow = {
+/** The timeline entry always; the snapshot and the deadlines only when the event is the newest yet. */
+export function decide(command: ProjectOrderEvent, state: ProjectionState): ProjectionEvent[] {
+  const order = command.event.order;
+  const reached: ProjectionEvent = { type: 'StatusReached', entry: timelineRow(order, command.eventId) };
+  if (!isNewer(versionOf(order), state)) return [reached];
+  return [reached, { type: 'SnapshotUpdated', order }, deadlineEventFor(order)];
+}
+
+export function evolve(state: ProjectionState, event: ProjectionEvent): ProjectionState {
+  switch (event.type) {
+    case 'SnapshotUpdated':
+      return versionOf(event.order);
+    case 'StatusReached':
+    case 'DeadlineOpened':
+    case 'DeadlinesCleared':
+      return state;
+    default:
+      return unreachable(event);
+  }
+}
+
+function timelineRow(order: Order, eventId: string): TimelineRow {
+  return {
     orderId: order.id,
     status: order.status,
     rank: statusRank(order.status),
@@ -52,17 +73,18 @@ export function project(event: OrderEvent, eventId: string, current: SnapshotVer
     reasons: [...order.reasons],
     eventId,
   };
-  if (!isNewer(versionOf(order), current)) {
-    return { timeline, snapshot: null, deadline: { kind: 'keep' } };
-  }
-  return { timeline, snapshot: order, deadline: deadlineChangeFor(order) };
 }
 
-function deadlineChangeFor(order: Order): DeadlineChange {
+function deadlineEventFor(order: Order): ProjectionEvent {
   if (isExpirable(order.status)) {
-    return { kind: 'open', status: order.status, enteredAt: new Date(order.updatedAt) };
+    return {
+      type: 'DeadlineOpened',
+      orderId: order.id,
+      status: order.status,
+      enteredAt: new Date(order.updatedAt),
+    };
   }
-  return { kind: 'clear' };
+  return { type: 'DeadlinesCleared', orderId: order.id };
 }
 
 /** A timeline in the order the changes happened: along the status machine, then by time. */

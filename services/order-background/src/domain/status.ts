@@ -1,4 +1,5 @@
 import type { OrderStatus } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 
 /**
  * Where each status sits along the status machine. Every allowed transition goes to a higher rank
@@ -47,8 +48,4 @@ export function isNewer(candidate: SnapshotVersion, current: SnapshotVersion | n
   const byRank = statusRank(candidate.status) - statusRank(current.status);
   if (byRank !== 0) return byRank > 0;
   return candidate.updatedAtMs > current.updatedAtMs;
-}
-
-export function unreachable(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

@@ -1,10 +1,10 @@
-import { type OrderStatus, orderStatusSchema } from '@microshop/contracts';
+import { type Order, type OrderStatus, orderStatusSchema } from '@microshop/contracts';
 import type { PoolClient } from '@microshop/platform';
-import type { DeadlineChange, Projection, TimelineRow } from '../domain/projection.ts';
-import type { SnapshotVersion } from '../domain/status.ts';
-import { unreachable } from '../domain/status.ts';
+import { unreachable } from '@microshop/platform/pure';
+import type { ProjectionEvent, TimelineRow } from '../domain/projection.ts';
+import { type SnapshotVersion, statusRank } from '../domain/status.ts';
 
-// Writes of the projection, each inside the caller's transaction (the handler's handleOnce).
+// Writes of the projection, each inside the caller's transaction (the one the kit opened for the event).
 
 /**
  * Serialises the events of one order for the rest of the transaction, across instances: during a
@@ -28,28 +28,50 @@ export async function readVersion(client: PoolClient, orderId: string): Promise<
   return { status: orderStatusSchema.parse(row.status), updatedAtMs: row.updated_at.getTime() };
 }
 
-export async function applyProjection(client: PoolClient, projection: Projection): Promise<void> {
-  await insertTimelineRow(client, projection.timeline);
-  if (projection.snapshot !== null) {
-    const order = projection.snapshot;
-    await client.query(
-      `INSERT INTO order_snapshots (order_id, customer_id, status, status_rank, created_at, updated_at, snapshot)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (order_id) DO UPDATE SET
-         status = excluded.status, status_rank = excluded.status_rank,
-         updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
-      [
-        order.id,
-        order.customerId,
-        order.status,
-        projection.timeline.rank,
-        order.createdAt,
-        order.updatedAt,
-        JSON.stringify(order),
-      ],
-    );
+/** Writes what `decide` said, in its order: timeline entry, snapshot, deadlines. */
+export async function applyProjection(client: PoolClient, events: readonly ProjectionEvent[]): Promise<void> {
+  for (const event of events) await applyOne(client, event);
+}
+
+async function applyOne(client: PoolClient, event: ProjectionEvent): Promise<void> {
+  switch (event.type) {
+    case 'StatusReached':
+      return insertTimelineRow(client, event.entry);
+    case 'SnapshotUpdated':
+      return upsertSnapshot(client, event.order);
+    case 'DeadlineOpened':
+      await deletePendingDeadlines(client, event.orderId, event.status);
+      // A deadline already sent for this status stays sent: an expiry goes out once per (order, status).
+      await client.query(
+        `INSERT INTO order_deadlines (order_id, status, entered_at) VALUES ($1, $2, $3)
+         ON CONFLICT (order_id, status) DO NOTHING`,
+        [event.orderId, event.status, event.enteredAt],
+      );
+      return;
+    case 'DeadlinesCleared':
+      return deletePendingDeadlines(client, event.orderId, null);
+    default:
+      return unreachable(event);
   }
-  await applyDeadlineChange(client, projection.timeline.orderId, projection.deadline);
+}
+
+async function upsertSnapshot(client: PoolClient, order: Order): Promise<void> {
+  await client.query(
+    `INSERT INTO order_snapshots (order_id, customer_id, status, status_rank, created_at, updated_at, snapshot)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (order_id) DO UPDATE SET
+       status = excluded.status, status_rank = excluded.status_rank,
+       updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
+    [
+      order.id,
+      order.customerId,
+      order.status,
+      statusRank(order.status),
+      order.createdAt,
+      order.updatedAt,
+      JSON.stringify(order),
+    ],
+  );
 }
 
 /** A status is reached once: a second event announcing it (a replay) keeps the first entry. */
@@ -60,31 +82,6 @@ async function insertTimelineRow(client: PoolClient, row: TimelineRow): Promise<
      ON CONFLICT (order_id, status) DO NOTHING`,
     [row.orderId, row.status, row.rank, row.at, JSON.stringify(row.reasons), row.eventId],
   );
-}
-
-async function applyDeadlineChange(
-  client: PoolClient,
-  orderId: string,
-  change: DeadlineChange,
-): Promise<void> {
-  switch (change.kind) {
-    case 'keep':
-      return;
-    case 'clear':
-      await deletePendingDeadlines(client, orderId, null);
-      return;
-    case 'open':
-      await deletePendingDeadlines(client, orderId, change.status);
-      // A deadline already sent for this status stays sent: an expiry goes out once per (order, status).
-      await client.query(
-        `INSERT INTO order_deadlines (order_id, status, entered_at) VALUES ($1, $2, $3)
-         ON CONFLICT (order_id, status) DO NOTHING`,
-        [orderId, change.status, change.enteredAt],
-      );
-      return;
-    default:
-      unreachable(change);
-  }
 }
 
 /** Pending (unsent) deadlines of the order, except the one of `keep`; sent ones stay as the record. */

@@ -1,5 +1,6 @@
 import type { Order, OrderEvent } from '@microshop/contracts';
 import { orderStatusByEventType } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 import { evolve, type OrderDomainEvent, type OrderState } from './order.ts';
 
 // The outbox envelopes of the order status events (topic microshop.order-outbox, key = customer id).
@@ -67,8 +68,4 @@ export function outboxEventsFor(
     outbox.push(buildOrderEvent(current, event, newId(), now));
   }
   return { state: current, outbox };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled order event: ${JSON.stringify(value)}`);
 }

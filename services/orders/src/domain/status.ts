@@ -2,7 +2,7 @@ import type { OrderStatus } from '@microshop/contracts';
 import { InvalidTransitionError } from './errors.ts';
 
 /**
- * The status machine of the brief. Happy path CREATED → VALIDATED → APPROVED → SHIPPED → DELIVERED;
+ * The order status machine. Happy path CREATED → VALIDATED → APPROVED → SHIPPED → DELIVERED;
  * an order fails only before payment is taken (validation, payment, timeout) and can be cancelled
  * only before it ships. Everything not listed here is refused.
  */

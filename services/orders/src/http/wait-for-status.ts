@@ -1,4 +1,7 @@
 import type { Order, OrderStatus } from '@microshop/contracts';
+import { notFound, sendProblem, timedOut, upstreamUnavailable } from '@microshop/platform';
+import { unreachable } from '@microshop/platform/pure';
+import type { FastifyReply } from 'fastify';
 import { canStillReach, hasReached } from '../domain/wait.ts';
 import type { StoredOrder } from '../store/orders-store.ts';
 import type { Waiter } from './waiter-registry.ts';
@@ -52,4 +55,46 @@ export async function waitForStatus(input: WaitInput): Promise<WaitResult> {
     clearTimeout(timer);
     waiter.dispose();
   }
+}
+
+/** The answer to a blocking GET, from how its wait ended. */
+export function answerWait(
+  reply: FastifyReply,
+  id: string,
+  wanted: string,
+  timeoutMs: number,
+  result: WaitResult,
+): FastifyReply | Order {
+  switch (result.kind) {
+    case 'reached':
+      return reply.send(result.order);
+    case 'not-found':
+      throw notFound('order', id);
+    case 'unreachable':
+      return sendProblem(
+        reply,
+        timedOut(`order ${id} is ${result.order.status} and can no longer reach ${wanted}`),
+      );
+    case 'timeout':
+      return sendProblem(
+        reply,
+        timedOut(`order ${id} did not reach ${wanted} within ${timeoutMs} ms (it is ${result.order.status})`),
+      );
+    case 'released':
+      return sendProblem(reply, upstreamUnavailable('the orders service is shutting down; ask again'));
+    case 'abandoned':
+      // Nobody is listening any more; 499 (client closed request) keeps logs and metrics honest.
+      return reply.status(499).send();
+    default:
+      return unreachable(result);
+  }
+}
+
+/** Aborts when the client goes away before its answer is written. */
+export function disconnectSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }

@@ -1,24 +1,19 @@
-import type { Order } from '@microshop/contracts';
 import {
-  AppError,
+  buildHttpApp,
   type HttpApp,
+  type HttpBase,
+  idempotentRequest,
   mapPgError,
   notFound,
-  sendProblem,
-  timedOut,
-  upstreamUnavailable,
+  type Pool,
   validationFailed,
 } from '@microshop/platform';
-import type { FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type pg from 'pg';
-import { type CommandDeps, cancelOrder, createOrder } from '../application/order-commands.ts';
 import type { Parsed } from '../domain/errors.ts';
-import { parseIdempotencyKey } from '../domain/idempotency.ts';
 import { parseTimeout, parseWaitFor, type TimeoutLimits } from '../domain/wait.ts';
+import { type CommandDeps, cancelOrder, defaultCommandDeps } from '../handlers/change-order.ts';
+import { placeOrder } from '../handlers/place-order.ts';
 import { loadOrder, type StoredOrder } from '../store/orders-store.ts';
-import { type WaitResult, waitForStatus } from '../waiting/wait-for-status.ts';
-import type { Waiter } from '../waiting/waiter-registry.ts';
 import {
   cancelOrderSchema,
   cancelPath,
@@ -28,18 +23,63 @@ import {
   orderPath,
   ordersPath,
 } from './schemas.ts';
+import { answerWait, disconnectSignal, waitForStatus } from './wait-for-status.ts';
+import type { WaiterRegistry } from './waiter-registry.ts';
 
-export interface OrderRoutesDeps {
-  pool: pg.Pool;
-  commands: CommandDeps;
-  register: (orderId: string) => Waiter;
-  wait: TimeoutLimits;
+/**
+ * The orders API, reached through the gateway under the same paths:
+ *   POST /api/v1/orders                  place (optional Idempotency-Key)
+ *   GET  /api/v1/orders/{id}[?waitFor]   read, or wait until the order reaches a status
+ *   POST /api/v1/orders/{id}/cancel      cancel before it ships
+ */
+
+export interface HttpDeps extends HttpBase {
+  /** A pool whose search_path is the orders schema (or a test's schema). */
+  pool: Pool;
+  /** This instance's waiters: blocking GETs register here, the status listener wakes them. */
+  waiters: WaiterRegistry;
+  /** Blocking GET timeout: default when absent, cap when larger. */
+  wait?: TimeoutLimits;
+  commands?: CommandDeps;
 }
 
-export function registerOrderRoutes(app: HttpApp, deps: OrderRoutesDeps): void {
+export const defaultWaitLimits: TimeoutLimits = { defaultMs: 10_000, maxMs: 30_000 };
+
+/**
+ * The app with every route, not listening: the kit listens, tests use `inject`. Closing it first
+ * releases the blocking GETs (503), so close does not wait out their timeouts.
+ */
+export async function build({ pool, waiters, wait, commands, ...base }: HttpDeps): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    serviceName: 'orders',
+    ...base,
+    openapi: {
+      title: 'microshop orders',
+      version: '1.0.0',
+      description: 'The single writer of orders: place, read (optionally waiting for a status), cancel.',
+    },
+  });
+  registerRoutes(app, {
+    pool,
+    waiters,
+    wait: wait ?? defaultWaitLimits,
+    commands: commands ?? defaultCommandDeps,
+  });
+  app.addHook('preClose', async () => waiters.releaseAll());
+  return app;
+}
+
+interface RouteDeps {
+  pool: Pool;
+  waiters: WaiterRegistry;
+  wait: TimeoutLimits;
+  commands: CommandDeps;
+}
+
+export function registerRoutes(app: HttpApp, deps: RouteDeps): void {
   app.post(ordersPath, { schema: createOrderSchema }, async (request, reply) => {
-    const key = parsedOrThrow(parseIdempotencyKey(request.headers['idempotency-key']));
-    const { order, created } = await createOrder(deps.pool, deps.commands, request.body, key);
+    const idempotent = idempotentRequest(request.headers['idempotency-key'], request.body);
+    const { value: order, created } = await placeOrder(deps.pool, deps.commands, request.body, idempotent);
     return reply
       .status(created ? 201 : 200)
       .header('location', orderLocation(order.id))
@@ -56,7 +96,7 @@ export function registerOrderRoutes(app: HttpApp, deps: OrderRoutesDeps): void {
       return reply.send(stored.order);
     }
     const result = await waitForStatus({
-      register: deps.register,
+      register: (orderId) => deps.waiters.register(orderId),
       read: (orderId) => readOrder(deps.pool, orderId),
       orderId: id,
       wanted,
@@ -83,49 +123,8 @@ export function registerOrderRoutes(app: HttpApp, deps: OrderRoutesDeps): void {
   });
 }
 
-function answerWait(
-  reply: FastifyReply,
-  id: string,
-  wanted: string,
-  timeoutMs: number,
-  result: WaitResult,
-): FastifyReply | Order {
-  switch (result.kind) {
-    case 'reached':
-      return reply.send(result.order);
-    case 'not-found':
-      throw notFound('order', id);
-    case 'unreachable':
-      return sendProblem(
-        reply,
-        timedOut(`order ${id} is ${result.order.status} and can no longer reach ${wanted}`),
-      );
-    case 'timeout':
-      return sendProblem(
-        reply,
-        timedOut(`order ${id} did not reach ${wanted} within ${timeoutMs} ms (it is ${result.order.status})`),
-      );
-    case 'released':
-      return sendProblem(reply, upstreamUnavailable('the orders service is shutting down; ask again'));
-    case 'abandoned':
-      // Nobody is listening any more; 499 (client closed request) keeps logs and metrics honest.
-      return reply.status(499).send();
-    default:
-      return unreachable(result);
-  }
-}
-
-/** Aborts when the client goes away before its answer is written. */
-function disconnectSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
-
 /** A plain read outside a transaction: a lost database becomes a retriable 503, not a 500. */
-async function readOrder(pool: pg.Pool, id: string): Promise<StoredOrder | null> {
+async function readOrder(pool: Pool, id: string): Promise<StoredOrder | null> {
   try {
     return await loadOrder(pool, id);
   } catch (error) {
@@ -136,8 +135,4 @@ async function readOrder(pool: pg.Pool, id: string): Promise<StoredOrder | null>
 function parsedOrThrow<T>(parsed: Parsed<T>): T {
   if (parsed.ok) return parsed.value;
   throw validationFailed([parsed.error]);
-}
-
-function unreachable(value: never): never {
-  throw new AppError('INTERNAL', `unhandled wait result ${JSON.stringify(value)}`);
 }

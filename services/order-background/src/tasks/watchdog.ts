@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpireOrderCommand, TopicName } from '@microshop/contracts';
-import {
-  appendToOutbox,
-  type Logger,
-  type OutboxMessage,
-  type PeriodicTask,
-  type Pool,
-  startPeriodicTask,
-  withTransaction,
-} from '@microshop/platform';
+import { appendToOutbox, type Logger, outboxMessage, type Pool, withTransaction } from '@microshop/platform';
 import { type Deadlines, dueForExpiry } from '../domain/deadlines.ts';
 import { claimDue, markSent } from '../store/deadline-store.ts';
 
 /**
- * The watchdog: every `intervalMs`, orders stuck in CREATED or VALIDATED past their deadline get an
- * ExpireOrder command through this service's outbox (topic microshop.order-commands, key = order
- * id). The command and the "sent" mark commit together, so each (order, status) is expired once,
- * even with several instances running the loop.
+ * The watchdog, a periodic task the kit runs every WATCHDOG_INTERVAL_MS (one pass at a time; a failed
+ * pass is logged and the next one tries again, nothing was marked sent by it): orders stuck in CREATED
+ * or VALIDATED past their deadline get an ExpireOrder command through this service's outbox (topic
+ * microshop.order-commands, key = order id). The command and the "sent" mark commit together, so each
+ * (order, status) is expired once, even with several instances running the task.
  */
 
 export interface WatchdogOptions {
@@ -52,7 +45,9 @@ async function expireBatch(
     const commands = dueForExpiry(due, now, options.deadlines, options.newId ?? randomUUID);
     await appendToOutbox(
       client,
-      commands.map((command) => toOutbox(command, options.commandsTopic)),
+      commands.map((command) =>
+        outboxMessage(command, { topic: options.commandsTopic, key: command.orderId }),
+      ),
     );
     await markSent(client, commands, now);
     return { claimed: due.length, commands };
@@ -64,23 +59,4 @@ async function expireBatch(
     );
   }
   return result;
-}
-
-function toOutbox(command: ExpireOrderCommand, topic: TopicName): OutboxMessage {
-  return { id: command.id, topic, key: command.orderId, type: command.type, payload: command };
-}
-
-export type Watchdog = PeriodicTask;
-
-/**
- * Runs `expireDueOrders` every `intervalMs`, one pass at a time (see `startPeriodicTask`). A failed
- * pass is logged; the next one tries again, and nothing was marked sent by the failed one.
- */
-export function startWatchdog(options: WatchdogOptions & { intervalMs: number }): Watchdog {
-  return startPeriodicTask({
-    name: 'watchdog',
-    intervalMs: options.intervalMs,
-    logger: options.logger,
-    run: () => expireDueOrders(options),
-  });
 }

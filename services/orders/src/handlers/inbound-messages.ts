@@ -7,47 +7,27 @@ import {
 import {
   type ConsumedMessage,
   eventTypeOf,
-  handleOnce,
-  inboxMessageOf,
-  type MessageHandler,
+  type Logger,
+  type TransactionalHandler,
+  transactional,
   validationFailed,
   zodIssuesToFieldErrors,
 } from '@microshop/platform';
-import type pg from 'pg';
-import { type ChangeResult, type CommandDeps, changeOrder } from '../application/order-commands.ts';
-import type { OrderCommand } from '../domain/order.ts';
+import { unreachable } from '@microshop/platform/pure';
+import { type ChangeCommand, type ChangeResult, type CommandDeps, changeOrder } from './change-order.ts';
 
-// What the orders service does with a consumed message: validation decisions, payment results,
-// shipment updates and the watchdog's ExpireOrder each move the order through the one use case
-// `changeOrder`, inside `handleOnce` so a redelivered event changes nothing.
+// The consumer of everything that moves an order: validation decisions, payment results, shipment
+// updates and the watchdog's ExpireOrder each go through the one use case `changeOrder`. The kit runs
+// each in one transaction with its inbox row, so a redelivered event changes nothing.
 
-export interface OrderMessageDeps {
-  pool: pg.Pool;
-  commands: CommandDeps;
-  /** The inbox's consumer name: the consumer group. */
-  consumer: string;
-}
-
-export function createOrderMessageHandler(deps: OrderMessageDeps): MessageHandler {
-  return async (message, context) => {
-    const inbound = parseInbound(message);
-    if (inbound === null) {
-      context.logger.debug(
-        { type: eventTypeOf(message.value) },
-        'not a message for the orders service; skipped',
-      );
-      return;
-    }
-    const entry = inboxMessageOf(message, inbound.id);
-    const outcome = await handleOnce(deps.pool, deps.consumer, entry, (client) =>
-      changeOrder(client, deps.commands, toCommand(inbound, deps.commands.now())),
-    );
-    if (outcome.status === 'skipped') {
-      context.logger.info({ type: inbound.type }, 'event already handled; skipped');
-      return;
-    }
-    logResult(context.logger, inbound, outcome.result);
-  };
+export function moveOrders(deps: CommandDeps): TransactionalHandler<OrdersInboundMessage> {
+  return transactional({
+    decode: parseInbound,
+    apply: async (message, tx) => {
+      const result = await changeOrder(tx, deps, toCommand(message, deps.now()));
+      logResult(tx.logger, message, result);
+    },
+  });
 }
 
 /**
@@ -69,7 +49,7 @@ export function parseInbound(message: Pick<ConsumedMessage, 'value'>): OrdersInb
 export function toCommand(
   message: OrdersInboundMessage,
   now: Date,
-): Exclude<OrderCommand, { type: 'CreateOrder' | 'CancelOrder' }> {
+): Exclude<ChangeCommand, { type: 'CancelOrder' }> {
   switch (message.type) {
     case 'OrderValidated':
     case 'OrderRejected':
@@ -87,11 +67,7 @@ export function toCommand(
   }
 }
 
-function logResult(
-  logger: Parameters<MessageHandler>[1]['logger'],
-  message: OrdersInboundMessage,
-  result: ChangeResult,
-): void {
+function logResult(logger: Logger, message: OrdersInboundMessage, result: ChangeResult): void {
   const fields = { type: message.type, orderId: message.orderId, status: result.order.status };
   if (result.outcome === 'applied') logger.info(fields, 'order changed');
   // A late or duplicate fact is normal in a choreography: recorded as handled, nothing changes.
@@ -100,8 +76,4 @@ function logResult(
 
 function isHandled(type: string): type is OrdersInboundMessageType {
   return (ordersInboundMessageTypes as readonly string[]).includes(type);
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled inbound message ${JSON.stringify(value)}`);
 }

@@ -3,12 +3,10 @@ import {
   buildHttpApp,
   commaList,
   type HttpApp,
-  type Logger,
+  type HttpBase,
   notFound,
   type Pool,
   problemDetailsSchema,
-  type ReadinessCheck,
-  type Registry,
 } from '@microshop/platform';
 import { z } from 'zod';
 import { findTimeline, listCustomerOrders } from '../store/read-models.ts';
@@ -40,27 +38,22 @@ const customerOrdersQuery = z.object({
   status: statusFilter.optional(),
 });
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   pool: Pool;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** The app with every route, not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'order-background',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop order-background',
       version: '0.1.0',
       description: 'Order timelines and customer order histories, projected from order status events.',
     },
   });
-  registerRoutes(app, options.pool);
+  registerRoutes(app, pool);
   return app;
 }
 

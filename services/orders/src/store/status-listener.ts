@@ -1,40 +1,40 @@
 import { backoffDelay, type Logger } from '@microshop/platform';
 import pg from 'pg';
-import { orderStatusChannel } from '../store/orders-store.ts';
-import { createWaiterRegistry, type Waiter } from './waiter-registry.ts';
+import { orderStatusChannel } from './orders-store.ts';
 
-// One dedicated LISTEN connection per instance, fanning `order_status_changed` notifications out
-// to the waiters registered here. NOTIFY reaches every listening session of the database, so a
-// change made through any instance (or by its consumer) wakes the waiters of all instances.
+// One dedicated LISTEN connection per instance for `order_status_changed`, the notification every
+// status change sends at commit. NOTIFY reaches every listening session of the database, so a change
+// made through any instance (or by its consumer) reaches the blocking GETs of all instances. The kit
+// starts it as a background part: /ready checks it, and it is closed before HTTP stops.
 
-export interface StatusHubOptions {
+export interface StatusListenerOptions {
   connectionString: string;
   logger: Logger;
-  /** Shown in pg_stat_activity; tests use it to find (and kill) this hub's connection. */
+  /** Shown in pg_stat_activity; tests use it to find (and kill) this connection. */
   applicationName: string;
   /** Backoff between reconnection attempts; default 100 ms doubling up to 5 s. */
   reconnect?: { initialMs: number; maxMs: number };
+  /** The order `orderId` changed: whoever waits on it reads it again. */
+  onChange(orderId: string): void;
+  /**
+   * The connection is (again) up. Changes committed while nobody listened sent notifications nobody
+   * got: every waiter must read its order again.
+   */
+  onConnected(): void;
 }
 
-export interface StatusHub {
-  /** Connects and LISTENs; rejects if the first connection fails (the service must not start). */
-  start(): Promise<void>;
-  register(orderId: string): Waiter;
+export interface StatusListener {
   /** True while the LISTEN connection is up. */
   readonly connected: boolean;
-  /** Registered waiters, over all orders. */
-  readonly waiting: number;
   /** Readiness: one round trip on the LISTEN connection itself. */
-  ping(): Promise<void>;
-  /** Answers every waiter `released` (they reply 503) and refuses new ones; for shutdown. */
-  release(): void;
-  /** Releases the waiters, stops reconnecting and closes the connection. */
-  close(): Promise<void>;
+  check(): Promise<void>;
+  /** Stops reconnecting and closes the connection. */
+  stop(): Promise<void>;
 }
 
-export function createStatusHub(options: StatusHubOptions): StatusHub {
-  const logger = options.logger.child({ component: 'status-hub' });
-  const registry = createWaiterRegistry();
+/** Connects and LISTENs; rejects if the first connection fails (the service must not start). */
+export async function startStatusListener(options: StatusListenerOptions): Promise<StatusListener> {
+  const logger = options.logger.child({ component: 'status-listener' });
   const backoff = options.reconnect ?? { initialMs: 100, maxMs: 5_000 };
   const stopping = new AbortController();
   let current: pg.Client | null = null;
@@ -47,7 +47,7 @@ export function createStatusHub(options: StatusHubOptions): StatusHub {
       keepAlive: true,
     });
     client.on('notification', (message) => {
-      if (message.channel === orderStatusChannel && message.payload) registry.wake(message.payload);
+      if (message.channel === orderStatusChannel && message.payload) options.onChange(message.payload);
     });
     client.on('error', (error) => lost(client, error));
     client.on('end', () => lost(client));
@@ -59,13 +59,12 @@ export function createStatusHub(options: StatusHubOptions): StatusHub {
       throw error;
     }
     if (stopping.signal.aborted) {
-      // close() ran while this connection was being made: nobody will end it later.
+      // stop() ran while this connection was being made: nobody will end it later.
       await client.end().catch(() => undefined);
       return;
     }
     current = client;
-    // Changes committed while nobody listened sent notifications nobody got: every waiter reads again.
-    registry.wakeAll();
+    options.onConnected();
   }
 
   function lost(client: pg.Client, error?: Error): void {
@@ -90,23 +89,17 @@ export function createStatusHub(options: StatusHubOptions): StatusHub {
     }
   }
 
+  await connect();
   return {
-    start: connect,
-    register: (orderId) => registry.register(orderId),
     get connected() {
       return current !== null;
     },
-    get waiting() {
-      return registry.size;
-    },
-    ping: async () => {
+    check: async () => {
       if (current === null) throw new Error('LISTEN connection is down');
       await current.query('SELECT 1');
     },
-    release: () => registry.releaseAll(),
-    close: async () => {
+    stop: async () => {
       stopping.abort();
-      registry.releaseAll();
       const client = current;
       current = null;
       await client?.end();
@@ -114,7 +107,7 @@ export function createStatusHub(options: StatusHubOptions): StatusHub {
   };
 }
 
-/** Waits `ms`; false at once when `signal` aborts (close must not wait out a backoff). */
+/** Waits `ms`; false at once when `signal` aborts (stop must not wait out a backoff). */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
