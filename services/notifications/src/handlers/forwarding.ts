@@ -4,13 +4,14 @@ import {
   type ConsumedMessage,
   type HandlerTransaction,
   type IdentifiedEvent,
+  type Logger,
   outboxMessage,
   unreachable,
 } from '@microshop/platform';
-import type { Awaited, EmailStatus, OrderFacts } from '../domain/emails.ts';
-import { emailStatusOf } from '../domain/emails.ts';
+import { type Awaited, type EmailStatus, emailStatusOf, type OrderFacts } from '../domain/emails.ts';
 import {
   decide,
+  type ForwardingCommand,
   type ForwardingEvent,
   type ForwardingRules,
   type ForwardingState,
@@ -58,6 +59,14 @@ export interface ForwardingHandler<T extends IdentifiedEvent> {
   apply(event: T, tx: HandlerTransaction): Promise<Progress>;
 }
 
+/** Logs what a committed transaction routed and queued. */
+export function reportProgress(progress: Progress, logger: Logger, queuedMessage = 'email queued'): void {
+  for (const routed of progress.routed) {
+    logger.debug({ orderId: routed.orderId, level: routed.level, status: routed.status }, 'order routed');
+  }
+  for (const email of progress.emails) logger.info(email, queuedMessage);
+}
+
 export type Step =
   | { kind: 'done' }
   /** `routed`: routing is done and only the email waits. */
@@ -78,11 +87,8 @@ export async function advance(
   const state = await loadState(tx, item, options.emails !== undefined);
   const now = (options.now ?? (() => new Date()))();
   const routedEventId = (options.newId ?? randomUUID)();
-  for (const happened of decide(
-    { type: 'TakeForward', event: item.event, now, routedEventId },
-    state,
-    options,
-  )) {
+  const command: ForwardingCommand = { type: 'TakeForward', event: item.event, now, routedEventId };
+  for (const happened of decide(command, state, options)) {
     if (happened.type === 'WaitStarted') {
       const { routed, awaiting, deadlineAt } = happened;
       return { kind: 'wait', routed, awaiting, deadlineAt };

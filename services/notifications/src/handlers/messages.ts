@@ -2,14 +2,18 @@ import {
   type ConsumedMessage,
   handleTransactionally,
   type IdentifiedEvent,
-  type Logger,
   type MessageHandler,
   type Pool,
   type TransactionalHandler,
   transactional,
 } from '@microshop/platform';
 import { customerChanges } from './customer-changes.ts';
-import type { ForwardingHandler, ForwardingOptions, Progress } from './forwarding.ts';
+import {
+  type ForwardingHandler,
+  type ForwardingOptions,
+  type Progress,
+  reportProgress,
+} from './forwarding.ts';
 import { orderEvents } from './order-events.ts';
 import { paymentEvents, shipmentEvents } from './order-facts.ts';
 
@@ -48,7 +52,7 @@ export function notificationsHandler(options: NotificationsHandlerOptions): Mess
       decode: handler.decode,
       apply: async (event, tx, message) => void committed.set(message, await handler.apply(event, tx)),
     });
-    byTopic.set(topic, reporting as TransactionalHandler<IdentifiedEvent>);
+    byTopic.set(topic, reporting);
   };
   read(options.topics.customers, customerChanges(options));
   read(options.topics.orderEvents, orderEvents(options));
@@ -71,12 +75,4 @@ export function notificationsHandler(options: NotificationsHandlerOptions): Mess
     reportProgress(progress, context.logger);
     options.onCommitted?.(progress);
   };
-}
-
-/** Logs what a committed transaction routed and queued. */
-export function reportProgress(progress: Progress, logger: Logger, queuedMessage = 'email queued'): void {
-  for (const routed of progress.routed) {
-    logger.debug({ orderId: routed.orderId, level: routed.level, status: routed.status }, 'order routed');
-  }
-  for (const email of progress.emails) logger.info(email, queuedMessage);
 }

@@ -4,22 +4,10 @@ import {
   type ShipmentEvent,
   shipmentEventSchema,
 } from '@microshop/contracts';
-import {
-  type ConsumedMessage,
-  decodeEvent,
-  type HandlerTransaction,
-  type PoolClient,
-  unreachable,
-} from '@microshop/platform';
+import { type ConsumedMessage, decodeEvent, type PoolClient, unreachable } from '@microshop/platform';
 import { recordCharge, recordDispatch, recordRefund } from '../store/order-facts.ts';
 import { lockFactExclusive } from '../store/parked-events.ts';
-import {
-  type ForwardingHandler,
-  type ForwardingOptions,
-  noProgress,
-  type Progress,
-  takeUpOrder,
-} from './forwarding.ts';
+import { type ForwardingHandler, type ForwardingOptions, noProgress, takeUpOrder } from './forwarding.ts';
 
 /**
  * `microshop.payments` and `microshop.shipments` → what the emails name: the amount charged, the
@@ -41,55 +29,55 @@ export function decodeShipmentEvent(message: Pick<ConsumedMessage, 'value'>): Sh
 }
 
 export function paymentEvents(options: ForwardingOptions): ForwardingHandler<PaymentEvent> {
-  return {
-    decode: decodePaymentEvent,
-    apply: (event, tx) =>
-      recordFact(tx, options, event, async (client) => {
-        switch (event.type) {
-          case 'PaymentSucceeded':
-            return recordCharge(client, event, tx.eventId);
-          case 'PaymentRefunded':
-            return recordRefund(client, event, tx.eventId);
-          case 'PaymentFailed':
-            return;
-          default:
-            return unreachable(event);
-        }
-      }),
-  };
+  return factHandler(options, decodePaymentEvent, recordPayment);
 }
 
 export function shipmentEvents(options: ForwardingOptions): ForwardingHandler<ShipmentEvent> {
-  return {
-    decode: decodeShipmentEvent,
-    apply: (event, tx) =>
-      recordFact(tx, options, event, async (client) => {
-        switch (event.type) {
-          case 'ShipmentDispatched':
-            return recordDispatch(client, event, tx.eventId);
-          case 'ShipmentDelivered':
-            return;
-          default:
-            return unreachable(event);
-        }
-      }),
-  };
+  return factHandler(options, decodeShipmentEvent, recordShipment);
+}
+
+async function recordPayment(client: PoolClient, event: PaymentEvent, eventId: string): Promise<void> {
+  switch (event.type) {
+    case 'PaymentSucceeded':
+      return recordCharge(client, event, eventId);
+    case 'PaymentRefunded':
+      return recordRefund(client, event, eventId);
+    case 'PaymentFailed':
+      return;
+    default:
+      return unreachable(event);
+  }
+}
+
+async function recordShipment(client: PoolClient, event: ShipmentEvent, eventId: string): Promise<void> {
+  switch (event.type) {
+    case 'ShipmentDispatched':
+      return recordDispatch(client, event, eventId);
+    case 'ShipmentDelivered':
+      return;
+    default:
+      return unreachable(event);
+  }
 }
 
 /**
  * Under the order's fact lock, `record` stores what the event says, then the order is taken up
  * again, since the fact may be what one of its emails was waiting for.
  */
-async function recordFact(
-  tx: HandlerTransaction,
+function factHandler<E extends PaymentEvent | ShipmentEvent>(
   options: ForwardingOptions,
-  event: PaymentEvent | ShipmentEvent,
-  record: (client: PoolClient) => Promise<void>,
-): Promise<Progress> {
-  await lockFactExclusive(tx.client, { orderId: event.orderId });
-  await record(tx.client);
-  tx.logger.debug({ orderId: event.orderId, type: event.type }, 'order fact recorded');
-  const progress = noProgress();
-  await takeUpOrder(tx, options, event.orderId, progress);
-  return progress;
+  decode: (message: Pick<ConsumedMessage, 'value'>) => E | null,
+  record: (client: PoolClient, event: E, eventId: string) => Promise<void>,
+): ForwardingHandler<E> {
+  return {
+    decode,
+    apply: async (event, tx) => {
+      await lockFactExclusive(tx.client, { orderId: event.orderId });
+      await record(tx.client, event, tx.eventId);
+      tx.logger.debug({ orderId: event.orderId, type: event.type }, 'order fact recorded');
+      const progress = noProgress();
+      await takeUpOrder(tx, options, event.orderId, progress);
+      return progress;
+    },
+  };
 }

@@ -5,8 +5,13 @@ import {
   type Pool,
   withTransaction,
 } from '@microshop/platform';
-import { type ForwardingOptions, noProgress, type Progress, takeUpOrder } from '../handlers/forwarding.ts';
-import { reportProgress } from '../handlers/messages.ts';
+import {
+  type ForwardingOptions,
+  noProgress,
+  type Progress,
+  reportProgress,
+  takeUpOrder,
+} from '../handlers/forwarding.ts';
 import { lockOverdue } from '../store/parked-events.ts';
 
 /**
