@@ -1,69 +1,66 @@
-// The gateway's one wiring place: config → upstream pools → health checks → rate limiter →
-// merged OpenAPI → HTTP. The stack runner starts it last and waits for GET /ready.
-import { createMetrics, runService } from '@microshop/platform';
-import { build } from './app.ts';
+import { defineService, type Logger, runStandalone, upstreamVariable } from '@microshop/platform';
+import { probeAll } from './clients/health-checks.ts';
+import { MergedOpenApi } from './clients/merged-openapi.ts';
+import { UpstreamRegistry } from './clients/upstreams.ts';
 import { type GatewayConfig, gatewayConfig, upstreamOrigins } from './config.ts';
-import { RateLimiter } from './domain/rate-limit.ts';
-import { serviceNames, upstreamVariable } from './domain/routes.ts';
-import { startHealthChecks } from './health-checker.ts';
-import { MergedOpenApi } from './openapi.ts';
-import { UpstreamRegistry } from './upstreams.ts';
+import { serviceNames } from './domain/routes.ts';
+import { build } from './http/routes.ts';
 
-await runService({
+// The gateway's one wiring place: config → upstream pools → a first round of health checks → HTTP
+// (rate limit, merged OpenAPI, proxy) → health checks every HEALTH_INTERVAL_MS. No database, no
+// Kafka. The stack runner starts it last and waits for GET /ready.
+
+export const service = defineService({
   name: 'gateway',
   config: gatewayConfig,
-  start: async ({ config, logger, onStop }) => {
-    const origins = upstreamOrigins(config);
-    const missing = serviceNames.filter((service) => origins[service].length === 0);
-    if (missing.length > 0) {
-      logger.warn(
-        { services: missing, variables: missing.map(upstreamVariable) },
-        'services not routed (503)',
-      );
-    }
-    const upstreams = new UpstreamRegistry(origins, poolOptions(config), (change) =>
-      change.healthy
-        ? logger.info(change, 'upstream instance back in rotation')
-        : logger.warn(change, 'upstream instance taken out of rotation'),
-    );
+  wire: async ({ config, logger, onStop }) => {
+    const upstreams = upstreamRegistry(config, logger);
     onStop('upstream pools', () => upstreams.close());
-
-    const checker = startHealthChecks(upstreams, {
-      intervalMs: config.HEALTH_INTERVAL_MS,
-      timeoutMs: config.HEALTH_TIMEOUT_MS,
-      failureThreshold: config.HEALTH_FAILURE_THRESHOLD,
-      logger,
-    });
-    onStop('health checks', () => checker.stop());
+    const health = { timeoutMs: config.HEALTH_TIMEOUT_MS, failureThreshold: config.HEALTH_FAILURE_THRESHOLD };
     // One round before taking traffic, so an instance that is down at start is never tried.
-    await checker.probeAll();
-
-    const app = await build({
-      logger,
-      metrics: createMetrics('gateway'),
-      upstreams,
-      rateLimiter: new RateLimiter({
-        ratePerSecond: config.RATE_LIMIT_RPS,
-        burst: config.RATE_LIMIT_BURST,
-        now: Date.now,
-      }),
-      openapi: new MergedOpenApi(() => upstreams.all(), {
-        info: {
-          title: 'microshop API',
-          version: '0.1.0',
-          description: 'Every microshop service behind the gateway, merged from their own documents.',
-        },
-        cacheMs: config.OPENAPI_CACHE_MS,
-        fetchTimeoutMs: config.HEALTH_TIMEOUT_MS * 2,
-      }),
-      bodyLimitBytes: config.BODY_LIMIT_BYTES,
-      proxy: { timeoutMs: config.UPSTREAM_TIMEOUT_MS, responseBufferBytes: config.RESPONSE_BUFFER_BYTES },
-    });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
+    await probeAll(upstreams, health);
+    return {
+      http: (base) =>
+        build({
+          ...base,
+          upstreams,
+          rateLimit: { ratePerSecond: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+          openapi: mergedOpenApi(upstreams, config),
+          bodyLimitBytes: config.BODY_LIMIT_BYTES,
+          proxy: { timeoutMs: config.UPSTREAM_TIMEOUT_MS, responseBufferBytes: config.RESPONSE_BUFFER_BYTES },
+        }),
+      tasks: {
+        'health checks': { intervalMs: config.HEALTH_INTERVAL_MS, run: () => probeAll(upstreams, health) },
+      },
+    };
   },
 });
 
-function poolOptions(config: GatewayConfig) {
-  return { connections: config.UPSTREAM_CONNECTIONS, timeoutMs: config.UPSTREAM_TIMEOUT_MS };
+/** The configured services' instances, each change of an instance's health logged. */
+function upstreamRegistry(config: GatewayConfig, logger: Logger): UpstreamRegistry {
+  const origins = upstreamOrigins(config);
+  const missing = serviceNames.filter((name) => origins[name].length === 0);
+  if (missing.length > 0) {
+    logger.warn({ services: missing, variables: missing.map(upstreamVariable) }, 'services not routed (503)');
+  }
+  const pools = { connections: config.UPSTREAM_CONNECTIONS, timeoutMs: config.UPSTREAM_TIMEOUT_MS };
+  return new UpstreamRegistry(origins, pools, (change) =>
+    change.healthy
+      ? logger.info(change, 'upstream instance back in rotation')
+      : logger.warn(change, 'upstream instance taken out of rotation'),
+  );
 }
+
+function mergedOpenApi(upstreams: UpstreamRegistry, config: GatewayConfig): MergedOpenApi {
+  return new MergedOpenApi(() => upstreams.all(), {
+    info: {
+      title: 'microshop API',
+      version: '0.1.0',
+      description: 'Every microshop service behind the gateway, merged from their own documents.',
+    },
+    cacheMs: config.OPENAPI_CACHE_MS,
+    fetchTimeoutMs: config.HEALTH_TIMEOUT_MS * 2,
+  });
+}
+
+if (import.meta.main) await runStandalone(service);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { upstreamVariable } from '@microshop/platform/pure';
 import { gatewayConfig, upstreamOrigins } from '../src/config.ts';
-import { serviceNames, upstreamVariable } from '../src/domain/routes.ts';
+import { serviceNames } from '../src/domain/routes.ts';
 
 describe('upstream configuration', () => {
   it('reads every routed service from its UPSTREAM_ variable', () => {

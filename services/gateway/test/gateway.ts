@@ -1,10 +1,9 @@
 import { after } from 'node:test';
 import { createLogger, createMetrics, type HttpApp } from '@microshop/platform';
-import { build } from '../src/app.ts';
-import { RateLimiter } from '../src/domain/rate-limit.ts';
+import { MergedOpenApi } from '../src/clients/merged-openapi.ts';
+import { UpstreamRegistry } from '../src/clients/upstreams.ts';
 import type { ServiceName } from '../src/domain/routes.ts';
-import { MergedOpenApi } from '../src/openapi.ts';
-import { UpstreamRegistry } from '../src/upstreams.ts';
+import { build, type RateLimit } from '../src/http/routes.ts';
 
 /** A gateway built the way main builds it, minus listening, for `app.inject()`. */
 
@@ -12,7 +11,7 @@ export interface GatewayOptions {
   timeoutMs?: number;
   bodyLimitBytes?: number;
   responseBufferBytes?: number;
-  rate?: { ratePerSecond: number; burst: number; now: () => number };
+  rate?: RateLimit;
 }
 
 export interface TestGateway {
@@ -30,7 +29,7 @@ export async function givenGateway(
     logger: createLogger({ service: 'gateway-test', level: 'silent' }),
     metrics: createMetrics('gateway-test'),
     upstreams,
-    rateLimiter: new RateLimiter(options.rate ?? { ratePerSecond: 10_000, burst: 10_000, now: Date.now }),
+    rateLimit: options.rate ?? { ratePerSecond: 10_000, burst: 10_000 },
     openapi: new MergedOpenApi(() => upstreams.all(), {
       info: { title: 'microshop API', version: '9.9.9', description: 'merged' },
       cacheMs: 0,

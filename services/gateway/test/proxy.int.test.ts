@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger } from '@microshop/platform';
 import { request } from 'undici';
-import { startHealthChecks } from '../src/health-checker.ts';
+import { probeAll } from '../src/clients/health-checks.ts';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.ts';
 import { givenGateway } from './gateway.ts';
 
@@ -65,28 +64,19 @@ describe('load balancing over two instances', () => {
     const one = await startFakeUpstream('orders-1');
     const two = await startFakeUpstream('orders-2');
     const { app, upstreams } = await givenGateway({ orders: [one.origin, two.origin] });
-    const checker = startHealthChecks(upstreams, {
-      intervalMs: 60_000,
-      timeoutMs: 500,
-      failureThreshold: 2,
-      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
-    });
-    try {
-      one.healthy = false;
-      await checker.probeAll();
-      await checker.probeAll();
-      const whileDown = await Promise.all([1, 2, 3].map(() => app.inject('/api/v1/orders/abc')));
-      assert.deepEqual(
-        whileDown.map((r) => r.json().instance),
-        ['orders-2', 'orders-2', 'orders-2'],
-      );
-      one.healthy = true;
-      await checker.probeAll();
-      const afterwards = await Promise.all([1, 2].map(() => app.inject('/api/v1/orders/abc')));
-      assert.deepEqual(afterwards.map((r) => r.json().instance).sort(), ['orders-1', 'orders-2']);
-    } finally {
-      checker.stop();
-    }
+    const health = { timeoutMs: 500, failureThreshold: 2 };
+    one.healthy = false;
+    await probeAll(upstreams, health);
+    await probeAll(upstreams, health);
+    const whileDown = await Promise.all([1, 2, 3].map(() => app.inject('/api/v1/orders/abc')));
+    assert.deepEqual(
+      whileDown.map((r) => r.json().instance),
+      ['orders-2', 'orders-2', 'orders-2'],
+    );
+    one.healthy = true;
+    await probeAll(upstreams, health);
+    const afterwards = await Promise.all([1, 2].map(() => app.inject('/api/v1/orders/abc')));
+    assert.deepEqual(afterwards.map((r) => r.json().instance).sort(), ['orders-1', 'orders-2']);
   });
 });
 

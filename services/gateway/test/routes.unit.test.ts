@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { matchRoute, upstreamVariable } from '../src/domain/routes.ts';
+import { upstreamVariable } from '@microshop/platform/pure';
+import { matchRoute } from '../src/domain/routes.ts';
 
 describe('route table', () => {
   const cases: [path: string, service: string][] = [

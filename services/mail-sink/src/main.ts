@@ -1,38 +1,34 @@
-import { createMetrics, runService } from '@microshop/platform';
+import { defineService, runStandalone } from '@microshop/platform';
 import { mailSinkConfig } from './config.ts';
 import { startSmtpSink } from './handlers/smtp.ts';
-import { buildHttp } from './http/routes.ts';
+import { build } from './http/routes.ts';
 import { createMailbox } from './store/mailbox.ts';
 
-// The one wiring place of the mail sink (started as `node services/mail-sink/src/main.ts`; the
-// stack runner waits for GET /ready, which answers once SMTP is listening).
-// Start order: HTTP (so /health answers) → SMTP; stop runs backwards.
+// The one wiring place of the mail sink: the mailbox, its HTTP routes and the SMTP server that fills
+// it. No database, no Kafka. The kit starts HTTP (so /health answers), then SMTP as a background part
+// whose check (`smtp`: the port listens) is behind /ready; stop runs backwards. Run alone with
+// `node services/mail-sink/src/main.ts` (the stack runner waits for GET /ready).
 
-await runService({
+export const service = defineService({
   name: 'mail-sink',
   config: mailSinkConfig,
-  start: async ({ config, logger, onStop }) => {
+  wire: ({ config, logger }) => {
     const mailbox = createMailbox({ capacity: config.MAIL_SINK_CAPACITY });
-    let smtpListening = false;
-    const app = await buildHttp({
-      mailbox,
-      logger,
-      metrics: createMetrics('mail-sink'),
-      readiness: [{ name: 'smtp', check: () => smtpListening }],
-    });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
-
-    const smtp = await startSmtpSink({
-      mailbox,
-      port: config.SMTP_PORT,
-      logger,
-      maxMessageBytes: config.MAIL_SINK_MAX_MESSAGE_BYTES,
-    });
-    onStop('smtp', async () => {
-      smtpListening = false;
-      await smtp.close();
-    });
-    smtpListening = smtp.listening;
+    return {
+      http: (base) => build({ ...base, mailbox }),
+      background: {
+        smtp: async () => {
+          const smtp = await startSmtpSink({
+            mailbox,
+            port: config.SMTP_PORT,
+            logger,
+            maxMessageBytes: config.MAIL_SINK_MAX_MESSAGE_BYTES,
+          });
+          return { stop: () => smtp.close(), check: () => smtp.listening };
+        },
+      },
+    };
   },
 });
+
+if (import.meta.main) await runStandalone(service);

@@ -3,7 +3,7 @@ import { after, describe, test } from 'node:test';
 import { createLogger, createMetrics, type LogLevel } from '@microshop/platform';
 import nodemailer from 'nodemailer';
 import { startSmtpSink } from '../src/handlers/smtp.ts';
-import { buildHttp } from '../src/http/routes.ts';
+import { build } from '../src/http/routes.ts';
 import { createMailbox, type StoredMail } from '../src/store/mailbox.ts';
 
 // The sink as the notifications service and the console use it: a real nodemailer client sends over
@@ -15,7 +15,7 @@ const logger = createLogger({
 });
 const mailbox = createMailbox({ capacity: 100 });
 const smtp = await startSmtpSink({ mailbox, port: 0, logger, maxMessageBytes: 64 * 1024 });
-const app = await buildHttp({
+const app = await build({
   mailbox,
   logger,
   metrics: createMetrics('mail-sink-test'),
@@ -144,7 +144,7 @@ describe('the mail sink', () => {
   test('is ready while SMTP listens, and not after SMTP is closed', async () => {
     assert.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 200);
     const other = await startSmtpSink({ mailbox, port: 0, logger, maxMessageBytes: 1024 });
-    const readiness = await buildHttp({
+    const readiness = await build({
       mailbox,
       logger,
       metrics: createMetrics('mail-sink-test-2'),

@@ -10,16 +10,16 @@ import {
 import { z } from 'zod';
 import type { SendBackoff } from './domain/delivery.ts';
 import type { GracePeriods } from './domain/emails.ts';
+import type { ForwardingRules } from './domain/forwarding.ts';
 import { defaultRoutedTopicPrefix } from './domain/routing.ts';
-import { schemaName } from './store/database.ts';
 
 /**
- * The environment of the notifications service, read once by main.ts. Topic, group and schema
+ * The environment of the notifications service, read once by the kit. Topic, group and schema
  * names default to the real ones and are overridable for tests.
  */
 export const notificationsConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'notifications', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'notifications', schema: 'notifications' }),
   ...consumerConfig({ group: 'notifications' }),
   HTTP_PORT: envPort(8104),
   /** How long an order waits for its customer to be known before it is routed as bronze. */
@@ -69,6 +69,14 @@ export function emailGrace(config: NotificationsConfig): GracePeriods {
     trackingMs: config.TRACKING_GRACE_MS,
     refundMs: config.REFUND_GRACE_MS,
     staleMs: config.EMAIL_STALE_MS,
+  };
+}
+
+/** What routing and the emails wait for and how long (shared by the consumer and the parked-events task). */
+export function forwardingRules(config: NotificationsConfig): ForwardingRules {
+  return {
+    routing: { graceMs: config.REFERENCE_GRACE_MS, topicPrefix: config.ROUTED_TOPIC_PREFIX },
+    emails: { grace: emailGrace(config) },
   };
 }
 

@@ -11,7 +11,7 @@ import {
   uniqueTopic,
   withDecodingSlot,
 } from '@microshop/platform/testing';
-import { createNotificationsHandler } from '../src/handlers/messages.ts';
+import { notificationsHandler } from '../src/handlers/messages.ts';
 import { customerEvent, orderEvent } from './fixtures.ts';
 import { logger, migratedSchema } from './harness.ts';
 
@@ -39,7 +39,7 @@ test('an order consumed from Kafka before its customer is parked without holding
   t.after(() => producer.close());
   const groupId = uniqueGroup('notifications');
   const attempts = new Map<string, number>(); // event id → handler calls
-  const handle = createNotificationsHandler({
+  const handle = notificationsHandler({
     pool: db.pool,
     consumer: groupId,
     topics: { orderEvents: ordersTopic, customers: customersTopic },

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  type Delivery,
+  decide,
   defaultSendBackoff,
   describeSendError,
+  evolve,
   nextAttemptAt,
   retryDelayMs,
 } from '../src/domain/delivery.ts';
@@ -21,6 +24,51 @@ describe('the retry schedule of an email the SMTP server did not take', () => {
   test('the next attempt is that delay after now', () => {
     const now = new Date('2025-03-01T10:00:00.000Z');
     assert.equal(nextAttemptAt(now, 3, defaultSendBackoff).toISOString(), '2025-03-01T10:00:04.000Z');
+  });
+});
+
+describe('an email after an attempt to send it', () => {
+  const now = new Date('2025-03-01T10:00:00.000Z');
+  const pending: Delivery = {
+    state: 'PENDING',
+    attempts: 2,
+    nextAttemptAt: now,
+    lastError: 'down',
+    sentAt: null,
+  };
+
+  test('accepted: SENT at that time, the attempt counted, the last error cleared', () => {
+    const events = decide({ type: 'RecordAttempt', at: now, error: null }, pending, defaultSendBackoff);
+
+    assert.deepEqual(events, [{ type: 'EmailSent', at: now }]);
+    assert.deepEqual(events.reduce(evolve, pending), {
+      state: 'SENT',
+      attempts: 3,
+      nextAttemptAt: now,
+      lastError: null,
+      sentAt: now,
+    });
+  });
+
+  test('refused: still PENDING, the attempt counted, the next one put off by the backoff of that attempt', () => {
+    const events = decide(
+      { type: 'RecordAttempt', at: now, error: 'ECONNREFUSED' },
+      pending,
+      defaultSendBackoff,
+    );
+
+    assert.deepEqual(events.reduce(evolve, pending), {
+      state: 'PENDING',
+      attempts: 3,
+      nextAttemptAt: new Date('2025-03-01T10:00:04.000Z'),
+      lastError: 'ECONNREFUSED',
+      sentAt: null,
+    });
+  });
+
+  test('an email already SENT is left as it is', () => {
+    const sent: Delivery = { ...pending, state: 'SENT', sentAt: now };
+    assert.deepEqual(decide({ type: 'RecordAttempt', at: now, error: null }, sent, defaultSendBackoff), []);
   });
 });
 

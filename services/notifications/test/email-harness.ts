@@ -7,15 +7,15 @@ import {
   type Logger,
   type LogLevel,
 } from '@microshop/platform';
-import { consumedMessage, migratedTestSchema, type TestSchema } from '@microshop/platform/testing';
+import { consumedMessage, type TestSchema } from '@microshop/platform/testing';
 import { type SmtpSink, startSmtpSink } from '../../mail-sink/src/handlers/smtp.ts';
 import { createMailbox, type Mailbox, type StoredMail } from '../../mail-sink/src/store/mailbox.ts';
+import { createSmtpMailer, type Mailer } from '../src/clients/smtp-mailer.ts';
 import type { GracePeriods } from '../src/domain/emails.ts';
-import { type MailSenderOptions, sendDueEmails } from '../src/handlers/mail-sender.ts';
-import { createNotificationsHandler, type NotificationsHandlerOptions } from '../src/handlers/messages.ts';
-import { createSmtpMailer, type Mailer } from '../src/handlers/smtp-mailer.ts';
-import { buildHttp } from '../src/http/app.ts';
-import { migrateSchema } from '../src/store/database.ts';
+import { type NotificationsHandlerOptions, notificationsHandler } from '../src/handlers/messages.ts';
+import { build } from '../src/http/routes.ts';
+import { type MailSenderOptions, sendDueEmails } from '../src/tasks/mail-sender.ts';
+import { migratedSchema } from './harness.ts';
 
 // What the email integration tests share: a migrated schema, a real mail-sink (in-process, SMTP on
 // a free port, stoppable for outages), a real nodemailer mailer pointed at it, the service's handler
@@ -52,7 +52,7 @@ export interface EmailTestBed {
   /** A new SMTP server on the same port (the mailbox is kept). */
   startSink(): Promise<void>;
   /** The handler with these test's defaults, `overrides` applied. */
-  handler(overrides?: Partial<NotificationsHandlerOptions>): ReturnType<typeof createNotificationsHandler>;
+  handler(overrides?: Partial<NotificationsHandlerOptions>): ReturnType<typeof notificationsHandler>;
   /** Hands each event to the default handler as the consumer would, from the topic its type belongs to. */
   deliver(...events: { id: string; type: string }[]): Promise<void>;
   senderOptions(overrides?: Partial<MailSenderOptions>): MailSenderOptions;
@@ -63,7 +63,7 @@ export interface EmailTestBed {
 }
 
 export async function emailTestBed(prefix: string): Promise<EmailTestBed> {
-  const db = await migratedTestSchema(prefix, migrateSchema);
+  const db = await migratedSchema(prefix);
   const mailbox = createMailbox({ capacity: 10_000 });
   const startOn = (port: number) =>
     startSmtpSink({ mailbox, port, logger, maxMessageBytes: 1024 * 1024, closeTimeoutMs: 50 });
@@ -71,7 +71,7 @@ export async function emailTestBed(prefix: string): Promise<EmailTestBed> {
   const port = sink.port;
   const smtpUrl = `smtp://127.0.0.1:${port}`;
   const mailer = createSmtpMailer({ url: smtpUrl, timeoutMs: 2_000, maxConnections: 3 });
-  const app = await buildHttp({ pool: db.pool, logger, metrics: createMetrics('notifications-test') });
+  const app = await build({ pool: db.pool, logger, metrics: createMetrics('notifications-test') });
   after(async () => {
     mailer.close();
     await app.close();
@@ -79,7 +79,7 @@ export async function emailTestBed(prefix: string): Promise<EmailTestBed> {
   });
 
   const handler = (overrides: Partial<NotificationsHandlerOptions> = {}) =>
-    createNotificationsHandler({
+    notificationsHandler({
       pool: db.pool,
       consumer: 'notifications',
       topics,

@@ -8,7 +8,7 @@ import {
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
-import { startMailSender } from '../src/handlers/mail-sender.ts';
+import { startMailSender } from '../src/tasks/mail-sender.ts';
 import {
   customerRegistered,
   newOrder,
@@ -40,7 +40,7 @@ test('order, customer, payment and shipment events consumed from Kafka become on
   const handle = bed.handler({
     consumer: groupId,
     topics: { orderEvents: orders, customers, payments, shipments },
-    onEmailQueued: sender.wake,
+    onCommitted: (progress) => progress.emails.length > 0 && sender.wake(),
   });
   const consumer = createEventConsumer({
     bootstrapServers,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually } from '@microshop/platform/testing';
-import { startMailSender } from '../src/handlers/mail-sender.ts';
-import { createSmtpMailer } from '../src/handlers/smtp-mailer.ts';
+import { createSmtpMailer } from '../src/clients/smtp-mailer.ts';
+import { startMailSender } from '../src/tasks/mail-sender.ts';
 import { customerRegistered, newOrder, type OrderIds, statusEvent, uniqueAddress } from './email-fixtures.ts';
 import { emailTestBed } from './email-harness.ts';
 

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type OrderEvent, routedOrderEventSchema } from '@microshop/contracts';
+import { routedOrderEventSchema } from '@microshop/contracts';
+import { startPeriodicTask } from '@microshop/platform';
 import { consumedMessage, eventually, withDecodingSlot } from '@microshop/platform/testing';
-import { handleCustomerChange } from '../src/handlers/customer-changes.ts';
-import { handleOrderEvent } from '../src/handlers/order-events.ts';
-import { handleShipmentEvent } from '../src/handlers/order-facts.ts';
-import { type ParkedLoopOptions, startParkedLoop, takeUpOverdue } from '../src/handlers/parked-loop.ts';
-import type { OrderEventDeps } from '../src/handlers/parking.ts';
+import type { Progress } from '../src/handlers/forwarding.ts';
+import { type ParkedEventsOptions, takeUpOverdue } from '../src/tasks/parked-events.ts';
 import {
   customerRegistered,
   newOrder,
@@ -16,33 +14,32 @@ import {
   statusEvent,
   uniqueAddress,
 } from './email-fixtures.ts';
-import { capturingLogger, emailTestBed, grace, logger, topics } from './email-harness.ts';
+import { capturingLogger, context, emailTestBed, grace, logger, topicOf } from './email-harness.ts';
 
 // Parked order events (parked_events): an order's events keep their order, each thing is done once
 // whichever path does it, and no event is left waiting for a fact that has arrived.
 
 const bed = await emailTestBed('notifications_parking');
-const deps: OrderEventDeps = {
-  pool: bed.db.pool,
-  consumer: 'notifications',
+const rules = {
   routing: { graceMs: grace.customerMs, topicPrefix: 'microshop.orders-' },
   emails: { grace },
 };
 
-/** The loop's options, its clock (and the steps' clocks) at `now`. */
-function loopAt(now: Date): ParkedLoopOptions {
-  const clock = () => now;
-  return {
-    pool: bed.db.pool,
-    logger,
-    now: clock,
-    routing: { ...deps.routing, now: clock },
-    emails: { grace, now: clock },
-  };
+/** The task's options, its clock at `now`. */
+function loopAt(now: Date): ParkedEventsOptions {
+  return { pool: bed.db.pool, logger, now: () => now, ...rules };
 }
 
-function deliverOrderEvent(event: OrderEvent) {
-  return handleOrderEvent(deps, consumedMessage(event, { topic: topics.orderEvents }), event, logger);
+/** Hands `event` to the consumer's handler (the bed's, or `handle`), as the consumer would. */
+function deliverOne(event: { id: string; type: string }, handle = bed.handler()) {
+  return handle(consumedMessage(event, { topic: topicOf(event.type) }), context());
+}
+
+/** Delivers `event`; what its transaction routed and queued, once committed (none: nothing committed). */
+async function progressOf(event: { id: string; type: string }): Promise<Progress | undefined> {
+  const committed: Progress[] = [];
+  await deliverOne(event, bed.handler({ onCommitted: (progress) => committed.push(progress) }));
+  return committed[0];
 }
 
 async function parkedOf(orderId: string): Promise<{ awaiting: string; routed: boolean }[]> {
@@ -75,8 +72,8 @@ describe('parked order events', () => {
       const shipped = statusEvent(order, 'SHIPPED');
       const delivered = statusEvent(order, 'DELIVERED');
 
-      await deliverOrderEvent(shipped);
-      await deliverOrderEvent(delivered);
+      await deliverOne(shipped);
+      await deliverOne(delivered);
 
       assert.deepEqual(await parkedOf(order.orderId), [
         { awaiting: 'tracking', routed: true },
@@ -85,16 +82,9 @@ describe('parked order events', () => {
       assert.deepEqual(routedStatuses(await readInserts(), order.orderId), ['SHIPPED']);
       assert.deepEqual(await emailStatuses(order.orderId), []);
 
-      const dispatch = shipmentDispatched(order, 'SBX-42');
-      const handled = await handleShipmentEvent(
-        deps,
-        consumedMessage(dispatch, { topic: topics.shipments }),
-        dispatch,
-        logger,
-      );
+      const progress = await progressOf(shipmentDispatched(order, 'SBX-42'));
 
-      assert.equal(handled.status, 'handled');
-      const progress = handled.status === 'handled' ? handled.result : null;
+      assert.ok(progress, 'the shipment event was handled');
       assert.deepEqual(
         progress?.emails.map((email) => email.status),
         ['SHIPPED', 'DELIVERED'],
@@ -109,8 +99,8 @@ describe('parked order events', () => {
       const order = newOrder();
       const approved = statusEvent(order, 'APPROVED');
       const cancelled = statusEvent(order, 'CANCELLED');
-      await deliverOrderEvent(approved);
-      await deliverOrderEvent(cancelled);
+      await deliverOne(approved);
+      await deliverOne(cancelled);
       const { log, lines } = capturingLogger();
       const waitOver = new Date(Date.parse(approved.occurredAt) + grace.customerMs);
 
@@ -140,7 +130,7 @@ describe('parked order events', () => {
     const to = uniqueAddress('no-refund');
     await bed.deliver(customerRegistered(order, to), paymentSucceeded(order, 5999));
     const cancelled = statusEvent(order, 'CANCELLED');
-    await deliverOrderEvent(cancelled);
+    await deliverOne(cancelled);
     assert.deepEqual(await parkedOf(order.orderId), [{ awaiting: 'refund', routed: true }]);
 
     await takeUpOverdue(loopAt(new Date(Date.parse(cancelled.occurredAt) + grace.refundMs)));
@@ -179,26 +169,19 @@ describe('parked order events', () => {
       const old = new Date(Date.now() - 60_000);
       const events = orders.map((order) => statusEvent(order, 'CREATED', { at: old }));
       // Parked as if consumed when they happened: overdue now.
-      const atTheTime = { ...deps, routing: { ...deps.routing, now: () => old } };
-      for (const event of events) {
-        await handleOrderEvent(
-          atTheTime,
-          consumedMessage(event, { topic: topics.orderEvents }),
-          event,
-          logger,
-        );
-      }
-      const options: ParkedLoopOptions = {
-        pool: bed.db.pool,
-        logger,
-        routing: deps.routing,
-        emails: deps.emails,
-      };
+      const atTheTime = bed.handler({ now: () => old });
+      for (const event of events) await deliverOne(event, atTheTime);
+      const options: ParkedEventsOptions = { pool: bed.db.pool, logger, ...rules };
 
-      const loops = [
-        startParkedLoop({ ...options, intervalMs: 10 }),
-        startParkedLoop({ ...options, intervalMs: 10 }),
-      ];
+      // Two instances' tasks, as the kit runs them.
+      const loops = [1, 2].map((instance) =>
+        startPeriodicTask({
+          name: `parked-events loop ${instance}`,
+          intervalMs: 10,
+          logger,
+          run: () => takeUpOverdue(options),
+        }),
+      );
       try {
         await Promise.all(Array.from({ length: 4 }, () => takeUpOverdue({ ...options, batchSize: 3 })));
         await eventually('every parked event taken up', async () => {
@@ -224,15 +207,7 @@ describe('parked order events', () => {
       orders.flatMap((order) => {
         const customer = customerRegistered(order, uniqueAddress('race'));
         const approved = statusEvent(order, 'APPROVED');
-        return [
-          deliverOrderEvent(approved),
-          handleCustomerChange(
-            deps,
-            consumedMessage(customer, { topic: topics.customers }),
-            customer,
-            logger,
-          ),
-        ];
+        return [deliverOne(approved), deliverOne(customer)];
       }),
     );
 

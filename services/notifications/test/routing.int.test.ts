@@ -4,19 +4,20 @@ import { describe, test } from 'node:test';
 import { type CustomerChangedEvent, type OrderEvent, routedOrderEventSchema } from '@microshop/contracts';
 import { AppError, createLogger } from '@microshop/platform';
 import { withDecodingSlot } from '@microshop/platform/testing';
-import { createNotificationsHandler, type NotificationsHandlerOptions } from '../src/handlers/messages.ts';
+import { type NotificationsHandlerOptions, notificationsHandler } from '../src/handlers/messages.ts';
 import { consumed, customerEvent, customersTopic, orderEvent, ordersTopic } from './fixtures.ts';
 import { handlerContext, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('notifications_routing');
 const graceMs = 5_000;
 
-function handlerWith(overrides: Partial<NotificationsHandlerOptions['routing']> = {}) {
-  return createNotificationsHandler({
+function handlerWith(overrides: Partial<NotificationsHandlerOptions> = {}) {
+  return notificationsHandler({
     pool: db.pool,
     consumer: 'notifications',
     topics: { orderEvents: ordersTopic, customers: customersTopic },
-    routing: { graceMs, topicPrefix: 'microshop.orders-', ...overrides },
+    routing: { graceMs, topicPrefix: 'microshop.orders-' },
+    ...overrides,
   });
 }
 const handle = handlerWith();

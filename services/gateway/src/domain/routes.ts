@@ -64,8 +64,3 @@ function ruleMatches(rule: RouteRule, segments: readonly string[]): boolean {
     return expected === '*' ? actual !== '' : actual === expected;
   });
 }
-
-/** `order-background` → `UPSTREAM_ORDER_BACKGROUND`: the variable listing that service's instances. */
-export function upstreamVariable(service: ServiceName): string {
-  return `UPSTREAM_${service.toUpperCase().replaceAll('-', '_')}`;
-}

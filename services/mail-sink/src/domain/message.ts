@@ -1,19 +1,8 @@
-import {
-  binaryBytes,
-  decodeCharset,
-  decodeHeaderText,
-  decodeQuotedPrintable,
-  type Entity,
-  fieldValue,
-  parseContentType,
-  splitEntity,
-} from './headers.ts';
-
 /**
  * What the sink keeps of a received message: a few decoded headers and the plain-text body. Enough
- * for people and tests to read what microshop sends (nodemailer's text-only mails), not a full
- * MIME library: no HTML, no attachments, no RFC 2231 continuations. Never throws: a sink that
- * refused an odd message would hide exactly the mail someone wants to look at.
+ * for people and tests to read what microshop sends (nodemailer's text-only mails). Pure: the MIME
+ * parsing itself is mailparser's (`src/handlers/parse-message.ts`); this file says what of it is
+ * kept and how it reads.
  */
 export interface ParsedMessage {
   /** As written, angle brackets included, e.g. `<id@host>`; null without the header. */
@@ -22,78 +11,47 @@ export interface ParsedMessage {
   from: string;
   subject: string;
   /**
-   * The first text/plain part, line breaks as `\n`, without trailing line breaks (transfer encodings
-   * add one or not, so keeping them would make the same text read differently); '' if none.
+   * The text/plain body, line breaks as `\n`, without trailing line breaks (transfer encodings add
+   * one or not, so keeping them would make the same text read differently); '' if none.
    */
   text: string;
 }
 
-/** Nested multiparts deeper than this are not searched (a hostile message cannot recurse for ever). */
-const maxDepth = 8;
-
-export function parseMessage(raw: Uint8Array): ParsedMessage {
-  const entity = splitEntity(Buffer.from(raw).toString('latin1'));
-  const messageId = fieldValue(entity.fields, 'message-id');
-  return {
-    messageId: messageId === undefined ? null : messageId.trim(),
-    from: decodeHeaderText(fieldValue(entity.fields, 'from') ?? ''),
-    subject: decodeHeaderText(fieldValue(entity.fields, 'subject') ?? ''),
-    text: firstPlainText(entity, 0) ?? '',
-  };
+/** One mailbox of an address header, as a parser hands it over (a group holds mailboxes of its own). */
+export interface MailAddress {
+  name: string;
+  address?: string | undefined;
+  group?: MailAddress[] | undefined;
 }
 
-/** Depth first, in order: the first text/plain that is not an attachment. */
-function firstPlainText(entity: Entity, depth: number): string | null {
-  const contentType = parseContentType(fieldValue(entity.fields, 'content-type'));
-  if (contentType.type.startsWith('multipart/')) {
-    const boundary = contentType.params.boundary;
-    if (boundary === undefined || boundary === '' || depth >= maxDepth) return null;
-    for (const part of splitMultipart(entity.body, boundary)) {
-      const text = firstPlainText(splitEntity(part), depth + 1);
-      if (text !== null) return text;
-    }
-    return null;
-  }
-  if (contentType.type !== 'text/plain' || isAttachment(entity)) return null;
-  const encoding = fieldValue(entity.fields, 'content-transfer-encoding') ?? '7bit';
-  const bytes = decodeTransfer(entity.body, encoding);
-  return decodeCharset(bytes, contentType.params.charset ?? 'utf-8')
-    .replace(/\r\n?/g, '\n')
-    .replace(/\n+$/, '');
-}
-
-function isAttachment(entity: Entity): boolean {
-  return /^\s*attachment\b/i.test(fieldValue(entity.fields, 'content-disposition') ?? '');
-}
-
-/** 7bit, 8bit, binary and anything unknown are taken as they are. */
-export function decodeTransfer(body: string, encoding: string): Uint8Array {
-  switch (encoding.trim().toLowerCase()) {
-    case 'base64':
-      return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-    case 'quoted-printable':
-      return decodeQuotedPrintable(body);
-    default:
-      return binaryBytes(body);
-  }
-}
+/** An empty message: what is kept of one the parser could not read at all. */
+export const unreadableMessage: ParsedMessage = { messageId: null, from: '', subject: '', text: '' };
 
 /**
- * The parts between `--boundary` lines, up to `--boundary--` (RFC 2046 §5.1.1). The line break
- * before a delimiter belongs to the delimiter, so it is not part of the part before it.
+ * Mailboxes as a header would write them: `name <address>`, the bare address without a name, the
+ * name quoted only where RFC 5322 needs it (`"Doe, John" <j@x>`), groups as `name: members;`.
  */
-export function splitMultipart(body: string, boundary: string): string[] {
-  const delimiter = `--${boundary}`;
-  const parts: string[] = [];
-  let current: string[] | null = null; // null: still in the preamble
-  for (const line of body.split(/\r?\n/)) {
-    const trimmed = line.trimEnd();
-    if (trimmed === delimiter || trimmed === `${delimiter}--`) {
-      if (current !== null) parts.push(current.join('\r\n'));
-      if (trimmed !== delimiter) return parts; // the closing delimiter: the epilogue is ignored
-      current = [];
-    } else current?.push(line);
-  }
-  if (current !== null) parts.push(current.join('\r\n')); // no closing delimiter: keep what came
-  return parts;
+export function addressText(mailboxes: readonly MailAddress[]): string {
+  return mailboxes.map(mailboxText).join(', ');
+}
+
+function mailboxText(mailbox: MailAddress): string {
+  const name = displayName(mailbox.name);
+  if (mailbox.group !== undefined) return `${name}: ${addressText(mailbox.group)};`;
+  const address = mailbox.address ?? '';
+  if (name === '') return address;
+  return address === '' ? name : `${name} <${address}>`;
+}
+
+/** RFC 5322 specials: a name holding one is written as a quoted string. */
+const specials = /[()<>[\]:;@\\,."]/;
+
+function displayName(name: string): string {
+  const trimmed = name.trim();
+  return specials.test(trimmed) ? `"${trimmed.replace(/["\\]/g, '\\$&')}"` : trimmed;
+}
+
+/** The body as the mailbox shows it: `\n` line breaks, no trailing ones. */
+export function bodyText(text: string | undefined): string {
+  return (text ?? '').replace(/\r\n?/g, '\n').replace(/\n+$/, '');
 }

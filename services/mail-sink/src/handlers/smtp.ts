@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@microshop/platform';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { parseMessage } from '../domain/message.ts';
 import type { Mailbox, StoredMail } from '../store/mailbox.ts';
+import { parseMessage } from './parse-message.ts';
 
 /**
  * The SMTP side of the sink: accepts every message (no auth, no TLS, any sender and recipient) and
@@ -91,7 +91,7 @@ async function receive(
     throw Object.assign(new Error(`message exceeds ${options.maxMessageBytes} bytes`), { responseCode: 552 });
   }
   const recipients = session.envelope.rcptTo.map((address) => address.address);
-  const mail = options.mailbox.add(parseMessage(Buffer.concat(chunks)), recipients);
+  const mail = options.mailbox.add(await parseMessage(Buffer.concat(chunks)), recipients);
   logger.info(
     { id: mail.id, messageId: mail.messageId, to: mail.to, subject: mail.subject },
     'email received',

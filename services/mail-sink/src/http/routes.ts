@@ -1,11 +1,9 @@
 import {
   buildHttpApp,
   type HttpApp,
-  type Logger,
+  type HttpBase,
   notFound,
   problemDetailsSchema,
-  type ReadinessCheck,
-  type Registry,
 } from '@microshop/platform';
 import { z } from 'zod';
 import type { Mailbox } from '../store/mailbox.ts';
@@ -38,27 +36,22 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(maxListLimit).default(defaultListLimit),
 });
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   mailbox: Mailbox;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** Not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ mailbox, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'mail-sink',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop mail-sink',
       version: '0.1.0',
       description: "The dev stack's local SMTP server: every email it received, newest first.",
     },
   });
-  registerRoutes(app, options.mailbox);
+  registerRoutes(app, mailbox);
   return app;
 }
 

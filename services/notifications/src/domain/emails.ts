@@ -1,9 +1,9 @@
 import { formatMoney, type Order, type OrderItem, type OrderStatus } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 import { reasonsInWords } from './reasons.ts';
-import { unreachable } from './routing.ts';
 
 /**
- * The customer emails (seed 001's email service): one per notable status change of an order, joined
+ * The customer emails: one per notable status change of an order, joined
  * with the customer copy and with what the other topics told this service (the charge, a refund, the
  * tracking number). Pure: the event's age and the grace periods come in.
  *

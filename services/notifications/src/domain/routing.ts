@@ -6,7 +6,7 @@ import {
 } from '@microshop/contracts';
 
 /**
- * Dynamic routing (seed 001): every order status event, enriched with its customer's level, is
+ * Dynamic routing: every order status event, enriched with its customer's level, is
  * republished to `microshop.orders-<level>`. Pure: the clock, ids and the known level come in.
  *
  * Customers and orders travel on different topics, so an order of a brand-new customer can arrive
@@ -66,8 +66,4 @@ export function routedEvent(
     causationId: event.id,
     order: event.order,
   };
-}
-
-export function unreachable(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

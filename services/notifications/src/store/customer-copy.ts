@@ -25,23 +25,17 @@ export async function upsertIfNewer(
   return result.rowCount === 1;
 }
 
-/** The customer's level, or null if no event of the customer has arrived yet. */
-export async function levelOf(client: PoolClient, customerId: string): Promise<CustomerLevel | null> {
-  const result = await client.query<{ level: string }>('SELECT level FROM customers WHERE id = $1', [
-    customerId,
-  ]);
-  const row = result.rows[0];
-  return row === undefined ? null : customerLevelSchema.parse(row.level);
-}
-
-/** Who an email goes to: the customer's name and address, or null if the customer is not known yet. */
-export async function contactOf(
+/** The customer's level, name and address, or null if no event of the customer has arrived yet. */
+export async function customerOf(
   client: PoolClient,
   customerId: string,
-): Promise<{ name: string; email: string } | null> {
-  const result = await client.query<{ name: string; email: string }>(
-    'SELECT name, email FROM customers WHERE id = $1',
+): Promise<{ level: CustomerLevel; name: string; email: string } | null> {
+  const result = await client.query<{ level: string; name: string; email: string }>(
+    'SELECT level, name, email FROM customers WHERE id = $1',
     [customerId],
   );
-  return result.rows[0] ?? null;
+  const row = result.rows[0];
+  return row === undefined
+    ? null
+    : { level: customerLevelSchema.parse(row.level), name: row.name, email: row.email };
 }

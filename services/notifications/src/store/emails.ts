@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from '@microshop/platform';
+import type { Delivery } from '../domain/delivery.ts';
 import type { EmailStatus } from '../domain/emails.ts';
 
 // The emails table: queued in an order event's transaction, claimed and marked by the sender loop.
@@ -15,19 +16,14 @@ export interface NewEmail {
   createdAt: Date;
 }
 
-export interface EmailRow {
+export interface EmailRow extends Delivery {
   orderId: string;
   orderStatus: EmailStatus;
   recipient: string;
   subject: string;
   text: string;
   messageId: string;
-  state: 'PENDING' | 'SENT';
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
   createdAt: Date;
-  sentAt: Date | null;
 }
 
 const columns = `order_id AS "orderId", order_status AS "orderStatus", recipient, subject, body AS text,
@@ -90,24 +86,20 @@ export interface EmailKey {
   orderStatus: EmailStatus;
 }
 
-export async function markSent(client: PoolClient, key: EmailKey, at: Date): Promise<void> {
+/** Writes where the email's delivery stands after an attempt (the row is the caller's, claimed). */
+export async function saveDelivery(client: PoolClient, key: EmailKey, delivery: Delivery): Promise<void> {
   await client.query(
-    `UPDATE emails SET state = 'SENT', sent_at = $3, attempts = attempts + 1, last_error = NULL
+    `UPDATE emails SET state = $3, attempts = $4, next_attempt_at = $5, last_error = $6, sent_at = $7
      WHERE order_id = $1 AND order_status = $2`,
-    [key.orderId, key.orderStatus, at],
-  );
-}
-
-/** Still PENDING: counts the attempt and pushes the next one back. */
-export async function markFailed(
-  client: PoolClient,
-  key: EmailKey,
-  failure: { nextAttemptAt: Date; error: string },
-): Promise<void> {
-  await client.query(
-    `UPDATE emails SET attempts = attempts + 1, next_attempt_at = $3, last_error = $4
-     WHERE order_id = $1 AND order_status = $2`,
-    [key.orderId, key.orderStatus, failure.nextAttemptAt, failure.error],
+    [
+      key.orderId,
+      key.orderStatus,
+      delivery.state,
+      delivery.attempts,
+      delivery.nextAttemptAt,
+      delivery.lastError,
+      delivery.sentAt,
+    ],
   );
 }
 

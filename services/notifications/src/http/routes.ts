@@ -2,11 +2,9 @@ import { idSchema } from '@microshop/contracts';
 import {
   buildHttpApp,
   type HttpApp,
-  type Logger,
+  type HttpBase,
   type Pool,
   problemDetailsSchema,
-  type ReadinessCheck,
-  type Registry,
 } from '@microshop/platform';
 import { z } from 'zod';
 import { emailStatuses } from '../domain/emails.ts';
@@ -40,27 +38,22 @@ const listResponse = z
   .object({ orderId: idSchema, notifications: z.array(notificationSchema) })
   .meta({ id: 'OrderNotifications' });
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   pool: Pool;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** Not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'notifications',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop notifications',
       version: '0.1.0',
       description: 'Customer emails about their orders, and dynamic routing of orders by customer level.',
     },
   });
-  registerRoutes(app, options.pool);
+  registerRoutes(app, pool);
   return app;
 }
 

@@ -6,8 +6,8 @@ import {
   type InstanceHealth,
   initialHealth,
   RoundRobin,
-} from './domain/balancer.ts';
-import type { ServiceName } from './domain/routes.ts';
+} from '../domain/balancer.ts';
+import type { ServiceName } from '../domain/routes.ts';
 
 /**
  * The instances of every configured service, each with its own keep-alive connection pool and

@@ -3,7 +3,7 @@ import {
   type MergedDocument,
   mergeOpenApi,
   type ServiceDocument,
-} from './domain/openapi-merge.ts';
+} from '../domain/openapi-merge.ts';
 import type { ServiceUpstreams } from './upstreams.ts';
 
 /**

@@ -1,10 +1,10 @@
-import { type Logger, type Pool, withTransaction } from '@microshop/platform';
-import { describeSendError, nextAttemptAt, type SendBackoff } from '../domain/delivery.ts';
-import { claimDue, type EmailRow, markFailed, markSent } from '../store/emails.ts';
-import type { Mailer } from './smtp-mailer.ts';
+import { type Logger, type Pool, type PoolClient, withTransaction } from '@microshop/platform';
+import type { Mailer } from '../clients/smtp-mailer.ts';
+import { decide, describeSendError, evolve, type SendBackoff } from '../domain/delivery.ts';
+import { claimDue, type EmailRow, saveDelivery } from '../store/emails.ts';
 
 /**
- * The sender loop: claims due PENDING emails (FOR UPDATE SKIP LOCKED, so several instances never
+ * The sender task (a background part of the service, started before the consumer): claims due PENDING emails (FOR UPDATE SKIP LOCKED, so several instances never
  * claim one email twice), sends them over SMTP while holding the claim, and marks each SENT, or keeps
  * it PENDING with one more attempt and a later `next_attempt_at`, in the same transaction. An SMTP
  * outage therefore delays emails and loses none.
@@ -53,21 +53,26 @@ async function sendBatch(
     const outcomes = await Promise.all(due.map((email) => attempt(options.mailer, options.from, email)));
     const failures: { email: EmailRow; error: string }[] = [];
     for (const [i, email] of due.entries()) {
-      const error = outcomes[i];
-      if (error === undefined) await markSent(client, email, now());
-      else {
-        failures.push({ email, error });
-        const failedAttempts = email.attempts + 1;
-        await markFailed(client, email, {
-          nextAttemptAt: nextAttemptAt(now(), failedAttempts, options.backoff),
-          error,
-        });
-      }
+      const error = outcomes[i] ?? null;
+      if (error !== null) failures.push({ email, error });
+      await recordAttempt(client, email, { at: now(), error }, options.backoff);
     }
     return { claimed: due.length, sent: due.length - failures.length, failed: failures.length, failures };
   });
   logBatch(options.logger, report);
   return report;
+}
+
+/** SENT, or still PENDING with one more attempt and a later `next_attempt_at`. */
+async function recordAttempt(
+  client: PoolClient,
+  email: EmailRow,
+  attempt: { at: Date; error: string | null },
+  backoff: SendBackoff,
+): Promise<void> {
+  for (const happened of decide({ type: 'RecordAttempt', ...attempt }, email, backoff)) {
+    await saveDelivery(client, email, evolve(email, happened));
+  }
 }
 
 /** undefined when the server accepted the message, else what went wrong. */

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { type AppError, badGateway, isAppError, timedOut, upstreamUnavailable } from '@microshop/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './domain/headers.ts';
-import { classifyUpstreamError } from './domain/upstream-errors.ts';
-import type { ServiceUpstreams, UpstreamInstance } from './upstreams.ts';
+import type { ServiceUpstreams, UpstreamInstance } from '../clients/upstreams.ts';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from '../domain/headers.ts';
+import { classifyUpstreamError } from '../domain/upstream-errors.ts';
 
 /**
  * Forwards one request to one instance of a service and sends its answer back.

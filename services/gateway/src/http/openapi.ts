@@ -1,0 +1,29 @@
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MergedOpenApi } from '../clients/merged-openapi.ts';
+
+/**
+ * The gateway's own API documents: `GET /api/openapi.json`, the services' documents merged, and the
+ * Swagger UI over it at `/api/docs`.
+ */
+export async function registerOpenApiRoutes(scope: FastifyInstance, openapi: MergedOpenApi): Promise<void> {
+  scope.get('/api/openapi.json', { schema: { hide: true } }, async () => openapi.get());
+  await registerDocs(scope, openapi);
+}
+
+/**
+ * Swagger UI always loads its document from `<prefix>/json`, which the plugin answers from a
+ * synchronous transform; the hook makes sure the merged document is fresh before that runs.
+ */
+async function registerDocs(scope: FastifyInstance, openapi: MergedOpenApi): Promise<void> {
+  await scope.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiHooks: {
+      preHandler: async (request: FastifyRequest) => {
+        if (/\/(json|yaml)$/.test(request.url.split('?', 1)[0] ?? '')) await openapi.get();
+      },
+    },
+    transformSpecification: () => openapi.latest() as unknown as Readonly<Record<string, unknown>>,
+    transformSpecificationClone: false,
+  });
+}
