@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { CustomerChangedEvent, OrderEvent } from '@microshop/contracts';
-import { createEventConsumer, createProducer } from '@microshop/platform';
+import { asMessageHandler, createEventConsumer, createProducer } from '@microshop/platform';
 import {
   createTestTopics,
   eventually,
@@ -39,13 +39,16 @@ test('an order consumed from Kafka before its customer is parked without holding
   t.after(() => producer.close());
   const groupId = uniqueGroup('notifications');
   const attempts = new Map<string, number>(); // event id → handler calls
-  const handle = notificationsHandler({
-    pool: db.pool,
-    consumer: groupId,
-    topics: { orderEvents: ordersTopic, customers: customersTopic },
-    // A minute: an order holding its partition for it would time the test out.
-    routing: { graceMs: 60_000, topicPrefix: 'microshop.orders-' },
-  });
+  const handle = asMessageHandler(
+    notificationsHandler({
+      pool: db.pool,
+      consumer: groupId,
+      topics: { orderEvents: ordersTopic, customers: customersTopic },
+      // A minute: an order holding its partition for it would time the test out.
+      routing: { graceMs: 60_000, topicPrefix: 'microshop.orders-' },
+    }),
+    { pool: db.pool, consumer: groupId },
+  );
   const consumer = createEventConsumer({
     bootstrapServers,
     groupId,

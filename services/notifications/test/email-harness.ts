@@ -1,11 +1,13 @@
 import { after } from 'node:test';
 import {
+  asMessageHandler,
   createLogger,
   createMetrics,
   type HandlerContext,
   type HttpApp,
   type Logger,
   type LogLevel,
+  type MessageHandler,
 } from '@microshop/platform';
 import { consumedMessage, type TestSchema } from '@microshop/platform/testing';
 import { type SmtpSink, startSmtpSink } from '../../mail-sink/src/handlers/smtp.ts';
@@ -52,7 +54,7 @@ export interface EmailTestBed {
   /** A new SMTP server on the same port (the mailbox is kept). */
   startSink(): Promise<void>;
   /** The handler with these test's defaults, `overrides` applied. */
-  handler(overrides?: Partial<NotificationsHandlerOptions>): ReturnType<typeof notificationsHandler>;
+  handler(overrides?: Partial<NotificationsHandlerOptions>): MessageHandler;
   /** Hands each event to the default handler as the consumer would, from the topic its type belongs to. */
   deliver(...events: { id: string; type: string }[]): Promise<void>;
   senderOptions(overrides?: Partial<MailSenderOptions>): MailSenderOptions;
@@ -78,15 +80,17 @@ export async function emailTestBed(prefix: string): Promise<EmailTestBed> {
     await sink.close();
   });
 
-  const handler = (overrides: Partial<NotificationsHandlerOptions> = {}) =>
-    notificationsHandler({
+  const handler = (overrides: Partial<NotificationsHandlerOptions> = {}) => {
+    const options = {
       pool: db.pool,
       consumer: 'notifications',
       topics,
       routing: { graceMs: grace.customerMs, topicPrefix: 'microshop.orders-' },
       emails: { grace },
       ...overrides,
-    });
+    };
+    return asMessageHandler(notificationsHandler(options), options);
+  };
   const defaultHandler = handler();
   const senderOptions = (overrides: Partial<MailSenderOptions> = {}): MailSenderOptions => ({
     pool: db.pool,

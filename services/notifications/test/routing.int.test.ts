@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type CustomerChangedEvent, type OrderEvent, routedOrderEventSchema } from '@microshop/contracts';
-import { AppError, createLogger } from '@microshop/platform';
+import { AppError, asMessageHandler, createLogger } from '@microshop/platform';
 import { withDecodingSlot } from '@microshop/platform/testing';
 import { type NotificationsHandlerOptions, notificationsHandler } from '../src/handlers/messages.ts';
 import { consumed, customerEvent, customersTopic, orderEvent, ordersTopic } from './fixtures.ts';
@@ -12,13 +12,14 @@ const db = await migratedSchema('notifications_routing');
 const graceMs = 5_000;
 
 function handlerWith(overrides: Partial<NotificationsHandlerOptions> = {}) {
-  return notificationsHandler({
+  const options = {
     pool: db.pool,
     consumer: 'notifications',
     topics: { orderEvents: ordersTopic, customers: customersTopic },
     routing: { graceMs, topicPrefix: 'microshop.orders-' },
     ...overrides,
-  });
+  };
+  return asMessageHandler(notificationsHandler(options), options);
 }
 const handle = handlerWith();
 

@@ -31,6 +31,7 @@ export {
 export { backoffDelay, isRetriable } from './retry.ts';
 export {
   asMessageHandler,
+  byTopic,
   type HandledOutcome,
   type HandlerTransaction,
   handleTransactionally,

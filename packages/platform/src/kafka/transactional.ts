@@ -26,6 +26,11 @@ export interface HandlerTransaction {
   eventId: string;
   /** Queues events for the outbox; they are written just before the transaction commits. */
   publish(...messages: OutboxMessage[]): void;
+  /**
+   * Runs `effect` once the transaction has committed (never if it rolls back): waking a task that
+   * reads what was just written, logging what was done. An effect that throws is logged, not retried.
+   */
+  afterCommit(effect: () => void): void;
   /** Bound to the record's topic, partition, offset and event id. */
   logger: Logger;
 }
@@ -77,7 +82,8 @@ export async function handleTransactionally<T extends IdentifiedEvent>(
   const event = handler.decode(message);
   if (event === null) return 'ignored';
   const eventId = message.eventId ?? event.id;
-  return withTransaction(binding.pool, async (client) => {
+  const effects: (() => void)[] = [];
+  const outcome = await withTransaction(binding.pool, async (client): Promise<HandledOutcome> => {
     const first = await recordInbox(client, {
       consumer: binding.consumer,
       eventId,
@@ -94,11 +100,40 @@ export async function handleTransactionally<T extends IdentifiedEvent>(
       client,
       eventId,
       publish: (...messages) => void outbox.push(...messages),
+      afterCommit: (effect) => void effects.push(effect),
       logger,
     };
     await handler.apply(event, tx, message);
     await appendToOutbox(client, outbox);
     return 'applied';
+  });
+  runEffects(effects, logger);
+  return outcome;
+}
+
+function runEffects(effects: readonly (() => void)[], logger: Logger): void {
+  for (const effect of effects) {
+    try {
+      effect();
+    } catch (error) {
+      logger.error({ err: error }, 'after-commit effect failed');
+    }
+  }
+}
+
+/**
+ * One consumer reading several topics, each with its own handler: a record is decoded and applied by
+ * the handler of its topic; a record from any other topic is not ours (null).
+ */
+export function byTopic(
+  handlers: Record<string, TransactionalHandler<IdentifiedEvent> | undefined>,
+): TransactionalHandler<IdentifiedEvent> {
+  const handlerOf = (topic: string) => (Object.hasOwn(handlers, topic) ? handlers[topic] : undefined);
+  return transactional({
+    decode: (message) => handlerOf(message.topic)?.decode(message) ?? null,
+    apply: async (event, tx, message) => {
+      await handlerOf(message.topic)?.apply(event, tx, message);
+    },
   });
 }
 

@@ -1,8 +1,6 @@
 import {
-  type ConsumedMessage,
-  handleTransactionally,
+  byTopic,
   type IdentifiedEvent,
-  type MessageHandler,
   type Pool,
   type TransactionalHandler,
   transactional,
@@ -23,9 +21,9 @@ import { paymentEvents, shipmentEvents } from './order-facts.ts';
  * their email queued. Told apart by topic (every name comes from config), then by `type`. Each is a
  * transactional handler: the kit runs it in one transaction with its inbox row and outbox rows.
  *
- * What a transaction routed and queued is reported once it has committed (logged, and `onCommitted`:
- * main wakes the sender task for new emails). Not before: a sender woken inside the transaction would
- * look for the email before it can see it, and the email would wait for the sender's next tick.
+ * What a transaction routed and queued is reported once it has committed (`tx.afterCommit`: logged,
+ * and `onCommitted`: main wakes the sender task for new emails). Not before: a sender woken inside the
+ * transaction would look for the email before it can see it, and wait for its next tick.
  */
 
 export interface NotificationsHandlerOptions extends ForwardingOptions {
@@ -43,36 +41,25 @@ export interface NotificationsHandlerOptions extends ForwardingOptions {
   onCommitted?: (progress: Progress) => void;
 }
 
-export function notificationsHandler(options: NotificationsHandlerOptions): MessageHandler {
-  const committed = new WeakMap<ConsumedMessage, Progress>();
-  const byTopic = new Map<string, TransactionalHandler<IdentifiedEvent>>();
-  const read = <T extends IdentifiedEvent>(topic: string | undefined, handler: ForwardingHandler<T>) => {
-    if (topic === undefined) return;
-    const reporting = transactional<T>({
+export function notificationsHandler(
+  options: NotificationsHandlerOptions,
+): TransactionalHandler<IdentifiedEvent> {
+  const reporting = <T extends IdentifiedEvent>(handler: ForwardingHandler<T>) =>
+    transactional<T>({
       decode: handler.decode,
-      apply: async (event, tx, message) => void committed.set(message, await handler.apply(event, tx)),
+      apply: async (event, tx) => {
+        const progress = await handler.apply(event, tx);
+        tx.afterCommit(() => {
+          reportProgress(progress, tx.logger);
+          options.onCommitted?.(progress);
+        });
+      },
     });
-    byTopic.set(topic, reporting);
-  };
-  read(options.topics.customers, customerChanges(options));
-  read(options.topics.orderEvents, orderEvents(options));
-  read(options.topics.payments, paymentEvents(options));
-  read(options.topics.shipments, shipmentEvents(options));
-  const binding = { pool: options.pool, consumer: options.consumer };
-
-  return async (message, context) => {
-    const handler = byTopic.get(message.topic);
-    if (handler === undefined) {
-      context.logger.warn(
-        { topic: message.topic },
-        'message from a topic this service does not read; skipped',
-      );
-      return;
-    }
-    await handleTransactionally(handler, binding, message, context.logger);
-    const progress = committed.get(message);
-    if (progress === undefined) return; // not ours, or handled before
-    reportProgress(progress, context.logger);
-    options.onCommitted?.(progress);
-  };
+  const { topics } = options;
+  return byTopic({
+    [topics.customers]: reporting(customerChanges(options)),
+    [topics.orderEvents]: reporting(orderEvents(options)),
+    ...(topics.payments === undefined ? {} : { [topics.payments]: reporting(paymentEvents(options)) }),
+    ...(topics.shipments === undefined ? {} : { [topics.shipments]: reporting(shipmentEvents(options)) }),
+  });
 }
