@@ -11,6 +11,7 @@ export * from './http/ops-routes.ts';
 export * from './http/problem.ts';
 export * from './http/validation.ts';
 export * from './inbox.ts';
+export * from './kafka/event-decoders.ts';
 export * from './kafka/index.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
