@@ -6,29 +6,52 @@ import {
   type Product,
   productChangedEventSchema,
 } from '@microshop/contracts';
-import { sameProduct, stockRefusal, upserted } from '../src/domain/catalog.ts';
-import { productChangedEvent, reactionTo, validationEvent } from '../src/domain/events.ts';
+import * as catalog from '../src/domain/catalog.ts';
+import { actedOn, commandFor } from '../src/domain/commands.ts';
+import { productChangedEvent, validationEvent } from '../src/domain/messages.ts';
 
 const stamp = { id: '7f3c1e64-1d5c-4c4e-9f7e-2b7f4b1e0a11', at: new Date('2025-03-01T10:00:00.000Z') };
 const orderId = 'a1b2c3d4-0000-4000-8000-000000000001';
 
-describe('reactionTo', () => {
+describe('commandFor', () => {
+  const order = { id: orderId, items: [{ sku: 'JUMPERS', quantity: 2, unitPrice: 2500 }] };
+
   test('OrderCreated reserves, OrderApproved commits, OrderFailed and OrderCancelled release', () => {
-    assert.deepEqual(reactionTo('OrderCreated'), { kind: 'reserve' });
-    assert.deepEqual(reactionTo('OrderApproved'), { kind: 'settle', settlement: 'commit' });
-    assert.deepEqual(reactionTo('OrderFailed'), { kind: 'settle', settlement: 'release' });
-    assert.deepEqual(reactionTo('OrderCancelled'), { kind: 'settle', settlement: 'release' });
+    assert.deepEqual(commandFor('OrderCreated', order), {
+      type: 'ReserveOrder',
+      orderId,
+      lines: order.items,
+    });
+    assert.deepEqual(commandFor('OrderApproved', order), {
+      type: 'SettleOrder',
+      orderId,
+      settlement: 'commit',
+    });
+    assert.deepEqual(commandFor('OrderFailed', order), {
+      type: 'SettleOrder',
+      orderId,
+      settlement: 'release',
+    });
+    assert.deepEqual(commandFor('OrderCancelled', order), {
+      type: 'SettleOrder',
+      orderId,
+      settlement: 'release',
+    });
   });
 
-  test('the other order statuses ask nothing of inventory', () => {
-    const ignored = orderEventTypes.filter((type) => reactionTo(type) === null);
+  test('the other order statuses ask nothing of inventory, and are not even decoded', () => {
+    const ignored = orderEventTypes.filter((type) => commandFor(type, order) === null);
     assert.deepEqual(ignored, ['OrderValidated', 'OrderShipped', 'OrderDelivered']);
+    assert.deepEqual(
+      orderEventTypes.filter((type) => commandFor(type, order) !== null),
+      [...actedOn].sort((a, b) => orderEventTypes.indexOf(a) - orderEventTypes.indexOf(b)),
+    );
   });
 });
 
 describe('validationEvent', () => {
   test('a full reservation is an INVENTORY PASS without reason, valid on the wire', () => {
-    const event = validationEvent(orderId, { ok: true, reservations: [], bySku: [] }, stamp);
+    const event = validationEvent({ type: 'StockReserved', orderId, reservations: [], deltas: [] }, stamp);
 
     assert.deepEqual(orderValidationEventSchema.parse(event), {
       id: stamp.id,
@@ -44,8 +67,11 @@ describe('validationEvent', () => {
 
   test('a shortage is an INVENTORY FAIL whose reason names the sku', () => {
     const event = validationEvent(
-      orderId,
-      { ok: false, shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 3, available: 1 }] },
+      {
+        type: 'ReservationRefused',
+        orderId,
+        shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 3, available: 1 }],
+      },
       stamp,
     );
 
@@ -74,23 +100,53 @@ describe('productChangedEvent', () => {
   });
 });
 
-describe('catalog rules', () => {
+describe('the operator on the catalog', () => {
+  const at = new Date('2025-03-02T08:00:00.000Z');
+  const setStock = (stock: number) =>
+    catalog.decide({ type: 'SetStock', sku: 'JUMPERS', stock, at }, jumpers);
+
   test('stock may go down to what is reserved but not below, and the refusal says how many are reserved', () => {
-    assert.equal(stockRefusal('JUMPERS', 4, 4), null);
-    assert.equal(
-      stockRefusal('JUMPERS', 4, 3),
-      'stock of JUMPERS cannot be set to 3: 4 units are reserved for orders not yet settled',
-    );
+    assert.deepEqual(setStock(4), [
+      { type: 'ProductEdited', product: { ...jumpers, stock: 4, updatedAt: at.toISOString() } },
+    ]);
+    assert.deepEqual(setStock(3), [
+      {
+        type: 'StockChangeRefused',
+        sku: 'JUMPERS',
+        reason: 'stock of JUMPERS cannot be set to 3: 4 units are reserved for orders not yet settled',
+      },
+    ]);
+  });
+
+  test('stock of an unknown sku cannot be set', () => {
+    assert.deepEqual(catalog.decide({ type: 'SetStock', sku: 'HATS', stock: 1, at }, null), [
+      { type: 'ProductUnknown', sku: 'HATS' },
+    ]);
   });
 
   test('an upsert without stock keeps the stock and never touches reservations', () => {
-    const next = upserted(jumpers, { name: 'Jumper', unitPrice: 2600, currency: 'EUR' });
+    const upsert = (request: { name: string; unitPrice: number; currency: string }) =>
+      catalog.decide({ type: 'UpsertProduct', sku: 'JUMPERS', request, at }, jumpers);
 
-    assert.deepEqual(next, { ...jumpers, name: 'Jumper', unitPrice: 2600 });
-    assert.equal(sameProduct(jumpers, next), false);
-    assert.equal(
-      sameProduct(jumpers, upserted(jumpers, { name: jumpers.name, unitPrice: 2500, currency: 'EUR' })),
-      true,
-    );
+    const edited = upsert({ name: 'Jumper', unitPrice: 2600, currency: 'EUR' });
+
+    assert.deepEqual(edited.reduce(catalog.evolve, jumpers), {
+      ...jumpers,
+      name: 'Jumper',
+      unitPrice: 2600,
+      updatedAt: at.toISOString(),
+    });
+    assert.deepEqual(upsert({ name: jumpers.name, unitPrice: 2500, currency: 'EUR' }), [], 'nothing changes');
+  });
+
+  test('an upsert of a new sku adds it, with stock 0 unless given and nothing reserved', () => {
+    const request = { name: 'Hat', unitPrice: 900, currency: 'EUR' };
+
+    assert.deepEqual(catalog.decide({ type: 'UpsertProduct', sku: 'HATS', request, at }, null), [
+      {
+        type: 'ProductAdded',
+        product: { sku: 'HATS', ...request, stock: 0, reserved: 0, updatedAt: at.toISOString() },
+      },
+    ]);
   });
 });

@@ -1,54 +1,29 @@
 import {
   type EventStamp,
-  type OrderEventType,
   type OrderValidationEvent,
   orderValidationEvent,
   type Product,
   type ProductChangedEvent,
 } from '@microshop/contracts';
-import { type ReserveOutcome, shortageReason } from './reservation.ts';
-import type { Settlement } from './reservation-state.ts';
-import { unreachable } from './unreachable.ts';
+import { unreachable } from '@microshop/platform/pure';
+import type { InventoryEvent, Shortage } from './stock.ts';
 
 /**
- * What inventory hears and says. Hears: order status events; says: its verdict on each new order
- * and every change of a product. Pure: event ids and times come in as `EventStamp`.
+ * What inventory says on Kafka: its verdict on each new order and every change of a product. Pure:
+ * event ids and times come in as `EventStamp`.
  */
 
 export const inventorySource = 'inventory';
 
-/** What an order status event asks of inventory: reserve its lines, or settle its reservations. */
-export type Reaction = { kind: 'reserve' } | { kind: 'settle'; settlement: Settlement };
-
-/** null for the statuses inventory has nothing to do with. */
-export function reactionTo(type: OrderEventType): Reaction | null {
-  switch (type) {
-    case 'OrderCreated':
-      return { kind: 'reserve' };
-    case 'OrderApproved':
-      return { kind: 'settle', settlement: 'commit' };
-    case 'OrderFailed':
-    case 'OrderCancelled':
-      return { kind: 'settle', settlement: 'release' };
-    case 'OrderValidated':
-    case 'OrderShipped':
-    case 'OrderDelivered':
-      return null;
-    default:
-      return unreachable(type);
-  }
-}
+type Checked = Extract<InventoryEvent, { type: 'StockReserved' | 'ReservationRefused' }>;
 
 /** The INVENTORY check's verdict on an order: PASS with everything reserved, or FAIL saying why. */
-export function validationEvent(
-  orderId: string,
-  outcome: ReserveOutcome,
-  stamp: EventStamp,
-): OrderValidationEvent {
-  const verdict = outcome.ok
-    ? { result: 'PASS' as const }
-    : { result: 'FAIL' as const, reason: shortageReason(outcome.shortages) };
-  return orderValidationEvent('INVENTORY', orderId, verdict, stamp);
+export function validationEvent(checked: Checked, stamp: EventStamp): OrderValidationEvent {
+  const verdict =
+    checked.type === 'StockReserved'
+      ? { result: 'PASS' as const }
+      : { result: 'FAIL' as const, reason: shortageReason(checked.shortages) };
+  return orderValidationEvent('INVENTORY', checked.orderId, verdict, stamp);
 }
 
 /** A product as it is now, for the compacted catalog topic (the latest event per sku is the product). */
@@ -61,4 +36,31 @@ export function productChangedEvent(product: Product, stamp: EventStamp): Produc
     sku: product.sku,
     product,
   };
+}
+
+/**
+ * The FAIL reason a customer may read, naming every short sku, e.g.
+ * `insufficient stock: JUMPERS (requested 3, available 1); unknown sku: HATS`.
+ */
+export function shortageReason(shortages: readonly Shortage[]): string {
+  const insufficient: string[] = [];
+  const unknown: string[] = [];
+  for (const shortage of shortages) {
+    switch (shortage.kind) {
+      case 'insufficient-stock':
+        insufficient.push(
+          `${shortage.sku} (requested ${shortage.requested}, available ${shortage.available})`,
+        );
+        break;
+      case 'unknown-sku':
+        unknown.push(shortage.sku);
+        break;
+      default:
+        unreachable(shortage);
+    }
+  }
+  const parts: string[] = [];
+  if (insufficient.length > 0) parts.push(`insufficient stock: ${insufficient.join(', ')}`);
+  if (unknown.length > 0) parts.push(`unknown sku: ${unknown.join(', ')}`);
+  return parts.join('; ');
 }

@@ -1,11 +1,11 @@
 import type { OrderValidationEvent, Product, TopicName } from '@microshop/contracts';
-import { appendToOutbox, outboxMessage, type PoolClient } from '@microshop/platform';
-import { productChangedEvent } from '../domain/events.ts';
+import { type OutboxMessage, outboxMessage } from '@microshop/platform';
+import { productChangedEvent } from '../domain/messages.ts';
 
 /**
- * Inventory's two kinds of outgoing events, written to its outbox in the caller's transaction
- * (Debezium publishes them when it commits): the verdict on an order (key = order id) and each
- * changed product (key = sku, on a compacted topic).
+ * Inventory's two kinds of outgoing events as outbox rows, written in the transaction of the change
+ * they announce (Debezium publishes them when it commits): the verdict on an order (key = order id)
+ * and each changed product (key = sku, on a compacted topic).
  */
 
 export interface InventoryTopics {
@@ -22,26 +22,18 @@ export interface Publishing {
   newId: () => string;
 }
 
-export async function publishValidation(
-  client: PoolClient,
-  publishing: Publishing,
-  event: OrderValidationEvent,
-): Promise<void> {
-  await appendToOutbox(client, [
-    outboxMessage(event, { topic: publishing.topics.validations, key: event.orderId }),
-  ]);
+export function validationMessage(publishing: Publishing, event: OrderValidationEvent): OutboxMessage {
+  return outboxMessage(event, { topic: publishing.topics.validations, key: event.orderId });
 }
 
 /** One ProductChanged per product, each carrying the whole product as it is now. */
-export async function publishProductChanges(
-  client: PoolClient,
+export function productChangeMessages(
   publishing: Publishing,
   products: readonly Product[],
   at: Date,
-): Promise<void> {
-  const messages = products.map((product) => {
+): OutboxMessage[] {
+  return products.map((product) => {
     const event = productChangedEvent(product, { id: publishing.newId(), at });
     return outboxMessage(event, { topic: publishing.topics.products, key: event.sku });
   });
-  await appendToOutbox(client, messages);
 }
