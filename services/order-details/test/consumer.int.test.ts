@@ -12,7 +12,7 @@ import {
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { customerChanged, orderCreated, productChanged, uniqueSku } from './fixtures.ts';
-import { logger, migratedSchema, orderHandler, referenceHandler } from './harness.ts';
+import { checkOrdersOn, copyReferencesOn, logger, migratedSchema } from './harness.ts';
 
 const bootstrapServers = testKafkaBootstrapServers();
 const db = await migratedSchema('order_details_consumer');
@@ -59,9 +59,9 @@ test('an order whose customer is not copied yet is parked without holding its pa
     ...common,
     groupId: referenceGroup,
     topics: [customersTopic, productsTopic],
-    handle: referenceHandler(db.pool, validationsTopic, referenceGroup),
+    handle: copyReferencesOn(db.pool, validationsTopic, referenceGroup),
   });
-  const checkOrder = orderHandler(db.pool, { graceMs: 60_000, validationsTopic }, orderGroup);
+  const checkOrder = checkOrdersOn(db.pool, { graceMs: 60_000, validationsTopic }, orderGroup);
   const calls: { orderId: unknown; attempt: number; at: number }[] = [];
   const orders = createEventConsumer({
     ...common,

@@ -10,7 +10,7 @@ import { service } from '../src/main.ts';
 
 export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
-export function orderHandler(
+export function checkOrdersOn(
   pool: Pool,
   options: CheckOrdersOptions,
   consumer = 'order-details',
@@ -18,7 +18,7 @@ export function orderHandler(
   return asMessageHandler(checkOrders(options), { pool, consumer });
 }
 
-export function referenceHandler(
+export function copyReferencesOn(
   pool: Pool,
   validationsTopic: TopicName,
   consumer = 'order-details-references',

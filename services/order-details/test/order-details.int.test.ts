@@ -14,19 +14,13 @@ import {
   secondsAgo,
   uniqueSku,
 } from './fixtures.ts';
-import {
-  handlerContext,
-  orderHandler as handlerOf,
-  logger,
-  migratedSchema,
-  referenceHandler,
-} from './harness.ts';
+import { checkOrdersOn, copyReferencesOn, handlerContext, logger, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('order_details_handler');
-const copy = referenceHandler(db.pool, topics.orderValidations);
+const copy = copyReferencesOn(db.pool, topics.orderValidations);
 
 function orderHandler(overrides: Partial<CheckOrdersOptions> = {}) {
-  return handlerOf(db.pool, { graceMs: 5_000, validationsTopic: topics.orderValidations, ...overrides });
+  return checkOrdersOn(db.pool, { graceMs: 5_000, validationsTopic: topics.orderValidations, ...overrides });
 }
 
 /** A customer and a sku (25.00 EUR) in the copies, and a line of that sku. */

@@ -14,23 +14,17 @@ import {
   secondsAgo,
   uniqueSku,
 } from './fixtures.ts';
-import {
-  handlerContext,
-  orderHandler as handlerOf,
-  logger,
-  migratedSchema,
-  referenceHandler,
-} from './harness.ts';
+import { checkOrdersOn, copyReferencesOn, handlerContext, logger, migratedSchema } from './harness.ts';
 
 // Parked orders (pending_checks): exactly one verdict whichever path gives it, and never left waiting
 // for a copy that has arrived.
 
 const db = await migratedSchema('order_details_parking');
 const validationsTopic = topics.orderValidations;
-const copy = referenceHandler(db.pool, validationsTopic);
+const copy = copyReferencesOn(db.pool, validationsTopic);
 
 function orderHandler(overrides: Partial<CheckOrdersOptions> = {}) {
-  return handlerOf(db.pool, { graceMs: 5_000, validationsTopic, ...overrides });
+  return checkOrdersOn(db.pool, { graceMs: 5_000, validationsTopic, ...overrides });
 }
 
 /** The deadline loop as the kit runs it: a pass every `intervalMs`, one at a time. */
