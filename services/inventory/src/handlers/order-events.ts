@@ -8,7 +8,7 @@ import {
 } from '@microshop/platform';
 import { actedOn, commandFor, decide, type InventoryCommand, skusOf } from '../domain/commands.ts';
 import { validationEvent } from '../domain/messages.ts';
-import type { InventoryEvent } from '../domain/stock.ts';
+import type { InventoryEvent, OrderStock } from '../domain/stock.ts';
 import { applyDeltas, lockProducts } from '../store/products.ts';
 import {
   findCheck,
@@ -47,19 +47,16 @@ export function reserveForOrders(options: { publishing: Publishing }): Transacti
 }
 
 /**
- * What the command reads, under the order's lock. Reserving: the verdict already given, and the
- * order's products, locked (only for an order not yet checked; a new order has no reservations).
- * Settling: the order's reservations; the products are locked once their deltas are known.
+ * The order's stock, under the order's lock: its verdict and reservations, and for reserving the
+ * products it names, locked (only while it has no verdict: a second announcement locks nothing).
+ * Settling locks its products once their deltas are known.
  */
-async function load(tx: HandlerTransaction, command: InventoryCommand) {
-  if (command.type === 'SettleOrder') {
-    return {
-      verdict: null,
-      reservations: await readReservations(tx.client, command.orderId),
-      products: new Map(),
-    };
-  }
+async function load(tx: HandlerTransaction, command: InventoryCommand): Promise<OrderStock> {
   const verdict = await findCheck(tx.client, command.orderId);
+  if (command.type === 'SettleOrder') {
+    return { verdict, reservations: await readReservations(tx.client, command.orderId), products: new Map() };
+  }
+  // A new order has no reservations: they are written with its verdict.
   const products = verdict === null ? await lockProducts(tx.client, skusOf(command.lines)) : new Map();
   return { verdict, reservations: [], products };
 }
