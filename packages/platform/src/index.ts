@@ -14,6 +14,7 @@ export * from './http/problem.ts';
 export * from './http/validation.ts';
 export * from './idempotency.ts';
 export * from './inbox.ts';
+export * from './kafka/event-decoders.ts';
 export * from './kafka/index.ts';
 export * from './logger.ts';
 export * from './metrics.ts';

@@ -1,18 +1,17 @@
 import { type TopicName, topics } from '@microshop/contracts';
 import { commonConfig, consumerConfig, envPort, serviceInstanceConfig } from '@microshop/platform';
 import { z } from 'zod';
-import { schemaName } from './store/database.ts';
-import type { InventoryTopics } from './store/outbox-events.ts';
+import type { InventoryTopics } from './handlers/publishing.ts';
 
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a topic name');
 
 /**
- * The environment of the inventory service, read once by main.ts. Topic, group and schema names
+ * The environment of the inventory service, read once by the kit. Topic, group and schema names
  * default to the real ones and are overridable so a test runs the process on its own.
  */
 export const inventoryConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'inventory', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'inventory', schema: 'inventory' }),
   ...consumerConfig({ group: 'inventory' }),
   HTTP_PORT: envPort(8103),
   /** Where the order status events come from. */

@@ -1,56 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createConsumerRunner,
-  createEventConsumer,
-  createMetrics,
-  groupConsumerOptions,
-  listenHttp,
-  openServiceDatabase,
-  ping,
-  runService,
-} from '@microshop/platform';
+import { defineService, runStandalone } from '@microshop/platform';
 import { inventoryConfig, topicsOf } from './config.ts';
-import { createOrderEventHandler } from './handlers/order-events.ts';
-import { buildHttp } from './http/routes.ts';
-import { migrateSchema } from './store/database.ts';
-import type { Publishing } from './store/outbox-events.ts';
+import { reserveForOrders } from './handlers/order-events.ts';
+import type { Publishing } from './handlers/publishing.ts';
+import { build } from './http/routes.ts';
 
-// The one wiring place of the inventory service (started as `node services/inventory/src/main.ts`;
-// the stack runner waits for GET /ready). Start order: database → HTTP (so /health answers) →
-// consumer; stop runs backwards.
+// The one wiring place of the inventory service: its database, the catalog API and the consumer
+// that reserves, commits and releases stock as orders move. The kit starts them in that order and
+// stops them backwards; run alone with `node services/inventory/src/main.ts`.
 
-await runService({
+export const service = defineService({
   name: 'inventory',
   config: inventoryConfig,
-  start: async ({ config, logger, onStop }) => {
-    const pool = await openServiceDatabase(
-      { config, logger, onStop },
-      // publish: the demo products the first migration seeds are announced through the outbox too.
-      (db, schema) => migrateSchema(db, schema, { logger, publish: true }),
-      { applicationName: `inventory:${config.INSTANCE_ID}` },
-    );
-
+  // Debezium streams the verdicts and product changes from this schema's outbox, the demo catalog
+  // the first migration writes included (the kit publishes the outbox before the files run).
+  database: { migrations: new URL('../migrations/', import.meta.url) },
+  wire: ({ config, pool }) => {
     const publishing: Publishing = { topics: topicsOf(config), now: () => new Date(), newId: randomUUID };
-    const metrics = createMetrics('inventory');
-    const consumers = createConsumerRunner(onStop);
-    const app = await buildHttp({
-      pool,
-      publishing,
-      logger,
-      metrics,
-      readiness: [
-        { name: 'database', check: () => ping(pool) },
-        { name: `consumer:${config.CONSUMER_GROUP}`, check: consumers.running },
-      ],
-    });
-    await listenHttp(app, { config, onStop });
-
-    await consumers.start({
-      consumer: createEventConsumer({
-        ...groupConsumerOptions(config, { logger, metrics }),
-        topics: [config.ORDER_EVENTS_TOPIC],
-        handle: createOrderEventHandler({ pool, consumer: config.CONSUMER_GROUP, publishing }),
-      }),
-    });
+    return {
+      http: (base) => build({ ...base, pool, publishing }),
+      consumers: {
+        orderEvents: { topics: [config.ORDER_EVENTS_TOPIC], handle: reserveForOrders({ publishing }) },
+      },
+    };
   },
 });
+
+if (import.meta.main) await runStandalone(service);

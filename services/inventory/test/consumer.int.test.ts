@@ -10,9 +10,8 @@ import {
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
-import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { orderCreated, orderMoved, uniqueSku } from './fixtures.ts';
-import { addProduct, levels, logger, migratedSchema, publishing, verdict } from './harness.ts';
+import { addProduct, levels, logger, migratedSchema, orderEventHandler, verdict } from './harness.ts';
 
 // The handler behind a real consumer group on a real Kafka topic.
 
@@ -38,7 +37,7 @@ test('order events from Kafka, one delivered twice and one broken, reserve and c
     clientId: 'inventory-test',
     topics: [topic],
     logger,
-    handle: createOrderEventHandler({ pool: db.pool, consumer: groupId, publishing }),
+    handle: orderEventHandler(db, groupId),
     deadLetter: { topic: deadLetterTopic, producer },
     retryBackoffMs: 20,
   });

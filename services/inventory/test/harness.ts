@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type Product, topics } from '@microshop/contracts';
-import { createMetrics, type HttpApp, type MessageHandler } from '@microshop/platform';
+import { asMessageHandler, createMetrics, type HttpApp, type MessageHandler } from '@microshop/platform';
 import { serviceTestKit, type TestSchema } from '@microshop/platform/testing';
-import { createOrderEventHandler } from '../src/handlers/order-events.ts';
-import { upsertProduct } from '../src/http/catalog-commands.ts';
-import { buildHttp } from '../src/http/routes.ts';
-import { migrateSchema } from '../src/store/database.ts';
-import type { Publishing } from '../src/store/outbox-events.ts';
+import { upsertProduct } from '../src/handlers/catalog-commands.ts';
+import { reserveForOrders } from '../src/handlers/order-events.ts';
+import type { Publishing } from '../src/handlers/publishing.ts';
+import { build } from '../src/http/routes.ts';
+import { service } from '../src/main.ts';
 import { findProduct } from '../src/store/products.ts';
 import { consumed } from './fixtures.ts';
 
 // What the integration tests share: a migrated throwaway schema, a quiet logger, the handler, the
 // HTTP app, and short reads of stock, verdicts and reservations.
 
-export const { logger, migratedSchema, handlerContext } = serviceTestKit({
-  service: 'inventory',
-  migrate: migrateSchema,
-});
+export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
 export const publishing: Publishing = {
   topics: { validations: topics.orderValidations, products: topics.products },
@@ -25,7 +22,7 @@ export const publishing: Publishing = {
 };
 
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
-  const app = await buildHttp({
+  const app = await build({
     pool: db.pool,
     publishing,
     logger,
@@ -35,9 +32,14 @@ export async function httpApp(db: TestSchema): Promise<HttpApp> {
   return app;
 }
 
+/** The consumer's handler as the kit wires it: in a transaction on the pool, with the inbox of `consumer`. */
+export function orderEventHandler(db: TestSchema, consumer = 'inventory'): MessageHandler {
+  return asMessageHandler(reserveForOrders({ publishing }), { pool: db.pool, consumer });
+}
+
 /** Delivers events to the Kafka handler as the consumer would, one after the other. */
 export function deliverer(db: TestSchema, consumer = 'inventory'): (...events: unknown[]) => Promise<void> {
-  const handle: MessageHandler = createOrderEventHandler({ pool: db.pool, consumer, publishing });
+  const handle = orderEventHandler(db, consumer);
   return async (...events) => {
     for (const event of events) await handle(consumed(event), handlerContext());
   };

@@ -1,19 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  type Availability,
-  requestedBySku,
-  reserve,
-  type Shortage,
-  shortageReason,
-  skusOf,
-} from '../src/domain/reservation.ts';
+import { decide, type OrderLine, requestedBySku, skusOf } from '../src/domain/commands.ts';
+import { shortageReason } from '../src/domain/messages.ts';
+import { type Availability, evolve, type OrderStock, type Shortage } from '../src/domain/stock.ts';
 
-const shelf = (entries: Record<string, Availability>) => new Map(Object.entries(entries));
+// Reserving a new order's lines, all or nothing: given the products on the shelf, when
+// ReserveOrder, then every line reserved (StockReserved) or none and every shortage (ReservationRefused).
 
-describe('reserve', () => {
+const orderId = 'a1b2c3d4-0000-4000-8000-000000000001';
+
+const shelf = (entries: Record<string, Availability>): OrderStock => ({
+  verdict: null,
+  reservations: [],
+  products: new Map(Object.entries(entries)),
+});
+
+function reserve(lines: readonly OrderLine[], state: OrderStock) {
+  return decide({ type: 'ReserveOrder', orderId, lines }, state);
+}
+
+describe('reserving a new order', () => {
   test('an order whose every line is available reserves every line', () => {
-    const outcome = reserve(
+    const events = reserve(
       [
         { sku: 'JUMPERS', quantity: 2 },
         { sku: 'STOCKINGS', quantity: 1 },
@@ -21,21 +29,24 @@ describe('reserve', () => {
       shelf({ JUMPERS: { stock: 10, reserved: 8 }, STOCKINGS: { stock: 1, reserved: 0 } }),
     );
 
-    assert.deepEqual(outcome, {
-      ok: true,
-      reservations: [
-        { line: 0, sku: 'JUMPERS', quantity: 2 },
-        { line: 1, sku: 'STOCKINGS', quantity: 1 },
-      ],
-      bySku: [
-        { sku: 'JUMPERS', quantity: 2 },
-        { sku: 'STOCKINGS', quantity: 1 },
-      ],
-    });
+    assert.deepEqual(events, [
+      {
+        type: 'StockReserved',
+        orderId,
+        reservations: [
+          { line: 0, sku: 'JUMPERS', quantity: 2 },
+          { line: 1, sku: 'STOCKINGS', quantity: 1 },
+        ],
+        deltas: [
+          { sku: 'JUMPERS', stock: 0, reserved: 2 },
+          { sku: 'STOCKINGS', stock: 0, reserved: 1 },
+        ],
+      },
+    ]);
   });
 
   test('one short line makes the whole order reserve nothing and names only the short sku', () => {
-    const outcome = reserve(
+    const events = reserve(
       [
         { sku: 'STOCKINGS', quantity: 1 },
         { sku: 'JUMPERS', quantity: 3 },
@@ -43,16 +54,19 @@ describe('reserve', () => {
       shelf({ JUMPERS: { stock: 5, reserved: 4 }, STOCKINGS: { stock: 100, reserved: 0 } }),
     );
 
-    assert.deepEqual(outcome, {
-      ok: false,
-      shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 3, available: 1 }],
-    });
+    assert.deepEqual(events, [
+      {
+        type: 'ReservationRefused',
+        orderId,
+        shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 3, available: 1 }],
+      },
+    ]);
   });
 
   test('two lines of the same sku are summed: each fits alone, together they do not', () => {
     const available = shelf({ JUMPERS: { stock: 3, reserved: 0 } });
 
-    const outcome = reserve(
+    const events = reserve(
       [
         { sku: 'JUMPERS', quantity: 2 },
         { sku: 'JUMPERS', quantity: 2 },
@@ -60,14 +74,17 @@ describe('reserve', () => {
       available,
     );
 
-    assert.deepEqual(outcome, {
-      ok: false,
-      shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 4, available: 3 }],
-    });
+    assert.deepEqual(events, [
+      {
+        type: 'ReservationRefused',
+        orderId,
+        shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 4, available: 3 }],
+      },
+    ]);
   });
 
   test('two lines of the same sku that fit together are both reserved, once per line', () => {
-    const outcome = reserve(
+    const [reserved] = reserve(
       [
         { sku: 'JUMPERS', quantity: 2 },
         { sku: 'JUMPERS', quantity: 2 },
@@ -75,41 +92,46 @@ describe('reserve', () => {
       shelf({ JUMPERS: { stock: 4, reserved: 0 } }),
     );
 
-    assert.ok(outcome.ok);
+    assert.ok(reserved?.type === 'StockReserved');
     assert.deepEqual(
-      outcome.reservations.map((r) => [r.line, r.quantity]),
+      reserved.reservations.map((r) => [r.line, r.quantity]),
       [
         [0, 2],
         [1, 2],
       ],
     );
-    assert.deepEqual(outcome.bySku, [{ sku: 'JUMPERS', quantity: 4 }]);
+    assert.deepEqual(reserved.deltas, [{ sku: 'JUMPERS', stock: 0, reserved: 4 }]);
   });
 
   test('exactly the available units can be reserved; one more cannot', () => {
     const available = shelf({ JUMPERS: { stock: 10, reserved: 7 } });
 
-    assert.equal(reserve([{ sku: 'JUMPERS', quantity: 3 }], available).ok, true);
-    assert.equal(reserve([{ sku: 'JUMPERS', quantity: 4 }], available).ok, false);
+    assert.equal(reserve([{ sku: 'JUMPERS', quantity: 3 }], available)[0]?.type, 'StockReserved');
+    assert.equal(reserve([{ sku: 'JUMPERS', quantity: 4 }], available)[0]?.type, 'ReservationRefused');
   });
 
   test('a sku missing from the catalog is a shortage of its own kind', () => {
-    const outcome = reserve([{ sku: 'HATS', quantity: 1 }], shelf({}));
+    const events = reserve([{ sku: 'HATS', quantity: 1 }], shelf({}));
 
-    assert.deepEqual(outcome, { ok: false, shortages: [{ kind: 'unknown-sku', sku: 'HATS' }] });
+    assert.deepEqual(events, [
+      { type: 'ReservationRefused', orderId, shortages: [{ kind: 'unknown-sku', sku: 'HATS' }] },
+    ]);
   });
 
   test('stock 0 fails even a single unit', () => {
-    const outcome = reserve([{ sku: 'JUMPERS', quantity: 1 }], shelf({ JUMPERS: { stock: 0, reserved: 0 } }));
+    const events = reserve([{ sku: 'JUMPERS', quantity: 1 }], shelf({ JUMPERS: { stock: 0, reserved: 0 } }));
 
-    assert.deepEqual(outcome, {
-      ok: false,
-      shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 1, available: 0 }],
-    });
+    assert.deepEqual(events, [
+      {
+        type: 'ReservationRefused',
+        orderId,
+        shortages: [{ kind: 'insufficient-stock', sku: 'JUMPERS', requested: 1, available: 0 }],
+      },
+    ]);
   });
 
   test('every shortage is listed, in sku order, whatever the order of the lines', () => {
-    const outcome = reserve(
+    const [refused] = reserve(
       [
         { sku: 'STOCKINGS', quantity: 5 },
         { sku: 'HATS', quantity: 1 },
@@ -118,11 +140,29 @@ describe('reserve', () => {
       shelf({ JUMPERS: { stock: 1, reserved: 0 }, STOCKINGS: { stock: 4, reserved: 0 } }),
     );
 
-    assert.ok(!outcome.ok);
+    assert.ok(refused?.type === 'ReservationRefused');
     assert.deepEqual(
-      outcome.shortages.map((s) => s.sku),
+      refused.shortages.map((s) => s.sku),
       ['HATS', 'JUMPERS', 'STOCKINGS'],
     );
+  });
+
+  test('an order with its verdict already (OrderCreated announced again) reserves nothing', () => {
+    for (const verdict of ['PASS', 'FAIL'] as const) {
+      const checked = { ...shelf({ JUMPERS: { stock: 10, reserved: 0 } }), verdict };
+
+      assert.deepEqual(reserve([{ sku: 'JUMPERS', quantity: 1 }], checked), []);
+    }
+  });
+
+  test('after reserving, the order holds its lines RESERVED and the products count them as reserved', () => {
+    const before = shelf({ JUMPERS: { stock: 10, reserved: 1 } });
+
+    const after = reserve([{ sku: 'JUMPERS', quantity: 3 }], before).reduce(evolve, before);
+
+    assert.equal(after.verdict, 'PASS');
+    assert.deepEqual(after.reservations, [{ line: 0, sku: 'JUMPERS', quantity: 3, state: 'RESERVED' }]);
+    assert.deepEqual(after.products.get('JUMPERS'), { stock: 10, reserved: 4 });
   });
 });
 

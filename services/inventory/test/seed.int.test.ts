@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { productChangedEventSchema } from '@microshop/contracts';
+import { migrateServiceSchema, migrationsDirOf } from '@microshop/platform';
 import { createTestSchema, withDecodingSlot } from '@microshop/platform/testing';
-import { migrateSchema } from '../src/store/database.ts';
+import { service } from '../src/main.ts';
 
 // The demo catalog the first migration seeds, and how it is announced.
 
 test('the first migration seeds the demo catalog and announces each product through the outbox, once', async (t) => {
   const db = await createTestSchema('inventory_seed', t);
+  const migrate = () => migrateServiceSchema(db.pool, { schema: db.name, dir: migrationsDirOf(service) });
   await withDecodingSlot(db, async (readInserts) => {
-    await migrateSchema(db.pool, db.name);
-    await migrateSchema(db.pool, db.name); // a second start applies nothing and announces nothing
+    await migrate();
+    await migrate(); // a second start applies nothing and announces nothing
 
     const announced = (await readInserts()).map((insert) => {
       const event = productChangedEventSchema.parse(insert.payload);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { orderValidationEventSchema, productChangedEventSchema } from '@microshop/contracts';
 import { withDecodingSlot } from '@microshop/platform/testing';
-import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { consumed, orderCreated, orderMoved, uniqueSku } from './fixtures.ts';
 import {
   addProduct,
@@ -10,7 +9,7 @@ import {
   handlerContext,
   levels,
   migratedSchema,
-  publishing,
+  orderEventHandler,
   reservationStates,
   verdict,
 } from './harness.ts';
@@ -111,7 +110,7 @@ describe('reserving stock for new orders', () => {
   test('20 OrderCreated handled at once on a product with 5 in stock: exactly 5 PASS, no oversell', async () => {
     const sku = await addProduct(db, uniqueSku(), 5);
     const orders = Array.from({ length: 20 }, () => orderCreated([{ sku, quantity: 1 }]));
-    const handle = createOrderEventHandler({ pool: db.pool, consumer: 'inventory', publishing });
+    const handle = orderEventHandler(db);
 
     await Promise.all(orders.map((order) => handle(consumed(order), handlerContext())));
 
@@ -139,7 +138,7 @@ describe('reserving stock for new orders', () => {
             ],
       ),
     );
-    const handle = createOrderEventHandler({ pool: db.pool, consumer: 'inventory', publishing });
+    const handle = orderEventHandler(db);
 
     await Promise.all(orders.map((order) => handle(consumed(order), handlerContext())));
 
@@ -160,7 +159,7 @@ describe('reserving stock for new orders', () => {
 
   test('an OrderCreated that breaks its schema is a non-retriable error, for the dead-letter topic', async () => {
     const broken = { ...orderCreated([{ sku: uniqueSku(), quantity: 1 }]), orderId: 'not-a-uuid' };
-    const handle = createOrderEventHandler({ pool: db.pool, consumer: 'inventory', publishing });
+    const handle = orderEventHandler(db);
 
     await assert.rejects(
       handle(consumed(broken), handlerContext()),

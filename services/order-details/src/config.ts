@@ -8,15 +8,14 @@ import {
   serviceInstanceConfig,
 } from '@microshop/platform';
 import { z } from 'zod';
-import { schemaName } from './store/database.ts';
 
 /**
- * The environment of the order-details service, read once by main.ts. Topic, group and schema names
+ * The environment of the order-details service, read once by the kit. Topic, group and schema names
  * default to the real ones and are overridable for tests. CONSUMER_GROUP reads OrderCreated.
  */
 export const orderDetailsConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'order-details', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'order-details', schema: 'order_details' }),
   ...consumerConfig({ group: 'order-details' }),
   HTTP_PORT: envPort(8112),
   /** How long after its creation an order naming an unknown customer or sku stays parked, not failed. */

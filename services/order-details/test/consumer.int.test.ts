@@ -11,10 +11,8 @@ import {
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
-import { createOrderCreatedHandler } from '../src/handlers/order-created.ts';
-import { createReferenceHandler } from '../src/handlers/reference-events.ts';
 import { customerChanged, orderCreated, productChanged, uniqueSku } from './fixtures.ts';
-import { logger, migratedSchema } from './harness.ts';
+import { checkOrdersOn, copyReferencesOn, logger, migratedSchema } from './harness.ts';
 
 const bootstrapServers = testKafkaBootstrapServers();
 const db = await migratedSchema('order_details_consumer');
@@ -61,14 +59,9 @@ test('an order whose customer is not copied yet is parked without holding its pa
     ...common,
     groupId: referenceGroup,
     topics: [customersTopic, productsTopic],
-    handle: createReferenceHandler({ pool: db.pool, consumer: referenceGroup, validationsTopic }),
+    handle: copyReferencesOn(db.pool, validationsTopic, referenceGroup),
   });
-  const checkOrder = createOrderCreatedHandler({
-    pool: db.pool,
-    consumer: orderGroup,
-    graceMs: 60_000,
-    validationsTopic,
-  });
+  const checkOrder = checkOrdersOn(db.pool, { graceMs: 60_000, validationsTopic }, orderGroup);
   const calls: { orderId: unknown; attempt: number; at: number }[] = [];
   const orders = createEventConsumer({
     ...common,

@@ -4,9 +4,8 @@ import { describe, test } from 'node:test';
 import { type OrderItem, orderValidationEventSchema, topics } from '@microshop/contracts';
 import { isAppError } from '@microshop/platform';
 import { withDecodingSlot } from '@microshop/platform/testing';
-import { checkOverdueOrders } from '../src/handlers/deadline-loop.ts';
-import { createOrderCreatedHandler, type OrderHandlerOptions } from '../src/handlers/order-created.ts';
-import { createReferenceHandler } from '../src/handlers/reference-events.ts';
+import type { CheckOrdersOptions } from '../src/handlers/order-created.ts';
+import { checkOverdueOrders } from '../src/tasks/deadline-loop.ts';
 import {
   consumed,
   customerChanged,
@@ -15,23 +14,13 @@ import {
   secondsAgo,
   uniqueSku,
 } from './fixtures.ts';
-import { handlerContext, logger, migratedSchema } from './harness.ts';
+import { checkOrdersOn, copyReferencesOn, handlerContext, logger, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('order_details_handler');
-const copy = createReferenceHandler({
-  pool: db.pool,
-  consumer: 'order-details-references',
-  validationsTopic: topics.orderValidations,
-});
+const copy = copyReferencesOn(db.pool, topics.orderValidations);
 
-function orderHandler(overrides: Partial<OrderHandlerOptions> = {}) {
-  return createOrderCreatedHandler({
-    pool: db.pool,
-    consumer: 'order-details',
-    graceMs: 5_000,
-    validationsTopic: topics.orderValidations,
-    ...overrides,
-  });
+function orderHandler(overrides: Partial<CheckOrdersOptions> = {}) {
+  return checkOrdersOn(db.pool, { graceMs: 5_000, validationsTopic: topics.orderValidations, ...overrides });
 }
 
 /** A customer and a sku (25.00 EUR) in the copies, and a line of that sku. */

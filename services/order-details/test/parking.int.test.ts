@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type OrderCreatedEvent, topics } from '@microshop/contracts';
+import { startPeriodicTask } from '@microshop/platform';
 import { eventually, withDecodingSlot } from '@microshop/platform/testing';
-import { checkOverdueOrders, startDeadlineLoop } from '../src/handlers/deadline-loop.ts';
-import { createOrderCreatedHandler, type OrderHandlerOptions } from '../src/handlers/order-created.ts';
-import { createReferenceHandler } from '../src/handlers/reference-events.ts';
+import type { CheckOrdersOptions } from '../src/handlers/order-created.ts';
+import { checkOverdueOrders } from '../src/tasks/deadline-loop.ts';
 import {
   consumed,
   customerChanged,
@@ -14,26 +14,26 @@ import {
   secondsAgo,
   uniqueSku,
 } from './fixtures.ts';
-import { handlerContext, logger, migratedSchema } from './harness.ts';
+import { checkOrdersOn, copyReferencesOn, handlerContext, logger, migratedSchema } from './harness.ts';
 
 // Parked orders (pending_checks): exactly one verdict whichever path gives it, and never left waiting
 // for a copy that has arrived.
 
 const db = await migratedSchema('order_details_parking');
 const validationsTopic = topics.orderValidations;
-const copy = createReferenceHandler({
-  pool: db.pool,
-  consumer: 'order-details-references',
-  validationsTopic,
-});
+const copy = copyReferencesOn(db.pool, validationsTopic);
 
-function orderHandler(overrides: Partial<OrderHandlerOptions> = {}) {
-  return createOrderCreatedHandler({
-    pool: db.pool,
-    consumer: 'order-details',
-    graceMs: 5_000,
-    validationsTopic,
-    ...overrides,
+function orderHandler(overrides: Partial<CheckOrdersOptions> = {}) {
+  return checkOrdersOn(db.pool, { graceMs: 5_000, validationsTopic, ...overrides });
+}
+
+/** The deadline loop as the kit runs it: a pass every `intervalMs`, one at a time. */
+function startDeadlineLoop(options: Parameters<typeof checkOverdueOrders>[0] & { intervalMs: number }) {
+  return startPeriodicTask({
+    name: 'deadline loop',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: () => checkOverdueOrders(options),
   });
 }
 

@@ -1,15 +1,14 @@
 import { type TopicName, topics } from '@microshop/contracts';
 import { commonConfig, consumerConfig, envPort, envTopic, serviceInstanceConfig } from '@microshop/platform';
 import { z } from 'zod';
-import { schemaName } from './store/database.ts';
 
 /**
- * The environment of the validation aggregator, read once by main.ts. Topic, group and schema names
+ * The environment of the validation aggregator, read once by the kit. Topic, group and schema names
  * default to the real ones and are overridable for tests.
  */
 export const aggregatorConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'validation-aggregator', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'validation-aggregator', schema: 'validation_aggregator' }),
   ...consumerConfig({ group: 'validation-aggregator' }),
   HTTP_PORT: envPort(8103),
   VALIDATIONS_TOPIC: envTopic(topics.orderValidations),

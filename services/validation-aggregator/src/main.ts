@@ -1,52 +1,26 @@
-import {
-  createConsumerRunner,
-  createEventConsumer,
-  createMetrics,
-  groupConsumerOptions,
-  listenHttp,
-  openServiceDatabase,
-  ping,
-  runService,
-} from '@microshop/platform';
+import { defineService, runStandalone } from '@microshop/platform';
 import { aggregatorConfig, decisionsTopicOf } from './config.ts';
-import { createValidationHandler } from './handlers/validation-results.ts';
-import { buildHttp } from './http/routes.ts';
-import { migrateSchema } from './store/database.ts';
+import { aggregateValidations } from './handlers/validation-results.ts';
+import { build } from './http/routes.ts';
 
-// The one wiring place of the validation aggregator (started as
-// `node services/validation-aggregator/src/main.ts`; the stack runner waits for GET /ready).
-// Start order: database → HTTP (so /health answers) → consumer; stop runs backwards.
+// The one wiring place of the validation aggregator: its database, its operator route and the
+// consumer that decides each order once its checks are in. The kit starts them in that order and
+// stops them backwards; run alone with `node services/validation-aggregator/src/main.ts`.
 
-await runService({
+export const service = defineService({
   name: 'validation-aggregator',
   config: aggregatorConfig,
-  start: async ({ config, logger, onStop }) => {
-    // Debezium streams the decisions from this schema's outbox.
-    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema);
-
-    const metrics = createMetrics('validation-aggregator');
-    const consumers = createConsumerRunner(onStop);
-    const app = await buildHttp({
-      pool,
-      logger,
-      metrics,
-      readiness: [
-        { name: 'database', check: () => ping(pool) },
-        { name: 'consumer', check: consumers.running },
-      ],
-    });
-    await listenHttp(app, { config, onStop });
-
-    await consumers.start({
-      consumer: createEventConsumer({
-        ...groupConsumerOptions(config, { logger, metrics }),
+  // Debezium streams the decisions from this schema's outbox.
+  database: { migrations: new URL('../migrations/', import.meta.url) },
+  wire: ({ config, pool }) => ({
+    http: (base) => build({ ...base, pool }),
+    consumers: {
+      validations: {
         topics: [config.VALIDATIONS_TOPIC],
-        handle: createValidationHandler({
-          pool,
-          consumer: config.CONSUMER_GROUP,
-          decisionsTopic: decisionsTopicOf(config),
-        }),
-      }),
-    });
-  },
+        handle: aggregateValidations({ decisionsTopic: decisionsTopicOf(config) }),
+      },
+    },
+  }),
 });
+
+if (import.meta.main) await runStandalone(service);

@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { type OrderValidationEvent, topics, validationDecisionSchema } from '@microshop/contracts';
-import { AppError, problemDetailsSchema } from '@microshop/platform';
+import { AppError, asMessageHandler, problemDetailsSchema } from '@microshop/platform';
 import { outboxInsertsDuring } from '@microshop/platform/testing';
-import { createValidationHandler } from '../src/handlers/validation-results.ts';
+import { aggregateValidations } from '../src/handlers/validation-results.ts';
 import { allPass, consumed, validation } from './fixtures.ts';
 import { handlerContext, httpApp, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('validation_aggregator_int');
 const app = await httpApp(db);
 after(() => app.close());
-const handle = createValidationHandler({
+// The consumer's handler as the kit wires it: in a transaction on the pool, with the inbox of the group.
+const handle = asMessageHandler(aggregateValidations({ decisionsTopic: topics.orderDecisions }), {
   pool: db.pool,
   consumer: 'validation-aggregator',
-  decisionsTopic: topics.orderDecisions,
 });
 
 async function deliver(...events: OrderValidationEvent[]): Promise<void> {

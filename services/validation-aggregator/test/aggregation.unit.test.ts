@@ -1,25 +1,45 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type OrderValidationEvent, validationDecisionSchema } from '@microshop/contracts';
-import { type AggregateState, decide, type Step } from '../src/domain/aggregation.ts';
+import {
+  type AggregateState,
+  type AggregatorEvent,
+  decide,
+  decisionEvent,
+  evolve,
+} from '../src/domain/aggregation.ts';
 import { allPass, validation } from './fixtures.ts';
 
 const orderId = '3f2b8c1a-6d4e-4f0a-9b1c-2d3e4f5a6b7c';
 const now = new Date('2025-03-01T10:00:00.000Z');
 let ids = 0;
-const stamp = () => ({ now, eventId: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` });
+const stamp = () => ({ at: now, id: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` });
 const empty: AggregateState = { results: [], decision: null };
 
-/** Feeds the events one by one as the store would: results and decision carried over. */
-function run(events: readonly OrderValidationEvent[], start: AggregateState = empty) {
+/** What one result led to, in a word: `recorded`, `recorded, decided`, `duplicate` or `contradicting`. */
+function summary(events: readonly AggregatorEvent[]): string {
+  return events
+    .map((event) => {
+      if (event.type === 'ResultRecorded') return 'recorded';
+      if (event.type === 'ResultIgnored') return event.why;
+      return 'decided';
+    })
+    .join(', ');
+}
+
+/** Given `start`, when each result arrives in turn (decide, then evolve by its events, as the handler does). */
+function run(results: readonly OrderValidationEvent[], start: AggregateState = empty) {
   let state = start;
-  const steps: Step[] = [];
-  for (const event of events) {
-    const step = decide(state, event, stamp());
-    steps.push(step);
-    state = { results: step.results, decision: step.decision ?? state.decision };
+  const steps: AggregatorEvent[][] = [];
+  for (const result of results) {
+    const events = decide({ type: 'RecordResult', result }, state);
+    steps.push(events);
+    state = events.reduce(evolve, state);
   }
-  return { state, steps, emitted: steps.flatMap((step) => (step.emit ? [step.emit] : [])) };
+  const emitted = steps
+    .flat()
+    .flatMap((event) => (event.type === 'OrderDecided' ? [decisionEvent(event, stamp())] : []));
+  return { state, steps: steps.map(summary), emitted };
 }
 
 function permutations<T>(items: readonly T[]): T[][] {
@@ -38,10 +58,7 @@ describe('deciding on an order', () => {
     for (const order of permutations(allPass(orderId))) {
       const { steps, emitted } = run(order);
 
-      assert.deepEqual(
-        steps.map((step) => step.kind),
-        ['pending', 'pending', 'decided'],
-      );
+      assert.deepEqual(steps, ['recorded', 'recorded', 'recorded, decided']);
       assert.equal(emitted.length, 1);
       const decision = validationDecisionSchema.parse(emitted[0]);
       assert.equal(decision.type, 'OrderValidated');
@@ -53,10 +70,7 @@ describe('deciding on an order', () => {
   test('the first FAIL makes OrderRejected at once, with the reason known then', () => {
     const { steps, emitted, state } = run([pass('FRAUD'), fail('INVENTORY', 'insufficient stock: JUMPERS')]);
 
-    assert.deepEqual(
-      steps.map((step) => step.kind),
-      ['pending', 'decided'],
-    );
+    assert.deepEqual(steps, ['recorded', 'recorded, decided']);
     assert.deepEqual(emitted, [
       {
         id: emitted[0]?.id,
@@ -82,11 +96,7 @@ describe('deciding on an order', () => {
   test('a duplicated PASS neither completes the order nor is recorded twice', () => {
     const { steps, emitted, state } = run([pass('FRAUD'), pass('FRAUD'), pass('INVENTORY')]);
 
-    assert.deepEqual(
-      steps.map((step) => step.kind),
-      ['pending', 'duplicate', 'pending'],
-    );
-    assert.equal(steps[1]?.recorded, undefined);
+    assert.deepEqual(steps, ['recorded', 'duplicate', 'recorded']);
     assert.deepEqual(emitted, []);
     assert.equal(state.results.length, 2);
   });
@@ -94,13 +104,11 @@ describe('deciding on an order', () => {
   test('a late FAIL after VALIDATED changes nothing', () => {
     const validated = run(allPass(orderId));
 
-    const late = decide(validated.state, fail('INVENTORY', 'insufficient stock: JUMPERS'), stamp());
+    const late = run([fail('INVENTORY', 'insufficient stock: JUMPERS')], validated.state);
 
-    assert.equal(late.kind, 'contradicting');
-    assert.equal(late.recorded, undefined);
-    assert.equal(late.decision, undefined);
-    assert.equal(late.emit, undefined);
-    assert.deepEqual(late.results, validated.state.results);
+    assert.deepEqual(late.steps, ['contradicting']);
+    assert.deepEqual(late.emitted, []);
+    assert.deepEqual(late.state, validated.state);
   });
 
   test('a PASS after REJECTED is kept for the record but decides nothing', () => {
@@ -108,10 +116,7 @@ describe('deciding on an order', () => {
 
     const { steps, emitted, state } = run([pass('INVENTORY'), pass('ORDER_DETAILS')], rejected.state);
 
-    assert.deepEqual(
-      steps.map((step) => step.kind),
-      ['late', 'late'],
-    );
+    assert.deepEqual(steps, ['recorded', 'recorded']);
     assert.deepEqual(emitted, []);
     assert.deepEqual(state.decision, { outcome: 'REJECTED', reasons: ['FRAUD: session total over 2000.00'] });
     assert.deepEqual(
@@ -131,20 +136,14 @@ describe('deciding on an order', () => {
       pass('INVENTORY'),
       pass('ORDER_DETAILS'),
     ]);
-    assert.deepEqual(
-      passFirst.steps.map((step) => step.kind),
-      ['pending', 'contradicting', 'pending', 'decided'],
-    );
+    assert.deepEqual(passFirst.steps, ['recorded', 'contradicting', 'recorded', 'recorded, decided']);
     assert.deepEqual(
       passFirst.emitted.map((event) => event.type),
       ['OrderValidated'],
     );
 
     const failFirst = run([fail('FRAUD', 'too much'), pass('FRAUD')]);
-    assert.deepEqual(
-      failFirst.steps.map((step) => step.kind),
-      ['decided', 'contradicting'],
-    );
+    assert.deepEqual(failFirst.steps, ['recorded, decided', 'contradicting']);
     assert.deepEqual(failFirst.state.results, [{ check: 'FRAUD', result: 'FAIL', reason: 'too much' }]);
   });
 });

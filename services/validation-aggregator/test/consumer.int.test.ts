@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { OrderValidationEvent } from '@microshop/contracts';
+import { asMessageHandler } from '@microshop/platform';
 import { collectMessages, createConsumerTestBed, eventually } from '@microshop/platform/testing';
-import { createValidationHandler } from '../src/handlers/validation-results.ts';
+import { aggregateValidations } from '../src/handlers/validation-results.ts';
 import { allPass, validation } from './fixtures.ts';
 import { logger, migratedSchema } from './harness.ts';
 
@@ -41,10 +42,9 @@ test('results consumed from Kafka, duplicated and mixed with a poison message, d
     asPublished(validation('ORDER_DETAILS', 'FAIL', { orderId: validated }), bed.topic),
   ]);
   await bed.consume(
-    createValidationHandler({
+    asMessageHandler(aggregateValidations({ decisionsTopic: 'microshop.order-decisions' }), {
       pool: db.pool,
       consumer: bed.groupId,
-      decisionsTopic: 'microshop.order-decisions',
     }),
   );
 

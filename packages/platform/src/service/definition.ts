@@ -33,8 +33,9 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   /** The environment it reads (checked once, before anything starts). */
   config: S;
   /**
-   * Present when the service owns a schema: the kit opens the pool on `DATABASE_SCHEMA`, creates or
-   * updates it (outbox, inbox, then `migrations`) and adds its outbox to Debezium's publication.
+   * Present when the service owns a schema: the kit opens the pool on `DATABASE_SCHEMA` and creates
+   * or updates it: outbox and inbox, the outbox into Debezium's publication (so rows a migration
+   * writes to the outbox are streamed too), then `migrations`.
    */
   database?: ServiceDatabase;
   /** Builds the service's parts from its config and the resources the kit opened. */

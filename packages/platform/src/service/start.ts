@@ -8,7 +8,6 @@ import { createEventConsumer, type EventConsumerOptions } from '../kafka/consume
 import type { MessageHandler } from '../kafka/message-processor.ts';
 import { asMessageHandler, isTransactional } from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
-import { publishOutbox } from '../outbox.ts';
 import { startPeriodicTask } from '../periodic.ts';
 import { pruneExpired } from '../retention.ts';
 import type { ServiceContext } from '../service.ts';
@@ -110,8 +109,9 @@ async function openDatabase(
     ...(definition.database?.poolSize === undefined ? {} : { max: definition.database.poolSize }),
   });
   onStop('database', () => pool.end());
-  await migrateServiceSchema(pool, { schema, dir: migrationsDirOf(definition), logger });
-  await publishOutbox(pool, schema);
+  // The outbox joins Debezium's publication before the files run, so rows a migration itself writes
+  // to the outbox (inventory's demo catalog) are streamed too.
+  await migrateServiceSchema(pool, { schema, dir: migrationsDirOf(definition), logger, publishOutbox: true });
   return pool;
 }
 

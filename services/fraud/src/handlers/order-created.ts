@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type OrderCreatedEvent, orderValidationEvent, type TopicName } from '@microshop/contracts';
 import {
-  type OrderCreatedEvent,
-  orderEventSchema,
-  orderValidationEvent,
-  type TopicName,
-} from '@microshop/contracts';
-import {
-  type ConsumedMessage,
-  decodeEvent,
+  decodeOrderCreated,
   type HandlerTransaction,
   outboxMessage,
   type TransactionalHandler,
@@ -71,14 +65,4 @@ async function judgeOrder(tx: HandlerTransaction, options: JudgeOrdersOptions, e
       'order judged',
     );
   }
-}
-
-/**
- * The OrderCreated a message carries; null for a tombstone or any other type (the other status events
- * share the topic). An OrderCreated that breaks its schema is a non-retriable error: the consumer parks
- * it on the dead-letter topic.
- */
-export function decodeOrderCreated(message: Pick<ConsumedMessage, 'value'>): OrderCreatedEvent | null {
-  const event = decodeEvent(message.value, ['OrderCreated'], orderEventSchema);
-  return event?.type === 'OrderCreated' ? event : null;
 }

@@ -1,90 +1,98 @@
+import type { OrderEvent } from '@microshop/contracts';
 import {
-  type OrderEvent,
-  type OrderEventType,
-  orderEventSchema,
-  orderEventTypes,
-} from '@microshop/contracts';
-import {
-  type ConsumedMessage,
-  eventTypeOf,
-  type HandleOnceResult,
-  handleOnce,
-  inboxMessageOf,
-  type MessageHandler,
-  type Pool,
-  parseEvent,
+  decodeOrderEvent,
+  type HandlerTransaction,
+  type TransactionalHandler,
+  transactional,
+  unreachable,
 } from '@microshop/platform';
-import { type Reaction, reactionTo } from '../domain/events.ts';
-import type { Publishing } from '../store/outbox-events.ts';
-import { type ReserveResult, reserveOrder, type SettleResult, settleOrder } from './reactions.ts';
+import { actedOn, commandFor, decide, type InventoryCommand, skusOf } from '../domain/commands.ts';
+import { validationEvent } from '../domain/messages.ts';
+import type { InventoryEvent, OrderStock } from '../domain/stock.ts';
+import { applyDeltas, lockProducts } from '../store/products.ts';
+import {
+  findCheck,
+  insertReservations,
+  lockOrder,
+  moveReservations,
+  readReservations,
+  recordCheck,
+} from '../store/reservations.ts';
+import { type Publishing, productChangeMessages, validationMessage } from './publishing.ts';
 
 /**
- * The Kafka handler of `microshop.order-outbox` (consumer group `inventory`): OrderCreated reserves
- * stock and answers with the INVENTORY verdict; OrderApproved commits the reservation; OrderFailed
- * and OrderCancelled release it. Each event is handled in one transaction with its inbox row.
+ * The consumer of `microshop.order-outbox` (group `inventory`): OrderCreated reserves stock and
+ * answers with the INVENTORY verdict; OrderApproved commits the reservation; OrderFailed and
+ * OrderCancelled release it. The kit runs each in one transaction with its inbox row, so the stock
+ * change and the outgoing events commit together or not at all.
+ *
+ * Locks: the order first, then its products in sku order: the same order everywhere.
  */
 
-export interface OrderEventHandlerOptions {
-  pool: Pool;
-  /** The inbox's consumer name: the consumer group. */
-  consumer: string;
-  publishing: Publishing;
-}
-
-export type ReactionResult =
-  | ({ reaction: 'reserve' } & ReserveResult)
-  | ({ reaction: 'settle' } & SettleResult);
-
-/** An order event inventory acts on, with what it asks for. */
-export interface RelevantEvent {
-  event: OrderEvent;
-  reaction: Reaction;
-}
-
-export function createOrderEventHandler(options: OrderEventHandlerOptions): MessageHandler {
-  return async (message, context) => {
-    const relevant = decodeOrderEvent(message);
-    if (relevant === null) {
-      context.logger.debug({ type: eventTypeOf(message.value) }, 'not an event inventory acts on; skipped');
-      return;
-    }
-    const outcome = await handleOrderEvent(options, message, relevant);
-    context.logger.debug(
-      { orderId: relevant.event.orderId, type: relevant.event.type, outcome },
-      'order event handled',
-    );
-  };
-}
-
-/** Applies the event once per consumer: inbox row, stock changes and outbox rows commit together. */
-export function handleOrderEvent(
-  options: OrderEventHandlerOptions,
-  message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
-  { event, reaction }: RelevantEvent,
-): Promise<HandleOnceResult<ReactionResult>> {
-  const delivery = inboxMessageOf(message, event.id);
-  return handleOnce(options.pool, options.consumer, delivery, async (client): Promise<ReactionResult> => {
-    if (reaction.kind === 'reserve') {
-      return { reaction: 'reserve', ...(await reserveOrder(client, options.publishing, event.order)) };
-    }
-    const settled = await settleOrder(client, options.publishing, event.orderId, reaction.settlement);
-    return { reaction: 'settle', ...settled };
+export function reserveForOrders(options: { publishing: Publishing }): TransactionalHandler<OrderEvent> {
+  return transactional({
+    decode: (message) => decodeOrderEvent(message, actedOn),
+    apply: async (event, tx) => {
+      const command = commandFor(event.type, event.order);
+      if (command === null) return;
+      await lockOrder(tx.client, command.orderId);
+      const events = decide(command, await load(tx, command));
+      for (const happened of events) await record(tx, options.publishing, happened);
+      tx.logger.debug(
+        { orderId: event.orderId, type: event.type, events: events.map((e) => e.type) },
+        'order event handled',
+      );
+    },
   });
 }
 
 /**
- * The event and its reaction; null for a tombstone, an unknown `type`, or a status inventory does
- * not act on (skipped without parsing). A type it acts on that breaks its schema is a non-retriable
- * error: the consumer parks it on the dead-letter topic.
+ * The order's stock, under the order's lock: its verdict and reservations, and for reserving the
+ * products it names, locked (only while it has no verdict: a second announcement locks nothing).
+ * Settling locks its products once their deltas are known.
  */
-export function decodeOrderEvent(message: Pick<ConsumedMessage, 'value'>): RelevantEvent | null {
-  const type = eventTypeOf(message.value);
-  if (type === undefined || !isOrderEventType(type)) return null;
-  const reaction = reactionTo(type);
-  if (reaction === null) return null;
-  return { event: parseEvent(orderEventSchema, message.value, type), reaction };
+async function load(tx: HandlerTransaction, command: InventoryCommand): Promise<OrderStock> {
+  const verdict = await findCheck(tx.client, command.orderId);
+  if (command.type === 'SettleOrder') {
+    return { verdict, reservations: await readReservations(tx.client, command.orderId), products: new Map() };
+  }
+  // A new order has no reservations: they are written with its verdict.
+  const products = verdict === null ? await lockProducts(tx.client, skusOf(command.lines)) : new Map();
+  return { verdict, reservations: [], products };
 }
 
-function isOrderEventType(type: string): type is OrderEventType {
-  return (orderEventTypes as readonly string[]).includes(type);
+async function record(tx: HandlerTransaction, publishing: Publishing, event: InventoryEvent): Promise<void> {
+  const at = publishing.now();
+  switch (event.type) {
+    case 'StockReserved': {
+      await insertReservations(tx.client, event.orderId, event.reservations, at);
+      tx.publish(...productChangeMessages(publishing, await applyDeltas(tx.client, event.deltas, at), at));
+      return verdictOf(tx, publishing, event, at);
+    }
+    case 'ReservationRefused':
+      return verdictOf(tx, publishing, event, at);
+    case 'ReservationsSettled': {
+      await lockProducts(
+        tx.client,
+        event.deltas.map((delta) => delta.sku),
+      );
+      await moveReservations(tx.client, event.orderId, event.moves, at);
+      tx.publish(...productChangeMessages(publishing, await applyDeltas(tx.client, event.deltas, at), at));
+      return;
+    }
+    default:
+      unreachable(event);
+  }
+}
+
+/** The one verdict of the order: recorded, and sent as an OrderValidation. */
+async function verdictOf(
+  tx: HandlerTransaction,
+  publishing: Publishing,
+  event: Extract<InventoryEvent, { type: 'StockReserved' | 'ReservationRefused' }>,
+  at: Date,
+): Promise<void> {
+  const validation = validationEvent(event, { id: publishing.newId(), at });
+  await recordCheck(tx.client, validation, at);
+  tx.publish(validationMessage(publishing, validation));
 }

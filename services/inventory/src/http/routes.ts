@@ -1,17 +1,15 @@
 import {
   buildHttpApp,
   type HttpApp,
-  type Logger,
+  type HttpBase,
   mapPgError,
   notFound,
   type Pool,
-  type ReadinessCheck,
-  type Registry,
 } from '@microshop/platform';
-import type { Publishing } from '../store/outbox-events.ts';
+import { setStock, upsertProduct } from '../handlers/catalog-commands.ts';
+import type { Publishing } from '../handlers/publishing.ts';
 import { findProduct, listProducts } from '../store/products.ts';
 import { listReservations } from '../store/reservations.ts';
-import { setStock, upsertProduct } from './catalog-commands.ts';
 import {
   getProductSchema,
   listProductsSchema,
@@ -34,28 +32,23 @@ import {
  *   GET /api/v1/products/{sku}/reservations     the product's reservations, newest first
  */
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   pool: Pool;
   publishing: Publishing;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** The app with every route, not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ pool, publishing, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'inventory',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop inventory',
       version: '0.1.0',
       description: 'The catalog and its stock; reservations of order lines.',
     },
   });
-  registerRoutes(app, options.pool, options.publishing);
+  registerRoutes(app, pool, publishing);
   return app;
 }
 

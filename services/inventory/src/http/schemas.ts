@@ -7,7 +7,7 @@ import {
 } from '@microshop/contracts';
 import { problemDetailsSchema } from '@microshop/platform';
 import { z } from 'zod';
-import { reservationStates } from '../domain/reservation-state.ts';
+import { reservationStates } from '../domain/stock.ts';
 
 // Route schemas: the zod type provider validates requests with them and @fastify/swagger turns
 // them into /openapi.json (which the gateway merges into /api/openapi.json).

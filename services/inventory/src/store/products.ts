@@ -1,7 +1,6 @@
-import type { Product, UpsertProductRequest } from '@microshop/contracts';
+import type { Product } from '@microshop/contracts';
 import type { Pool, PoolClient } from '@microshop/platform';
-import { compareSkus } from '../domain/reservation.ts';
-import type { SkuDelta } from '../domain/reservation-state.ts';
+import { compareSkus, type SkuDelta } from '../domain/stock.ts';
 
 // The products table. Reads go straight to the pool; writes run in the caller's transaction.
 // Rows are always locked in sku order ("C" collation), so two transactions never wait on each other
@@ -88,18 +87,13 @@ export async function writeProduct(client: PoolClient, product: Product, at: Dat
 }
 
 /** Inserts a new product; null if the sku exists already (another request created it first). */
-export async function insertProduct(
-  client: PoolClient,
-  sku: string,
-  request: UpsertProductRequest,
-  at: Date,
-): Promise<Product | null> {
+export async function insertProduct(client: PoolClient, product: Product, at: Date): Promise<Product | null> {
   const result = await client.query<ProductRow>(
     `INSERT INTO products (sku, name, unit_price, currency, stock, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $6)
      ON CONFLICT (sku) DO NOTHING
      RETURNING ${columns}`,
-    [sku, request.name, request.unitPrice, request.currency, request.stock ?? 0, at],
+    [product.sku, product.name, product.unitPrice, product.currency, product.stock, at],
   );
   const row = result.rows[0];
   return row === undefined ? null : toProduct(row);

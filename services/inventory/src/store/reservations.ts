@@ -1,12 +1,12 @@
 import type { OrderValidationEvent, ValidationResult } from '@microshop/contracts';
 import type { Pool, PoolClient } from '@microshop/platform';
-import type { LineReservation } from '../domain/reservation.ts';
 import {
   type HeldReservation,
   isReservationState,
   type LineMove,
+  type LineReservation,
   type ReservationState,
-} from '../domain/reservation-state.ts';
+} from '../domain/stock.ts';
 
 // The per-order tables: the one verdict per order (order_checks) and its reserved lines
 // (reservations). Writes run in the caller's transaction, after lockOrder.

@@ -5,8 +5,9 @@ import {
   orderValidationEvent,
   type TopicName,
 } from '@microshop/contracts';
-import { appendToOutbox, outboxMessage, type PoolClient } from '@microshop/platform';
-import { type DetailsVerdict, decideOrderDetails, missingReferencesOf } from '../domain/checks.ts';
+import { type HandlerTransaction, outboxMessage } from '@microshop/platform';
+import { decide } from '../domain/check.ts';
+import type { DetailsVerdict } from '../domain/rules.ts';
 import { recordCheck } from '../store/check-store.ts';
 import { type ParkedOrder, unpark, updateMissing } from '../store/pending-store.ts';
 import { loadReferences } from '../store/reference-store.ts';
@@ -14,7 +15,8 @@ import { loadReferences } from '../store/reference-store.ts';
 /**
  * Giving an order its verdict, from wherever it is decided: the order consumer (all references known
  * at once), the reference consumer (the copy a parked order waited for has arrived) and the deadline
- * loop (a parked order's time is up). Each runs inside the caller's transaction.
+ * loop (a parked order's time is up). Each runs inside the caller's transaction and publishes
+ * through its outbox.
  */
 
 export interface VerdictOptions {
@@ -24,20 +26,23 @@ export interface VerdictOptions {
   newId?: () => string;
 }
 
+/** The caller's transaction: a consumer's (the kit's) or the deadline loop's own. */
+export type VerdictTransaction = Pick<HandlerTransaction, 'client' | 'publish'>;
+
 /**
- * Takes the order out of the parking, records its verdict and writes the OrderValidation to the outbox;
- * null if the order had a verdict already (nothing is sent twice). The parked row is deleted first, so
- * every path locks `pending_checks` before `order_checks` and two of them never wait for each other.
+ * Takes the order out of the parking, records its verdict and publishes the OrderValidation; null if
+ * the order had a verdict already (nothing is sent twice). The parked row is deleted first, so every
+ * path locks `pending_checks` before `order_checks` and two of them never wait for each other.
  */
 export async function sendVerdict(
-  client: PoolClient,
+  tx: VerdictTransaction,
   options: VerdictOptions,
   check: { order: Pick<Order, 'id' | 'customerId'>; verdict: DetailsVerdict; eventId: string },
   now: Date,
 ): Promise<OrderValidationEvent | null> {
   const { order, verdict } = check;
-  await unpark(client, order.id);
-  const recorded = await recordCheck(client, {
+  await unpark(tx.client, order.id);
+  const recorded = await recordCheck(tx.client, {
     orderId: order.id,
     customerId: order.customerId,
     verdict,
@@ -48,37 +53,34 @@ export async function sendVerdict(
     id: (options.newId ?? randomUUID)(),
     at: now,
   });
-  await appendToOutbox(client, [
-    outboxMessage(validation, { topic: options.validationsTopic, key: order.id }),
-  ]);
+  tx.publish(outboxMessage(validation, { topic: options.validationsTopic, key: order.id }));
   return validation;
 }
 
 /**
- * Looks again at parked orders the caller has locked, against the copies as they are now: an order
+ * Checks again parked orders the caller has locked, against the copies as they are now: an order
  * whose references are all known, or whose deadline has passed at `now`, gets its verdict and leaves
  * the parking; the others keep waiting for what is still missing. Returns the verdicts sent.
  */
 export async function recheckParked(
-  client: PoolClient,
+  tx: VerdictTransaction,
   options: VerdictOptions,
   parked: readonly ParkedOrder[],
   now: Date,
 ): Promise<OrderValidationEvent[]> {
   const sent: OrderValidationEvent[] = [];
   for (const { order, eventId, deadlineAt } of parked) {
-    const references = await loadReferences(
-      client,
-      order.customerId,
-      order.items.map((item) => item.sku),
-    );
-    const decision = decideOrderDetails(order, references, { deadline: deadlineAt, now });
-    if (decision.kind === 'wait') {
-      await updateMissing(client, order.id, missingReferencesOf(decision.unknown));
-      continue;
+    const skus = order.items.map((item) => item.sku);
+    const references = await loadReferences(tx.client, order.customerId, skus);
+    const command = { type: 'RecheckOrder', order, references, now } as const;
+    for (const event of decide(command, { status: 'parked', deadline: deadlineAt })) {
+      if (event.type === 'CheckDeferred') {
+        await updateMissing(tx.client, order.id, event.missing);
+        continue;
+      }
+      const validation = await sendVerdict(tx, options, { order, verdict: event.verdict, eventId }, now);
+      if (validation !== null) sent.push(validation);
     }
-    const validation = await sendVerdict(client, options, { order, verdict: decision.verdict, eventId }, now);
-    if (validation !== null) sent.push(validation);
   }
   return sent;
 }

@@ -1,7 +1,7 @@
 import type { PoolClient } from '@microshop/platform';
-import type { DetailsVerdict } from '../domain/checks.ts';
+import type { DetailsVerdict } from '../domain/rules.ts';
 
-// The verdicts sent, one per order, inside the caller's transaction (handleOnce).
+// The verdicts sent, one per order, inside the caller's transaction.
 
 export interface OrderCheck {
   orderId: string;

@@ -1,6 +1,6 @@
 import { type Order, orderSchema } from '@microshop/contracts';
 import type { PoolClient } from '@microshop/platform';
-import type { MissingReferences } from '../domain/checks.ts';
+import type { MissingReferences } from '../domain/check.ts';
 
 // The parked orders (`pending_checks`), inside the caller's transaction. Every read here locks the rows
 // it returns, and a verdict deletes the row before it records the check: whoever gives a parked order

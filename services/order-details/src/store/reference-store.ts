@@ -1,8 +1,8 @@
 import type { Customer, Product } from '@microshop/contracts';
 import type { Pool, PoolClient } from '@microshop/platform';
-import type { CatalogEntry, References } from '../domain/checks.ts';
+import type { CatalogEntry, References } from '../domain/rules.ts';
 
-// The copies of customers and catalog. Writes run inside the caller's transaction (handleOnce).
+// The copies of customers and catalog. Writes run inside the caller's transaction.
 
 /**
  * Stores the customer unless the copy already holds a version at least as new: a replayed or

@@ -1,20 +1,22 @@
 import {
+  type EventStamp,
   type OrderValidationEvent,
   type ValidationCheck,
   type ValidationDecision,
   type ValidationResult,
   validationChecks,
 } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 
 /**
  * The aggregator's one rule: an order is decided exactly once. All three checks PASS → VALIDATED;
- * the first FAIL → REJECTED with every failure known at that moment. Pure: the stored state, the
- * incoming result, the clock and the new event's id come in as arguments.
+ * the first FAIL → REJECTED with every failure known at that moment. Pure: the stored state and the
+ * incoming result come in as arguments; the clock and the decision event's id only where the
+ * decision is announced (`decisionEvent`).
  *
- * The seed's aggregator counted PASS messages, so a duplicate PASS could complete an order that
- * another check had failed. Here a check is identified by its name: a second result for a check
- * already recorded (a duplicate, or a contradiction) is ignored, and once a decision exists no
- * result produces another.
+ * A check is identified by its name, never counted: a second result for a check already recorded
+ * (a duplicate, or a contradiction) is ignored, so a duplicate PASS can never complete an order that
+ * another check failed; and once a decision exists no result produces another.
  */
 
 export const aggregatorSource = 'validation-aggregator';
@@ -28,52 +30,58 @@ export interface CheckResult {
 
 export type Decision = { outcome: 'VALIDATED' } | { outcome: 'REJECTED'; reasons: string[] };
 
+/** What the aggregator knows of one order: the results recorded so far, in check order, and its decision. */
 export interface AggregateState {
   results: readonly CheckResult[];
   decision: Decision | null;
 }
 
-/** Why a result led where it did; `decided` is the only one that writes a decision. */
-export type StepKind = 'decided' | 'pending' | 'late' | 'duplicate' | 'contradicting';
+/** What the aggregator is asked to do: take one check's result on an order into account. */
+export type AggregatorCommand = {
+  type: 'RecordResult';
+  result: Pick<OrderValidationEvent, 'orderId' | 'check' | 'result' | 'reason'>;
+};
 
-export interface Step {
-  kind: StepKind;
-  /** Every recorded result after this one (unchanged when it is ignored). */
-  results: CheckResult[];
-  /** The result to store; absent when it is ignored. */
-  recorded?: CheckResult;
-  /** The order's decision, only when this result made it. */
-  decision?: Decision;
-  /** The decision event to publish, with `decision`. */
-  emit?: ValidationDecision;
-}
+/**
+ * What happened: the result was recorded (while the order is open, or late, for the record), or
+ * ignored because its check had reported already (`duplicate`: the same result; `contradicting`: the
+ * other one; the first stands); and, once, the order was decided.
+ */
+export type AggregatorEvent =
+  | { type: 'ResultRecorded'; result: CheckResult }
+  | { type: 'ResultIgnored'; result: CheckResult; why: 'duplicate' | 'contradicting' }
+  | { type: 'OrderDecided'; orderId: string; decision: Decision };
 
-export interface Stamp {
-  now: Date;
-  /** The id of the decision event, if one is made. */
-  eventId: string;
-}
-
-type IncomingResult = Pick<OrderValidationEvent, 'orderId' | 'check' | 'result' | 'reason'>;
-
-export function decide(state: AggregateState, incoming: IncomingResult, stamp: Stamp): Step {
-  const known = state.results.find((existing) => existing.check === incoming.check);
+export function decide(command: AggregatorCommand, state: AggregateState): AggregatorEvent[] {
+  const { orderId, check, result, reason } = command.result;
+  const incoming: CheckResult = { check, result, reason };
+  const known = state.results.find((existing) => existing.check === check);
   if (known !== undefined) {
-    const kind = known.result === incoming.result ? 'duplicate' : 'contradicting';
-    return { kind, results: [...state.results] };
+    return [
+      {
+        type: 'ResultIgnored',
+        result: incoming,
+        why: known.result === result ? 'duplicate' : 'contradicting',
+      },
+    ];
   }
-  const recorded: CheckResult = { check: incoming.check, result: incoming.result, reason: incoming.reason };
-  const results = sortByCheck([...state.results, recorded]);
-  if (state.decision !== null) return { kind: 'late', results, recorded };
-  const decision = decisionFor(results);
-  if (decision === null) return { kind: 'pending', results, recorded };
-  return {
-    kind: 'decided',
-    results,
-    recorded,
-    decision,
-    emit: decisionEvent(incoming.orderId, decision, stamp),
-  };
+  const recorded: AggregatorEvent = { type: 'ResultRecorded', result: incoming };
+  if (state.decision !== null) return [recorded];
+  const decision = decisionFor(evolve(state, recorded).results);
+  return decision === null ? [recorded] : [recorded, { type: 'OrderDecided', orderId, decision }];
+}
+
+export function evolve(state: AggregateState, event: AggregatorEvent): AggregateState {
+  switch (event.type) {
+    case 'ResultRecorded':
+      return { ...state, results: sortByCheck([...state.results, event.result]) };
+    case 'ResultIgnored':
+      return state;
+    case 'OrderDecided':
+      return { ...state, decision: event.decision };
+    default:
+      return unreachable(event);
+  }
 }
 
 /** REJECTED as soon as any check failed; VALIDATED once every check passed; else still open. */
@@ -89,13 +97,18 @@ export function reasonOf(result: CheckResult): string {
   return `${result.check}: ${result.reason ?? 'failed'}`;
 }
 
-export function decisionEvent(orderId: string, decision: Decision, stamp: Stamp): ValidationDecision {
+/** The decision as the orders service reads it (topic microshop.order-decisions). */
+export function decisionEvent(
+  decided: Extract<AggregatorEvent, { type: 'OrderDecided' }>,
+  stamp: EventStamp,
+): ValidationDecision {
   const envelope = {
-    id: stamp.eventId,
-    occurredAt: stamp.now.toISOString(),
+    id: stamp.id,
+    occurredAt: stamp.at.toISOString(),
     source: aggregatorSource,
-    orderId,
+    orderId: decided.orderId,
   };
+  const { decision } = decided;
   switch (decision.outcome) {
     case 'VALIDATED':
       return { ...envelope, type: 'OrderValidated' };
@@ -109,8 +122,4 @@ export function decisionEvent(orderId: string, decision: Decision, stamp: Stamp)
 /** Results in the checks' fixed order, so reasons and answers do not depend on arrival order. */
 function sortByCheck(results: CheckResult[]): CheckResult[] {
   return results.sort((a, b) => validationChecks.indexOf(a.check) - validationChecks.indexOf(b.check));
-}
-
-export function unreachable(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

@@ -1,94 +1,70 @@
 import { randomUUID } from 'node:crypto';
+import { type OrderValidationEvent, orderValidationEventSchema, type TopicName } from '@microshop/contracts';
 import {
-  type OrderValidationEvent,
-  orderValidationEventSchema,
-  type TopicName,
-  type ValidationDecision,
-} from '@microshop/contracts';
-import {
-  appendToOutbox,
   type ConsumedMessage,
   decodeEvent,
-  eventTypeOf,
-  type HandleOnceResult,
-  handleOnce,
-  inboxMessageOf,
-  type Logger,
-  type MessageHandler,
-  type Pool,
-  type PoolClient,
+  type HandlerTransaction,
+  outboxMessage,
+  type TransactionalHandler,
+  transactional,
 } from '@microshop/platform';
-import { decide, type Step, type StepKind, unreachable } from '../domain/aggregation.ts';
+import { type AggregatorEvent, decide, decisionEvent } from '../domain/aggregation.ts';
 import { insertDecision, insertResult, lockOrder, readState } from '../store/aggregate-store.ts';
 
 /**
- * The Kafka handler of `microshop.order-validations`: each result is recorded and, when it
- * completes the order (or is its first FAIL), the decision row and its outbox event are written —
- * all in one transaction with the inbox row, so a redelivery changes nothing.
+ * The consumer of `microshop.order-validations`: each result is recorded and, when it completes the
+ * order (or is its first FAIL), the decision row and its outbox event are written. The kit runs it in
+ * one transaction with the inbox row, so a redelivery changes nothing.
  */
 
-export interface ValidationHandlerOptions {
-  pool: Pool;
-  /** The inbox's consumer name: the consumer group. */
-  consumer: string;
+export interface AggregateValidationsOptions {
   /** Where decisions go: `microshop.order-decisions` (tests use their own). */
   decisionsTopic: TopicName;
   now?: () => Date;
   newId?: () => string;
 }
 
-export const orderValidationType = 'OrderValidation';
-
-export function createValidationHandler(options: ValidationHandlerOptions): MessageHandler {
-  return async (message, context) => {
-    const event = decodeValidation(message);
-    if (event === null) {
-      context.logger.debug({ type: eventTypeOf(message.value) }, 'not an order validation; skipped');
-      return;
-    }
-    const outcome = await handleValidation(options, message, event);
-    if (outcome.status === 'skipped') {
-      context.logger.debug({ orderId: event.orderId }, 'validation already handled; skipped');
-      return;
-    }
-    logStep(context.logger, event, outcome.result);
-  };
+export function aggregateValidations(
+  options: AggregateValidationsOptions,
+): TransactionalHandler<OrderValidationEvent> {
+  return transactional({
+    decode: decodeValidation,
+    apply: (event, tx) => aggregate(tx, options, event),
+  });
 }
 
-/** Applies `event` once per consumer: the inbox row, the result and any decision commit together. */
-export function handleValidation(
-  options: ValidationHandlerOptions,
-  message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
-  event: OrderValidationEvent,
-): Promise<HandleOnceResult<Step>> {
-  const delivery = inboxMessageOf(message, event.id);
-  return handleOnce(options.pool, options.consumer, delivery, (client) =>
-    applyValidation(client, options, event, delivery.eventId),
-  );
-}
-
-/** The aggregation itself, inside the caller's transaction. */
-export async function applyValidation(
-  client: PoolClient,
-  options: ValidationHandlerOptions,
-  event: OrderValidationEvent,
-  eventId: string,
-): Promise<Step> {
+/**
+ * Under a per-order lock, so the last two results of an order handled at once (two instances, a
+ * rebalance) still see each other: decide on the stored state, then record what was decided.
+ */
+async function aggregate(
+  tx: HandlerTransaction,
+  options: AggregateValidationsOptions,
+  validation: OrderValidationEvent,
+): Promise<void> {
   const now = (options.now ?? (() => new Date()))();
-  await lockOrder(client, event.orderId);
-  const state = await readState(client, event.orderId);
-  const step = decide(state, event, { now, eventId: (options.newId ?? randomUUID)() });
-  if (step.recorded !== undefined) await insertResult(client, event.orderId, step.recorded, eventId, now);
-  if (step.decision !== undefined && step.emit !== undefined) {
-    await insertDecision(client, event.orderId, step.decision, step.emit.id, now);
-    await appendToOutbox(client, [toOutbox(step.emit, options.decisionsTopic)]);
-  }
-  return step;
+  await lockOrder(tx.client, validation.orderId);
+  const state = await readState(tx.client, validation.orderId);
+  const events = decide({ type: 'RecordResult', result: validation }, state);
+  for (const event of events) await record(tx, options, validation, event, now);
+  log(tx, validation, events);
 }
 
-/** Topic microshop.order-decisions, key = order id: the orders service applies it in order. */
-function toOutbox(decision: ValidationDecision, topic: TopicName) {
-  return { id: decision.id, topic, key: decision.orderId, type: decision.type, payload: decision };
+async function record(
+  tx: HandlerTransaction,
+  options: AggregateValidationsOptions,
+  validation: OrderValidationEvent,
+  event: AggregatorEvent,
+  now: Date,
+): Promise<void> {
+  if (event.type === 'ResultRecorded') {
+    await insertResult(tx.client, validation.orderId, event.result, tx.eventId, now);
+  } else if (event.type === 'OrderDecided') {
+    const announcement = decisionEvent(event, { id: (options.newId ?? randomUUID)(), at: now });
+    await insertDecision(tx.client, event.orderId, event.decision, announcement.id, now);
+    // Keyed by the order id: the orders service applies an order's messages in order.
+    tx.publish(outboxMessage(announcement, { topic: options.decisionsTopic, key: event.orderId }));
+  }
 }
 
 /**
@@ -96,25 +72,17 @@ function toOutbox(decision: ValidationDecision, topic: TopicName) {
  * that breaks its schema is a non-retriable error: the consumer parks it on the dead-letter topic.
  */
 export function decodeValidation(message: Pick<ConsumedMessage, 'value'>): OrderValidationEvent | null {
-  return decodeEvent(message.value, [orderValidationType], orderValidationEventSchema);
+  return decodeEvent(message.value, ['OrderValidation'], orderValidationEventSchema);
 }
 
-function logStep(logger: Logger, event: OrderValidationEvent, step: Step): void {
-  const fields = { orderId: event.orderId, check: event.check, result: event.result, step: step.kind };
-  const kind: StepKind = step.kind;
-  switch (kind) {
-    case 'decided':
-      logger.info({ ...fields, decision: step.emit?.type }, 'order decided');
-      return;
-    case 'pending':
-    case 'late':
-    case 'duplicate':
-      logger.debug(fields, 'validation recorded without a decision');
-      return;
-    case 'contradicting':
-      logger.warn(fields, 'a check reported twice with different results; the first one stands');
-      return;
-    default:
-      unreachable(kind);
+function log(tx: HandlerTransaction, validation: OrderValidationEvent, events: AggregatorEvent[]): void {
+  const fields = { orderId: validation.orderId, check: validation.check, result: validation.result };
+  const decided = events.find((event) => event.type === 'OrderDecided');
+  if (decided !== undefined) {
+    tx.logger.info({ ...fields, outcome: decided.decision.outcome }, 'order decided');
+  } else if (events.some((event) => event.type === 'ResultIgnored' && event.why === 'contradicting')) {
+    tx.logger.warn(fields, 'a check reported twice with different results; the first one stands');
+  } else {
+    tx.logger.debug(fields, 'validation recorded without a decision');
   }
 }

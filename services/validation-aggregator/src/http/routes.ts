@@ -2,13 +2,11 @@ import { idSchema, validationCheckSchema, validationResultSchema } from '@micros
 import {
   buildHttpApp,
   type HttpApp,
-  type Logger,
+  type HttpBase,
   mapPgError,
   notFound,
   type Pool,
   problemDetailsSchema,
-  type ReadinessCheck,
-  type Registry,
 } from '@microshop/platform';
 import { z } from 'zod';
 import { findValidation, type ValidationView } from '../store/aggregate-store.ts';
@@ -43,20 +41,15 @@ const validationResponse = z
   })
   .meta({ id: 'OrderValidationState' });
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   pool: Pool;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** The app with every route, not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'validation-aggregator',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop validation-aggregator',
       version: '0.1.0',
@@ -64,7 +57,7 @@ export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
         'The fraud, inventory and order-details results of each order, and the one decision made on them.',
     },
   });
-  registerRoutes(app, options.pool);
+  registerRoutes(app, pool);
   return app;
 }
 

@@ -1,9 +1,8 @@
 import { validationCheckSchema, validationResultSchema } from '@microshop/contracts';
-import type { Pool, PoolClient } from '@microshop/platform';
+import { type Pool, type PoolClient, unreachable } from '@microshop/platform';
 import type { AggregateState, CheckResult, Decision } from '../domain/aggregation.ts';
-import { unreachable } from '../domain/aggregation.ts';
 
-// The aggregator's reads and writes. Writes run inside the handler's transaction (handleOnce).
+// The aggregator's reads and writes. Writes run inside the handler's transaction (the kit's).
 
 /**
  * Serialises the results of one order for the rest of the transaction, across instances. Without

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  type CatalogEntry,
-  type CheckedOrder,
-  checkOrderDetails,
-  type DetailsDecision,
-  decideOrderDetails,
-  missingReferencesOf,
-  type References,
-  referenceDeadline,
-} from '../src/domain/checks.ts';
+import { type CheckEvent, decide, evolve, referenceDeadline } from '../src/domain/check.ts';
+import type { CatalogEntry, CheckedOrder, References } from '../src/domain/rules.ts';
 
 const customerId = '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const createdAt = '2025-03-01T10:00:00.000Z';
@@ -32,19 +24,34 @@ function refs(entries: CatalogEntry[] = [jumpers, stockings], customerKnown = tr
   return { customerKnown, products: new Map(entries.map((entry) => [entry.sku, entry])) };
 }
 
-/** The FAIL reason of a decision, or the decision itself when it is not a FAIL (so the assertion shows it). */
-function reason(decision: DetailsDecision): unknown {
-  return decision.kind === 'verdict' && decision.verdict.result === 'FAIL'
-    ? decision.verdict.reason
-    : decision;
+/** When a new order arrives: CheckOrder against `references`, with the grace period and the clock. */
+function checkOrderDetails(
+  order: CheckedOrder,
+  references: References,
+  options: { graceMs: number; now: Date },
+) {
+  return decide({ type: 'CheckOrder', order, references, ...options }, { status: 'new' });
 }
 
-describe('checkOrderDetails', () => {
+/** When a parked order is looked at again: RecheckOrder, the order keeping the deadline it was parked with. */
+function recheck(order: CheckedOrder, references: References, options: { deadline: Date; now: Date }) {
+  return decide(
+    { type: 'RecheckOrder', order, references, now: options.now },
+    { status: 'parked', deadline: options.deadline },
+  );
+}
+
+/** The FAIL reason of a decision, or the decision itself when it is not a FAIL (so the assertion shows it). */
+function reason(events: CheckEvent[]): unknown {
+  const [event] = events;
+  return event?.type === 'OrderChecked' && event.verdict.result === 'FAIL' ? event.verdict.reason : events;
+}
+
+describe('checking a new order', () => {
   test('a known customer ordering known skus at catalog prices with the right total passes', () => {
-    assert.deepEqual(checkOrderDetails(order(), refs(), afterGrace), {
-      kind: 'verdict',
-      verdict: { result: 'PASS' },
-    });
+    assert.deepEqual(checkOrderDetails(order(), refs(), afterGrace), [
+      { type: 'OrderChecked', verdict: { result: 'PASS' } },
+    ]);
   });
 
   test('a line priced differently from the catalog fails, showing both prices', () => {
@@ -105,20 +112,23 @@ describe('checkOrderDetails', () => {
   test('an unknown customer or sku within the grace period means wait, not fail', () => {
     const items = [{ sku: 'MITTENS', quantity: 1, unitPrice: 100 }];
 
-    assert.deepEqual(checkOrderDetails(order({ items }), refs([], false), withinGrace), {
-      kind: 'wait',
-      unknown: [
-        { rule: 'UNKNOWN_CUSTOMER', customerId },
-        { rule: 'UNKNOWN_SKU', skus: ['MITTENS'] },
-      ],
-      graceEndsAt: new Date('2025-03-01T10:00:05.000Z'),
-    });
+    assert.deepEqual(checkOrderDetails(order({ items }), refs([], false), withinGrace), [
+      {
+        type: 'CheckDeferred',
+        unknown: [
+          { rule: 'UNKNOWN_CUSTOMER', customerId },
+          { rule: 'UNKNOWN_SKU', skus: ['MITTENS'] },
+        ],
+        missing: { customer: true, skus: ['MITTENS'] },
+        deadline: new Date('2025-03-01T10:00:05.000Z'),
+      },
+    ]);
   });
 
   test('the grace period ends exactly grace milliseconds after the order was created', () => {
     const atEnd = { graceMs: 5_000, now: new Date('2025-03-01T10:00:05.000Z') };
 
-    assert.equal(checkOrderDetails(order(), refs(undefined, false), atEnd).kind, 'verdict');
+    assert.equal(checkOrderDetails(order(), refs(undefined, false), atEnd)[0]?.type, 'OrderChecked');
   });
 
   test('within the grace period a known-but-wrong order still fails at once', () => {
@@ -160,31 +170,34 @@ describe('a parked order', () => {
   const deadline = new Date('2025-03-01T10:00:05.000Z');
 
   test('keeps the deadline it was parked with: before it an unknown customer still waits', () => {
-    const decision = decideOrderDetails(order(), refs(undefined, false), {
+    const events = recheck(order(), refs(undefined, false), {
       deadline,
       now: new Date('2025-03-01T10:00:04.999Z'),
     });
 
-    assert.deepEqual(decision, {
-      kind: 'wait',
-      unknown: [{ rule: 'UNKNOWN_CUSTOMER', customerId }],
-      graceEndsAt: deadline,
-    });
+    assert.deepEqual(events, [
+      {
+        type: 'CheckDeferred',
+        unknown: [{ rule: 'UNKNOWN_CUSTOMER', customerId }],
+        missing: { customer: true, skus: [] },
+        deadline,
+      },
+    ]);
   });
 
   test('at its deadline fails for what is still unknown, with the usual reason', () => {
     const items = [{ sku: 'MITTENS', quantity: 1, unitPrice: 100 }];
 
     assert.equal(
-      reason(decideOrderDetails(order({ items }), refs([], false), { deadline, now: deadline })),
+      reason(recheck(order({ items }), refs([], false), { deadline, now: deadline })),
       `unknown customer ${customerId}; unknown sku MITTENS`,
     );
   });
 
   test('whose references have all arrived gets its verdict before the deadline', () => {
-    const decision = decideOrderDetails(order(), refs(), { deadline, now: new Date('2025-03-01T10:00:01Z') });
+    const events = recheck(order(), refs(), { deadline, now: new Date('2025-03-01T10:00:01Z') });
 
-    assert.deepEqual(decision, { kind: 'verdict', verdict: { result: 'PASS' } });
+    assert.deepEqual(events, [{ type: 'OrderChecked', verdict: { result: 'PASS' } }]);
   });
 
   test('is parked until createdAt plus the grace period', () => {
@@ -192,16 +205,42 @@ describe('a parked order', () => {
   });
 
   test('is found by the customer and each distinct sku it waits for', () => {
-    assert.deepEqual(
-      missingReferencesOf([
-        { rule: 'UNKNOWN_CUSTOMER', customerId },
-        { rule: 'UNKNOWN_SKU', skus: ['MITTENS', 'SCARVES'] },
-      ]),
-      { customer: true, skus: ['MITTENS', 'SCARVES'] },
-    );
-    assert.deepEqual(missingReferencesOf([{ rule: 'UNKNOWN_SKU', skus: ['MITTENS'] }]), {
-      customer: false,
-      skus: ['MITTENS'],
+    const missingOf = (events: CheckEvent[]) =>
+      events[0]?.type === 'CheckDeferred' ? events[0].missing : events;
+    const items = [
+      { sku: 'MITTENS', quantity: 1, unitPrice: 100 },
+      { sku: 'SCARVES', quantity: 1, unitPrice: 100 },
+      { sku: 'MITTENS', quantity: 2, unitPrice: 100 },
+    ];
+
+    assert.deepEqual(missingOf(checkOrderDetails(order({ items }), refs([], false), withinGrace)), {
+      customer: true,
+      skus: ['MITTENS', 'SCARVES'],
     });
+    assert.deepEqual(
+      missingOf(checkOrderDetails(order({ items: items.slice(0, 1) }), refs([]), withinGrace)),
+      {
+        customer: false,
+        skus: ['MITTENS'],
+      },
+    );
+  });
+
+  test('once judged, an order is neither judged nor parked again', () => {
+    const parked = checkOrderDetails(order(), refs(undefined, false), withinGrace).reduce(evolve, {
+      status: 'new',
+    });
+    assert.deepEqual(parked, { status: 'parked', deadline });
+
+    const judged = recheck(order(), refs(), { deadline, now: deadline }).reduce(evolve, parked);
+    assert.deepEqual(judged, { status: 'checked' });
+
+    const again = {
+      type: 'CheckOrder',
+      order: order(),
+      references: refs([], false),
+      ...withinGrace,
+    } as const;
+    assert.deepEqual(decide(again, judged), []);
   });
 });

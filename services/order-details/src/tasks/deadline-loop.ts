@@ -1,20 +1,20 @@
 import type { OrderValidationEvent } from '@microshop/contracts';
 import {
+  appendToOutbox,
   type Logger,
-  type PeriodicTask,
+  type OutboxMessage,
   type Pool,
-  startPeriodicTask,
   withTransaction,
 } from '@microshop/platform';
+import { recheckParked, type VerdictOptions } from '../handlers/verdicts.ts';
 import { lockOverdue } from '../store/pending-store.ts';
-import { recheckParked, type VerdictOptions } from './verdicts.ts';
 
 /**
- * The deadline loop: every `intervalMs`, the parked orders past their deadline get their verdict,
- * against the copies as they are then: a reference still unknown fails the order (`unknown customer
- * …`, `unknown sku …`). Rows are taken with `FOR UPDATE SKIP LOCKED` and the verdict, its outbox row
- * and the row's deletion commit together, so several instances running the loop give each order one
- * verdict.
+ * The deadline loop's pass (the kit runs it every `PENDING_CHECK_INTERVAL_MS`, one pass at a time):
+ * the parked orders past their deadline get their verdict, against the copies as they are then: a
+ * reference still unknown fails the order (`unknown customer …`, `unknown sku …`). Rows are taken
+ * with `FOR UPDATE SKIP LOCKED` and the verdict, its outbox row and the row's deletion commit
+ * together, so several instances running the loop give each order one verdict.
  */
 
 export interface DeadlineLoopOptions extends VerdictOptions {
@@ -31,8 +31,12 @@ export async function checkOverdueOrders(options: DeadlineLoopOptions): Promise<
   for (;;) {
     const now = (options.now ?? (() => new Date()))();
     const batch = await withTransaction(options.pool, async (client) => {
+      const outbox: OutboxMessage[] = [];
+      const tx = { client, publish: (...messages: OutboxMessage[]) => void outbox.push(...messages) };
       const overdue = await lockOverdue(client, now, batchSize);
-      return { taken: overdue.length, verdicts: await recheckParked(client, options, overdue, now) };
+      const verdicts = await recheckParked(tx, options, overdue, now);
+      await appendToOutbox(client, outbox);
+      return { taken: overdue.length, verdicts };
     });
     for (const validation of batch.verdicts) {
       options.logger.info(
@@ -43,16 +47,4 @@ export async function checkOverdueOrders(options: DeadlineLoopOptions): Promise<
     sent.push(...batch.verdicts);
     if (batch.taken < batchSize) return sent;
   }
-}
-
-export type DeadlineLoop = PeriodicTask;
-
-/** Runs `checkOverdueOrders` every `intervalMs`, one pass at a time (see `startPeriodicTask`). */
-export function startDeadlineLoop(options: DeadlineLoopOptions & { intervalMs: number }): DeadlineLoop {
-  return startPeriodicTask({
-    name: 'deadline loop',
-    intervalMs: options.intervalMs,
-    logger: options.logger,
-    run: () => checkOverdueOrders(options),
-  });
 }

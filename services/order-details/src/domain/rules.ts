@@ -1,15 +1,11 @@
 import { formatMoney, type Order } from '@microshop/contracts';
+import { unreachable } from '@microshop/platform/pure';
 
 /**
- * The order-details rules of seed 001, checked against this service's own copies of the customers and
- * the catalog: the customer exists; every sku exists; each line's unit price is the catalog price and
+ * The order-details rules, checked against this service's own copies of the customers and the
+ * catalog: the customer exists; every sku exists; each line's unit price is the catalog price and
  * the order's currency the product's; quantities are positive; the total is Σ quantity × unitPrice.
  * A FAIL names every rule that failed.
- *
- * The copies are eventually consistent: a customer or sku registered a moment before the order may not
- * have reached us yet. Until the order's deadline (`order.createdAt` + the grace period), something
- * unknown means "wait for it" rather than FAIL: the service parks the order and looks again when the
- * copy arrives or the deadline passes.
  */
 
 /** What the catalog copy says about one sku. */
@@ -19,17 +15,14 @@ export interface CatalogEntry {
   currency: string;
 }
 
+/** What the copies know of an order's customer and skus. */
 export interface References {
   customerKnown: boolean;
   /** The catalog entries of the order's skus that are known; a missing key is an unknown sku. */
   products: ReadonlyMap<string, CatalogEntry>;
 }
 
-export interface CheckOptions {
-  /** How long after `order.createdAt` an unknown customer or sku is still taken for a late copy. */
-  graceMs: number;
-  now: Date;
-}
+export type CheckedOrder = Pick<Order, 'customerId' | 'items' | 'currency' | 'total' | 'createdAt'>;
 
 export type RuleFailure =
   | { rule: 'UNKNOWN_CUSTOMER'; customerId: string }
@@ -41,70 +34,24 @@ export type RuleFailure =
 
 export type DetailsVerdict = { result: 'PASS' } | { result: 'FAIL'; failures: RuleFailure[]; reason: string };
 
-export type DetailsDecision =
-  | { kind: 'verdict'; verdict: DetailsVerdict }
-  /** Unknown references before the deadline: park the order until they arrive or the deadline passes. */
-  | { kind: 'wait'; unknown: RuleFailure[]; graceEndsAt: Date };
-
-export type CheckedOrder = Pick<Order, 'customerId' | 'items' | 'currency' | 'total' | 'createdAt'>;
-
-/** The references a waiting order still needs: what its parked row is found by when a copy arrives. */
-export interface MissingReferences {
-  customer: boolean;
-  skus: string[];
-}
-
-/** A new order, as it arrives: its deadline is `createdAt` + `graceMs`. */
-export function checkOrderDetails(
-  order: CheckedOrder,
-  refs: References,
-  options: CheckOptions,
-): DetailsDecision {
-  return decideOrderDetails(order, refs, {
-    deadline: referenceDeadline(order, options.graceMs),
-    now: options.now,
-  });
-}
-
-/** When an order naming an unknown customer or sku stops waiting and fails. */
-export function referenceDeadline(order: Pick<CheckedOrder, 'createdAt'>, graceMs: number): Date {
-  return new Date(Date.parse(order.createdAt) + graceMs);
-}
-
-/**
- * The order checked against the copies with a known deadline (a parked order keeps the one it was
- * parked with): wait while a reference is unknown and `now` is before the deadline, else the verdict.
- */
-export function decideOrderDetails(
-  order: CheckedOrder,
-  refs: References,
-  options: { deadline: Date; now: Date },
-): DetailsDecision {
-  const unknown = unknownReferences(order, refs);
-  if (unknown.length > 0 && options.now < options.deadline) {
-    return { kind: 'wait', unknown, graceEndsAt: options.deadline };
-  }
-  const failures = [...unknown, ...lineFailures(order, refs), ...totalFailures(order)];
-  if (failures.length === 0) return { kind: 'verdict', verdict: { result: 'PASS' } };
-  return { kind: 'verdict', verdict: { result: 'FAIL', failures, reason: reasonOf(failures) } };
-}
-
-/** The customer and skus named by a wait's unknown-reference failures. */
-export function missingReferencesOf(unknown: readonly RuleFailure[]): MissingReferences {
-  const missing: MissingReferences = { customer: false, skus: [] };
-  for (const failure of unknown) {
-    if (failure.rule === 'UNKNOWN_CUSTOMER') missing.customer = true;
-    else if (failure.rule === 'UNKNOWN_SKU') missing.skus.push(...failure.skus);
-  }
-  return { customer: missing.customer, skus: distinct(missing.skus) };
-}
-
-function unknownReferences(order: CheckedOrder, refs: References): RuleFailure[] {
+/** The customer or skus the copies do not know (yet): one failure each kind, skus named once. */
+export function unknownReferences(order: CheckedOrder, refs: References): RuleFailure[] {
   const failures: RuleFailure[] = [];
   if (!refs.customerKnown) failures.push({ rule: 'UNKNOWN_CUSTOMER', customerId: order.customerId });
   const skus = distinct(order.items.map((item) => item.sku).filter((sku) => !refs.products.has(sku)));
   if (skus.length > 0) failures.push({ rule: 'UNKNOWN_SKU', skus });
   return failures;
+}
+
+/** PASS, or FAIL naming every rule that failed: the unknown references first, then lines, then total. */
+export function verdictOn(
+  order: CheckedOrder,
+  refs: References,
+  unknown: readonly RuleFailure[],
+): DetailsVerdict {
+  const failures = [...unknown, ...lineFailures(order, refs), ...totalFailures(order)];
+  if (failures.length === 0) return { result: 'PASS' };
+  return { result: 'FAIL', failures, reason: reasonOf(failures) };
 }
 
 /** Per line: quantity, then price and currency against the catalog (when the sku is known). */
@@ -170,12 +117,6 @@ export function describeFailure(failure: RuleFailure): string {
   }
 }
 
-function distinct<T>(values: readonly T[]): T[] {
+export function distinct<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
-}
-
-export function unreachable(value: never): never {
-  throw new Error(
-    `unexpected value: ${JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? String(v) : v))}`,
-  );
 }

@@ -1,0 +1,106 @@
+import type { Product, UpsertProductRequest } from '@microshop/contracts';
+import {
+  appendToOutbox,
+  conflict,
+  notFound,
+  type Pool,
+  type PoolClient,
+  unreachable,
+  withTransaction,
+} from '@microshop/platform';
+import { type CatalogCommand, type CatalogEvent, decide } from '../domain/catalog.ts';
+import { insertProduct, lockProducts, writeProduct } from '../store/products.ts';
+import { type Publishing, productChangeMessages } from './publishing.ts';
+
+// The operator's writes to the catalog (PUT …/stock, PUT /products/{sku}). Each runs in one
+// transaction with its ProductChanged, and locks the product row first, so it serialises with the
+// reservations of orders on that product.
+
+/** Sets the units on hand. 404 for an unknown sku; 409 below what is reserved for orders. */
+export function setStock(pool: Pool, publishing: Publishing, sku: string, stock: number): Promise<Product> {
+  return withTransaction(pool, async (client) => {
+    const command: CatalogCommand = { type: 'SetStock', sku, stock, at: publishing.now() };
+    const outcome = await run(client, publishing, command, await lockOne(client, sku));
+    if (outcome === 'raced') throw new Error(`product ${sku} added while locked`);
+    return outcome.product;
+  });
+}
+
+export interface UpsertResult {
+  product: Product;
+  created: boolean;
+}
+
+/**
+ * Creates the product, or updates its name, price and currency (and stock when given, under the
+ * same rule as setStock). Reservations are never touched.
+ */
+export function upsertProduct(
+  pool: Pool,
+  publishing: Publishing,
+  sku: string,
+  request: UpsertProductRequest,
+): Promise<UpsertResult> {
+  return withTransaction(pool, async (client) => {
+    const command: CatalogCommand = { type: 'UpsertProduct', sku, request, at: publishing.now() };
+    const first = await run(client, publishing, command, await lockOne(client, sku));
+    if (first !== 'raced') return first;
+    // Another request created it between our look and our insert: it exists now, so update it.
+    const again = await run(client, publishing, command, await lockOne(client, sku));
+    if (again === 'raced') throw new Error(`product ${sku} neither inserted nor found`);
+    return again;
+  });
+}
+
+/**
+ * Decides on the locked `current` and writes what was decided with its ProductChanged; no write and
+ * no event when nothing changes. 'raced': the product to add exists already (inserted meanwhile).
+ */
+async function run(
+  client: PoolClient,
+  publishing: Publishing,
+  command: CatalogCommand,
+  current: Product | null,
+): Promise<UpsertResult | 'raced'> {
+  let result: UpsertResult | null = current === null ? null : { product: current, created: false };
+  for (const event of decide(command, current)) {
+    const applied = await apply(client, publishing, event, command.at);
+    if (applied === 'raced') return 'raced';
+    result = applied;
+  }
+  // decide adds a product it does not find, or refuses: there is always one here.
+  if (result === null) throw new Error(`product ${command.sku} neither found nor added`);
+  return result;
+}
+
+async function apply(
+  client: PoolClient,
+  publishing: Publishing,
+  event: CatalogEvent,
+  at: Date,
+): Promise<UpsertResult | 'raced'> {
+  switch (event.type) {
+    case 'ProductUnknown':
+      throw notFound('Product', event.sku);
+    case 'StockChangeRefused':
+      throw conflict(event.reason);
+    case 'ProductAdded': {
+      const inserted = await insertProduct(client, event.product, at);
+      if (inserted === null) return 'raced';
+      await appendToOutbox(client, productChangeMessages(publishing, [inserted], at));
+      return { product: inserted, created: true };
+    }
+    case 'ProductEdited': {
+      const written = await writeProduct(client, event.product, at);
+      await appendToOutbox(client, productChangeMessages(publishing, [written], at));
+      return { product: written, created: false };
+    }
+    default:
+      return unreachable(event);
+  }
+}
+
+/** The product of `sku`, locked for the transaction; null if there is none. */
+async function lockOne(client: PoolClient, sku: string): Promise<Product | null> {
+  return (await lockProducts(client, [sku])).get(sku) ?? null;
+}
