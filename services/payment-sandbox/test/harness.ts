@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
 import { createLogger, createMetrics, type HttpApp, type LogLevel } from '@microshop/platform';
 import type { BehaviourSettings } from '../src/domain/tokens.ts';
-import { buildSandbox, idempotencyKeyHeader } from '../src/http/routes.ts';
+import { build, idempotencyKeyHeader } from '../src/http/routes.ts';
 
 // What the sandbox tests share: an app (not listening; `inject`) closed when the file is done.
 
@@ -12,7 +12,7 @@ export const logger = createLogger({
 });
 
 export async function sandbox(settings: Partial<BehaviourSettings> = {}): Promise<HttpApp> {
-  const app = await buildSandbox({
+  const app = await build({
     logger,
     metrics: createMetrics('payment-sandbox-test'),
     settings: { slowMs: 200, errorTimes: 2, ...settings },
