@@ -9,9 +9,9 @@ import {
   type TestSchema,
 } from '@microshop/platform/testing';
 // The sandbox carrier runs in-process: the real service's code, on a port of its own.
-import { createCallbackDispatcher } from '../../carrier-sandbox/src/handlers/callbacks.ts';
-import { buildHttp as buildSandbox } from '../../carrier-sandbox/src/http/routes.ts';
+import { build as buildSandbox } from '../../carrier-sandbox/src/http/routes.ts';
 import { createShipmentStore, randomShipmentIds } from '../../carrier-sandbox/src/store/shipments.ts';
+import { createCallbackDispatcher } from '../../carrier-sandbox/src/tasks/callbacks.ts';
 import type { Carrier } from '../src/carrier/carrier.ts';
 import { createSandboxCarrier } from '../src/carrier/sandbox-carrier.ts';
 import type { ShippingDeps } from '../src/handlers/deps.ts';
@@ -46,7 +46,7 @@ export async function startSandbox(
   const dispatcher = createCallbackDispatcher({
     store,
     deliveryDelayMs: options.deliveryDelayMs ?? 3_600_000,
-    retry: { maxAttempts: 20, initialDelayMs: 20, maxDelayMs: 200 },
+    retry: { maxAttempts: 20, initialMs: 20, maxMs: 200 },
     timeoutMs: 2000,
     secret: options.secret,
     logger,
@@ -57,7 +57,7 @@ export async function startSandbox(
     metrics: createMetrics('carrier-sandbox-test'),
   });
   t.after(async () => {
-    dispatcher.stop();
+    await dispatcher.stop();
     await app.close();
   });
   return { url: await listen(app), bookings: (orderId) => store.byReference(orderId) };
