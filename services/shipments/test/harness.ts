@@ -12,22 +12,19 @@ import {
 import { build as buildSandbox } from '../../carrier-sandbox/src/http/routes.ts';
 import { createShipmentStore, randomShipmentIds } from '../../carrier-sandbox/src/store/shipments.ts';
 import { createCallbackDispatcher } from '../../carrier-sandbox/src/tasks/callbacks.ts';
-import type { Carrier } from '../src/carrier/carrier.ts';
-import { createSandboxCarrier } from '../src/carrier/sandbox-carrier.ts';
+import type { Carrier } from '../src/clients/carrier.ts';
+import { createSandboxCarrier } from '../src/clients/sandbox-carrier.ts';
 import type { ShippingDeps } from '../src/handlers/deps.ts';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
-import { buildHttp } from '../src/http/routes.ts';
+import { build } from '../src/http/routes.ts';
 import { carrierCallbackPath } from '../src/http/schemas.ts';
-import { migrateSchema } from '../src/store/database.ts';
+import { service } from '../src/main.ts';
 import type { Publishing } from '../src/store/outbox-events.ts';
 
 // What the integration tests share: a migrated throwaway schema, the sandbox carrier and the
 // shipments app on ports of their own, and the handler.
 
-export const { logger, migratedSchema, handlerContext } = serviceTestKit({
-  service: 'shipments',
-  migrate: migrateSchema,
-});
+export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
 export const publishing: Publishing = { topic: topics.shipments, now: () => new Date(), newId: randomUUID };
 
@@ -77,7 +74,7 @@ export async function startShipmentsApp(
   db: TestSchema,
   webhook?: { secret: string; toleranceSeconds: number },
 ): Promise<{ app: HttpApp; url: string; callbackUrl: string }> {
-  const app = await buildHttp({
+  const app = await build({
     pool: db.pool,
     publishing,
     webhook,
