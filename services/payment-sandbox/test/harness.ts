@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
-import { createLogger, createMetrics, type HttpApp, type LogLevel } from '@microshop/platform';
+import { createMetrics, type HttpApp } from '@microshop/platform';
+import { serviceTestKit } from '@microshop/platform/testing';
 import type { BehaviourSettings } from '../src/domain/tokens.ts';
 import { build, idempotencyKeyHeader } from '../src/http/routes.ts';
+import { service } from '../src/main.ts';
 
 // What the sandbox tests share: an app (not listening; `inject`) closed when the file is done.
 
-export const logger = createLogger({
-  service: 'payment-sandbox-test',
-  level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
-});
+export const { logger } = serviceTestKit(service);
 
 export async function sandbox(settings: Partial<BehaviourSettings> = {}): Promise<HttpApp> {
   const app = await build({

@@ -9,9 +9,7 @@ import {
   type TestSchema,
 } from '@microshop/platform/testing';
 // The sandbox carrier runs in-process: the real service's code, on a port of its own.
-import { build as buildSandbox } from '../../carrier-sandbox/src/http/routes.ts';
-import { createShipmentStore, randomShipmentIds } from '../../carrier-sandbox/src/store/shipments.ts';
-import { createCallbackDispatcher } from '../../carrier-sandbox/src/tasks/callbacks.ts';
+import { startSandbox as startCarrierSandbox } from '../../carrier-sandbox/test/harness.ts';
 import type { Carrier } from '../src/clients/carrier.ts';
 import { createSandboxCarrier } from '../src/clients/sandbox-carrier.ts';
 import type { ShippingDeps } from '../src/handlers/deps.ts';
@@ -39,25 +37,13 @@ export async function startSandbox(
   t: CleanupRegistrar,
   options: { deliveryDelayMs?: number; secret?: string } = {},
 ): Promise<SandboxCarrier> {
-  const store = createShipmentStore();
-  const dispatcher = createCallbackDispatcher({
-    store,
+  const sandbox = await startCarrierSandbox(t, {
     deliveryDelayMs: options.deliveryDelayMs ?? 3_600_000,
     retry: { maxAttempts: 20, initialMs: 20, maxMs: 200 },
     timeoutMs: 2000,
     secret: options.secret,
-    logger,
   });
-  const app = await buildSandbox({
-    carrier: { store, dispatcher, newIds: randomShipmentIds, now: () => new Date() },
-    logger,
-    metrics: createMetrics('carrier-sandbox-test'),
-  });
-  t.after(async () => {
-    await dispatcher.stop();
-    await app.close();
-  });
-  return { url: await listen(app), bookings: (orderId) => store.byReference(orderId) };
+  return { url: sandbox.url, bookings: (orderId) => sandbox.store.byReference(orderId) };
 }
 
 /** The HTTP adapter, quick to retry. */
