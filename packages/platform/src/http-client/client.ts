@@ -87,17 +87,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const what = `${options.name}: ${request.method} ${url.pathname}${url.search}`;
       let attempts = 0;
       const { policy, dispose } = policies.forRequest((retry) => {
-        options.logger?.warn(
-          {
-            method: request.method,
-            path: url.pathname,
-            attempt: retry.attempt,
-            retryInMs: retry.delayMs,
-            lastProblem: describeProblem(retry.problem),
-            ...request.logFields,
-          },
-          `${options.name} call failed; retrying`,
-        );
+        warnRetry(options, request, url, retry);
         request.onRetry?.(retry);
       });
       try {
@@ -115,6 +105,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
     close: () => agent.close(),
   };
+}
+
+function warnRetry(options: HttpClientOptions, request: HttpRequest, url: URL, retry: HttpRetry): void {
+  options.logger?.warn(
+    {
+      method: request.method,
+      path: url.pathname,
+      attempt: retry.attempt,
+      retryInMs: retry.delayMs,
+      lastProblem: describeProblem(retry.problem),
+      ...request.logFields,
+    },
+    `${options.name} call failed; retrying`,
+  );
 }
 
 interface Attempt {

@@ -31,7 +31,7 @@ export interface HttpRetrySettings extends BackoffOptions {
 
 /** Off unless given: the fault-tolerance work switches it on per client. */
 export interface CircuitBreakerSettings {
-  /** Failed attempts in a row (after all of its retries, each counts) that open the circuit. */
+  /** Failed attempts in a row that open the circuit (each attempt of a retried request counts). */
   consecutiveFailures: number;
   /** How long it stays open before one trial request may go through. */
   halfOpenAfterMs: number;
