@@ -12,6 +12,7 @@ export * from './http/app.ts';
 export * from './http/ops-routes.ts';
 export * from './http/problem.ts';
 export * from './http/validation.ts';
+export * from './http-client/index.ts';
 export * from './idempotency.ts';
 export * from './inbox.ts';
 export * from './kafka/event-decoders.ts';

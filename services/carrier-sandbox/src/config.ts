@@ -1,8 +1,8 @@
 import { envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
 import { z } from 'zod';
-import type { RetryPolicy } from './domain/retry-policy.ts';
+import type { WebhookSenderOptions } from './clients/webhook-sender.ts';
 
-/** The sandbox carrier's environment, read once by main.ts. It has no database and no Kafka. */
+/** The sandbox carrier's environment, read once by the kit. It has no database and no Kafka. */
 export const sandboxConfig = z.object({
   HTTP_HOST: envHttpHost,
   HTTP_PORT: envPort(8122),
@@ -23,10 +23,11 @@ export const sandboxConfig = z.object({
 });
 export type SandboxConfig = z.output<typeof sandboxConfig>;
 
-export function retryPolicyOf(config: SandboxConfig): RetryPolicy {
+/** How a callback is retried: exponential from the first wait, capped (never below the first wait). */
+export function callbackRetryOf(config: SandboxConfig): WebhookSenderOptions['retry'] {
   return {
     maxAttempts: config.CARRIER_CALLBACK_MAX_ATTEMPTS,
-    initialDelayMs: config.CARRIER_CALLBACK_BACKOFF_MS,
-    maxDelayMs: Math.max(config.CARRIER_CALLBACK_BACKOFF_MS, config.CARRIER_CALLBACK_MAX_BACKOFF_MS),
+    initialMs: config.CARRIER_CALLBACK_BACKOFF_MS,
+    maxMs: Math.max(config.CARRIER_CALLBACK_BACKOFF_MS, config.CARRIER_CALLBACK_MAX_BACKOFF_MS),
   };
 }

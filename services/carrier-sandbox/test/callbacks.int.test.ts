@@ -61,7 +61,7 @@ describe('the delivery callback', () => {
 
   test('a callback to a receiver that is down is retried, and gives up after the last attempt', async (t) => {
     // Port 9 (discard) on loopback refuses the connection: the receiver is down.
-    const sandbox = await startSandbox(t, { retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 20 } });
+    const sandbox = await startSandbox(t, { retry: { maxAttempts: 3, initialMs: 10, maxMs: 20 } });
     const booked = await postBooking(sandbox, 'k', bookingBody(randomUUID(), 'http://127.0.0.1:9/down'));
     const id = String(booked.body.id);
 

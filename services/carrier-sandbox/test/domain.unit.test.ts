@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { canonicalJson, decideBooking, fingerprintOf } from '../src/domain/idempotency.ts';
-import { nextRetryDelay } from '../src/domain/retry-policy.ts';
-import { bookShipment, cancelShipment, deliveredCallback, deliverShipment } from '../src/domain/shipment.ts';
+import { loadConfig } from '@microshop/platform';
+import { canonicalJson } from '@microshop/platform/pure';
+import { callbackRetryOf, sandboxConfig } from '../src/config.ts';
+import { decideBooking, fingerprintOf } from '../src/domain/idempotency.ts';
+import {
+  type CarrierShipment,
+  decide,
+  deliveredCallback,
+  evolve,
+  type ShipmentCommand,
+} from '../src/domain/shipment.ts';
 
 const request = {
   reference: 'order-1',
@@ -11,6 +19,18 @@ const request = {
 };
 const stamp = { id: 'shp_1', trackingNumber: 'MS000000000001', at: new Date('2026-01-01T00:00:00Z') };
 const later = new Date('2026-01-01T00:00:05Z');
+
+/** The shipment after `command`, as the handlers apply it: decide, then evolve with each event. */
+function apply(shipment: CarrierShipment | null, command: ShipmentCommand) {
+  const events = decide(command, shipment);
+  return { events, shipment: events.reduce(evolve, shipment) };
+}
+
+const bookShipment = () => {
+  const { shipment } = apply(null, { type: 'BookShipment', request, stamp });
+  assert.ok(shipment, 'a booking books');
+  return shipment;
+};
 
 describe('idempotency', () => {
   test('an unseen key books, the same fingerprint replays, another fingerprint conflicts', () => {
@@ -35,14 +55,15 @@ describe('idempotency', () => {
 
 describe('the shipment state machine', () => {
   test('a booked shipment is delivered once, and only then has a callback to send', () => {
-    const booked = bookShipment(request, stamp);
+    const booked = bookShipment();
     assert.equal(deliveredCallback(booked), null);
+    assert.deepEqual(decide({ type: 'BookShipment', request, stamp }, booked), []);
 
-    const delivered = deliverShipment(booked, later);
+    const { shipment: delivered } = apply(booked, { type: 'DeliverShipment', at: later });
 
     assert.equal(delivered?.status, 'delivered');
     assert.equal(delivered?.callback.state, 'pending');
-    assert.equal(delivered && deliverShipment(delivered, later), null);
+    assert.deepEqual(decide({ type: 'DeliverShipment', at: later }, delivered), []);
     assert.deepEqual(delivered && deliveredCallback(delivered), {
       event: 'delivered',
       shipmentId: 'shp_1',
@@ -53,32 +74,32 @@ describe('the shipment state machine', () => {
   });
 
   test('a booked shipment cancels; a cancelled one is unchanged; a delivered one refuses', () => {
-    const booked = bookShipment(request, stamp);
-    const cancelled = cancelShipment(booked, later);
-    assert.equal(cancelled.kind, 'cancelled');
-    assert.equal(cancelled.shipment.status, 'cancelled');
-    assert.equal(cancelShipment(cancelled.shipment, later).kind, 'unchanged');
-    assert.equal(deliverShipment(cancelled.shipment, later), null);
-    const delivered = deliverShipment(booked, later);
-    assert.equal(delivered && cancelShipment(delivered, later).kind, 'refused');
+    const booked = bookShipment();
+    const cancel: ShipmentCommand = { type: 'CancelShipment', at: later };
+    const cancelled = apply(booked, cancel);
+    assert.deepEqual(cancelled.events, [{ type: 'ShipmentCancelled', at: later.toISOString() }]);
+    assert.equal(cancelled.shipment?.status, 'cancelled');
+    assert.deepEqual(decide(cancel, cancelled.shipment), []);
+    assert.deepEqual(decide({ type: 'DeliverShipment', at: later }, cancelled.shipment), []);
+    const delivered = apply(booked, { type: 'DeliverShipment', at: later }).shipment;
+    assert.deepEqual(decide(cancel, delivered), [{ type: 'CancellationRefused', status: 'delivered' }]);
   });
 });
 
-describe('the callback retry policy', () => {
-  const policy = { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 300 };
-
-  test('delays double from the initial one, are capped, and stop after the last attempt', () => {
-    const top = () => 1;
-    assert.deepEqual(
-      [1, 2, 3, 4, 5].map((n) => nextRetryDelay(n, policy, top)),
-      [100, 200, 300, 300, null],
-    );
+describe('the callback retry settings', () => {
+  test('by default 20 attempts, waiting from 500 ms and doubling up to 30 s', () => {
+    assert.deepEqual(callbackRetryOf(loadConfig(sandboxConfig, {})), {
+      maxAttempts: 20,
+      initialMs: 500,
+      maxMs: 30_000,
+    });
   });
 
-  test('jitter keeps at least half of each delay', () => {
-    assert.equal(
-      nextRetryDelay(2, policy, () => 0),
-      100,
-    );
+  test('a maximum wait below the first one is raised to it', () => {
+    const config = loadConfig(sandboxConfig, {
+      CARRIER_CALLBACK_BACKOFF_MS: '1000',
+      CARRIER_CALLBACK_MAX_BACKOFF_MS: '10',
+    });
+    assert.deepEqual(callbackRetryOf(config), { maxAttempts: 20, initialMs: 1000, maxMs: 1000 });
   });
 });

@@ -1,19 +1,17 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, createMetrics, type HttpApp, type LogLevel } from '@microshop/platform';
-import type { CleanupRegistrar } from '@microshop/platform/testing';
-import { type CallbackDispatcherOptions, createCallbackDispatcher } from '../src/handlers/callbacks.ts';
-import { buildHttp } from '../src/http/routes.ts';
+import { createMetrics, type HttpApp } from '@microshop/platform';
+import { type CleanupRegistrar, serviceTestKit } from '@microshop/platform/testing';
+import { build } from '../src/http/routes.ts';
+import { service } from '../src/main.ts';
 import { createShipmentStore, randomShipmentIds, type ShipmentStore } from '../src/store/shipments.ts';
+import { type CallbackDispatcherOptions, createCallbackDispatcher } from '../src/tasks/callbacks.ts';
 
 // What the sandbox tests share: the sandbox listening on port 0, and a real HTTP receiver for its
 // callbacks whose answers a test scripts.
 
-export const logger = createLogger({
-  service: 'carrier-sandbox-test',
-  level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
-});
+export const { logger } = serviceTestKit(service);
 
 export interface Sandbox {
   url: string;
@@ -29,18 +27,18 @@ export async function startSandbox(t: CleanupRegistrar, options: SandboxOptions 
   const dispatcher = createCallbackDispatcher({
     store,
     deliveryDelayMs: 20,
-    retry: { maxAttempts: 10, initialDelayMs: 20, maxDelayMs: 100 },
+    retry: { maxAttempts: 10, initialMs: 20, maxMs: 100 },
     timeoutMs: 1000,
     logger,
     ...options,
   });
-  const app = await buildHttp({
+  const app = await build({
     carrier: { store, dispatcher, newIds: randomShipmentIds, now: () => new Date() },
     logger,
     metrics: createMetrics('carrier-sandbox-test'),
   });
   t.after(async () => {
-    dispatcher.stop();
+    await dispatcher.stop();
     await app.close();
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { BehaviourSettings } from './domain/tokens.ts';
 
 /**
- * The environment of the payment sandbox, read once by main.ts. It keeps its state in memory, so
+ * The environment of the payment sandbox, read once by the kit. It keeps its state in memory, so
  * it needs neither a database nor Kafka; the two settings shape its test tokens.
  */
 export const sandboxConfig = z.object({

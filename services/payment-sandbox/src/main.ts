@@ -1,21 +1,17 @@
-import { createMetrics, runService } from '@microshop/platform';
+import { defineService, runStandalone } from '@microshop/platform';
 import { sandboxConfig, settingsOf } from './config.ts';
-import { buildSandbox } from './http/routes.ts';
+import { build } from './http/routes.ts';
 
-// The one wiring place of the payment sandbox (started as `node services/payment-sandbox/src/main.ts`;
-// the stack runner waits for GET /ready). Nothing but HTTP: its charges live in memory. Run ONE
-// instance: a second one would not know the first one's idempotency keys and charges.
+// The one wiring place of the payment sandbox: nothing but HTTP, its charges live in memory. Run
+// alone with `node services/payment-sandbox/src/main.ts` (the stack runner waits for GET /ready).
+// Run ONE instance: a second one would not know the first one's idempotency keys and charges.
 
-await runService({
+export const service = defineService({
   name: 'payment-sandbox',
   config: sandboxConfig,
-  start: async ({ config, logger, onStop }) => {
-    const app = await buildSandbox({
-      logger,
-      metrics: createMetrics('payment-sandbox'),
-      settings: settingsOf(config),
-    });
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-    onStop('http', () => app.close());
-  },
+  wire: ({ config }) => ({
+    http: (base) => build({ ...base, settings: settingsOf(config) }),
+  }),
 });
+
+if (import.meta.main) await runStandalone(service);

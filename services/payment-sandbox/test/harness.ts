@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
-import { createLogger, createMetrics, type HttpApp, type LogLevel } from '@microshop/platform';
+import { createMetrics, type HttpApp } from '@microshop/platform';
+import { serviceTestKit } from '@microshop/platform/testing';
 import type { BehaviourSettings } from '../src/domain/tokens.ts';
-import { buildSandbox, idempotencyKeyHeader } from '../src/http/routes.ts';
+import { build, idempotencyKeyHeader } from '../src/http/routes.ts';
+import { service } from '../src/main.ts';
 
 // What the sandbox tests share: an app (not listening; `inject`) closed when the file is done.
 
-export const logger = createLogger({
-  service: 'payment-sandbox-test',
-  level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
-});
+export const { logger } = serviceTestKit(service);
 
 export async function sandbox(settings: Partial<BehaviourSettings> = {}): Promise<HttpApp> {
-  const app = await buildSandbox({
+  const app = await build({
     logger,
     metrics: createMetrics('payment-sandbox-test'),
     settings: { slowMs: 200, errorTimes: 2, ...settings },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sandboxTokens } from '@microshop/contracts';
-import { checkRefund } from '../src/domain/ledger.ts';
+import { type Charge, decide, evolve } from '../src/domain/charge.ts';
 import { attemptOutcome, behaviourOf } from '../src/domain/tokens.ts';
 
 const settings = { slowMs: 3000, errorTimes: 2 };
@@ -36,13 +36,39 @@ test('tok_error has an outage for the first errorTimes attempts of a key, then c
   });
 });
 
-test('a refund may take what is left of the charge and no more', () => {
-  const charge = { id: 'ch_1', amount: 5000, amount_refunded: 1000 };
+const charge: Charge = {
+  id: 'ch_1',
+  object: 'charge',
+  status: 'succeeded',
+  amount: 5000,
+  currency: 'EUR',
+  metadata: {},
+  created: 0,
+  amount_refunded: 1000,
+  refunded: false,
+};
 
-  assert.deepEqual(checkRefund(charge, undefined), { ok: true, amount: 4000 });
-  assert.deepEqual(checkRefund(charge, 4000), { ok: true, amount: 4000 });
-  const tooMuch = checkRefund(charge, 4001);
-  assert.equal(tooMuch.ok ? null : tooMuch.error.body.error.code, 'amount_too_large');
-  const done = checkRefund({ ...charge, amount_refunded: 5000 }, undefined);
-  assert.equal(done.ok ? null : done.error.body.error.code, 'charge_already_refunded');
+/** The refused refund's provider error code, or null when the refund is made. */
+function refusalOf(amount: number | undefined, of = charge): string | null {
+  const [event] = decide({ type: 'RefundCharge', amount }, of);
+  return event.type === 'RefundRefused' ? (event.error.body.error.code ?? '') : null;
+}
+
+test('a refund may take what is left of the charge and no more', () => {
+  assert.deepEqual(decide({ type: 'RefundCharge', amount: undefined }, charge), [
+    { type: 'ChargeRefunded', amount: 4000 },
+  ]);
+  assert.deepEqual(decide({ type: 'RefundCharge', amount: 4000 }, charge), [
+    { type: 'ChargeRefunded', amount: 4000 },
+  ]);
+  assert.equal(refusalOf(4001), 'amount_too_large');
+  assert.equal(refusalOf(undefined, { ...charge, amount_refunded: 5000 }), 'charge_already_refunded');
+});
+
+test('a refund adds to what was refunded; the charge is refunded once nothing is left', () => {
+  const part = evolve(charge, { type: 'ChargeRefunded', amount: 1000 });
+  const all = evolve(part, { type: 'ChargeRefunded', amount: 3000 });
+
+  assert.deepEqual([part.amount_refunded, part.refunded], [2000, false]);
+  assert.deepEqual([all.amount_refunded, all.refunded], [5000, true]);
 });

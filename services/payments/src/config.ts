@@ -4,17 +4,16 @@ import {
   consumerConfig,
   envInteger,
   envPort,
+  type HttpRetrySettings,
   serviceInstanceConfig,
 } from '@microshop/platform';
 import { z } from 'zod';
-import type { BackoffPolicy } from './domain/backoff.ts';
-import { schemaName } from './store/database.ts';
 
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a topic name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 /**
- * The environment of the payments service, read once by main.ts. The provider is found at
+ * The environment of the payments service, read once by the kit. The provider is found at
  * `PAYMENT_PROVIDER_URL`, else at the first of `UPSTREAM_PAYMENT_SANDBOX` (the stack runner gives
  * every service every other service's URLs); one of the two is required. Topic, group and schema
  * names default to the real ones and are overridable so a test runs the process on its own.
@@ -22,7 +21,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or http
 export const paymentsConfig = z
   .object({
     ...commonConfig,
-    ...serviceInstanceConfig({ instance: 'payments', schema: schemaName }),
+    ...serviceInstanceConfig({ instance: 'payments', schema: 'payments' }),
     ...consumerConfig({ group: 'payments' }),
     HTTP_PORT: envPort(8105),
     /** Where the order status events come from. */
@@ -69,7 +68,11 @@ export function providerUrlOf(config: PaymentsConfig): string {
   return url;
 }
 
-export function backoffOf(config: PaymentsConfig): BackoffPolicy {
+/**
+ * How one provider request is retried (same idempotency key): bounded, so a provider that stays
+ * down makes the handler give up with a retriable error and the consumer try the event later.
+ */
+export function providerRetryOf(config: PaymentsConfig): Omit<HttpRetrySettings, 'retryStatus'> {
   return {
     maxAttempts: config.PAYMENT_MAX_ATTEMPTS,
     initialMs: config.PAYMENT_RETRY_BACKOFF_MS,

@@ -5,22 +5,19 @@ import { topics } from '@microshop/contracts';
 import { createMetrics, type HttpApp } from '@microshop/platform';
 import { parseOutboxInsert, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
 import pg from 'pg';
-import { buildSandbox } from '../../payment-sandbox/src/http/routes.ts';
+import { build as buildSandbox } from '../../payment-sandbox/src/http/routes.ts';
+import { createHttpProvider, type HttpPaymentProvider } from '../src/clients/http-provider.ts';
+import type { PaymentProvider } from '../src/clients/payment-provider.ts';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import type { PaymentDeps } from '../src/handlers/payment-step.ts';
-import { buildHttp } from '../src/http/routes.ts';
-import { createHttpProvider, type HttpPaymentProvider } from '../src/provider/http-provider.ts';
-import type { PaymentProvider } from '../src/provider/provider.ts';
-import { migrateSchema } from '../src/store/database.ts';
+import { build } from '../src/http/routes.ts';
+import { service } from '../src/main.ts';
 import { consumed } from './fixtures.ts';
 
 // What the integration tests share: a migrated throwaway schema, the payment sandbox listening on
 // a free port, the HTTP provider pointed at it, the handler, and a window on the write-ahead log.
 
-export const { logger, migratedSchema, handlerContext } = serviceTestKit({
-  service: 'payments',
-  migrate: migrateSchema,
-});
+export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
 export interface Sandbox {
   url: string;
@@ -51,7 +48,7 @@ export function httpProvider(
   const provider = createHttpProvider({
     baseUrl: url,
     timeoutMs: overrides.timeoutMs ?? 300,
-    backoff: { maxAttempts: overrides.maxAttempts ?? 6, initialMs: 20, maxMs: 200 },
+    retry: { maxAttempts: overrides.maxAttempts ?? 6, initialMs: 20, maxMs: 200 },
     logger,
   });
   after(() => provider.close());
@@ -78,7 +75,7 @@ export function deliverer(deps: PaymentDeps): (...events: Parameters<typeof cons
 }
 
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
-  const app = await buildHttp({ pool: db.pool, logger, metrics: createMetrics('payments-test') });
+  const app = await build({ pool: db.pool, logger, metrics: createMetrics('payments-test') });
   after(() => app.close());
   await app.ready();
   return app;

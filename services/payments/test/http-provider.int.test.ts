@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { sandboxTokens } from '@microshop/contracts';
 import { isRetriable } from '@microshop/platform';
+import type { ChargeCall } from '../src/clients/payment-provider.ts';
 import { chargeKey, refundKey } from '../src/domain/payment.ts';
-import type { ChargeCall } from '../src/provider/provider.ts';
 import { httpProvider, startSandbox } from './harness.ts';
 
 // The HTTP adapter against the real sandbox: what it makes of each answer, and how it retries.

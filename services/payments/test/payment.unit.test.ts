@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Conclusion, conclude } from '../src/domain/conclusion.ts';
-import {
-  type CallResult,
-  emptyState,
-  nextCall,
-  type PaymentState,
-  paymentStatus,
-} from '../src/domain/payment.ts';
+import type { OrderEvent } from '@microshop/contracts';
+import { type CallResult, type Decision, decide } from '../src/domain/decide.ts';
+import { emptyState, evolve, type PaymentState, paymentStatus } from '../src/domain/payment.ts';
 import { newOrder, orderEvent } from './fixtures.ts';
 
 // The payment saga as pure decisions: given the state and the calls made so far, which provider
-// call comes next, and what is recorded and published once none is left.
+// call comes next, and what is recorded and published once none is left; and the state after.
 
 const order = newOrder(5000);
 const known: PaymentState = { ...emptyState, token: 'tok_visa' };
@@ -41,13 +36,30 @@ const validated = orderEvent(order, 'VALIDATED');
 const cancelled = orderEvent(order, 'CANCELLED');
 const failed = orderEvent(order, 'FAILED');
 
-function summary(conclusion: Conclusion) {
+type Recorded = Extract<Decision, { kind: 'record' }>;
+
+/** The provider call `decide` asks for next; null when it asks to record instead. */
+function nextCall(event: OrderEvent, state: PaymentState, results: readonly CallResult[]) {
+  const decision = decide({ type: 'ActOnOrderEvent', event, results }, state, stamp);
+  return decision.kind === 'call' ? decision.call : null;
+}
+
+/** What `decide` records and publishes once every call is made. */
+function recorded(event: OrderEvent, state: PaymentState, results: readonly CallResult[]): Recorded {
+  const decision = decide({ type: 'ActOnOrderEvent', event, results }, state, stamp);
+  assert.equal(decision.kind, 'record', 'no call is left to make');
+  return decision as Recorded;
+}
+
+function summary({ facts, events }: Recorded) {
+  const fact = <T extends Recorded['facts'][number]['type']>(type: T) =>
+    facts.find((f): f is Extract<Recorded['facts'][number], { type: T }> => f.type === type);
   return {
-    token: conclusion.token,
-    end: conclusion.end,
-    charge: conclusion.charge?.outcome ?? null,
-    refund: conclusion.refund?.reason ?? null,
-    events: conclusion.events.map((e) => e.type),
+    token: fact('PaymentMethodRemembered')?.token ?? null,
+    end: fact('OrderEnded')?.end ?? null,
+    charge: fact('ChargeRecorded')?.charge.outcome ?? null,
+    refund: fact('RefundRecorded')?.refund.reason ?? null,
+    events: events.map((e) => e.type),
   };
 }
 
@@ -80,7 +92,7 @@ test('a successful charge for an order that ended meanwhile asks for the refund 
     amount: 5000,
   });
   assert.equal(nextCall(validated, endedMeanwhile, [succeeded, refunded]), null);
-  assert.deepEqual(summary(conclude(validated, endedMeanwhile, [succeeded, refunded], stamp)), {
+  assert.deepEqual(summary(recorded(validated, endedMeanwhile, [succeeded, refunded])), {
     token: null,
     end: null,
     charge: 'SUCCEEDED',
@@ -95,17 +107,17 @@ test('a declined charge is recorded and published as PaymentFailed with the reas
     outcome: { status: 'declined', message: 'Your card was declined.' },
   };
 
-  const conclusion = conclude(validated, known, [declined], stamp);
+  const decision = recorded(validated, known, [declined]);
 
-  assert.deepEqual(summary(conclusion), {
+  assert.deepEqual(summary(decision), {
     token: null,
     end: null,
     charge: 'FAILED',
     refund: null,
     events: ['PaymentFailed'],
   });
-  assert.deepEqual(conclusion.events[0], {
-    id: conclusion.events[0]?.id,
+  assert.deepEqual(decision.events[0], {
+    id: decision.events[0]?.id,
     type: 'PaymentFailed',
     occurredAt: '2025-03-01T10:00:00.000Z',
     source: 'payments',
@@ -116,7 +128,7 @@ test('a declined charge is recorded and published as PaymentFailed with the reas
 
 test('a cancellation after the capture asks for the refund and records it with the order status as reason', () => {
   assert.equal(nextCall(cancelled, captured, [])?.kind, 'refund');
-  assert.deepEqual(summary(conclude(cancelled, captured, [refunded], stamp)), {
+  assert.deepEqual(summary(recorded(cancelled, captured, [refunded])), {
     token: null,
     end: 'CANCELLED',
     charge: null,
@@ -133,8 +145,8 @@ test('a cancellation without a capture only records the end; a second end change
   };
   assert.equal(nextCall(cancelled, known, []), null);
   assert.equal(nextCall(failed, declinedCharge, []), null);
-  assert.deepEqual(summary(conclude(cancelled, known, [], stamp)).end, 'CANCELLED');
-  assert.deepEqual(summary(conclude(failed, { ...known, ended: 'CANCELLED' }, [], stamp)).end, null);
+  assert.deepEqual(summary(recorded(cancelled, known, [])).end, 'CANCELLED');
+  assert.deepEqual(summary(recorded(failed, { ...known, ended: 'CANCELLED' }, [])).end, null);
 });
 
 test('a cancellation of a refunded order asks for nothing more', () => {
@@ -144,7 +156,7 @@ test('a cancellation of a refunded order asks for nothing more', () => {
     refund: { refundId: 're_1', paymentId: 'ch_1', amount: 5000, currency: 'EUR', reason: 'CANCELLED' },
   };
   assert.equal(nextCall(failed, refundedState, []), null);
-  assert.deepEqual(summary(conclude(failed, refundedState, [], stamp)).events, []);
+  assert.deepEqual(summary(recorded(failed, refundedState, [])).events, []);
 });
 
 test('an end after a charge was sent but never recorded asks the provider, and refunds what it found', () => {
@@ -158,7 +170,7 @@ test('an end after a charge was sent but never recorded asks the provider, and r
   assert.deepEqual(nextCall(failed, attempted, []), { kind: 'find-charge', orderId: order.orderId });
   assert.equal(nextCall(failed, attempted, [found])?.kind, 'refund');
   assert.equal(nextCall(failed, attempted, [none]), null);
-  assert.deepEqual(summary(conclude(failed, attempted, [found, refunded], stamp)), {
+  assert.deepEqual(summary(recorded(failed, attempted, [found, refunded])), {
     token: null,
     end: 'FAILED',
     charge: 'SUCCEEDED',
@@ -169,15 +181,15 @@ test('an end after a charge was sent but never recorded asks the provider, and r
 
 test('OrderCreated remembers the first token only; the other statuses ask and record nothing', () => {
   const created = orderEvent(order, 'CREATED', { token: 'tok_visa' });
-  assert.equal(conclude(created, emptyState, [], stamp).token, 'tok_visa');
-  assert.equal(conclude(created, known, [], stamp).token, null);
+  assert.equal(summary(recorded(created, emptyState, [])).token, 'tok_visa');
+  assert.equal(summary(recorded(created, known, [])).token, null);
   for (const status of ['CREATED', 'APPROVED', 'SHIPPED', 'DELIVERED'] as const) {
     assert.equal(nextCall(orderEvent(order, status), captured, []), null, status);
   }
 });
 
 test('an order without a known token fails its payment with a reason instead of charging', () => {
-  assert.deepEqual(summary(conclude(validated, emptyState, [], stamp)), {
+  assert.deepEqual(summary(recorded(validated, emptyState, [])), {
     token: null,
     end: null,
     charge: 'FAILED',
@@ -191,4 +203,24 @@ test('the payment status reads REFUNDED over SUCCEEDED over PENDING', () => {
   assert.equal(paymentStatus(captured), 'SUCCEEDED');
   assert.equal(paymentStatus({ charge: { outcome: 'FAILED' }, refund: null }), 'FAILED');
   assert.equal(paymentStatus({ ...captured, refund: {} }), 'REFUNDED');
+});
+
+test('the recorded facts evolve the state: charged, then refunded; a first token and a first end win', () => {
+  const charge = recorded(validated, known, [succeeded]);
+  const afterCharge = charge.facts.reduce(evolve, known);
+  const refund = recorded(cancelled, afterCharge, [refunded]);
+  const afterRefund = refund.facts.reduce(evolve, afterCharge);
+
+  assert.equal(paymentStatus(afterCharge), 'SUCCEEDED');
+  assert.deepEqual(afterRefund.refund, {
+    refundId: 're_1',
+    paymentId: 'ch_1',
+    amount: 5000,
+    currency: 'EUR',
+    reason: 'CANCELLED',
+  });
+  assert.equal(afterRefund.ended, 'CANCELLED');
+  assert.equal(paymentStatus(afterRefund), 'REFUNDED');
+  assert.equal(evolve(known, { type: 'PaymentMethodRemembered', token: 'tok_other' }).token, 'tok_visa');
+  assert.equal(evolve(afterRefund, { type: 'OrderEnded', end: 'FAILED' }).ended, 'CANCELLED');
 });

@@ -11,7 +11,6 @@ import {
 } from '@microshop/platform';
 import { z } from 'zod';
 import { carrierCallbackPath } from './http/schemas.ts';
-import { schemaName } from './store/database.ts';
 
 /** `UPSTREAM_<SERVICE>` as the stack runner sets it: comma-separated base URLs. */
 const upstreamList = z
@@ -23,12 +22,12 @@ const upstreamList = z
   .optional();
 
 /**
- * The environment of the shipments service, read once by main.ts. Topic, group and schema names
+ * The environment of the shipments service, read once by the kit. Topic, group and schema names
  * default to the real ones and are overridable so a test runs the process on its own.
  */
 export const shipmentsConfig = z.object({
   ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'shipments', schema: schemaName }),
+  ...serviceInstanceConfig({ instance: 'shipments', schema: 'shipments' }),
   ...consumerConfig({ group: 'shipments' }),
   HTTP_PORT: envPort(8106),
   /** Where the order status events come from. */

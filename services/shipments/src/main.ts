@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createConsumerRunner,
-  createEventConsumer,
-  createMetrics,
-  groupConsumerOptions,
-  listenHttp,
-  openServiceDatabase,
-  ping,
-  runService,
-} from '@microshop/platform';
-import { createSandboxCarrier } from './carrier/sandbox-carrier.ts';
+import { defineService, runStandalone } from '@microshop/platform';
+import { createSandboxCarrier } from './clients/sandbox-carrier.ts';
 import {
   callbackUrlOf,
   carrierUrlOf,
@@ -18,62 +9,50 @@ import {
   shipmentsTopicOf,
 } from './config.ts';
 import { createOrderEventHandler } from './handlers/order-events.ts';
-import { buildHttp } from './http/routes.ts';
-import { migrateSchema } from './store/database.ts';
+import { build } from './http/routes.ts';
 import type { Publishing } from './store/outbox-events.ts';
 
-// The one wiring place of the shipments service (started as `node services/shipments/src/main.ts`;
-// the stack runner waits for GET /ready). Start order: database → HTTP (so /health answers and the
-// carrier's callbacks land) → consumer; stop runs backwards.
+// The one wiring place of the shipments service: its database, the carrier's client, its HTTP
+// routes (so /health answers and the carrier's callbacks land) and the consumer that books and
+// cancels. The kit starts them in that order and stops them backwards; run alone with
+// `node services/shipments/src/main.ts` (the stack runner waits for GET /ready).
 
-await runService({
+export const service = defineService({
   name: 'shipments',
   config: shipmentsConfig,
-  start: async ({ config, logger, onStop }) => {
-    const pool = await openServiceDatabase({ config, logger, onStop }, migrateSchema, {
-      applicationName: `shipments:${config.INSTANCE_ID}`,
-    });
+  // Debezium streams ShipmentDispatched and ShipmentDelivered from this schema's outbox.
+  database: { migrations: new URL('../migrations/', import.meta.url) },
+  wire: ({ config, pool, onStop }) => {
     const publishing: Publishing = {
       topic: shipmentsTopicOf(config),
       now: () => new Date(),
       newId: randomUUID,
     };
-    const metrics = createMetrics('shipments');
-    const consumers = createConsumerRunner(onStop);
-    const app = await buildHttp({
-      pool,
-      publishing,
-      webhook: webhookOf(config),
-      logger,
-      metrics,
-      readiness: [
-        { name: 'database', check: () => ping(pool) },
-        { name: `consumer:${config.CONSUMER_GROUP}`, check: consumers.running },
-      ],
-    });
-    await listenHttp(app, { config, onStop });
-
     const carrier = createSandboxCarrier({
       baseUrl: carrierUrlOf(config),
       timeoutMs: config.CARRIER_TIMEOUT_MS,
       maxAttempts: config.CARRIER_MAX_ATTEMPTS,
       backoffMs: config.CARRIER_RETRY_BACKOFF_MS,
     });
-    const deps = {
+    onStop('carrier', () => carrier.close());
+    const handle = createOrderEventHandler({
       pool,
       consumer: config.CONSUMER_GROUP,
       carrier,
       publishing,
       callbackUrl: callbackUrlOf(config),
-    };
-    await consumers.start({
-      consumer: createEventConsumer({
-        ...groupConsumerOptions(config, { logger, metrics }),
-        topics: [config.ORDER_EVENTS_TOPIC],
-        maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
-        handle: createOrderEventHandler(deps),
-      }),
     });
+    return {
+      http: (base) => build({ ...base, pool, publishing, webhook: webhookOf(config) }),
+      consumers: {
+        // Not the kit's transactional handler: the carrier is called between two transactions.
+        orderEvents: {
+          topics: [config.ORDER_EVENTS_TOPIC],
+          handle,
+          maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+        },
+      },
+    };
   },
 });
 
@@ -81,3 +60,5 @@ function webhookOf(config: ShipmentsConfig) {
   const secret = config.CARRIER_WEBHOOK_SECRET;
   return secret === undefined ? undefined : { secret, toleranceSeconds: config.CARRIER_WEBHOOK_TOLERANCE_S };
 }
+
+if (import.meta.main) await runStandalone(service);

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { loadConfig } from '@microshop/platform';
-import { verifySignature } from '../src/carrier/signature.ts';
 import { callbackUrlOf, carrierUrlOf, shipmentsConfig } from '../src/config.ts';
 import { decodeOrderEvent } from '../src/handlers/order-events.ts';
+import { verifySignature } from '../src/http/signature.ts';
 import { orderEvent } from './fixtures.ts';
 
 const secret = 'a-webhook-secret-of-length';
@@ -35,8 +35,8 @@ describe('the webhook signature', () => {
 
 describe('decoding order events', () => {
   test('approvals and cancellations are decoded; other statuses, tombstones and unknown types are skipped', () => {
-    assert.equal(decodeOrderEvent({ value: orderEvent('APPROVED') })?.reaction, 'ship');
-    assert.equal(decodeOrderEvent({ value: orderEvent('CANCELLED') })?.reaction, 'cancel');
+    assert.equal(decodeOrderEvent({ value: orderEvent('APPROVED') })?.command, 'ShipOrder');
+    assert.equal(decodeOrderEvent({ value: orderEvent('CANCELLED') })?.command, 'CancelOrder');
     assert.equal(decodeOrderEvent({ value: orderEvent('SHIPPED') }), null);
     assert.equal(decodeOrderEvent({ value: null }), null);
     assert.equal(decodeOrderEvent({ value: { type: 'OrderTeleported' } }), null);

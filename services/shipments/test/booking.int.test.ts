@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { shipmentDispatchedSchema, topics } from '@microshop/contracts';
 import { withDecodingSlot } from '@microshop/platform/testing';
-import type { Carrier } from '../src/carrier/carrier.ts';
+import type { Carrier } from '../src/clients/carrier.ts';
 import { moved, orderEvent } from './fixtures.ts';
 import {
   deliverer,

@@ -1,12 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { shipmentDeliveredSchema, shipmentDispatchedSchema, shipmentStatuses } from '@microshop/contracts';
+import { type CarrierCancellation, commandFor, decide } from '../src/domain/decide.ts';
 import { shipmentDelivered, shipmentDispatched } from '../src/domain/events.ts';
-import { cancellationStep, planApproval, reactionTo } from '../src/domain/reactions.ts';
-import { bookingKey, move } from '../src/domain/shipment.ts';
+import {
+  bookingKey,
+  evolve,
+  move,
+  type OrderShipping,
+  type ShipmentStatus,
+  type ShippingEvent,
+} from '../src/domain/shipment.ts';
 
 const stamp = { id: '00000000-0000-4000-8000-000000000001', at: new Date('2026-01-01T00:00:00Z') };
 const orderId = '00000000-0000-4000-8000-0000000000aa';
+
+/** What an approval decides for an order whose shipment is `shipment` and which was or was not cancelled. */
+const approval = (shipment: ShipmentStatus | null, cancelled: boolean) =>
+  decide({ type: 'ShipOrder' }, { shipment, cancelled });
+
+/** What a cancellation does to the shipment: ask the carrier first, cancel it, or keep it. */
+function cancellation(shipment: ShipmentStatus, carrier: CarrierCancellation | null) {
+  const decision = decide({ type: 'CancelOrder', carrier }, { shipment, cancelled: false });
+  if (decision.kind === 'ask-carrier-to-cancel') return 'ask-carrier-first';
+  return decision.events.some((event) => event.type === 'ShipmentCancelled') ? 'cancel' : 'keep';
+}
 
 describe('the shipment state machine', () => {
   test('BOOKING → DISPATCHED → DELIVERED, and BOOKING or DISPATCHED → CANCELLED, are the only moves', () => {
@@ -38,8 +56,8 @@ describe('the shipment state machine', () => {
 
 describe('what an order event asks of shipments', () => {
   test('approval ships, cancellation cancels, every other status is ignored', () => {
-    assert.equal(reactionTo('OrderApproved'), 'ship');
-    assert.equal(reactionTo('OrderCancelled'), 'cancel');
+    assert.equal(commandFor('OrderApproved'), 'ShipOrder');
+    assert.equal(commandFor('OrderCancelled'), 'CancelOrder');
     for (const type of [
       'OrderCreated',
       'OrderValidated',
@@ -47,34 +65,70 @@ describe('what an order event asks of shipments', () => {
       'OrderDelivered',
       'OrderFailed',
     ] as const) {
-      assert.equal(reactionTo(type), null, type);
+      assert.equal(commandFor(type), null, type);
     }
   });
 
   test('an approval books a new order, books again one left BOOKING, and skips one booked or cancelled first', () => {
-    assert.deepEqual(planApproval(null, false), { kind: 'book', isNew: true });
-    assert.deepEqual(planApproval('BOOKING', false), { kind: 'book', isNew: false });
-    assert.deepEqual(planApproval(null, true), { kind: 'skip', reason: 'cancelled-before-booking' });
-    assert.deepEqual(planApproval('DISPATCHED', false), { kind: 'skip', reason: 'already-booked' });
-    assert.deepEqual(planApproval('DELIVERED', true), { kind: 'skip', reason: 'already-booked' });
+    assert.deepEqual(approval(null, false), { kind: 'book', isNew: true });
+    assert.deepEqual(approval('BOOKING', false), { kind: 'book', isNew: false });
+    assert.deepEqual(approval(null, true), { kind: 'skip', reason: 'cancelled-before-booking' });
+    assert.deepEqual(approval('DISPATCHED', false), { kind: 'skip', reason: 'already-booked' });
+    assert.deepEqual(approval('DELIVERED', true), { kind: 'skip', reason: 'already-booked' });
   });
 
   test('an approval of a cancelled order that may have a booking cancels it with the carrier', () => {
-    assert.deepEqual(planApproval('CANCELLED', true), { kind: 'compensate' });
-    assert.deepEqual(planApproval('BOOKING', true), { kind: 'compensate' });
+    assert.deepEqual(approval('CANCELLED', true), { kind: 'ask-carrier-to-cancel' });
+    assert.deepEqual(approval('BOOKING', true), { kind: 'ask-carrier-to-cancel' });
   });
 
   test('a cancellation asks the carrier before cancelling anything that may be booked', () => {
-    assert.equal(cancellationStep('BOOKING', null), 'ask-carrier-first');
-    assert.equal(cancellationStep('DISPATCHED', null), 'ask-carrier-first');
-    assert.equal(cancellationStep('DISPATCHED', 'cancelled'), 'cancel');
-    assert.equal(cancellationStep('BOOKING', 'nothing-booked'), 'cancel');
+    assert.equal(cancellation('BOOKING', null), 'ask-carrier-first');
+    assert.equal(cancellation('DISPATCHED', null), 'ask-carrier-first');
+    assert.equal(cancellation('DISPATCHED', 'cancelled'), 'cancel');
+    assert.equal(cancellation('BOOKING', 'nothing-booked'), 'cancel');
   });
 
   test('a cancellation keeps a shipment the carrier delivered already, or one that is settled', () => {
-    assert.equal(cancellationStep('DISPATCHED', 'already-delivered'), 'keep');
-    assert.equal(cancellationStep('DELIVERED', null), 'keep');
-    assert.equal(cancellationStep('CANCELLED', null), 'keep');
+    assert.equal(cancellation('DISPATCHED', 'already-delivered'), 'keep');
+    assert.equal(cancellation('DELIVERED', null), 'keep');
+    assert.equal(cancellation('CANCELLED', null), 'keep');
+  });
+});
+
+describe('what the carrier and its callbacks ask of a shipment', () => {
+  const booking = (shipment: ShipmentStatus) =>
+    decide({ type: 'RecordBooking' }, { shipment, cancelled: false });
+  const delivery = (shipment: ShipmentStatus) =>
+    decide({ type: 'RecordDelivery' }, { shipment, cancelled: false });
+
+  test('a booking dispatches a BOOKING shipment; one dispatched or delivered stays; a cancelled one refuses', () => {
+    assert.deepEqual(booking('BOOKING'), { kind: 'record', events: [{ type: 'Dispatched' }] });
+    assert.deepEqual(booking('DISPATCHED'), { kind: 'skip', reason: 'already-booked' });
+    assert.deepEqual(booking('DELIVERED'), { kind: 'skip', reason: 'already-booked' });
+    assert.deepEqual(booking('CANCELLED'), { kind: 'refused', from: 'CANCELLED', to: 'DISPATCHED' });
+  });
+
+  test('a delivery delivers a dispatched shipment, again changes nothing, and a cancelled one refuses', () => {
+    assert.deepEqual(delivery('DISPATCHED'), { kind: 'record', events: [{ type: 'Delivered' }] });
+    assert.deepEqual(delivery('DELIVERED'), { kind: 'skip', reason: 'unchanged' });
+    assert.deepEqual(delivery('CANCELLED'), { kind: 'refused', from: 'CANCELLED', to: 'DELIVERED' });
+  });
+
+  test('the recorded events evolve the order: booking, dispatched, delivered; a cancellation is remembered', () => {
+    const shipped: ShippingEvent[] = [
+      { type: 'BookingStarted' },
+      { type: 'Dispatched' },
+      { type: 'Delivered' },
+    ];
+    const cancelled: ShippingEvent[] = [{ type: 'OrderCancelled' }, { type: 'ShipmentCancelled' }];
+    const start: OrderShipping = { shipment: null, cancelled: false };
+
+    assert.deepEqual(shipped.reduce(evolve, start), { shipment: 'DELIVERED', cancelled: false });
+    assert.deepEqual(cancelled.reduce(evolve, { ...start, shipment: 'BOOKING' }), {
+      shipment: 'CANCELLED',
+      cancelled: true,
+    });
   });
 });
 

@@ -9,25 +9,20 @@ import {
   type TestSchema,
 } from '@microshop/platform/testing';
 // The sandbox carrier runs in-process: the real service's code, on a port of its own.
-import { createCallbackDispatcher } from '../../carrier-sandbox/src/handlers/callbacks.ts';
-import { buildHttp as buildSandbox } from '../../carrier-sandbox/src/http/routes.ts';
-import { createShipmentStore, randomShipmentIds } from '../../carrier-sandbox/src/store/shipments.ts';
-import type { Carrier } from '../src/carrier/carrier.ts';
-import { createSandboxCarrier } from '../src/carrier/sandbox-carrier.ts';
+import { startSandbox as startCarrierSandbox } from '../../carrier-sandbox/test/harness.ts';
+import type { Carrier } from '../src/clients/carrier.ts';
+import { createSandboxCarrier } from '../src/clients/sandbox-carrier.ts';
 import type { ShippingDeps } from '../src/handlers/deps.ts';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
-import { buildHttp } from '../src/http/routes.ts';
+import { build } from '../src/http/routes.ts';
 import { carrierCallbackPath } from '../src/http/schemas.ts';
-import { migrateSchema } from '../src/store/database.ts';
+import { service } from '../src/main.ts';
 import type { Publishing } from '../src/store/outbox-events.ts';
 
 // What the integration tests share: a migrated throwaway schema, the sandbox carrier and the
 // shipments app on ports of their own, and the handler.
 
-export const { logger, migratedSchema, handlerContext } = serviceTestKit({
-  service: 'shipments',
-  migrate: migrateSchema,
-});
+export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
 export const publishing: Publishing = { topic: topics.shipments, now: () => new Date(), newId: randomUUID };
 
@@ -42,25 +37,13 @@ export async function startSandbox(
   t: CleanupRegistrar,
   options: { deliveryDelayMs?: number; secret?: string } = {},
 ): Promise<SandboxCarrier> {
-  const store = createShipmentStore();
-  const dispatcher = createCallbackDispatcher({
-    store,
+  const sandbox = await startCarrierSandbox(t, {
     deliveryDelayMs: options.deliveryDelayMs ?? 3_600_000,
-    retry: { maxAttempts: 20, initialDelayMs: 20, maxDelayMs: 200 },
+    retry: { maxAttempts: 20, initialMs: 20, maxMs: 200 },
     timeoutMs: 2000,
     secret: options.secret,
-    logger,
   });
-  const app = await buildSandbox({
-    carrier: { store, dispatcher, newIds: randomShipmentIds, now: () => new Date() },
-    logger,
-    metrics: createMetrics('carrier-sandbox-test'),
-  });
-  t.after(async () => {
-    dispatcher.stop();
-    await app.close();
-  });
-  return { url: await listen(app), bookings: (orderId) => store.byReference(orderId) };
+  return { url: sandbox.url, bookings: (orderId) => sandbox.store.byReference(orderId) };
 }
 
 /** The HTTP adapter, quick to retry. */
@@ -77,7 +60,7 @@ export async function startShipmentsApp(
   db: TestSchema,
   webhook?: { secret: string; toleranceSeconds: number },
 ): Promise<{ app: HttpApp; url: string; callbackUrl: string }> {
-  const app = await buildHttp({
+  const app = await build({
     pool: db.pool,
     publishing,
     webhook,

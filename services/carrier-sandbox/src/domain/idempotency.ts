@@ -1,3 +1,4 @@
+import { fingerprint } from '@microshop/platform/pure';
 import type { BookingRequest } from './shipment.ts';
 
 /**
@@ -24,20 +25,10 @@ export function decideBooking(earlier: KeyedBooking | undefined, fingerprint: st
 }
 
 /**
- * What "the same body" means: the request's JSON with keys sorted at every level, so a client
- * that serialises its fields in another order is still retrying the same request.
+ * What "the same body" means: the request's JSON with keys sorted at every level (the kit's
+ * canonical JSON), so a client that serialises its fields in another order is still retrying the
+ * same request.
  */
 export function fingerprintOf(request: BookingRequest): string {
-  return canonicalJson(request);
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return fingerprint(request);
 }

@@ -1,4 +1,4 @@
-import { unreachable } from './unreachable.ts';
+import { unreachable } from '@microshop/platform/pure';
 
 /**
  * A shipment as the sandbox carrier sees it: booked, then delivered after a while (or cancelled
@@ -8,7 +8,8 @@ import { unreachable } from './unreachable.ts';
  *   booked ──deliver──▶ delivered
  *   booked ──cancel───▶ cancelled
  *
- * Pure: ids, tracking numbers and times come in as arguments.
+ * `decide` says what a command does to a shipment, `evolve` gives the shipment after it. Pure: ids,
+ * tracking numbers and times come in as arguments.
  */
 
 export const carrierName = 'sandbox-express';
@@ -70,7 +71,71 @@ export interface BookingStamp {
   at: Date;
 }
 
-export function bookShipment(request: BookingRequest, stamp: BookingStamp): CarrierShipment {
+export type ShipmentCommand =
+  | { type: 'BookShipment'; request: BookingRequest; stamp: BookingStamp }
+  /** The parcel arrives: only a booked shipment is delivered; its callback becomes due. */
+  | { type: 'DeliverShipment'; at: Date }
+  /** The shipper cancels: again is not an error (the shipper may retry); after delivery it is refused. */
+  | { type: 'CancelShipment'; at: Date };
+
+export type ShipmentEvent =
+  | { type: 'ShipmentBooked'; shipment: CarrierShipment }
+  | { type: 'ShipmentDelivered'; at: string }
+  | { type: 'ShipmentCancelled'; at: string }
+  | { type: 'CancellationRefused'; status: CarrierShipmentStatus };
+
+/** What `command` does to `shipment` (null: none booked yet); no event: nothing changes. */
+export function decide(command: ShipmentCommand, shipment: CarrierShipment | null): ShipmentEvent[] {
+  switch (command.type) {
+    case 'BookShipment':
+      return shipment === null
+        ? [{ type: 'ShipmentBooked', shipment: booked(command.request, command.stamp) }]
+        : [];
+    case 'DeliverShipment':
+      return shipment?.status === 'booked'
+        ? [{ type: 'ShipmentDelivered', at: command.at.toISOString() }]
+        : [];
+    case 'CancelShipment':
+      return shipment === null ? [] : decideCancel(shipment, command.at);
+    default:
+      return unreachable(command);
+  }
+}
+
+function decideCancel(shipment: CarrierShipment, at: Date): ShipmentEvent[] {
+  switch (shipment.status) {
+    case 'booked':
+      return [{ type: 'ShipmentCancelled', at: at.toISOString() }];
+    case 'cancelled':
+      return [];
+    case 'delivered':
+      return [{ type: 'CancellationRefused', status: shipment.status }];
+    default:
+      return unreachable(shipment.status);
+  }
+}
+
+export function evolve(shipment: CarrierShipment | null, event: ShipmentEvent): CarrierShipment {
+  if (event.type === 'ShipmentBooked') return event.shipment;
+  if (shipment === null) throw new Error(`${event.type} of a shipment never booked`);
+  switch (event.type) {
+    case 'ShipmentDelivered':
+      return {
+        ...shipment,
+        status: 'delivered',
+        deliveredAt: event.at,
+        callback: { ...shipment.callback, state: 'pending' },
+      };
+    case 'ShipmentCancelled':
+      return { ...shipment, status: 'cancelled', cancelledAt: event.at };
+    case 'CancellationRefused':
+      return shipment;
+    default:
+      return unreachable(event);
+  }
+}
+
+function booked(request: BookingRequest, stamp: BookingStamp): CarrierShipment {
   return {
     id: stamp.id,
     trackingNumber: stamp.trackingNumber,
@@ -85,39 +150,6 @@ export function bookShipment(request: BookingRequest, stamp: BookingStamp): Carr
     cancelledAt: null,
     callback: { state: 'none', attempts: 0, lastStatus: null, lastError: null, acknowledgedAt: null },
   };
-}
-
-/** The parcel arrives: only a booked shipment is delivered; its callback becomes due. */
-export function deliverShipment(shipment: CarrierShipment, at: Date): CarrierShipment | null {
-  if (shipment.status !== 'booked') return null;
-  return {
-    ...shipment,
-    status: 'delivered',
-    deliveredAt: at.toISOString(),
-    callback: { ...shipment.callback, state: 'pending' },
-  };
-}
-
-export type CancelOutcome =
-  | { kind: 'cancelled'; shipment: CarrierShipment }
-  /** Already cancelled: cancelling again is not an error (the shipper may retry). */
-  | { kind: 'unchanged'; shipment: CarrierShipment }
-  | { kind: 'refused'; shipment: CarrierShipment };
-
-export function cancelShipment(shipment: CarrierShipment, at: Date): CancelOutcome {
-  switch (shipment.status) {
-    case 'booked':
-      return {
-        kind: 'cancelled',
-        shipment: { ...shipment, status: 'cancelled', cancelledAt: at.toISOString() },
-      };
-    case 'cancelled':
-      return { kind: 'unchanged', shipment };
-    case 'delivered':
-      return { kind: 'refused', shipment };
-    default:
-      return unreachable(shipment.status);
-  }
 }
 
 /** The body of the delivery webhook. */

@@ -1,14 +1,8 @@
-import { conflict, idempotencyKeyReused, notFound } from '@microshop/platform';
+import { conflict, idempotencyKeyReused, notFound, unreachable } from '@microshop/platform';
 import { decideBooking, fingerprintOf } from '../domain/idempotency.ts';
-import {
-  type BookingRequest,
-  bookShipment,
-  type CarrierShipment,
-  cancelShipment,
-} from '../domain/shipment.ts';
-import { unreachable } from '../domain/unreachable.ts';
+import { type BookingRequest, type CarrierShipment, decide, evolve } from '../domain/shipment.ts';
 import type { ShipmentIds, ShipmentStore } from '../store/shipments.ts';
-import type { CallbackDispatcher } from './callbacks.ts';
+import type { CallbackDispatcher } from '../tasks/callbacks.ts';
 
 // The carrier's two commands. Both are synchronous on purpose: with no await between reading the
 // store and writing it, concurrent requests cannot both see "no booking yet" for one key.
@@ -32,7 +26,9 @@ export function book(deps: CarrierDeps, idempotencyKey: string, request: Booking
   const decision = decideBooking(deps.store.keyed(idempotencyKey), fingerprint);
   switch (decision.kind) {
     case 'create': {
-      const shipment = bookShipment(request, { ...deps.newIds(), at: deps.now() });
+      const command = { type: 'BookShipment' as const, request, stamp: { ...deps.newIds(), at: deps.now() } };
+      const shipment = decide(command, null).reduce(evolve, null);
+      if (shipment === null) throw new Error('a new booking books a shipment');
       deps.store.insert(idempotencyKey, fingerprint, shipment);
       deps.dispatcher.schedule(shipment.id);
       return { shipment, replayed: false };
@@ -48,19 +44,17 @@ export function book(deps: CarrierDeps, idempotencyKey: string, request: Booking
 
 /** Cancels a booked shipment (its delivery never happens); again is fine; after delivery, 409. */
 export function cancel(deps: CarrierDeps, shipmentId: string): CarrierShipment {
-  const outcome = cancelShipment(existing(deps, shipmentId), deps.now());
-  switch (outcome.kind) {
-    case 'cancelled':
-      deps.store.put(outcome.shipment);
-      deps.dispatcher.forget(shipmentId);
-      return outcome.shipment;
-    case 'unchanged':
-      return outcome.shipment;
-    case 'refused':
-      throw conflict(`Shipment ${shipmentId} is already ${outcome.shipment.status} and cannot be cancelled`);
-    default:
-      return unreachable(outcome);
+  const shipment = existing(deps, shipmentId);
+  const events = decide({ type: 'CancelShipment', at: deps.now() }, shipment);
+  const refused = events.find((event) => event.type === 'CancellationRefused');
+  if (refused !== undefined) {
+    throw conflict(`Shipment ${shipmentId} is already ${refused.status} and cannot be cancelled`);
   }
+  if (events.length === 0) return shipment;
+  const cancelled = events.reduce(evolve, shipment);
+  deps.store.put(cancelled);
+  deps.dispatcher.forget(shipmentId);
+  return cancelled;
 }
 
 export function existing(deps: Pick<CarrierDeps, 'store'>, shipmentId: string): CarrierShipment {

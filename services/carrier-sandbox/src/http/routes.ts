@@ -1,10 +1,4 @@
-import {
-  buildHttpApp,
-  type HttpApp,
-  type Logger,
-  type ReadinessCheck,
-  type Registry,
-} from '@microshop/platform';
+import { buildHttpApp, type HttpApp, type HttpBase } from '@microshop/platform';
 import { book, type CarrierDeps, cancel, existing } from '../handlers/bookings.ts';
 import {
   bookSchema,
@@ -25,27 +19,22 @@ import {
  *   POST /v1/shipments/{id}/cancel     cancel before delivery
  */
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   carrier: CarrierDeps;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** The app with every route, not listening: main listens, tests use `inject` or port 0. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject` or port 0. */
+export async function build({ carrier, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'carrier-sandbox',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'sandbox-express carrier (sandbox)',
       version: '0.1.0',
       description: 'A local shipping company: books shipments and calls back when they are delivered.',
     },
   });
-  registerRoutes(app, options.carrier);
+  registerRoutes(app, carrier);
   return app;
 }
 

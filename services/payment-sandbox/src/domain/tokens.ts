@@ -1,5 +1,5 @@
 import { sandboxTokens } from '@microshop/contracts';
-import { unreachable } from './unreachable.ts';
+import { unreachable } from '@microshop/platform/pure';
 
 /**
  * What the sandbox does with each test token, like a real provider's test mode: the token alone

@@ -1,3 +1,5 @@
+import { fingerprint } from '@microshop/platform';
+
 /**
  * The sandbox's idempotency keys, kept like a real provider keeps them: the first request with a
  * key binds the key to that request (its fingerprint) and, once it has a final answer, to that
@@ -91,18 +93,9 @@ async function attempt(entry: Entry, execute: (attempt: number) => Promise<Execu
 }
 
 /**
- * The request a key is bound to: method, path and body with object keys sorted, so the same
- * parameters in another order count as the same request.
+ * The request a key is bound to: method, path and body with object keys sorted (the kit's
+ * canonical JSON), so the same parameters in another order count as the same request.
  */
 export function fingerprintOf(method: string, path: string, body: unknown): string {
-  return JSON.stringify([method.toUpperCase(), path, canonical(body)]);
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort())
-    sorted[key] = canonical((value as Record<string, unknown>)[key]);
-  return sorted;
+  return fingerprint([method.toUpperCase(), path, body ?? null]);
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { buildHttpApp, type HttpApp, type Logger, type Registry } from '@microshop/platform';
+import { buildHttpApp, type HttpApp, type HttpBase, unreachable } from '@microshop/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createLedger, type Ledger, type LedgerDeps } from '../domain/ledger.ts';
 import {
   cardDeclined,
   idempotencyKeyMissing,
@@ -15,7 +14,7 @@ import {
   unrecognizedUrl,
 } from '../domain/provider-errors.ts';
 import { attemptOutcome, type BehaviourSettings, behaviourOf } from '../domain/tokens.ts';
-import { unreachable } from '../domain/unreachable.ts';
+import { createLedger, type Ledger, type LedgerDeps } from '../store/ledger.ts';
 import {
   createIdempotencyStore,
   type Execution,
@@ -46,32 +45,29 @@ export const idempotencyKeyHeader = 'idempotency-key';
 /** Set on an answer repeated for a request already processed with the same key. */
 export const replayedHeader = 'idempotent-replayed';
 
-export interface SandboxOptions {
-  logger: Logger;
-  metrics: Registry;
+export interface HttpDeps extends HttpBase {
   settings: BehaviourSettings;
   /** Default: random hex ids and the real clock. */
   ledger?: LedgerDeps;
 }
 
-/** The app with every route, not listening: main listens, tests use `inject` or port 0. */
-export async function buildSandbox(options: SandboxOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject` or port 0. */
+export async function build({ settings, ledger: ledgerDeps, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'payment-sandbox',
-    logger: options.logger,
-    metrics: options.metrics,
+    ...base,
     openapi: {
       title: 'microshop payment sandbox',
       version: '0.1.0',
       description: 'A local stand-in for a card payment provider (test tokens, idempotency keys).',
     },
   });
-  const ledger = createLedger(options.ledger ?? defaultLedgerDeps);
+  const ledger = createLedger(ledgerDeps ?? defaultLedgerDeps);
   const keys = createIdempotencyStore();
   await app.register(
     async (scope) => {
       installProviderErrors(scope);
-      registerCharges(scope, ledger, keys, options.settings);
+      registerCharges(scope, ledger, keys, settings);
       registerRefunds(scope, ledger, keys);
     },
     { prefix: '/v1' },

@@ -1,9 +1,9 @@
 import { type OrderEvent, type OrderEventType, orderEventSchema } from '@microshop/contracts';
 import { type ConsumedMessage, decodeEvent, eventTypeOf, type MessageHandler } from '@microshop/platform';
-import { handleOrderEvent, type PaymentDeps } from './payment-step.ts';
+import { handleOrderEvent, type PaymentDeps, statusAfter } from './payment-step.ts';
 
 /**
- * The Kafka handler of `microshop.order-outbox` (consumer group `payments`): OrderCreated gives the
+ * The consumer of `microshop.order-outbox` (consumer group `payments`): OrderCreated gives the
  * payment token, OrderValidated asks for the charge, OrderCancelled and OrderFailed for the refund
  * of what was captured. Other statuses, tombstones and unknown types are skipped without parsing;
  * a type payments acts on that breaks its schema is dead-lettered.
@@ -29,7 +29,8 @@ export function createOrderEventHandler(deps: PaymentDeps): MessageHandler {
         orderId: event.orderId,
         type: event.type,
         outcome: outcome.status,
-        published: outcome.status === 'handled' ? outcome.conclusion.events.map((e) => e.type) : [],
+        published: outcome.status === 'handled' ? outcome.recorded.events.map((e) => e.type) : [],
+        payment: statusAfter(outcome),
       },
       'order event handled',
     );

@@ -7,24 +7,19 @@ import {
   type Pool,
   type PoolClient,
 } from '@microshop/platform';
-import { type Conclusion, conclude } from '../domain/conclusion.ts';
-import { type CallResult, nextCall, type PaymentState } from '../domain/payment.ts';
-import { execute, type PaymentProvider } from '../provider/provider.ts';
+import { execute, type PaymentProvider } from '../clients/payment-provider.ts';
+import { type CallResult, type Decision, decide } from '../domain/decide.ts';
+import { evolve, type PaymentState, paymentStatus } from '../domain/payment.ts';
 import { publishPaymentEvents } from '../store/outbox-events.ts';
-import {
-  applyConclusion,
-  isHandled,
-  lockOrder,
-  markChargeAttempted,
-  readState,
-} from '../store/payment-state.ts';
+import { isHandled, lockOrder, markChargeAttempted, readState, recordFacts } from '../store/payment-state.ts';
 
 /**
  * One order event, handled in two phases:
- *   1. outside any transaction, the provider calls the domain asks for (charge, refund, look-up),
+ *   1. outside any transaction, the provider calls `decide` asks for (charge, refund, look-up),
  *      each with an idempotency key derived from the order, so repeating them is harmless;
  *   2. one transaction (handleOnce): the inbox row, the order locked and its state read again, the
- *      outcome recorded and its events written to the outbox.
+ *      facts `decide` names recorded and its events written to the outbox.
+ * It cannot be the kit's transactional handler: the provider is called between two transactions.
  * If the state moved between the two (the order was cancelled while the provider was charging),
  * the fresh state needs another call: the transaction is rolled back and phase 1 runs again with
  * the results so far. A crash anywhere before the commit leaves nothing recorded; the redelivered
@@ -42,7 +37,11 @@ export interface PaymentDeps {
   newId: () => string;
 }
 
-export type StepOutcome = { status: 'skipped' } | { status: 'handled'; conclusion: Conclusion };
+export type Recorded = Extract<Decision, { kind: 'record' }>;
+
+export type StepOutcome =
+  | { status: 'skipped' }
+  | { status: 'handled'; recorded: Recorded; state: PaymentState };
 
 /** How often the state may move under one event before the consumer is asked to retry it. */
 const maxRounds = 3;
@@ -63,7 +62,7 @@ export async function handleOrderEvent(
       const handled = await handleOnce(deps.pool, deps.consumer, inbox, (client) =>
         record(deps, client, event, results),
       );
-      return handled.status === 'skipped' ? handled : { status: 'handled', conclusion: handled.result };
+      return handled.status === 'skipped' ? handled : { status: 'handled', ...handled.result };
     } catch (error) {
       if (!(error instanceof StateMoved)) throw error;
     }
@@ -71,7 +70,7 @@ export async function handleOrderEvent(
   throw concurrentUpdate(`payment state of order ${event.orderId} kept changing; try again`);
 }
 
-/** Makes every call the domain asks for, in order, adding each result to `results`. */
+/** Makes every call `decide` asks for, in order, adding each result to `results`. */
 async function callProvider(
   deps: PaymentDeps,
   event: OrderEvent,
@@ -79,7 +78,11 @@ async function callProvider(
   results: CallResult[],
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  for (let call = nextCall(event, state, results); call !== null; call = nextCall(event, state, results)) {
+  const stamp = { newId: deps.newId, at: deps.now() };
+  for (;;) {
+    const decision = decide({ type: 'ActOnOrderEvent', event, results }, state, stamp);
+    if (decision.kind !== 'call') return;
+    const { call } = decision;
     // Before the request leaves: if this handler never records the charge, the order's end
     // will know to ask the provider whether the charge was made.
     if (call.kind === 'charge') await markChargeAttempted(deps.pool, call.orderId, deps.now());
@@ -96,14 +99,18 @@ async function record(
   client: PoolClient,
   event: OrderEvent,
   results: readonly CallResult[],
-): Promise<Conclusion> {
+): Promise<{ recorded: Recorded; state: PaymentState }> {
   await lockOrder(client, event.orderId);
   const state = await readState(client, event.orderId);
-  if (nextCall(event, state, results) !== null)
-    throw new StateMoved('the order changed during the provider call');
   const at = deps.now();
-  const conclusion = conclude(event, state, results, { newId: deps.newId, at });
-  await applyConclusion(client, { orderId: event.orderId, customerId: event.customerId }, conclusion, at);
-  await publishPaymentEvents(client, deps.paymentsTopic, conclusion.events);
-  return conclusion;
+  const decision = decide({ type: 'ActOnOrderEvent', event, results }, state, { newId: deps.newId, at });
+  if (decision.kind === 'call') throw new StateMoved('the order changed during the provider call');
+  await recordFacts(client, { orderId: event.orderId, customerId: event.customerId }, decision.facts, at);
+  await publishPaymentEvents(client, deps.paymentsTopic, decision.events);
+  return { recorded: decision, state: decision.facts.reduce(evolve, state) };
+}
+
+/** The payment's status after the event, for the log line. */
+export function statusAfter(outcome: StepOutcome): string {
+  return outcome.status === 'handled' ? paymentStatus(outcome.state) : 'unchanged';
 }

@@ -2,12 +2,10 @@ import { idSchema } from '@microshop/contracts';
 import {
   buildHttpApp,
   type HttpApp,
-  type Logger,
+  type HttpBase,
   notFound,
   type Pool,
   problemDetailsSchema,
-  type ReadinessCheck,
-  type Registry,
 } from '@microshop/platform';
 import { z } from 'zod';
 import { findOrderPayments } from '../store/read-models.ts';
@@ -63,20 +61,15 @@ const getPaymentsSchema = {
   response: { 200: orderPaymentsSchema, 400: problemDetailsSchema, 404: problemDetailsSchema },
 };
 
-export interface HttpOptions {
+export interface HttpDeps extends HttpBase {
   pool: Pool;
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
 }
 
-/** The app with every route, not listening: main listens, tests use `inject`. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'payments',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop payments',
       version: '0.1.0',
@@ -84,7 +77,7 @@ export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
     },
   });
   app.get(paymentsPath, { schema: getPaymentsSchema }, async (request) => {
-    const payments = await findOrderPayments(options.pool, request.params.orderId);
+    const payments = await findOrderPayments(pool, request.params.orderId);
     if (payments === null) throw notFound('Payment of order', request.params.orderId);
     return payments;
   });

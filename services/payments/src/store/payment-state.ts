@@ -1,17 +1,17 @@
-import type { Pool, PoolClient } from '@microshop/platform';
-import type { Conclusion } from '../domain/conclusion.ts';
+import { type Pool, type PoolClient, unreachable } from '@microshop/platform';
 import {
   type ChargeRecord,
   chargeKey,
   emptyState,
   type OrderEnd,
+  type PaymentFact,
   type PaymentState,
   type RefundRecord,
   refundKey,
 } from '../domain/payment.ts';
 
-// The SQL of payments' state (migrations/001_payments.sql). Reads take a pool or a client; writes
-// of a conclusion run in the caller's transaction, after lockOrder.
+// The SQL of payments' state (migrations/001_payments.sql). Reads take a pool or a client; the
+// facts `decide` asks to record are written in the caller's transaction, after lockOrder.
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
@@ -114,22 +114,36 @@ export interface OrderRef {
   customerId: string;
 }
 
-/** Writes what `conclusion` says, in the caller's transaction (the outbox rows are written apart). */
-export async function applyConclusion(
+/** Writes `facts`, in order, in the caller's transaction (the outbox rows are written apart). */
+export async function recordFacts(
   client: PoolClient,
   order: OrderRef,
-  conclusion: Conclusion,
+  facts: readonly PaymentFact[],
   at: Date,
 ): Promise<void> {
-  if (conclusion.token !== null || conclusion.end !== null) await upsertOrder(client, order, conclusion, at);
-  if (conclusion.charge !== null) await insertCharge(client, order.orderId, conclusion.charge, at);
-  if (conclusion.refund !== null) await insertRefund(client, order.orderId, conclusion.refund, at);
+  for (const fact of facts) await recordFact(client, order, fact, at);
 }
 
+async function recordFact(client: PoolClient, order: OrderRef, fact: PaymentFact, at: Date): Promise<void> {
+  switch (fact.type) {
+    case 'PaymentMethodRemembered':
+      return upsertOrder(client, order, { token: fact.token, end: null }, at);
+    case 'OrderEnded':
+      return upsertOrder(client, order, { token: null, end: fact.end }, at);
+    case 'ChargeRecorded':
+      return insertCharge(client, order.orderId, fact.charge, at);
+    case 'RefundRecorded':
+      return insertRefund(client, order.orderId, fact.refund, at);
+    default:
+      return unreachable(fact);
+  }
+}
+
+/** The order's row; what it already holds wins (a first token, a first end). */
 async function upsertOrder(
   client: PoolClient,
   order: OrderRef,
-  conclusion: Conclusion,
+  change: { token: string | null; end: OrderEnd | null },
   at: Date,
 ): Promise<void> {
   await client.query(
@@ -141,7 +155,7 @@ async function upsertOrder(
        ended_status = coalesce(payment_orders.ended_status, excluded.ended_status),
        ended_at = coalesce(payment_orders.ended_at, excluded.ended_at),
        updated_at = excluded.updated_at`,
-    [order.orderId, order.customerId, conclusion.token, conclusion.end, at],
+    [order.orderId, order.customerId, change.token, change.end, at],
   );
 }
 

@@ -1,10 +1,15 @@
 import type { Order } from '@microshop/contracts';
-import { concurrentUpdate, handleOnce, type PoolClient, withTransaction } from '@microshop/platform';
-import type { CarrierBooking } from '../carrier/carrier.ts';
+import {
+  concurrentUpdate,
+  handleOnce,
+  type PoolClient,
+  unreachable,
+  withTransaction,
+} from '@microshop/platform';
+import type { CarrierBooking } from '../clients/carrier.ts';
+import { type CarrierCancellation, decide, type SkipReason } from '../domain/decide.ts';
 import { shipmentDispatched } from '../domain/events.ts';
-import { type CarrierCancellation, cancellationStep, planApproval } from '../domain/reactions.ts';
-import { bookingKey, move } from '../domain/shipment.ts';
-import { unreachable } from '../domain/unreachable.ts';
+import { bookingKey } from '../domain/shipment.ts';
 import { publishShipmentEvent } from '../store/outbox-events.ts';
 import {
   findByOrder,
@@ -21,7 +26,7 @@ import type { Delivery, ShippingDeps } from './deps.ts';
 /**
  * OrderApproved → book with the carrier → DISPATCHED + ShipmentDispatched. Three steps, because the
  * carrier is called outside any transaction:
- *   1. a short transaction decides, and writes the BOOKING row the first time;
+ *   1. a short transaction decides (`ShipOrder`), and writes the BOOKING row the first time;
  *   2. the carrier books, under the key `shipment-<orderId>`, so asking again never books twice;
  *   3. one transaction records the inbox row, DISPATCHED and the outbox event.
  * A crash after 2 leaves BOOKING and no inbox row: the redelivered event asks the carrier again
@@ -30,13 +35,13 @@ import type { Delivery, ShippingDeps } from './deps.ts';
 
 export type ShipOutcome =
   | { kind: 'dispatched'; shipmentId: string; trackingNumber: string }
-  | { kind: 'skipped'; reason: 'already-handled' | 'cancelled-before-booking' | 'already-booked' }
+  | { kind: 'skipped'; reason: 'already-handled' | SkipReason }
   | { kind: 'compensated'; carrier: CarrierCancellation };
 
 type Prepared =
   | { kind: 'handled' }
-  | { kind: 'skip'; reason: 'cancelled-before-booking' | 'already-booked' }
-  | { kind: 'compensate' }
+  | { kind: 'skip'; reason: SkipReason }
+  | { kind: 'ask-carrier-to-cancel' }
   | { kind: 'book'; shipment: ShipmentRow };
 
 export async function shipOrder(
@@ -51,7 +56,7 @@ export async function shipOrder(
       return { kind: 'skipped', reason: 'already-handled' };
     case 'skip':
       return once(deps, delivery, async () => ({ kind: 'skipped', reason: prepared.reason }));
-    case 'compensate': {
+    case 'ask-carrier-to-cancel': {
       const carrier = await deps.carrier.cancelAll(order.id, signal);
       return once(deps, delivery, (client) => recordCompensation(client, deps, order.id, carrier));
     }
@@ -82,11 +87,12 @@ async function prepare(
   await lockOrder(client, order.id);
   if (await wasHandled(client, deps.consumer, delivery.eventId)) return { kind: 'handled' };
   const current = await findByOrder(client, order.id);
-  const plan = planApproval(current?.status ?? null, await isOrderCancelled(client, order.id));
-  switch (plan.kind) {
+  const state = { shipment: current?.status ?? null, cancelled: await isOrderCancelled(client, order.id) };
+  const decision = decide({ type: 'ShipOrder' }, state);
+  switch (decision.kind) {
     case 'skip':
-    case 'compensate':
-      return plan;
+    case 'ask-carrier-to-cancel':
+      return decision;
     case 'book': {
       if (current !== null) return { kind: 'book', shipment: current };
       const parcels = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
@@ -94,7 +100,7 @@ async function prepare(
       return { kind: 'book', shipment: await insertBooking(client, fresh, deps.publishing.now()) };
     }
     default:
-      return unreachable(plan);
+      return unreachable(decision);
   }
 }
 
@@ -108,10 +114,9 @@ async function recordBooking(
   await lockOrder(client, shipment.orderId);
   const current = await findByOrder(client, shipment.orderId);
   if (current === null) throw new Error(`shipment of order ${shipment.orderId} vanished while booking`);
-  const step = move(current.status, 'DISPATCHED');
-  if (step.kind === 'unchanged' || current.status === 'DELIVERED')
-    return { kind: 'skipped', reason: 'already-booked' };
-  if (step.kind === 'refused') {
+  const decision = decide({ type: 'RecordBooking' }, { shipment: current.status, cancelled: false });
+  if (decision.kind === 'skip') return { kind: 'skipped', reason: decision.reason };
+  if (decision.kind === 'refused') {
     // Cancelled while the carrier was booking: roll back; the retry finds CANCELLED and cancels
     // the booking just made with the carrier.
     throw concurrentUpdate(`order ${shipment.orderId} was cancelled while its shipment was being booked`);
@@ -140,7 +145,8 @@ async function recordCompensation(
 ): Promise<ShipOutcome> {
   await lockOrder(client, orderId);
   const current = await findByOrder(client, orderId);
-  if (current !== null && cancellationStep(current.status, carrier) === 'cancel') {
+  const state = { shipment: current?.status ?? null, cancelled: true };
+  if (current !== null && decide({ type: 'CompensateBooking', carrier }, state).kind === 'record') {
     await markCancelled(client, current.id, current.status, deps.publishing.now());
   }
   return { kind: 'compensated', carrier };

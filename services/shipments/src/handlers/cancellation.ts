@@ -1,6 +1,6 @@
 import { concurrentUpdate, handleOnce, type PoolClient, withTransaction } from '@microshop/platform';
-import { type CarrierCancellation, cancellationStep, needsCarrierCancellation } from '../domain/reactions.ts';
-import { unreachable } from '../domain/unreachable.ts';
+import { type CarrierCancellation, decide } from '../domain/decide.ts';
+import type { OrderShipping } from '../domain/shipment.ts';
 import {
   findByOrder,
   lockOrder,
@@ -31,7 +31,8 @@ export async function cancelOrderShipment(
   const askCarrier = await withTransaction(deps.pool, async (client) => {
     await lockOrder(client, orderId);
     if (await wasHandled(client, deps.consumer, delivery.eventId)) return null;
-    return needsCarrierCancellation((await findByOrder(client, orderId))?.status ?? null);
+    const state = { shipment: (await findByOrder(client, orderId))?.status ?? null, cancelled: false };
+    return decide({ type: 'CancelOrder', carrier: null }, state).kind === 'ask-carrier-to-cancel';
   });
   if (askCarrier === null) return { kind: 'skipped', reason: 'already-handled' };
   const carrier = askCarrier ? await deps.carrier.cancelAll(orderId, signal) : null;
@@ -50,20 +51,27 @@ async function applyCancellation(
 ): Promise<CancelOutcome> {
   await lockOrder(client, orderId);
   const at = deps.publishing.now();
-  await recordCancelledOrder(client, orderId, eventId, at);
   const current = await findByOrder(client, orderId);
-  if (current === null) return { kind: 'recorded', carrier };
-  const step = cancellationStep(current.status, carrier);
-  switch (step) {
-    case 'cancel':
-      await markCancelled(client, current.id, current.status, at);
-      return { kind: 'cancelled', shipmentId: current.id, carrier };
-    case 'keep':
-      return { kind: 'recorded', carrier };
-    case 'ask-carrier-first':
-      // A booking started after step 1 looked: roll back and ask the carrier on the retry.
-      throw concurrentUpdate(`order ${orderId} got a shipment while its cancellation was being handled`);
-    default:
-      return unreachable(step);
+  const state: OrderShipping = { shipment: current?.status ?? null, cancelled: false };
+  const decision = decide({ type: 'CancelOrder', carrier }, state);
+  if (decision.kind === 'ask-carrier-to-cancel') {
+    // A booking started after step 1 looked: roll back and ask the carrier on the retry.
+    throw concurrentUpdate(`order ${orderId} got a shipment while its cancellation was being handled`);
   }
+  let outcome: CancelOutcome = { kind: 'recorded', carrier };
+  for (const event of decision.events) {
+    switch (event.type) {
+      case 'OrderCancelled':
+        await recordCancelledOrder(client, orderId, eventId, at);
+        break;
+      case 'ShipmentCancelled':
+        if (current === null) throw new Error(`order ${orderId} has no shipment to cancel`);
+        await markCancelled(client, current.id, current.status, at);
+        outcome = { kind: 'cancelled', shipmentId: current.id, carrier };
+        break;
+      default:
+        throw new Error(`a cancellation does not record ${event.type}`);
+    }
+  }
+  return outcome;
 }

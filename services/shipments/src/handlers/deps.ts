@@ -1,5 +1,5 @@
 import type { InboxMessage, Pool } from '@microshop/platform';
-import type { Carrier } from '../carrier/carrier.ts';
+import type { Carrier } from '../clients/carrier.ts';
 import type { Publishing } from '../store/outbox-events.ts';
 
 /** What the order-event handlers work with; main builds it once. */

@@ -10,22 +10,23 @@ import {
   inboxMessageOf,
   type MessageHandler,
   parseEvent,
+  unreachable,
 } from '@microshop/platform';
-import { type Reaction, reactionTo } from '../domain/reactions.ts';
-import { unreachable } from '../domain/unreachable.ts';
+import { commandFor } from '../domain/decide.ts';
 import { type ShipOutcome, shipOrder } from './booking.ts';
 import { type CancelOutcome, cancelOrderShipment } from './cancellation.ts';
 import type { Delivery, ShippingDeps } from './deps.ts';
 
 /**
- * The Kafka handler of `microshop.order-outbox` (consumer group `shipments`): OrderApproved books
- * the order with the carrier; OrderCancelled keeps it from being booked, or cancels its booking.
- * Other statuses, tombstones and unknown types are skipped.
+ * The consumer of `microshop.order-outbox` (consumer group `shipments`): OrderApproved books the
+ * order with the carrier; OrderCancelled keeps it from being booked, or cancels its booking. Other
+ * statuses, tombstones and unknown types are skipped. A plain message handler, not the kit's
+ * transactional one: the carrier is called between two transactions.
  */
 
 export interface RelevantEvent {
   event: OrderEvent;
-  reaction: Reaction;
+  command: 'ShipOrder' | 'CancelOrder';
 }
 
 export type HandledOutcome = ShipOutcome | CancelOutcome;
@@ -48,31 +49,31 @@ export function createOrderEventHandler(deps: ShippingDeps): MessageHandler {
 export function handleOrderEvent(
   deps: ShippingDeps,
   message: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset' | 'eventId'>,
-  { event, reaction }: RelevantEvent,
+  { event, command }: RelevantEvent,
   signal?: AbortSignal,
 ): Promise<HandledOutcome> {
   const delivery: Delivery = inboxMessageOf(message, event.id);
-  switch (reaction) {
-    case 'ship':
+  switch (command) {
+    case 'ShipOrder':
       return shipOrder(deps, delivery, event.order, signal);
-    case 'cancel':
+    case 'CancelOrder':
       return cancelOrderShipment(deps, delivery, event.orderId, signal);
     default:
-      return unreachable(reaction);
+      return unreachable(command);
   }
 }
 
 /**
- * The event and its reaction; null for a tombstone, an unknown `type`, or a status shipments does
+ * The event and the command it asks for; null for a tombstone, an unknown `type`, or a status shipments does
  * not act on (skipped without parsing). A type it acts on that breaks its schema is a non-retriable
  * error: the consumer parks it on the dead-letter topic.
  */
 export function decodeOrderEvent(message: Pick<ConsumedMessage, 'value'>): RelevantEvent | null {
   const type = eventTypeOf(message.value);
   if (type === undefined || !isOrderEventType(type)) return null;
-  const reaction = reactionTo(type);
-  if (reaction === null) return null;
-  return { event: parseEvent(orderEventSchema, message.value, type), reaction };
+  const command = commandFor(type);
+  if (command === null) return null;
+  return { event: parseEvent(orderEventSchema, message.value, type), command };
 }
 
 function isOrderEventType(type: string): type is OrderEventType {

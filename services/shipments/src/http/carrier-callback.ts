@@ -6,14 +6,13 @@ import {
   notFound,
   type Pool,
   type PoolClient,
+  unreachable,
   validationFailed,
   withTransaction,
 } from '@microshop/platform';
 import type { FastifyRequest } from 'fastify';
-import { signatureHeader, verifySignature } from '../carrier/signature.ts';
+import { decide } from '../domain/decide.ts';
 import { shipmentDelivered } from '../domain/events.ts';
-import { move } from '../domain/shipment.ts';
-import { unreachable } from '../domain/unreachable.ts';
 import { type Publishing, publishShipmentEvent } from '../store/outbox-events.ts';
 import {
   findByCarrierShipment,
@@ -26,6 +25,7 @@ import {
 } from '../store/shipments.ts';
 import { read } from './read.ts';
 import { type CarrierCallback, carrierCallbackPath, carrierCallbackSchema } from './schemas.ts';
+import { signatureHeader, verifySignature } from './signature.ts';
 
 /**
  * POST /api/v1/shipments/callbacks/carrier: the carrier says a parcel arrived. DELIVERED and
@@ -103,9 +103,9 @@ export async function applyDelivery(options: CallbackOptions, callback: CarrierC
 }
 
 async function deliver(client: PoolClient, publishing: Publishing, current: ShipmentRow, deliveredAt: Date) {
-  const step = move(current.status, 'DELIVERED');
-  switch (step.kind) {
-    case 'moved': {
+  const decision = decide({ type: 'RecordDelivery' }, { shipment: current.status, cancelled: false });
+  switch (decision.kind) {
+    case 'record': {
       const at = publishing.now();
       await markDelivered(client, current.id, deliveredAt, at);
       await publishShipmentEvent(
@@ -115,12 +115,12 @@ async function deliver(client: PoolClient, publishing: Publishing, current: Ship
       );
       return;
     }
-    case 'unchanged':
+    case 'skip':
       return;
     case 'refused':
-      throw invalidTransition('Shipment', step.from, step.to);
+      throw invalidTransition('Shipment', decision.from, decision.to);
     default:
-      return unreachable(step);
+      return unreachable(decision);
   }
 }
 

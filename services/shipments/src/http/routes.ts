@@ -1,11 +1,4 @@
-import {
-  buildHttpApp,
-  type HttpApp,
-  type Logger,
-  notFound,
-  type ReadinessCheck,
-  type Registry,
-} from '@microshop/platform';
+import { buildHttpApp, type HttpApp, type HttpBase, notFound } from '@microshop/platform';
 import { findById, findByOrder, toShipment } from '../store/shipments.ts';
 import { type CallbackOptions, registerCarrierCallback } from './carrier-callback.ts';
 import { read } from './read.ts';
@@ -18,19 +11,14 @@ import { getShipmentSchema, listShipmentsSchema, shipmentPath, shipmentsPath } f
  *   POST /api/v1/shipments/callbacks/carrier     the carrier's delivery webhook
  */
 
-export interface HttpOptions extends CallbackOptions {
-  logger: Logger;
-  metrics: Registry;
-  readiness?: ReadinessCheck[];
-}
+export interface HttpDeps extends HttpBase, CallbackOptions {}
 
-/** The app with every route, not listening: main listens, tests use `inject` or port 0. */
-export async function buildHttp(options: HttpOptions): Promise<HttpApp> {
+/** The app with every route, not listening: the kit listens, tests use `inject` or port 0. */
+export async function build({ pool, publishing, webhook, ...base }: HttpDeps): Promise<HttpApp> {
+  const options: CallbackOptions = { pool, publishing, webhook };
   const app = await buildHttpApp({
     serviceName: 'shipments',
-    logger: options.logger,
-    metrics: options.metrics,
-    readiness: options.readiness ?? [],
+    ...base,
     openapi: {
       title: 'microshop shipments',
       version: '0.1.0',

@@ -1,4 +1,4 @@
-import type { CarrierCancellation } from '../domain/reactions.ts';
+import type { CarrierCancellation } from '../domain/decide.ts';
 
 /**
  * The port to a shipping company. The service books through this interface only; the default

@@ -1,24 +1,13 @@
-import { alreadyRefunded, noSuchCharge, type ProviderError, refundTooLarge } from './provider-errors.ts';
+import { type Charge, decide, evolve } from '../domain/charge.ts';
+import { noSuchCharge, type ProviderError } from '../domain/provider-errors.ts';
 
 /**
  * The sandbox's book of charges and refunds, in memory (a sandbox forgets everything on restart,
- * as its README says). Pure apart from its own maps: ids and the clock are injected. Node runs one
- * request handler at a time between awaits, and no method here awaits, so each is atomic.
+ * as its README says); ids and the clock are injected. Node runs one request handler at a time
+ * between awaits, and no method here awaits, so each is atomic.
  */
 
-export interface Charge {
-  id: string;
-  object: 'charge';
-  status: 'succeeded';
-  amount: number;
-  currency: string;
-  /** The provider's copy of the caller's reference, e.g. `{orderId}`. */
-  metadata: Record<string, string>;
-  /** Unix seconds, as card providers give it. */
-  created: number;
-  amount_refunded: number;
-  refunded: boolean;
-}
+export type { Charge } from '../domain/charge.ts';
 
 export interface Refund {
   id: string;
@@ -87,20 +76,19 @@ export function createLedger(deps: LedgerDeps): Ledger {
     refund(chargeId, amount) {
       const charge = charges.get(chargeId);
       if (charge === undefined) return { ok: false, error: noSuchCharge(chargeId, 'charge') };
-      const check = checkRefund(charge, amount);
-      if (!check.ok) return check;
+      const [event] = decide({ type: 'RefundCharge', amount }, charge);
+      if (event.type === 'RefundRefused') return { ok: false, error: event.error };
       const refund: Refund = {
         id: deps.newId('re'),
         object: 'refund',
         charge: charge.id,
-        amount: check.amount,
+        amount: event.amount,
         currency: charge.currency,
         status: 'succeeded',
         created: created(),
       };
       refunds.push(refund);
-      charge.amount_refunded += refund.amount;
-      charge.refunded = charge.amount_refunded === charge.amount;
+      charges.set(charge.id, evolve(charge, event));
       return { ok: true, refund: { ...refund } };
     },
     listRefunds(filter = {}) {
@@ -109,16 +97,4 @@ export function createLedger(deps: LedgerDeps): Ledger {
         .map((refund) => ({ ...refund }));
     },
   };
-}
-
-/** Never more than was captured and not yet refunded; a charge fully refunded takes no more. */
-export function checkRefund(
-  charge: Pick<Charge, 'id' | 'amount' | 'amount_refunded'>,
-  amount: number | undefined,
-): { ok: true; amount: number } | { ok: false; error: ProviderError } {
-  const refundable = charge.amount - charge.amount_refunded;
-  if (refundable === 0) return { ok: false, error: alreadyRefunded(charge.id) };
-  const requested = amount ?? refundable;
-  if (requested > refundable) return { ok: false, error: refundTooLarge(requested, refundable) };
-  return { ok: true, amount: requested };
 }

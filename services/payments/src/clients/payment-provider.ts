@@ -1,5 +1,6 @@
-import type { CallResult, ChargeOutcome, ProviderCall, ProviderCharge } from '../domain/payment.ts';
-import { unreachable } from '../domain/unreachable.ts';
+import { unreachable } from '@microshop/platform';
+import type { CallResult, ChargeOutcome, ProviderCall } from '../domain/decide.ts';
+import type { ProviderCharge } from '../domain/events.ts';
 
 /**
  * The payment provider as payments sees it: charge, refund, and look up the charge of an order.

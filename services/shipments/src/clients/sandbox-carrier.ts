@@ -1,15 +1,38 @@
-import { AppError, badGateway } from '@microshop/platform';
+import {
+  AppError,
+  badGateway,
+  createHttpClient,
+  type HttpAnswer,
+  type HttpClient,
+} from '@microshop/platform';
 import { z } from 'zod';
-import type { CarrierCancellation } from '../domain/reactions.ts';
+import type { CarrierCancellation } from '../domain/decide.ts';
 import type { BookingRequest, Carrier, CarrierBooking } from './carrier.ts';
-import { createHttpClient, type HttpAnswer, type HttpClient, type HttpClientOptions } from './http-client.ts';
 
 /**
  * The adapter for the sandbox carrier's API (services/carrier-sandbox):
  *   POST /v1/shipments (Idempotency-Key) · GET /v1/shipments?reference= · POST /v1/shipments/{id}/cancel
- * Its answers are read with schemas of our own: the carrier is another party, and a change on its
- * side must fail here, loudly, not deep inside a transaction.
+ * through the kit's HTTP client: a timeout per attempt, and retries with backoff on what may go away
+ * by itself (no connection, no answer in time, 429 and 5xx); other answers come back here, where a
+ * 404 or 422 means something for the call. Its answers are read with schemas of our own: the
+ * carrier is another party, and a change on its side must fail here, loudly, not deep inside a
+ * transaction.
  */
+
+export interface SandboxCarrierOptions {
+  baseUrl: string;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Attempts per call, the first included. */
+  maxAttempts: number;
+  /** Wait before the second attempt, doubled each time (with jitter) up to 16 times it. */
+  backoffMs: number;
+}
+
+export interface SandboxCarrier extends Carrier {
+  /** Closes the connection pool (a stop step of the service). */
+  close(): Promise<void>;
+}
 
 export const sandboxCarrierName = 'sandbox-express';
 
@@ -23,12 +46,18 @@ const carrierShipment = z.object({
 type CarrierShipment = z.infer<typeof carrierShipment>;
 const shipmentList = z.object({ shipments: z.array(carrierShipment) });
 
-export function createSandboxCarrier(options: HttpClientOptions): Carrier {
-  const http = createHttpClient(options);
+export function createSandboxCarrier(options: SandboxCarrierOptions): SandboxCarrier {
+  const http = createHttpClient({
+    name: 'carrier',
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    retry: { maxAttempts: options.maxAttempts, initialMs: options.backoffMs, maxMs: options.backoffMs * 16 },
+  });
   return {
     name: sandboxCarrierName,
     book: (request, signal) => book(http, request, signal),
     cancelAll: (orderId, signal) => cancelAll(http, orderId, signal),
+    close: () => http.close(),
   };
 }
 
@@ -37,11 +66,11 @@ async function book(
   request: BookingRequest,
   signal?: AbortSignal,
 ): Promise<CarrierBooking> {
-  const answer = await http({
+  const answer = await http.send({
     method: 'POST',
-    path: '/v1/shipments',
+    url: '/v1/shipments',
     headers: { 'idempotency-key': request.idempotencyKey },
-    body: { reference: request.orderId, parcels: request.parcels, callbackUrl: request.callbackUrl },
+    json: { reference: request.orderId, parcels: request.parcels, callbackUrl: request.callbackUrl },
     signal,
   });
   if (answer.status === 200 || answer.status === 201)
@@ -84,9 +113,9 @@ async function cancelAll(
   for (const shipment of shipments) {
     if (shipment.status === 'delivered') return 'already-delivered';
     if (shipment.status === 'cancelled') continue;
-    const answer = await http({
+    const answer = await http.send({
       method: 'POST',
-      path: `/v1/shipments/${encodeURIComponent(shipment.id)}/cancel`,
+      url: `/v1/shipments/${encodeURIComponent(shipment.id)}/cancel`,
       signal,
     });
     if (answer.status === 409) return 'already-delivered';
@@ -97,9 +126,9 @@ async function cancelAll(
 }
 
 async function list(http: HttpClient, orderId: string, signal?: AbortSignal): Promise<CarrierShipment[]> {
-  const answer = await http({
+  const answer = await http.send({
     method: 'GET',
-    path: `/v1/shipments?reference=${encodeURIComponent(orderId)}`,
+    url: `/v1/shipments?reference=${encodeURIComponent(orderId)}`,
     signal,
   });
   if (answer.status !== 200) throw refused('lookup', answer);

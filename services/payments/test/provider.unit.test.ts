@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from '@microshop/platform';
+import { isTransient } from '../src/clients/http-provider.ts';
+import { paymentsConfig, providerRetryOf } from '../src/config.ts';
+
+// How the provider adapter retries one request (the waits themselves are the kit client's: doubling
+// from the first up to the cap, with equal jitter).
+
+test('409 (key still in progress), 429 and 5xx are retried with the same key; a verdict is not', () => {
+  assert.deepEqual(
+    [409, 429, 500, 502, 503].map((status) => isTransient(status)),
+    [true, true, true, true, true],
+  );
+  assert.deepEqual(
+    [200, 201, 400, 402, 404, 422].map((status) => isTransient(status)),
+    [false, false, false, false, false, false],
+  );
+});
+
+test('by default a request is tried 6 times, waiting from 200 ms up to 5 s between attempts', () => {
+  const config = loadConfig(paymentsConfig, { PAYMENT_PROVIDER_URL: 'http://127.0.0.1:8110' });
+
+  assert.deepEqual(providerRetryOf(config), { maxAttempts: 6, initialMs: 200, maxMs: 5_000 });
+  assert.equal(config.PAYMENT_TIMEOUT_MS, 2_000);
+});
