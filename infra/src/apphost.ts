@@ -2,6 +2,7 @@
 // The one place that wires services to resources (cf. eShop's AppHost): a newcomer reads here
 // which process listens where and talks to what.
 import { join } from 'node:path';
+import { upstreamVariable } from '@microshop/platform/pure';
 import { repoRoot } from './paths.ts';
 import { bootstrapServers, connectUrl, databaseUrl, type StackSettings } from './settings.ts';
 
@@ -71,10 +72,6 @@ export interface ServiceInstance {
   env: Record<string, string>;
 }
 
-function upstreamVar(service: string): string {
-  return `UPSTREAM_${service.toUpperCase().replaceAll('-', '_')}`;
-}
-
 /** Every instance with its port and environment. Ports are consecutive from SERVICE_PORT_BASE; the gateway has its own. */
 export function serviceInstances(
   s: StackSettings,
@@ -115,7 +112,7 @@ export function serviceInstances(
   // Every service learns where the others are (the gateway routes to them; a few call each other's health).
   const upstreams: Record<string, string> = {};
   for (const inst of instances) {
-    const key = upstreamVar(inst.service);
+    const key = upstreamVariable(inst.service);
     upstreams[key] = [upstreams[key], `http://127.0.0.1:${inst.port}`].filter(Boolean).join(',');
   }
   for (const inst of instances) Object.assign(inst.env, upstreams);

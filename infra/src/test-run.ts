@@ -14,7 +14,6 @@ const patterns = [
   'packages/*/test/**/*.test.ts',
   'services/*/test/**/*.test.ts',
   'infra/test/**/*.test.ts',
-  'console/test/**/*.test.ts',
   'e2e/**/*.test.ts',
 ];
 
