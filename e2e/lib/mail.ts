@@ -3,7 +3,7 @@
 // mail sink, really received (its HTTP mailbox on the mail-sink instance).
 import assert from 'node:assert/strict';
 import { api, eventually } from './api.ts';
-import { instanceUrls } from './stack.ts';
+import { theInstanceOf } from './stack.ts';
 
 /** The subject of each status's email (services/notifications/README.md). */
 export const emailSubjects: Record<string, string> = {
@@ -34,9 +34,7 @@ export interface Notification {
 }
 
 export function mailSinkUrl(): string {
-  const [url] = instanceUrls('mail-sink');
-  assert.ok(url, 'the stack runs a mail sink');
-  return url;
+  return theInstanceOf('mail-sink').url;
 }
 
 /** Every email the sink holds for the address, newest first. */

@@ -6,7 +6,7 @@ import { type PaymentEvent, paymentEventSchema, topics } from '@microshop/contra
 import { api, eventually } from './api.ts';
 import { allMessagesAbout } from './kafka.ts';
 import { getProduct, type ProductBody } from './shop.ts';
-import { instanceUrls } from './stack.ts';
+import { theInstanceOf } from './stack.ts';
 
 /** The statuses an order ends in: nothing moves it on from there. */
 export const endStatuses = ['DELIVERED', 'FAILED', 'CANCELLED'];
@@ -68,9 +68,7 @@ export interface SandboxRefund {
 }
 
 function sandboxUrl(): string {
-  const [url] = instanceUrls('payment-sandbox');
-  assert.ok(url, 'the stack runs a payment sandbox');
-  return url;
+  return theInstanceOf('payment-sandbox').url;
 }
 
 /** Every charge the provider holds for the order (it counts what really was charged). */
