@@ -103,6 +103,22 @@ export async function receivedEmails(
   return mailsByStatus(address, orderId);
 }
 
+/**
+ * The order's emails once it is done sending (see `receivedEmails`), checked to be exactly one of
+ * each of `statuses` and nothing else.
+ */
+export async function oneEmailEach(
+  address: string,
+  orderId: string,
+  statuses: readonly string[],
+  options: { timeoutMs?: number; message?: string } = {},
+): Promise<Record<string, Mail[]>> {
+  const emails = await receivedEmails(address, orderId, statuses, options.timeoutMs);
+  const once = Object.fromEntries(statuses.map((status) => [status, 1]));
+  assert.deepEqual(countsOf(emails), once, options.message);
+  return emails;
+}
+
 /** The one email of the status (fails when there is none or more than one), subject checked. */
 export function theEmail(byStatus: Record<string, Mail[]>, status: string): Mail {
   const mails = byStatus[status] ?? [];
