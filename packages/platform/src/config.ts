@@ -139,6 +139,34 @@ export const envLogLevel = z
 
 export const envHttpHost = z.string().trim().min(1).default('127.0.0.1');
 
+/** Comma-separated http(s) URLs, parsed to an array (instances of one service, tried in turn). */
+export function envHttpUrlList(defaultUrls: string) {
+  return z
+    .string()
+    .default(defaultUrls)
+    .transform(commaList)
+    .refine(
+      (urls) => urls.length > 0 && urls.every((url) => /^https?:\/\//.test(url) && URL.canParse(url)),
+      'must be a comma-separated list of http:// or https:// URLs',
+    );
+}
+
+/** The built-in issuer's key set, reached through the dev gateway; the stack runner names the instances. */
+export const defaultJwksUrl = 'http://127.0.0.1:8080/api/v1/auth/jwks.json';
+
+/**
+ * Whose access tokens a service trusts (see auth/principal.ts): the `iss` and `aud` every token must
+ * carry, where the issuer publishes its keys (several URLs: tried in turn while one is unreachable),
+ * and the claim that holds the roles. The defaults are microshop's own identity (the customers
+ * service); an outside OpenID Connect issuer is plugged in by setting all four.
+ */
+export const authConfig = {
+  AUTH_ISSUER: z.string().trim().min(1).default('microshop'),
+  AUTH_AUDIENCE: z.string().trim().min(1).default('microshop-api'),
+  AUTH_JWKS_URL: envHttpUrlList(defaultJwksUrl),
+  AUTH_ROLES_CLAIM: z.string().trim().min(1).default('roles'),
+};
+
 /**
  * The variables most services share. Spread them into the service's own schema:
  * `z.object({ ...commonConfig, HTTP_PORT: envPort(8081), FRAUD_LIMIT: envInteger({ min: 1 }) })`.
@@ -148,6 +176,7 @@ export const commonConfig = {
   KAFKA_BOOTSTRAP_SERVERS: envKafkaBootstrapServers,
   HTTP_HOST: envHttpHost,
   LOG_LEVEL: envLogLevel,
+  ...authConfig,
 };
 
 /** A lower-case PostgreSQL identifier, e.g. a service's own schema. */

@@ -12,7 +12,8 @@ import { fingerprint } from './pure/canonical-json.ts';
  * then finds its row). Same key, same body (by fingerprint) → the resource created the first time;
  * same key, another body → 422.
  *
- * `scope` keeps the keys of different principals apart; today every caller uses the empty scope.
+ * `scope` keeps the keys of different principals apart (the caller's token subject), so a client that
+ * claims a key first can never make another client's request with the same key fail or replay.
  */
 
 export const idempotencyTable = 'idempotency';
@@ -57,10 +58,14 @@ export interface IdempotentRequest {
   scope?: string;
 }
 
-/** The request's `Idempotency-Key` header (parsed as above) with its body; null without a key. */
-export function idempotentRequest(header: unknown, body: unknown): IdempotentRequest | null {
+/**
+ * The request's `Idempotency-Key` header (parsed as above) with its body, in the caller's `scope`
+ * (its principal's subject); null without a key.
+ */
+export function idempotentRequest(header: unknown, body: unknown, scope?: string): IdempotentRequest | null {
   const key = parseIdempotencyKey(header);
-  return key === null ? null : { key, body };
+  if (key === null) return null;
+  return scope === undefined ? { key, body } : { key, body, scope };
 }
 
 /** `claimed`: the key is new, create the resource; `replay`: answer with `resourceId`. */

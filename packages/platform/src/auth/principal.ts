@@ -28,19 +28,58 @@ export interface TokenVerifierOptions {
   issuer: string;
   /** The `aud` every token must carry. */
   audience: string;
-  /** Where the issuer publishes its public keys; fetched on first use and when an unknown key id shows up. */
-  jwksUrl: string;
-  /** The claim holding the roles (an array of strings); default `roles`. */
+  /**
+   * Where the issuer publishes its public keys; fetched on first use and when an unknown key id shows
+   * up. Several addresses (the identity service's instances) are tried in turn while one cannot be
+   * reached.
+   */
+  jwksUrl: string | readonly string[];
+  /**
+   * The claim holding the roles (an array of strings); default `roles`. A dotted path reaches into an
+   * object claim, as outside issuers nest them (`realm_access.roles`).
+   */
   rolesClaim?: string;
 }
 
 /** Verifies tokens against a remote JWKS (microshop's identity, or an outside OpenID Connect issuer). */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
-    cooldownDuration: 5_000,
-    timeoutDuration: 5_000,
-  });
-  return verifierWithKeys(keys, options);
+  const urls = typeof options.jwksUrl === 'string' ? [options.jwksUrl] : options.jwksUrl;
+  if (urls.length === 0) throw new Error('createTokenVerifier needs at least one JWKS URL');
+  const sets = urls.map((url) =>
+    createRemoteJWKSet(new URL(url), { cooldownDuration: 5_000, timeoutDuration: 5_000 }),
+  );
+  return verifierWithKeys(failover(sets), options);
+}
+
+/**
+ * The first key set that can be fetched answers; one that cannot (down, timed out, not a JWKS) hands
+ * over to the next. The last one that answered is asked first next time.
+ */
+function failover(sets: readonly JWTVerifyGetKey[]): JWTVerifyGetKey {
+  let preferred = 0;
+  return async (header, token) => {
+    let lastError: unknown;
+    for (let tried = 0; tried < sets.length; tried++) {
+      const index = (preferred + tried) % sets.length;
+      try {
+        const key = await (sets[index] as JWTVerifyGetKey)(header, token);
+        preferred = index;
+        return key;
+      } catch (error) {
+        if (!isKeyFetchFailure(error)) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  };
+}
+
+/** jose's codes for a key set that could not be fetched; a fetch that failed outright has none. */
+const keyFetchFailures = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+
+function isKeyFetchFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code !== 'string' || keyFetchFailures.has(code);
 }
 
 /** The same, with the keys given (the identity service verifies with its own keys, tests with theirs). */
@@ -66,9 +105,13 @@ export function verifierWithKeys(
 
 function principalOf(payload: JWTPayload, rolesClaim: string): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated('token has no subject');
-  const claimed = payload[rolesClaim];
+  const claimed = rolesClaim.split('.').reduce<unknown>((value, name) => claimOf(value, name), payload);
   const granted = Array.isArray(claimed) ? claimed.filter((role): role is Role => isRole(role)) : [];
   return { subject: payload.sub, roles: granted };
+}
+
+function claimOf(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }
 
 function isRole(value: unknown): value is Role {
@@ -84,7 +127,7 @@ export function unauthenticated(detail: string, cause?: unknown): AppError {
 function verifyError(error: unknown): AppError {
   const code = (error as { code?: unknown })?.code;
   if (code === 'ERR_JWT_EXPIRED') return unauthenticated('access token expired', error);
-  if (typeof code !== 'string' || code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID') {
+  if (isKeyFetchFailure(error)) {
     return new AppError('UPSTREAM_UNAVAILABLE', 'the keys that verify access tokens are unavailable', {
       cause: error,
     });

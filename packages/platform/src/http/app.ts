@@ -44,6 +44,13 @@ export interface HttpAppOptions {
   access?: AccessControlOptions;
   /** Largest accepted request body in bytes; default 256 KiB (an order with many lines fits). */
   bodyLimit?: number;
+  /**
+   * The proxies whose `X-Forwarded-For` names the client (addresses or CIDR ranges); default none,
+   * so `request.ip` is the connection's peer and no caller can pick the address it is counted under.
+   */
+  trustProxy?: readonly string[];
+  /** How long a client may take to send a whole request (headers and body); default Node's 300 s. */
+  requestTimeoutMs?: number;
   openapi: {
     title: string;
     version: string;
@@ -68,6 +75,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
+    ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: [...options.trustProxy] } : {}),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request) => incomingRequestId(request) ?? randomUUID(),

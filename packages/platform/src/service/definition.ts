@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import type { z } from 'zod';
+import type { TokenVerifier } from '../auth/principal.ts';
+import type { AccessControlOptions } from '../http/access.ts';
 import type { HttpApp } from '../http/app.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
 import type { EventConsumerOptions } from '../kafka/consumer.ts';
@@ -67,6 +69,11 @@ export interface HttpBase {
   metrics: Registry;
   /** Everything the kit started, plus the service's own checks: behind `GET /ready`. */
   readiness?: ReadinessCheck[];
+  /**
+   * Who may call each route (every route declares `x-access`): the kit verifies tokens with the
+   * issuer the config names (`authConfig`), or with the service's own `verify`.
+   */
+  access?: AccessControlOptions;
 }
 
 export interface ServiceParts {
@@ -80,6 +87,11 @@ export interface ServiceParts {
   tasks?: Record<string, PeriodicSpec>;
   /** Checks of the service's own behind `/ready`, besides the ones the kit adds. */
   readiness?: ReadinessCheck[];
+  /**
+   * Verifies access tokens instead of the issuer the config names: the identity service, which
+   * holds the signing keys, checks its own tokens without fetching its own key set.
+   */
+  verify?: TokenVerifier;
 }
 
 export interface BackgroundPart {

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { z } from 'zod';
+import { createTokenVerifier } from '../auth/principal.ts';
 import { createPool, ping } from '../db/pool.ts';
+import type { AccessControlOptions } from '../http/access.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
 import { defaultInboxRetentionMs, inboxTable } from '../inbox.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
@@ -31,6 +33,10 @@ interface KitConfig {
   DEAD_LETTER_TOPIC?: string;
   HTTP_HOST?: string;
   HTTP_PORT?: number;
+  AUTH_ISSUER?: string;
+  AUTH_AUDIENCE?: string;
+  AUTH_JWKS_URL?: readonly string[];
+  AUTH_ROLES_CLAIM?: string;
 }
 
 /**
@@ -66,7 +72,7 @@ export async function startDefinition<S extends z.ZodObject>(
   ];
 
   if (parts.http) {
-    const app = await parts.http({ logger, metrics, readiness });
+    const app = await parts.http({ logger, metrics, readiness, access: accessOf(parts, settings) });
     await app.listen({ host: settings.HTTP_HOST ?? '127.0.0.1', port: required(settings, 'HTTP_PORT') });
     onStop('http', () => app.close());
   }
@@ -113,6 +119,22 @@ async function openDatabase(
   // to the outbox (inventory's demo catalog) are streamed too.
   await migrateServiceSchema(pool, { schema, dir: migrationsDirOf(definition), logger, publishOutbox: true });
   return pool;
+}
+
+/**
+ * Every service's routes are guarded: by the service's own verifier, or by the issuer its config
+ * names (`authConfig`: the built-in identity by default, an outside OpenID Connect issuer if set).
+ */
+function accessOf(parts: ServiceParts, settings: KitConfig): AccessControlOptions {
+  if (parts.verify) return { verify: parts.verify };
+  return {
+    verify: createTokenVerifier({
+      issuer: required(settings, 'AUTH_ISSUER'),
+      audience: required(settings, 'AUTH_AUDIENCE'),
+      jwksUrl: required(settings, 'AUTH_JWKS_URL'),
+      rolesClaim: settings.AUTH_ROLES_CLAIM ?? 'roles',
+    }),
+  };
 }
 
 /** The definition's migrations folder as a path. */
@@ -174,7 +196,9 @@ function instanceOf(settings: KitConfig, kit: ServiceKit<unknown>): string {
 function required<K extends keyof KitConfig>(settings: KitConfig, key: K): NonNullable<KitConfig[K]> {
   const value = settings[key];
   if (value === undefined || value === null) {
-    throw new Error(`the service's config must read ${key} (see the kit's commonConfig and friends)`);
+    throw new Error(
+      `the service's config must read ${key} (see the kit's commonConfig, authConfig and friends)`,
+    );
   }
   return value as NonNullable<KitConfig[K]>;
 }
