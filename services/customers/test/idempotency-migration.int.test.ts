@@ -5,21 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  claimIdempotencyKey,
   fingerprint,
   inboxTableSql,
   migrate,
   migrateServiceSchema,
   migrationsDirOf,
   outboxTableSql,
+  withTransaction,
 } from '@microshop/platform';
 import { createTestSchema } from '@microshop/platform/testing';
 import { service } from '../src/main.ts';
-import { httpApp, uniqueEmail } from './harness.ts';
+import { uniqueEmail } from './harness.ts';
 
 // A database the service ran on before idempotency keys moved to the platform's table (the dev
 // stack's data survives restarts): its keys must still answer with their customers after the upgrade.
 
-test('keys of the former idempotency_keys table move to the platform table and still replay their customer', async (t) => {
+test('keys of the former idempotency_keys table move to the platform table and still replay their customer there', async (t) => {
   const db = await createTestSchema('customers_keys_upgrade', t);
   const dir = migrationsDirOf(service);
   const before = await mkdtemp(join(tmpdir(), 'customers-migrations-'));
@@ -38,20 +40,15 @@ test('keys of the former idempotency_keys table move to the platform table and s
   );
 
   await migrateServiceSchema(db.pool, { schema: db.name, dir });
-  const app = await httpApp(db);
-  t.after(() => app.close());
-  const post = (payload: object) =>
-    app.inject({
-      method: 'POST',
-      url: '/api/v1/customers',
-      headers: { 'idempotency-key': 'before-upgrade' },
-      payload,
-    });
+  // Registrations are an operator's now, and keys are each caller's own: keys from before belong to
+  // no caller (the empty scope), where they still replay their customer until retention drops them.
+  const claim = (payload: object) =>
+    withTransaction(db.pool, (client) =>
+      claimIdempotencyKey(client, { key: 'before-upgrade', body: payload, scope: '' }, randomUUID()),
+    );
 
-  const replay = await post(body);
-  assert.equal(replay.statusCode, 200, replay.body);
-  assert.equal(replay.json().id, customerId);
-  assert.equal((await post({ ...body, name: 'Someone else' })).statusCode, 422);
+  assert.deepEqual(await claim(body), { status: 'replay', resourceId: customerId });
+  await assert.rejects(claim({ ...body, name: 'Someone else' }), /already used with a different request/);
   const gone = await db.pool.query("SELECT to_regclass('idempotency_keys') AS t");
   assert.equal(gone.rows[0]?.t, null);
 });

@@ -7,26 +7,20 @@ import type {
   UpdateCustomerRequest,
 } from '@microshop/contracts';
 import {
-  AppError,
   appendToOutbox,
   type Created,
   createOnce,
   type IdempotentRequest,
-  isUniqueViolation,
   mapPgError,
   notFound,
   type OutboxMessage,
   outboxMessage,
   type Pool,
+  type PoolClient,
   withTransaction,
 } from '@microshop/platform';
 import { decide, evolve } from '../domain/customer.ts';
-import {
-  emailUniqueIndex,
-  insertCustomer,
-  loadCustomer,
-  updateCustomerRow,
-} from '../store/customer-store.ts';
+import { insertCustomer, loadCustomer, updateCustomerRow } from '../store/customer-store.ts';
 
 // What happens when a request arrives: each change is one transaction holding the customer row and
 // its outbox event (and, for a registration with a key, the kit's idempotency row).
@@ -43,8 +37,9 @@ export function defaultCommandDeps(topic: TopicName): CommandDeps {
 }
 
 /**
- * Registers a customer (409 if the email is taken). With an idempotency key, the same key and body
- * answer with the customer registered the first time (`created: false`), another body is a 422.
+ * Registers a customer (an operator's POST; a customer registers through sign-up, which makes the
+ * account too). An email may belong to several customers. With an idempotency key, the same key and
+ * body answer with the customer registered the first time (`created: false`), another body is a 422.
  */
 export async function register(
   pool: Pool,
@@ -52,26 +47,29 @@ export async function register(
   request: CreateCustomerRequest,
   idempotent: IdempotentRequest | null,
 ): Promise<Created<Customer>> {
-  const command = { type: 'RegisterCustomer', customerId: deps.newId(), request, ...stamp(deps) } as const;
-  const events = decide(command, null);
-  try {
-    return await withTransaction(pool, (client) =>
-      createOnce(client, idempotent, {
-        id: command.customerId,
-        load: (id) => loadCustomer(client, id),
-        create: async () => {
-          const customer = events.reduce(evolve, null as Customer | null);
-          if (customer === null) throw new Error('RegisterCustomer decided no event');
-          await insertCustomer(client, customer);
-          await appendToOutbox(client, toOutbox(events, deps.topic));
-          return customer;
-        },
-      }),
-    );
-  } catch (error) {
-    if (isUniqueViolation(error, emailUniqueIndex)) throw emailTaken(request.email);
-    throw error;
-  }
+  const customerId = deps.newId();
+  return withTransaction(pool, (client) =>
+    createOnce(client, idempotent, {
+      id: customerId,
+      load: (id) => loadCustomer(client, id),
+      create: () => createCustomer(client, deps, customerId, request),
+    }),
+  );
+}
+
+/** The customer and its CustomerRegistered event, in the caller's transaction. */
+export async function createCustomer(
+  client: PoolClient,
+  deps: CommandDeps,
+  customerId: string,
+  request: CreateCustomerRequest,
+): Promise<Customer> {
+  const events = decide({ type: 'RegisterCustomer', customerId, request, ...stamp(deps) }, null);
+  const customer = events.reduce(evolve, null as Customer | null);
+  if (customer === null) throw new Error('RegisterCustomer decided no event');
+  await insertCustomer(client, customer);
+  await appendToOutbox(client, toOutbox(events, deps.topic));
+  return customer;
 }
 
 /** Applies a PATCH; 404 for an unknown customer. A PATCH that changes nothing writes nothing. */
@@ -109,10 +107,4 @@ function toOutbox(events: readonly CustomerChangedEvent[], topic: TopicName): Ou
 
 function stamp(deps: CommandDeps): { now: Date; eventId: string } {
   return { now: deps.now(), eventId: deps.newId() };
-}
-
-function emailTaken(email: string): AppError {
-  return new AppError('CONFLICT', `A customer with email ${email} is already registered`, {
-    fields: [{ field: 'email', rule: 'unique', message: 'is already registered' }],
-  });
 }

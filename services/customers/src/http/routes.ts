@@ -1,4 +1,5 @@
 import {
+  assertOwner,
   buildHttpApp,
   type HttpApp,
   type HttpBase,
@@ -6,7 +7,10 @@ import {
   notFound,
   type Pool,
 } from '@microshop/platform';
+import type { AccountDeps } from '../handlers/accounts.ts';
 import { type CommandDeps, change, find, register } from '../handlers/customer-commands.ts';
+import type { KeyRing } from '../handlers/signing-keys.ts';
+import { registerAuthRoutes } from './auth-routes.ts';
 import {
   createCustomerSchema,
   customerLocation,
@@ -18,34 +22,39 @@ import {
 
 /**
  * The customers API, reached through the gateway under the same paths:
- *   POST  /api/v1/customers        register (optional Idempotency-Key)
- *   GET   /api/v1/customers/{id}   read
- *   PATCH /api/v1/customers/{id}   change name or level
+ *   POST  /api/v1/customers        register (operators; optional Idempotency-Key)
+ *   GET   /api/v1/customers/{id}   read (the customer themselves, or an operator)
+ *   PATCH /api/v1/customers/{id}   change name or level (operators)
+ * and sign-up, sign-in and tokens under /api/v1/auth (auth-routes.ts).
  */
 
 export interface HttpDeps extends HttpBase {
   pool: Pool;
   commands: CommandDeps;
+  identity: AccountDeps & { keys: KeyRing };
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject`. */
-export async function build({ pool, commands, ...base }: HttpDeps): Promise<HttpApp> {
+export async function build({ pool, commands, identity, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'customers',
     ...base,
     openapi: {
       title: 'microshop customers',
       version: '0.1.0',
-      description: 'Customers and their levels; every change is published on microshop.customers.',
+      description:
+        'Customers and their levels (every change is published on microshop.customers), and sign-in.',
     },
   });
   registerRoutes(app, pool, commands);
+  registerAuthRoutes(app, identity);
   return app;
 }
 
 export function registerRoutes(app: HttpApp, pool: Pool, commands: CommandDeps): void {
   app.post(customersPath, { schema: createCustomerSchema }, async (request, reply) => {
-    const idempotent = idempotentRequest(request.headers['idempotency-key'], request.body);
+    const scope = request.principal?.subject;
+    const idempotent = idempotentRequest(request.headers['idempotency-key'], request.body, scope);
     const { value: customer, created } = await register(pool, commands, request.body, idempotent);
     return reply
       .status(created ? 201 : 200)
@@ -54,8 +63,11 @@ export function registerRoutes(app: HttpApp, pool: Pool, commands: CommandDeps):
   });
 
   app.get(customerPath, { schema: getCustomerSchema }, async (request) => {
-    const customer = await find(pool, request.params.id);
-    if (customer === null) throw notFound('Customer', request.params.id);
+    const { id } = request.params;
+    // Another customer's id is answered as a missing one, before anything is read.
+    assertOwner(request, id, `Customer ${id}`);
+    const customer = await find(pool, id);
+    if (customer === null) throw notFound('Customer', id);
     return customer;
   });
 

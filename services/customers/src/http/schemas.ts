@@ -31,15 +31,16 @@ const idempotencyHeaders = z.object({
 
 export const createCustomerSchema = {
   tags,
-  summary: 'Register a customer',
-  description: 'Emails are unique whatever their case (409 on a duplicate); level defaults to bronze.',
+  summary: 'Register a customer (operators; customers sign up at /api/v1/auth/register)',
+  description:
+    "Level defaults to bronze. An email may belong to several customers. Idempotency keys are the caller's own.",
+  'x-access': 'operator' as const,
   headers: idempotencyHeaders,
   body: createCustomerRequestSchema,
   response: {
     200: customer.describe('Replay of an Idempotency-Key: the customer registered the first time'),
     201: customer.describe('The new customer'),
     400: problem,
-    409: problem,
     413: problem,
     415: problem,
     422: problem,
@@ -48,15 +49,17 @@ export const createCustomerSchema = {
 
 export const getCustomerSchema = {
   tags,
-  summary: 'Read a customer',
+  summary: 'Read a customer (the customer themselves, or an operator)',
+  'x-access': 'owner' as const,
   params: idParams,
   response: { 200: customer, 400: problem, 404: problem },
 };
 
 export const updateCustomerSchema = {
   tags,
-  summary: "Change a customer's name or level",
+  summary: "Change a customer's name or level (operators)",
   description: "A level change routes the customer's later orders to that level's topic.",
+  'x-access': 'operator' as const,
   params: idParams,
   body: updateCustomerRequestSchema,
   response: { 200: customer, 400: problem, 404: problem, 413: problem, 415: problem },

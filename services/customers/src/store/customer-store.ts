@@ -4,9 +4,6 @@ import type pg from 'pg';
 
 // The customers table. Writes run inside the caller's transaction.
 
-/** The unique index that makes emails unique whatever their case (see the migration). */
-export const emailUniqueIndex = 'customers_email_unique';
-
 interface CustomerRow {
   id: string;
   name: string;
@@ -41,7 +38,6 @@ export async function loadCustomer(
   return row === undefined ? null : toCustomer(row);
 }
 
-/** Fails with a unique violation of `emailUniqueIndex` when the email is taken. */
 export async function insertCustomer(client: PoolClient, customer: Customer): Promise<void> {
   await client.query(`INSERT INTO customers (${columns}) VALUES ($1, $2, $3, $4, $5, $6)`, [
     customer.id,
