@@ -57,12 +57,15 @@ export type OrderItem = z.infer<typeof orderItemSchema>;
 // ---- HTTP API -------------------------------------------------------------------------------------
 
 export const createOrderRequestSchema = z.strictObject({
-  customerId: idSchema,
+  /** The signed-in customer's own id, or left out (the orders service takes it from the token). */
+  customerId: idSchema.optional(),
   items: z.array(orderItemRequestSchema).min(1).max(maxItemsPerOrder),
   currency: currencySchema,
   payment: z.strictObject({ token: z.string().min(1).max(256) }),
 });
 export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
+/** A request once the orders service knows whose it is. */
+export type PlacedOrderRequest = CreateOrderRequest & { customerId: string };
 
 /** The order as the API returns it and as order events carry it. */
 export const orderSchema = z.object({

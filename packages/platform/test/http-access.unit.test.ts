@@ -117,11 +117,16 @@ describe('access declared per route', () => {
 
   test('the OpenAPI document carries each declaration and marks every non-public route as needing a bearer token', async () => {
     const document = app.swagger() as {
-      paths: Record<string, Record<string, { 'x-access'?: string; security?: unknown }>>;
+      paths: Record<
+        string,
+        Record<string, { 'x-access'?: string; security?: unknown; responses?: Record<string, unknown> }>
+      >;
     };
     assert.equal(document.paths['/open']?.get?.['x-access'], 'public');
     assert.equal(document.paths['/open']?.get?.security, undefined);
     assert.equal(document.paths['/catalog']?.put?.['x-access'], 'operator');
     assert.deepEqual(document.paths['/catalog']?.put?.security, [{ bearer: [] }]);
+    assert.deepEqual(Object.keys(document.paths['/catalog']?.put?.responses ?? {}), ['401', '403']);
+    assert.deepEqual(Object.keys(document.paths['/mine']?.get?.responses ?? {}), ['401']);
   });
 });

@@ -23,6 +23,8 @@ export const ordersConfig = z.object({
   WAIT_MAX_MS: envInteger({ min: 0, max: 600_000, default: 30_000 }),
   /** A blocking GET's timeout when the request gives none (capped by WAIT_MAX_MS). */
   WAIT_DEFAULT_MS: envInteger({ min: 0, max: 600_000, default: 10_000 }),
+  /** Blocking GETs one principal may have waiting at once on an instance; more → 429. */
+  WAIT_MAX_PER_PRINCIPAL: envInteger({ min: 1, max: 10_000, default: 20 }),
   ORDER_DECISIONS_TOPIC: envTopic(topics.orderDecisions),
   PAYMENTS_TOPIC: envTopic(topics.payments),
   SHIPMENTS_TOPIC: envTopic(topics.shipments),

@@ -19,7 +19,14 @@ export const service = defineService({
   wire: ({ config, pool, logger }) => {
     const waiters = createWaiterRegistry();
     return {
-      http: (base) => build({ ...base, pool, waiters, wait: waitLimitsOf(config) }),
+      http: (base) =>
+        build({
+          ...base,
+          pool,
+          waiters,
+          wait: waitLimitsOf(config),
+          waitsPerPrincipal: config.WAIT_MAX_PER_PRINCIPAL,
+        }),
       background: {
         statusListener: () =>
           startStatusListener({

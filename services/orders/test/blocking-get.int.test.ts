@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Order } from '@microshop/contracts';
 import type { HttpApp } from '@microshop/platform';
 import { problemDetailsSchema } from '@microshop/platform';
 import {
+  asCustomer,
   changeDirectly,
   givenInstance,
   givenOrdersSchema,
@@ -16,11 +18,12 @@ import {
 
 const db = await givenOrdersSchema('orders_wait');
 
-function waitGet(app: HttpApp, orderId: string, query: string) {
+/** The blocking GET, as the order's customer. */
+async function waitGet(app: HttpApp, order: Pick<Order, 'id' | 'customerId'>, query: string) {
+  const headers = await asCustomer(order.customerId);
   const started = performance.now();
-  return app
-    .inject({ method: 'GET', url: `/api/v1/orders/${orderId}?${query}` })
-    .then((response) => ({ response, elapsedMs: performance.now() - started }));
+  const response = await app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}?${query}`, headers });
+  return { response, elapsedMs: performance.now() - started };
 }
 
 function problemOf(body: string) {
@@ -43,7 +46,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
     await changeDirectly(db, validated(order.id));
     await changeDirectly(db, paymentSucceeded(order.id));
 
-    const { response, elapsedMs } = await waitGet(app, order.id, 'waitFor=VALIDATED&timeout=5000');
+    const { response, elapsedMs } = await waitGet(app, order, 'waitFor=VALIDATED&timeout=5000');
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().status, 'APPROVED');
     assert.ok(elapsedMs < 1_000, `answered after ${elapsedMs} ms`);
@@ -52,7 +55,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
   test('answers as soon as another transaction changes the order, well before the timeout', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const waiting = waitGet(app, order.id, 'waitFor=approved,validated&timeout=10000');
+    const waiting = waitGet(app, order, 'waitFor=approved,validated&timeout=10000');
     await delay(200);
     await changeDirectly(db, validated(order.id));
 
@@ -65,7 +68,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
   test('answers 504 TIMEOUT when the order does not get there in time', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const { response, elapsedMs } = await waitGet(app, order.id, 'waitFor=SHIPPED&timeout=300');
+    const { response, elapsedMs } = await waitGet(app, order, 'waitFor=SHIPPED&timeout=300');
 
     assert.equal(response.statusCode, 504);
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
@@ -78,7 +81,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
   test('caps the timeout at the configured maximum', async (t) => {
     const { app } = await givenInstance(db, t, { wait: { defaultMs: 10_000, maxMs: 200 } });
     const order = await placeOrder(app);
-    const { response, elapsedMs } = await waitGet(app, order.id, 'waitFor=SHIPPED&timeout=60000');
+    const { response, elapsedMs } = await waitGet(app, order, 'waitFor=SHIPPED&timeout=60000');
     assert.equal(response.statusCode, 504);
     assert.ok(elapsedMs < 3_000, `answered after ${elapsedMs} ms`);
   });
@@ -87,7 +90,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
     await changeDirectly(db, paymentFailed(order.id));
-    const { response, elapsedMs } = await waitGet(app, order.id, 'waitFor=SHIPPED&timeout=10000');
+    const { response, elapsedMs } = await waitGet(app, order, 'waitFor=SHIPPED&timeout=10000');
 
     assert.equal(response.statusCode, 504);
     assert.match(problemOf(response.body).detail, /is FAILED and can no longer reach SHIPPED/);
@@ -97,7 +100,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
   test('stops waiting when the order fails while the request waits for it to ship', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const waiting = waitGet(app, order.id, 'waitFor=SHIPPED&timeout=10000');
+    const waiting = waitGet(app, order, 'waitFor=SHIPPED&timeout=10000');
     await delay(100);
     await changeDirectly(db, paymentFailed(order.id));
     const { response, elapsedMs } = await waiting;
@@ -108,15 +111,19 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
   test('an unknown order is a 404, bad waitFor or timeout a 400 naming the parameter', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const unknown = await waitGet(app, randomUUID(), 'waitFor=SHIPPED&timeout=1000');
+    const unknown = await waitGet(
+      app,
+      { id: randomUUID(), customerId: randomUUID() },
+      'waitFor=SHIPPED&timeout=1000',
+    );
     assert.equal(unknown.response.statusCode, 404);
-    const badStatus = await waitGet(app, order.id, 'waitFor=SHIPPED,LOST');
+    const badStatus = await waitGet(app, order, 'waitFor=SHIPPED,LOST');
     assert.equal(badStatus.response.statusCode, 400);
     assert.deepEqual(
       problemOf(badStatus.response.body).errors.map((e) => e.field),
       ['waitFor'],
     );
-    const badTimeout = await waitGet(app, order.id, 'waitFor=SHIPPED&timeout=-5');
+    const badTimeout = await waitGet(app, order, 'waitFor=SHIPPED&timeout=-5');
     assert.equal(badTimeout.response.statusCode, 400);
     assert.deepEqual(
       problemOf(badTimeout.response.body).errors.map((e) => e.field),
@@ -128,9 +135,13 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
     const a = await givenInstance(db, t);
     const b = await givenInstance(db, t);
     const order = await placeOrder(a.app);
-    const waiting = waitGet(a.app, order.id, 'waitFor=CANCELLED&timeout=10000');
+    const waiting = waitGet(a.app, order, 'waitFor=CANCELLED&timeout=10000');
     await eventually(() => a.waiters.size === 1);
-    const cancelled = await b.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel` });
+    const cancelled = await b.app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${order.id}/cancel`,
+      headers: await asCustomer(order.customerId),
+    });
     assert.equal(cancelled.statusCode, 202);
 
     const { response, elapsedMs } = await waiting;
@@ -142,9 +153,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
   test('ten concurrent waiters on one order are all answered, and none is left registered', async (t) => {
     const { app, waiters: registry } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const waiters = Array.from({ length: 10 }, () =>
-      waitGet(app, order.id, 'waitFor=VALIDATED&timeout=10000'),
-    );
+    const waiters = Array.from({ length: 10 }, () => waitGet(app, order, 'waitFor=VALIDATED&timeout=10000'));
     await eventually(() => registry.size === 10);
     await changeDirectly(db, validated(order.id));
 
@@ -160,7 +169,7 @@ describe('GET /api/v1/orders/{id}?waitFor=…', () => {
     const { app, waiters } = await givenInstance(db, t);
     const order = await placeOrder(app);
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => waitGet(app, order.id, 'waitFor=DELIVERED&timeout=100')),
+      Array.from({ length: 5 }, () => waitGet(app, order, 'waitFor=DELIVERED&timeout=100')),
     );
     assert.deepEqual(
       answers.map((a) => a.response.statusCode),
@@ -180,9 +189,7 @@ describe('blocking GET lifecycle', () => {
     const abort = new AbortController();
     const request = fetch(
       `http://127.0.0.1:${address.port}/api/v1/orders/${order.id}?waitFor=SHIPPED&timeout=10000`,
-      {
-        signal: abort.signal,
-      },
+      { signal: abort.signal, headers: await asCustomer(order.customerId) },
     ).catch(() => 'aborted');
     await eventually(() => waiters.size === 1);
     abort.abort();
@@ -194,7 +201,7 @@ describe('blocking GET lifecycle', () => {
   test('closing the app releases waiting requests with a 503 problem instead of holding shutdown', async (t) => {
     const { app, waiters } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const waiting = waitGet(app, order.id, 'waitFor=SHIPPED&timeout=10000');
+    const waiting = waitGet(app, order, 'waitFor=SHIPPED&timeout=10000');
     await eventually(() => waiters.size === 1);
     const closing = performance.now();
     await app.close();
@@ -211,7 +218,7 @@ describe('blocking GET lifecycle', () => {
       reconnect: { initialMs: 600, maxMs: 600 },
     });
     const order = await placeOrder(app);
-    const waiting = waitGet(app, order.id, 'waitFor=VALIDATED&timeout=8000');
+    const waiting = waitGet(app, order, 'waitFor=VALIDATED&timeout=8000');
     await eventually(() => waiters.size === 1);
 
     await db.pool.query(

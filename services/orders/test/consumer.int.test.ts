@@ -13,7 +13,7 @@ import {
 import { collectMessages, createConsumerTestBed, outboxInsertsDuring } from '@microshop/platform/testing';
 import { defaultCommandDeps } from '../src/handlers/change-order.ts';
 import { moveOrders } from '../src/handlers/inbound-messages.ts';
-import { givenInstance, givenOrdersSchema, placeOrder, silentLogger } from './support.ts';
+import { asOperator, givenInstance, givenOrdersSchema, placeOrder, silentLogger } from './support.ts';
 
 const db = await givenOrdersSchema('orders_consumer');
 /** The consumer's handler as the kit wires it: in a transaction on the pool, with the inbox of `orders`. */
@@ -115,7 +115,7 @@ describe('the orders message handler', () => {
   test('a late decision after the order was cancelled changes nothing and is not an error', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel` });
+    await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel`, headers: asOperator });
     const message = delivered(topics.orderDecisions, { type: 'OrderValidated', orderId: order.id });
     await handle(message, context);
 
@@ -135,7 +135,9 @@ describe('the orders message handler', () => {
     const state = await statusOf(order.id);
     assert.equal(state.status, 'FAILED');
     assert.deepEqual(state.reasons, ['CARD_DECLINED']);
-    const answer = (await app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}` })).json();
+    const answer = (
+      await app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: asOperator })
+    ).json();
     assert.deepEqual(answer.reasons, ['CARD_DECLINED']);
   });
 
@@ -219,6 +221,7 @@ describe('the orders consumer on a real Kafka', { timeout: 60_000 }, () => {
     const waited = await app.inject({
       method: 'GET',
       url: `/api/v1/orders/${order.id}?waitFor=VALIDATED&timeout=20000`,
+      headers: asOperator,
     });
 
     assert.equal(waited.statusCode, 200, waited.body);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { problemDetailsSchema } from '@microshop/platform';
-import { countRows, givenInstance, givenOrdersSchema, orderRequest } from './support.ts';
+import { asCustomer, countRows, givenInstance, givenOrdersSchema, orderRequest } from './support.ts';
 
 // POST /api/v1/orders with bodies that break a rule: each is a 4xx problem+json naming the field
 // and the rule, and none writes a row (order, line or idempotency key).
@@ -17,16 +17,9 @@ function problemOf(response: { statusCode: number; headers: Record<string, unkno
 const valid = orderRequest();
 const item = valid.items[0] ?? { sku: 'JUMPERS', quantity: 1, unitPrice: 1 };
 const withItem = (patch: Record<string, unknown>) => ({ ...valid, items: [{ ...item, ...patch }] });
-const { customerId: _omitted, ...withoutCustomer } = valid;
 
+// A body without customerId is no longer malformed: the customer is the token's (access.int.test.ts).
 const badBodies: { name: string; payload: unknown; status: number; field?: string; rule?: string }[] = [
-  {
-    name: 'missing customerId',
-    payload: withoutCustomer,
-    status: 400,
-    field: 'customerId',
-    rule: 'required',
-  },
   {
     name: 'customerId not a uuid',
     payload: { ...valid, customerId: 'abc' },
@@ -105,7 +98,7 @@ describe('POST /api/v1/orders refuses malformed bodies with a problem naming the
         method: 'POST',
         url: '/api/v1/orders',
         payload: bad.payload as object,
-        headers: { 'idempotency-key': `bad-${randomUUID()}` },
+        headers: await asCustomer(valid.customerId, { 'idempotency-key': `bad-${randomUUID()}` }),
       });
 
       assert.equal(response.statusCode, bad.status, response.body);
@@ -131,7 +124,7 @@ describe('POST /api/v1/orders refuses malformed bodies with a problem naming the
     const response = await app.inject({
       method: 'POST',
       url: '/api/v1/orders',
-      headers: { 'content-type': 'application/json' },
+      headers: await asCustomer(valid.customerId, { 'content-type': 'application/json' }),
       payload: '{"customerId": ',
     });
     assert.equal(response.statusCode, 400);

@@ -5,6 +5,8 @@ import { orderSchema } from '@microshop/contracts';
 import { problemDetailsSchema } from '@microshop/platform';
 import { outboxInsertsDuring } from '@microshop/platform/testing';
 import {
+  asCustomer,
+  asOperator,
   changeDirectly,
   countRows,
   dispatched,
@@ -27,7 +29,8 @@ describe('POST /api/v1/orders', () => {
   test('creates the order as CREATED and answers 201 with its Location, without the payment token', async (t) => {
     const { app } = await givenInstance(db, t);
     const body = orderRequest();
-    const response = await app.inject({ method: 'POST', url: '/api/v1/orders', payload: body });
+    const headers = await asCustomer(body.customerId);
+    const response = await app.inject({ method: 'POST', url: '/api/v1/orders', payload: body, headers });
 
     assert.equal(response.statusCode, 201);
     const order = orderSchema.parse(response.json());
@@ -72,7 +75,7 @@ describe('POST /api/v1/orders', () => {
   test('the same Idempotency-Key with the same body answers 200 with the same order and creates nothing', async (t) => {
     const { app } = await givenInstance(db, t);
     const body = orderRequest();
-    const headers = { 'idempotency-key': `key-${randomUUID()}` };
+    const headers = await asCustomer(body.customerId, { 'idempotency-key': `key-${randomUUID()}` });
     const first = await app.inject({ method: 'POST', url: '/api/v1/orders', payload: body, headers });
     const before = await countRows(db, 'orders');
     // Key order in the JSON does not matter, only its content.
@@ -93,8 +96,8 @@ describe('POST /api/v1/orders', () => {
 
   test('the same Idempotency-Key with another body is a 422 IDEMPOTENCY_KEY_REUSED', async (t) => {
     const { app } = await givenInstance(db, t);
-    const headers = { 'idempotency-key': `key-${randomUUID()}` };
     const body = orderRequest();
+    const headers = await asCustomer(body.customerId, { 'idempotency-key': `key-${randomUUID()}` });
     await app.inject({ method: 'POST', url: '/api/v1/orders', payload: body, headers });
     const other = { ...body, currency: 'USD' };
     const before = await countRows(db, 'orders');
@@ -109,13 +112,8 @@ describe('POST /api/v1/orders', () => {
     const { app } = await givenInstance(db, t);
     const key = `key-${randomUUID()}`;
     const body = orderRequest();
-    const send = () =>
-      app.inject({
-        method: 'POST',
-        url: '/api/v1/orders',
-        payload: body,
-        headers: { 'idempotency-key': key },
-      });
+    const headers = await asCustomer(body.customerId, { 'idempotency-key': key });
+    const send = () => app.inject({ method: 'POST', url: '/api/v1/orders', payload: body, headers });
     const answers = await Promise.all([send(), send(), send(), send()]);
 
     assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 200, 200, 201]);
@@ -128,11 +126,12 @@ describe('POST /api/v1/orders', () => {
 
   test('an Idempotency-Key with characters outside visible ASCII is a 400 naming the header', async (t) => {
     const { app } = await givenInstance(db, t);
+    const body = orderRequest();
     const response = await app.inject({
       method: 'POST',
       url: '/api/v1/orders',
-      payload: orderRequest(),
-      headers: { 'idempotency-key': 'has space' },
+      payload: body,
+      headers: await asCustomer(body.customerId, { 'idempotency-key': 'has space' }),
     });
     assert.equal(response.statusCode, 400);
     assert.deepEqual(
@@ -146,21 +145,30 @@ describe('GET /api/v1/orders/{id}', () => {
   test('answers 200 with the order as stored', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const response = await app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}` });
+    const headers = await asCustomer(order.customerId);
+    const response = await app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers });
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), order);
   });
 
   test('an unknown order is a 404 problem', async (t) => {
     const { app } = await givenInstance(db, t);
-    const response = await app.inject({ method: 'GET', url: `/api/v1/orders/${randomUUID()}` });
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v1/orders/${randomUUID()}`,
+      headers: asOperator,
+    });
     assert.equal(response.statusCode, 404);
     assert.equal(problemOf(response).code, 'NOT_FOUND');
   });
 
   test('an id that is not a uuid is a 400 naming id', async (t) => {
     const { app } = await givenInstance(db, t);
-    const response = await app.inject({ method: 'GET', url: '/api/v1/orders/not-a-uuid' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/orders/not-a-uuid',
+      headers: asOperator,
+    });
     assert.equal(response.statusCode, 400);
     assert.deepEqual(
       problemOf(response).errors.map((e) => e.field),
@@ -173,9 +181,10 @@ describe('POST /api/v1/orders/{id}/cancel', () => {
   test('cancels a CREATED order with 202 and writes OrderCancelled to the outbox', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
+    const headers = await asCustomer(order.customerId);
     let response: Awaited<ReturnType<typeof app.inject>> | undefined;
     const inserts = await outboxInsertsDuring(db, async () => {
-      response = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel` });
+      response = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel`, headers });
     });
     assert.ok(response !== undefined);
 
@@ -191,8 +200,9 @@ describe('POST /api/v1/orders/{id}/cancel', () => {
   test('cancelling twice answers 202 both times and records one change', async (t) => {
     const { app } = await givenInstance(db, t);
     const order = await placeOrder(app);
-    const first = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel` });
-    const second = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel` });
+    const headers = await asCustomer(order.customerId);
+    const first = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel`, headers });
+    const second = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel`, headers });
 
     assert.equal(first.statusCode, 202);
     assert.equal(second.statusCode, 202);
@@ -213,7 +223,7 @@ describe('POST /api/v1/orders/{id}/cancel', () => {
     const response = await app.inject({
       method: 'POST',
       url: `/api/v1/orders/${order.id}/cancel`,
-      headers: { 'content-type': 'application/json' },
+      headers: await asCustomer(order.customerId, { 'content-type': 'application/json' }),
     });
     assert.equal(response.statusCode, 202, response.body);
   });
@@ -224,19 +234,24 @@ describe('POST /api/v1/orders/{id}/cancel', () => {
     for (const command of [validated(order.id), paymentSucceeded(order.id), dispatched(order.id)]) {
       await changeDirectly(db, command);
     }
-    const response = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel` });
+    const headers = await asCustomer(order.customerId);
+    const response = await app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/cancel`, headers });
 
     assert.equal(response.statusCode, 409);
     const problem = problemOf(response);
     assert.equal(problem.code, 'INVALID_TRANSITION');
     assert.match(problem.detail, /cannot change from SHIPPED to CANCELLED/);
-    const current = await app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}` });
+    const current = await app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers });
     assert.equal(current.json().status, 'SHIPPED');
   });
 
   test('cancelling an unknown order is a 404', async (t) => {
     const { app } = await givenInstance(db, t);
-    const response = await app.inject({ method: 'POST', url: `/api/v1/orders/${randomUUID()}/cancel` });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${randomUUID()}/cancel`,
+      headers: asOperator,
+    });
     assert.equal(response.statusCode, 404);
     assert.equal(problemOf(response).code, 'NOT_FOUND');
   });
@@ -252,6 +267,8 @@ describe('GET /openapi.json', () => {
       '200',
       '201',
       '400',
+      '401',
+      '403',
       '413',
       '415',
       '422',

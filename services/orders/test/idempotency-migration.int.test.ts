@@ -14,12 +14,13 @@ import {
 } from '@microshop/platform';
 import { createTestSchema } from '@microshop/platform/testing';
 import { service } from '../src/main.ts';
-import { givenInstance, orderRequest } from './support.ts';
+import { asCustomer, givenInstance, orderRequest } from './support.ts';
 
 // A database the service ran on before idempotency keys moved to the platform's table (the dev
-// stack's data survives restarts): its keys must still answer with their orders after the upgrade.
+// stack's data survives restarts): its keys must still answer with their orders after the upgrade,
+// to the order's customer, whose own keys they become once keys are each customer's.
 
-test('keys of the former idempotency_keys table move to the platform table and still replay their order', async (t) => {
+test("keys of the former idempotency_keys table move to the platform table, into their order's customer's keys, and still replay their order", async (t) => {
   const db = await createTestSchema('orders_keys_upgrade', t);
   const dir = migrationsDirOf(service);
   const before = await mkdtemp(join(tmpdir(), 'orders-migrations-'));
@@ -45,11 +46,11 @@ test('keys of the former idempotency_keys table move to the platform table and s
 
   await migrateServiceSchema(db.pool, { schema: db.name, dir });
   const { app } = await givenInstance(db, t);
-  const post = (payload: object) =>
+  const post = async (payload: object) =>
     app.inject({
       method: 'POST',
       url: '/api/v1/orders',
-      headers: { 'idempotency-key': 'before-upgrade' },
+      headers: await asCustomer(body.customerId, { 'idempotency-key': 'before-upgrade' }),
       payload,
     });
 

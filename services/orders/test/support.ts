@@ -1,7 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateOrderRequest, Order } from '@microshop/contracts';
+import type { Order, PlacedOrderRequest } from '@microshop/contracts';
 import { createMetrics, type HttpApp, type Logger } from '@microshop/platform';
-import { type CleanupRegistrar, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
+import {
+  type CleanupRegistrar,
+  createTestIssuer,
+  serviceTestKit,
+  type TestSchema,
+} from '@microshop/platform/testing';
 import type { TimeoutLimits } from '../src/domain/wait.ts';
 import {
   type ChangeCommand,
@@ -19,6 +24,19 @@ import { type StatusListener, startStatusListener } from '../src/store/status-li
 
 const kit = serviceTestKit(service);
 export const silentLogger: Logger = kit.logger;
+
+/** Signs the tests' tokens; every instance trusts it. */
+export const issuer = await createTestIssuer();
+
+/** `Authorization` of the customer `customerId` (an order's own customer), plus `extra` headers. */
+export async function asCustomer(
+  customerId: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  return { ...(await issuer.customer(customerId)).headers, ...extra };
+}
+
+export const asOperator: Record<string, string> = (await issuer.operator()).headers;
 
 /** A fresh schema with the orders tables, dropped when the file is done. */
 export function givenOrdersSchema(prefix: string): Promise<TestSchema> {
@@ -38,7 +56,11 @@ export interface TestInstance {
 export async function givenInstance(
   db: TestSchema,
   t: CleanupRegistrar,
-  options: { wait?: TimeoutLimits; reconnect?: { initialMs: number; maxMs: number } } = {},
+  options: {
+    wait?: TimeoutLimits;
+    waitsPerPrincipal?: number;
+    reconnect?: { initialMs: number; maxMs: number };
+  } = {},
 ): Promise<TestInstance> {
   const wait = options.wait ?? { defaultMs: 10_000, maxMs: 30_000 };
   const listenerName = `orders-test-listen-${randomBytes(4).toString('hex')}`;
@@ -56,7 +78,9 @@ export async function givenInstance(
     waiters,
     logger: silentLogger,
     metrics: createMetrics('orders-test'),
+    access: { verify: issuer.verify },
     wait,
+    ...(options.waitsPerPrincipal === undefined ? {} : { waitsPerPrincipal: options.waitsPerPrincipal }),
   });
   t.after(async () => {
     await app.close();
@@ -66,7 +90,7 @@ export async function givenInstance(
   return { app, waiters, listener, listenerName };
 }
 
-export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
+export function orderRequest(overrides: Partial<PlacedOrderRequest> = {}): PlacedOrderRequest {
   return {
     customerId: randomUUID(),
     items: [
@@ -79,8 +103,10 @@ export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): Creat
   };
 }
 
-export async function placeOrder(app: HttpApp, body: CreateOrderRequest = orderRequest()): Promise<Order> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/orders', payload: body });
+/** Places the order as its customer (signed in). */
+export async function placeOrder(app: HttpApp, body: PlacedOrderRequest = orderRequest()): Promise<Order> {
+  const headers = await asCustomer(body.customerId);
+  const response = await app.inject({ method: 'POST', url: '/api/v1/orders', payload: body, headers });
   if (response.statusCode !== 201) throw new Error(`POST answered ${response.statusCode}: ${response.body}`);
   return response.json();
 }

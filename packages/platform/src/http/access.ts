@@ -7,6 +7,7 @@ import {
   unauthenticated,
 } from '../auth/principal.ts';
 import { AppError } from '../errors.ts';
+import { problemDetailsSchema } from './problem.ts';
 
 /**
  * Who may call a route, declared next to its schema as `'x-access'` (it shows in the OpenAPI document,
@@ -50,7 +51,11 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
     const access = declaredAccess(route);
     route.config = { ...route.config, access };
     if (access !== 'public' && route.schema && !route.schema.hide) {
-      route.schema = { ...route.schema, security: [{ bearer: [] }] };
+      route.schema = {
+        ...route.schema,
+        security: [{ bearer: [] }],
+        response: withAuthAnswers(route, access),
+      };
     }
   });
   app.addHook('onRequest', async (request) => {
@@ -77,6 +82,17 @@ function declaredAccess(route: RouteOptions): Access {
   throw new Error(
     `route ${method} ${route.url} declares no access: add schema['${accessKey}'] (one of ${accessLevels.join(', ')})`,
   );
+}
+
+/** The document names the 401 every guarded route can answer, and the 403 of a role it refuses. */
+function withAuthAnswers(route: RouteOptions, access: Exclude<Access, 'public'>): Record<string, unknown> {
+  const response = (route.schema?.response ?? {}) as Record<string, unknown>;
+  const refuses = access === 'operator' || access === 'customer';
+  return {
+    401: problemDetailsSchema,
+    ...(refuses ? { 403: problemDetailsSchema } : {}),
+    ...response,
+  };
 }
 
 function assertAccess(access: Exclude<Access, 'public'>, principal: Principal | undefined): void {

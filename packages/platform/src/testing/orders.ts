@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CreateOrderRequest,
   type OrderCreatedEvent,
   type OrderItem,
   orderCreatedEventSchema,
+  type PlacedOrderRequest,
   sandboxTokens,
 } from '@microshop/contracts';
 
@@ -19,8 +19,11 @@ export const sampleOrderItems: readonly OrderItem[] = [
   { sku: 'STOCKINGS', quantity: 1, unitPrice: 999 },
 ];
 
-/** A valid `POST /api/v1/orders` body: a new customer id, the sample lines, EUR, a card that pays. */
-export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
+/**
+ * A valid `POST /api/v1/orders` body: a new customer id (a token's subject must match it), the sample
+ * lines, EUR, a card that pays.
+ */
+export function orderRequest(overrides: Partial<PlacedOrderRequest> = {}): PlacedOrderRequest {
   return {
     customerId: randomUUID(),
     items: sampleOrderItems.map((item) => ({ ...item })),

@@ -1,10 +1,10 @@
 import type {
-  CreateOrderRequest,
   ExpireOrderCommand,
   Order,
   OrderStatus,
   PaymentFailed,
   PaymentSucceeded,
+  PlacedOrderRequest,
   ShipmentDelivered,
   ShipmentDispatched,
   ValidationDecisionRejected,
@@ -30,7 +30,7 @@ import { canTransition } from './status.ts';
 // ---- Commands -------------------------------------------------------------------------------------
 // Consumed messages are taken as the parsed contract messages; only the fields used are required.
 
-export type CreateOrder = { type: 'CreateOrder'; orderId: string; request: CreateOrderRequest; now: Date };
+export type CreateOrder = { type: 'CreateOrder'; orderId: string; request: PlacedOrderRequest; now: Date };
 export type ApplyValidationDecision = {
   type: 'ApplyValidationDecision';
   message:

@@ -1,4 +1,4 @@
-import type { CreateOrderRequest, Order } from '@microshop/contracts';
+import type { Order, PlacedOrderRequest } from '@microshop/contracts';
 import {
   appendToOutbox,
   type Created,
@@ -21,7 +21,7 @@ import { toAppError } from './errors.ts';
 export async function placeOrder(
   pool: Pool,
   deps: CommandDeps,
-  request: CreateOrderRequest,
+  request: PlacedOrderRequest,
   idempotent: IdempotentRequest | null,
 ): Promise<Created<Order>> {
   const orderId = deps.newId();

@@ -45,8 +45,12 @@ const problem = problemDetailsSchema;
 
 export const createOrderSchema = {
   tags,
-  summary: 'Place an order',
-  description: 'Stores the order as CREATED with its OrderCreated event; answers 201 with a Location.',
+  summary: 'Place an order, as the signed-in customer',
+  description:
+    'Stores the order as CREATED with its OrderCreated event; answers 201 with a Location. The customer ' +
+    "is the token's; a customerId in the body must be that customer (403 otherwise). Operators cannot " +
+    "place orders. Idempotency keys are each customer's own.",
+  'x-access': 'customer' as const,
   headers: idempotencyHeaders,
   body: createOrderRequestSchema,
   response: {
@@ -62,17 +66,21 @@ export const createOrderSchema = {
 export const getOrderSchema = {
   tags,
   summary: 'Read an order, or wait until it reaches a status',
+  'x-access': 'owner' as const,
   description:
     'Without waitFor: the order now. With waitFor: answers as soon as the order has reached one of ' +
-    'the statuses (now or earlier in its history); 504 on timeout, or at once when it no longer can.',
+    'the statuses (now or earlier in its history); 504 on timeout, or at once when it no longer can. ' +
+    "Another customer's order is a 404, as an unknown one; 429 beyond the blocking GETs one caller may " +
+    'have waiting at once.',
   params: orderIdParams,
   querystring: waitQuery,
-  response: { 200: orderSchema, 400: problem, 404: problem, 503: problem, 504: problem },
+  response: { 200: orderSchema, 400: problem, 404: problem, 429: problem, 503: problem, 504: problem },
 };
 
 export const cancelOrderSchema = {
   tags,
-  summary: 'Cancel an order before it ships',
+  summary: 'Cancel an order before it ships (its customer, or an operator)',
+  'x-access': 'owner' as const,
   params: orderIdParams,
   response: {
     202: orderSchema.describe('The order, CANCELLED (also when it already was)'),
