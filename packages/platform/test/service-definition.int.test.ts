@@ -19,6 +19,8 @@ import {
   createTestTopics,
   eventually,
   freePort,
+  serveIssuer,
+  testAccess,
   testDatabaseUrl,
   testKafkaBootstrapServers,
   testLogger,
@@ -78,7 +80,10 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
           ...base,
           openapi: { title: 'w', version: '1' },
         });
-        app.get('/widgets', async () => (await pool.query('SELECT id FROM widget ORDER BY id')).rows);
+        app.get('/widgets', { schema: { 'x-access': 'public' } }, async () => {
+          return (await pool.query('SELECT id FROM widget ORDER BY id')).rows;
+        });
+        app.delete('/widgets', { schema: { 'x-access': 'operator' } }, async () => ({ deleted: 0 }));
         return app;
       },
       background: {
@@ -105,9 +110,12 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
   });
 
   const fake = fakeRuntime();
+  const { issuer, asOperator } = await testAccess();
+  const trusted = await serveIssuer(issuer, t);
   const handle = await runStandalone(service, {
     runtime: fake.runtime,
     env: {
+      ...trusted.env,
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_SCHEMA: db.name,
       KAFKA_BOOTSTRAP_SERVERS: testKafkaBootstrapServers(),
@@ -152,6 +160,10 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
     return answer.length === 1 ? answer : null;
   });
   assert.deepEqual(widgets, [{ id: 'w-1' }]);
+  // Access control comes from the config: tokens of the issuer it names, fetched from its JWKS.
+  const remove = (headers: Record<string, string>) =>
+    fetch(`http://127.0.0.1:${port}/widgets`, { method: 'DELETE', headers }).then((answer) => answer.status);
+  assert.deepEqual([await remove({}), await remove(asOperator)], [401, 200]);
   const inbox = await db.pool.query('SELECT consumer, event_id FROM inbox');
   assert.deepEqual(inbox.rows, [{ consumer: group, event_id: 'event-1' }]);
   const session = await db.pool.query(

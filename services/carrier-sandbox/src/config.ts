@@ -1,4 +1,4 @@
-import { envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
+import { authConfig, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
 import { z } from 'zod';
 import type { WebhookSenderOptions } from './clients/webhook-sender.ts';
 
@@ -7,6 +7,8 @@ export const sandboxConfig = z.object({
   HTTP_HOST: envHttpHost,
   HTTP_PORT: envPort(8122),
   LOG_LEVEL: envLogLevel,
+  /** Every route is public (see routes.ts); the kit still verifies any token sent. */
+  ...authConfig,
   /** Set by the stack runner; names the instance in logs. */
   INSTANCE_ID: z.string().min(1).default('carrier-sandbox'),
   /** From booking to delivery (and the first callback). */

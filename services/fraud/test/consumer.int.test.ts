@@ -6,7 +6,7 @@ import { asMessageHandler } from '@microshop/platform';
 import { collectMessages, createConsumerTestBed, eventually, uniqueTopic } from '@microshop/platform/testing';
 import { judgeOrders } from '../src/handlers/order-created.ts';
 import { after as later, orderCreated } from './fixtures.ts';
-import { httpApp, logger, migratedSchema } from './harness.ts';
+import { asOperator, httpApp, logger, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('fraud_consumer');
 const app = await httpApp(db);
@@ -42,6 +42,7 @@ test('orders consumed from Kafka, one delivered twice and one broken, are judged
     const response = await app.inject({
       method: 'GET',
       url: `/api/v1/fraud/customers/${first.customerId}/sessions`,
+      headers: asOperator,
     });
     const json = response.json();
     return json.sessions?.[0]?.orderCount === 2 ? json : null;

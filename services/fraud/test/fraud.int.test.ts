@@ -13,7 +13,7 @@ import { withDecodingSlot } from '@microshop/platform/testing';
 import type { SessionRules } from '../src/domain/session.ts';
 import { judgeOrders } from '../src/handlers/order-created.ts';
 import { after, consumed, orderCreated } from './fixtures.ts';
-import { handlerContext, httpApp, migratedSchema } from './harness.ts';
+import { asOperator, handlerContext, httpApp, issuer, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('fraud_handler');
 const defaultRules: SessionRules = { gapMs: 3_600_000, limit: 200_000 };
@@ -209,8 +209,16 @@ describe('the fraud handler', () => {
     const response = await app.inject({
       method: 'GET',
       url: `/api/v1/fraud/customers/${customerId}/sessions`,
+      headers: asOperator,
+    });
+    const asCustomer = await app.inject({
+      method: 'GET',
+      url: `/api/v1/fraud/customers/${customerId}/sessions`,
+      headers: (await issuer.customer(customerId)).headers,
     });
     await app.close();
+
+    assert.equal(asCustomer.statusCode, 403, 'sessions are for operators, even about oneself');
 
     assert.equal(response.statusCode, 200);
     const reason = 'order value in session reaches 2100.00 EUR (limit 2000.00)';

@@ -1,5 +1,5 @@
 import { createMetrics, type HttpApp } from '@microshop/platform';
-import { serviceTestKit, type TestSchema } from '@microshop/platform/testing';
+import { serviceTestKit, type TestSchema, testAccess } from '@microshop/platform/testing';
 import { build } from '../src/http/routes.ts';
 import { service } from '../src/main.ts';
 
@@ -7,8 +7,11 @@ import { service } from '../src/main.ts';
 
 export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
+/** Signs the tests' tokens: only operators read sessions. */
+export const { issuer, access, asOperator } = await testAccess();
+
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
-  const app = await build({ pool: db.pool, logger, metrics: createMetrics('fraud-test') });
+  const app = await build({ pool: db.pool, logger, metrics: createMetrics('fraud-test'), access });
   await app.ready();
   return app;
 }

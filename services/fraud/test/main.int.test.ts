@@ -7,6 +7,7 @@ import {
   createTestTopics,
   eventually,
   fetchJson,
+  serveIssuer,
   startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
@@ -14,7 +15,7 @@ import {
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { after, orderCreated } from './fixtures.ts';
-import { logger } from './harness.ts';
+import { asOperator, issuer, logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();
@@ -28,9 +29,11 @@ test('the process starts ready with its configured limit, judges orders from Kaf
   );
   assert.ok(eventsTopic && deadLetterTopic);
   const consumerGroup = uniqueGroup('fraud-main');
+  const trusted = await serveIssuer(issuer, t);
   const service = await startService(
     mainFile,
     {
+      ...trusted.env,
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_SCHEMA: db.name,
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
@@ -61,7 +64,7 @@ test('the process starts ready with its configured limit, judges orders from Kaf
 
   const url = `${service.base}/api/v1/fraud/customers/${first.customerId}/sessions`;
   const sessions = await eventually('both orders judged over HTTP', async () => {
-    const answer = (await fetchJson(url))?.body as
+    const answer = (await fetchJson(url, asOperator))?.body as
       | { sessions?: { orders: { result: string }[] }[] }
       | undefined;
     return answer?.sessions?.[0]?.orders.length === 2 ? answer.sessions : null;

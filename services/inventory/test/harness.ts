@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Product, topics } from '@microshop/contracts';
 import { asMessageHandler, createMetrics, type HttpApp, type MessageHandler } from '@microshop/platform';
-import { serviceTestKit, type TestSchema } from '@microshop/platform/testing';
+import { serviceTestKit, type TestSchema, testAccess } from '@microshop/platform/testing';
 import { upsertProduct } from '../src/handlers/catalog-commands.ts';
 import { reserveForOrders } from '../src/handlers/order-events.ts';
 import type { Publishing } from '../src/handlers/publishing.ts';
@@ -21,12 +21,16 @@ export const publishing: Publishing = {
   newId: randomUUID,
 };
 
+/** Signs the tests' tokens; the app trusts it. */
+export const { issuer, access, asOperator } = await testAccess();
+
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
   const app = await build({
     pool: db.pool,
     publishing,
     logger,
     metrics: createMetrics('inventory-test'),
+    access,
   });
   await app.ready();
   return app;

@@ -3,7 +3,7 @@ import { after, describe, test } from 'node:test';
 import { productChangedEventSchema, productSchema } from '@microshop/contracts';
 import { withDecodingSlot } from '@microshop/platform/testing';
 import { orderCreated, orderMoved, uniqueSku } from './fixtures.ts';
-import { addProduct, deliverer, httpApp, levels, migratedSchema } from './harness.ts';
+import { addProduct, asOperator, deliverer, httpApp, issuer, levels, migratedSchema } from './harness.ts';
 
 // The catalog API through app.inject() against the real PostgreSQL.
 
@@ -12,11 +12,14 @@ const app = await httpApp(db);
 after(() => app.close());
 const deliver = deliverer(db);
 
-const put = (url: string, payload: Record<string, unknown>) => app.inject({ method: 'PUT', url, payload });
+const put = (url: string, payload: Record<string, unknown>, headers: Record<string, string> = asOperator) =>
+  app.inject({ method: 'PUT', url, payload, headers });
+const get = (url: string, headers: Record<string, string> = asOperator) =>
+  app.inject({ method: 'GET', url, headers });
 
 describe('GET /api/v1/products', () => {
   test('lists every product sorted by sku, the seeded demo catalog included', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/products' });
+    const response = await get('/api/v1/products', {});
 
     assert.equal(response.statusCode, 200);
     const products = productSchema.array().parse(response.json().products);
@@ -42,7 +45,7 @@ describe('GET /api/v1/products/{sku}', () => {
     const sku = await addProduct(db, uniqueSku(), 7);
     await deliver(orderCreated([{ sku, quantity: 2 }]));
 
-    const response = await app.inject({ method: 'GET', url: `/api/v1/products/${sku}` });
+    const response = await get(`/api/v1/products/${sku}`);
 
     assert.equal(response.statusCode, 200);
     assert.deepEqual(
@@ -52,8 +55,8 @@ describe('GET /api/v1/products/{sku}', () => {
   });
 
   test('answers 404 problem for an unknown sku and 400 naming sku for a malformed one', async () => {
-    const missing = await app.inject({ method: 'GET', url: `/api/v1/products/${uniqueSku()}` });
-    const malformed = await app.inject({ method: 'GET', url: '/api/v1/products/jumpers' });
+    const missing = await get(`/api/v1/products/${uniqueSku()}`);
+    const malformed = await get('/api/v1/products/jumpers');
 
     assert.equal(missing.statusCode, 404);
     assert.match(String(missing.headers['content-type']), /^application\/problem\+json/);
@@ -162,8 +165,8 @@ describe('GET /api/v1/products/{sku}/reservations', () => {
     const second = orderCreated([{ sku, quantity: 2 }]);
     await deliver(first, second, orderMoved(first, 'APPROVED'));
 
-    const response = await app.inject({ method: 'GET', url: `/api/v1/products/${sku}/reservations` });
-    const missing = await app.inject({ method: 'GET', url: `/api/v1/products/${uniqueSku()}/reservations` });
+    const response = await get(`/api/v1/products/${sku}/reservations`);
+    const missing = await get(`/api/v1/products/${uniqueSku()}/reservations`);
 
     assert.equal(response.statusCode, 200);
     assert.deepEqual(
@@ -207,5 +210,32 @@ describe('product changes', () => {
         ],
       );
     });
+  });
+});
+
+describe('who may call the catalog', () => {
+  test('anyone lists it; reading a product needs a token; only operators change it or see reservations', async () => {
+    const sku = await addProduct(db, uniqueSku(), 3);
+    const customer = (await issuer.customer()).headers;
+    const answers = {
+      list: (await get('/api/v1/products', {})).statusCode,
+      readAnonymous: (await get(`/api/v1/products/${sku}`, {})).statusCode,
+      readCustomer: (await get(`/api/v1/products/${sku}`, customer)).statusCode,
+      priceAnonymous: (await put(`/api/v1/products/${sku}`, { name: 'X', unitPrice: 1 }, {})).statusCode,
+      priceCustomer: (await put(`/api/v1/products/${sku}`, { name: 'X', unitPrice: 1 }, customer)).statusCode,
+      stockCustomer: (await put(`/api/v1/products/${sku}/stock`, { stock: 0 }, customer)).statusCode,
+      reservationsCustomer: (await get(`/api/v1/products/${sku}/reservations`, customer)).statusCode,
+    };
+    assert.deepEqual(answers, {
+      list: 200,
+      readAnonymous: 401,
+      readCustomer: 200,
+      priceAnonymous: 401,
+      priceCustomer: 403,
+      stockCustomer: 403,
+      reservationsCustomer: 403,
+    });
+    const unchanged = (await get(`/api/v1/products/${sku}`)).json();
+    assert.deepEqual([unchanged.unitPrice, unchanged.stock], [100, 3]);
   });
 });

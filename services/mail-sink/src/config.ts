@@ -1,4 +1,4 @@
-import { envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
+import { authConfig, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
 import { z } from 'zod';
 
 /**
@@ -9,6 +9,8 @@ export const mailSinkConfig = z.object({
   HTTP_HOST: envHttpHost,
   HTTP_PORT: envPort(8025),
   LOG_LEVEL: envLogLevel,
+  /** Whose tokens open the mailbox: operators only. */
+  ...authConfig,
   /** The dev stack's default; the test stack passes 12525. */
   SMTP_PORT: envPort(2525),
   /** Emails kept; past it the oldest is dropped. */

@@ -9,7 +9,7 @@ import {
   type LogLevel,
   type MessageHandler,
 } from '@microshop/platform';
-import { consumedMessage, type TestSchema } from '@microshop/platform/testing';
+import { consumedMessage, type TestSchema, testAccess } from '@microshop/platform/testing';
 import { type SmtpSink, startSmtpSink } from '../../mail-sink/src/handlers/smtp.ts';
 import { createMailbox, type Mailbox, type StoredMail } from '../../mail-sink/src/store/mailbox.ts';
 import { createSmtpMailer, type Mailer } from '../src/clients/smtp-mailer.ts';
@@ -64,6 +64,9 @@ export interface EmailTestBed {
   received(to: string): StoredMail[];
 }
 
+/** Signs the tests' tokens; the app trusts it. */
+export const { issuer, access, asOperator } = await testAccess();
+
 export async function emailTestBed(prefix: string): Promise<EmailTestBed> {
   const db = await migratedSchema(prefix);
   const mailbox = createMailbox({ capacity: 10_000 });
@@ -73,7 +76,7 @@ export async function emailTestBed(prefix: string): Promise<EmailTestBed> {
   const port = sink.port;
   const smtpUrl = `smtp://127.0.0.1:${port}`;
   const mailer = createSmtpMailer({ url: smtpUrl, timeoutMs: 2_000, maxConnections: 3 });
-  const app = await build({ pool: db.pool, logger, metrics: createMetrics('notifications-test') });
+  const app = await build({ pool: db.pool, logger, metrics: createMetrics('notifications-test'), access });
   after(async () => {
     mailer.close();
     await app.close();

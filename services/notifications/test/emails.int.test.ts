@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { consumedMessage } from '@microshop/platform/testing';
 import {
@@ -10,7 +11,16 @@ import {
   statusEvent,
   uniqueAddress,
 } from './email-fixtures.ts';
-import { capturingLogger, context, emailTestBed, grace, mailFrom, topics } from './email-harness.ts';
+import {
+  asOperator,
+  capturingLogger,
+  context,
+  emailTestBed,
+  grace,
+  issuer,
+  mailFrom,
+  topics,
+} from './email-harness.ts';
 
 // Customer emails from order events to a real SMTP server (the mail-sink, in-process), through the
 // handler, the emails table and the sender, on a real PostgreSQL.
@@ -27,7 +37,11 @@ interface Notification {
 }
 
 async function notificationsOf(orderId: string): Promise<Notification[]> {
-  const response = await bed.app.inject({ method: 'GET', url: `/api/v1/notifications?orderId=${orderId}` });
+  const response = await bed.app.inject({
+    method: 'GET',
+    url: `/api/v1/notifications?orderId=${orderId}`,
+    headers: asOperator,
+  });
   assert.equal(response.statusCode, 200, response.body);
   return response.json().notifications;
 }
@@ -149,7 +163,30 @@ describe('customer emails', () => {
   });
 
   test('an order id that is not a uuid is a 400 on the notifications route', async () => {
-    const response = await bed.app.inject({ method: 'GET', url: '/api/v1/notifications?orderId=nope' });
+    const response = await bed.app.inject({
+      method: 'GET',
+      url: '/api/v1/notifications?orderId=nope',
+      headers: asOperator,
+    });
     assert.equal(response.statusCode, 400);
+  });
+
+  test("an order's emails are its customer's to read: another customer sees none, as for an unknown order", async () => {
+    const order = newOrder();
+    const to = uniqueAddress('private');
+    await bed.deliver(
+      customerRegistered(order, to),
+      paymentSucceeded(order, 5999),
+      statusEvent(order, 'APPROVED'),
+    );
+    const read = async (customerId?: string) => {
+      const headers = customerId === undefined ? {} : (await issuer.customer(customerId)).headers;
+      const url = `/api/v1/notifications?orderId=${order.orderId}`;
+      return bed.app.inject({ method: 'GET', url, headers });
+    };
+
+    assert.equal((await read(order.customerId)).json().notifications.length, 1);
+    assert.deepEqual((await read(randomUUID())).json(), { orderId: order.orderId, notifications: [] });
+    assert.equal((await read()).statusCode, 401);
   });
 });

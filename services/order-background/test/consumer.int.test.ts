@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import type { OrderEvent } from '@microshop/contracts';
 import { createConsumerTestBed, eventually } from '@microshop/platform/testing';
 import { orderHistory } from './fixtures.ts';
-import { httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
+import { asOperator, httpApp, issuer, logger, migratedSchema, orderEventHandler } from './harness.ts';
 
 const db = await migratedSchema('order_background_consumer');
 const app = await httpApp(db);
@@ -28,7 +28,11 @@ test('order events consumed from Kafka, one of them delivered twice, show up onc
   );
 
   const timeline = await eventually('the APPROVED entry on the timeline', async () => {
-    const response = await app.inject({ method: 'GET', url: `/api/v1/orders/${created.orderId}/timeline` });
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v1/orders/${created.orderId}/timeline`,
+      headers: asOperator,
+    });
     const body = response.statusCode === 200 ? response.json() : null;
     return body?.timeline.length === 3 ? body : null;
   });
@@ -42,7 +46,11 @@ test('order events consumed from Kafka, one of them delivered twice, show up onc
       reasons: [],
     })),
   });
-  const history = await app.inject({ method: 'GET', url: `/api/v1/customers/${customerId}/orders` });
+  const history = await app.inject({
+    method: 'GET',
+    url: `/api/v1/customers/${customerId}/orders`,
+    headers: (await issuer.customer(customerId)).headers,
+  });
   assert.deepEqual(history.json().orders, [approved.order]);
   await eventually("the other customer's order", () => otherSeen(other.orderId));
   // Four distinct events; the second copy of OrderValidated (same id) found its inbox row and was skipped.

@@ -5,7 +5,7 @@ import {
   type MessageHandler,
   type Pool,
 } from '@microshop/platform';
-import { serviceTestKit, type TestSchema } from '@microshop/platform/testing';
+import { serviceTestKit, type TestSchema, testAccess } from '@microshop/platform/testing';
 import { projectOrders } from '../src/handlers/order-events.ts';
 import { build } from '../src/http/routes.ts';
 import { service } from '../src/main.ts';
@@ -15,8 +15,16 @@ import { service } from '../src/main.ts';
 
 export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
+/** Signs the tests' tokens; the app trusts it. */
+export const { issuer, access, asOperator } = await testAccess();
+
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
-  const app = await build({ pool: db.pool, logger, metrics: createMetrics('order-background-test') });
+  const app = await build({
+    pool: db.pool,
+    logger,
+    metrics: createMetrics('order-background-test'),
+    access,
+  });
   await app.ready();
   return app;
 }

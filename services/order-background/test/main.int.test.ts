@@ -7,6 +7,7 @@ import {
   createTestTopics,
   eventually,
   fetchJson,
+  serveIssuer,
   startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
@@ -14,7 +15,7 @@ import {
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { orderEvent } from './fixtures.ts';
-import { logger } from './harness.ts';
+import { issuer, logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();
@@ -27,9 +28,11 @@ test('the process starts ready, projects events, expires stuck orders and stops 
     bootstrapServers,
   );
   assert.ok(eventsTopic && deadLetterTopic);
+  const trusted = await serveIssuer(issuer, t);
   const service = await startService(
     mainFile,
     {
+      ...trusted.env,
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_SCHEMA: db.name,
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
@@ -50,7 +53,8 @@ test('the process starts ready, projects events, expires stuck orders and stops 
   ]);
 
   const timeline = await eventually('the timeline over HTTP', async () => {
-    const answer = await fetchJson(`${service.base}/api/v1/orders/${stuck.orderId}/timeline`);
+    const owner = (await issuer.customer(stuck.customerId)).headers;
+    const answer = await fetchJson(`${service.base}/api/v1/orders/${stuck.orderId}/timeline`, owner);
     return answer?.status === 200 ? answer.body : null;
   });
   assert.deepEqual(timeline, {

@@ -6,7 +6,15 @@ import { AppError, handleTransactionally, problemDetailsSchema } from '@microsho
 import { z } from 'zod';
 import { projectOrders } from '../src/handlers/order-events.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
-import { handlerContext, httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
+import {
+  asOperator,
+  handlerContext,
+  httpApp,
+  issuer,
+  logger,
+  migratedSchema,
+  orderEventHandler,
+} from './harness.ts';
 
 const db = await migratedSchema('order_background_projection');
 const app = await httpApp(db);
@@ -18,8 +26,9 @@ async function deliver(...events: Parameters<typeof consumed>[0][]): Promise<voi
   for (const event of events) await handle(consumed(event), handlerContext());
 }
 
-async function get(url: string) {
-  const response = await app.inject({ method: 'GET', url });
+/** Read as an operator unless `headers` say who else. */
+async function get(url: string, headers: Record<string, string> = asOperator) {
+  const response = await app.inject({ method: 'GET', url, headers });
   return {
     status: response.statusCode,
     type: String(response.headers['content-type']),
@@ -233,4 +242,33 @@ test('the OpenAPI document describes both routes', async () => {
     '/api/v1/customers/{id}/orders',
     '/api/v1/orders/{id}/timeline',
   ]);
+});
+
+describe('who reads a timeline and an order history', () => {
+  test("the order's customer and operators; anyone else gets the 404 of an unknown id, and no token a 401", async () => {
+    const [created] = orderHistory(['CREATED']);
+    assert.ok(created);
+    await deliver(created);
+    const owner = (await issuer.customer(created.customerId)).headers;
+    const stranger = (await issuer.customer()).headers;
+    const timeline = `/api/v1/orders/${created.orderId}/timeline`;
+    const history = `/api/v1/customers/${created.customerId}/orders`;
+
+    assert.equal((await get(timeline, owner)).status, 200);
+    assert.equal((await get(history, owner)).body.orders.length, 1);
+    const theirs = [await get(timeline, stranger), await get(history, stranger)];
+    const unknown = [
+      await get(`/api/v1/orders/${randomUUID()}/timeline`, stranger),
+      await get(`/api/v1/customers/${randomUUID()}/orders`, stranger),
+    ];
+    assert.deepEqual(
+      [...theirs, ...unknown].map((answer) => answer.status),
+      [404, 404, 404, 404],
+    );
+    assert.deepEqual(
+      theirs.map((answer) => answer.body.detail.replace(/[0-9a-f-]{36}/, '<id>')),
+      unknown.map((answer) => answer.body.detail.replace(/[0-9a-f-]{36}/, '<id>')),
+    );
+    assert.equal((await get(timeline, {})).status, 401);
+  });
 });

@@ -1,4 +1,4 @@
-import { envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
+import { authConfig, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
 import { z } from 'zod';
 import type { BehaviourSettings } from './domain/tokens.ts';
 
@@ -10,6 +10,8 @@ export const sandboxConfig = z.object({
   HTTP_HOST: envHttpHost,
   HTTP_PORT: envPort(8110),
   LOG_LEVEL: envLogLevel,
+  /** Every route is public (see routes.ts); the kit still verifies any token sent. */
+  ...authConfig,
   /** How long a `tok_slow` charge takes to answer (longer than the payments service waits). */
   SANDBOX_SLOW_MS: envInteger({ min: 0, max: 600_000, default: 3_000 }),
   /** How many attempts with one idempotency key a `tok_error` charge fails (500/503) before it succeeds. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
 import { topics } from '@microshop/contracts';
 import { createMetrics, type HttpApp } from '@microshop/platform';
-import { parseOutboxInsert, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
+import { parseOutboxInsert, serviceTestKit, type TestSchema, testAccess } from '@microshop/platform/testing';
 import pg from 'pg';
 import { build as buildSandbox } from '../../payment-sandbox/src/http/routes.ts';
 import { createHttpProvider, type HttpPaymentProvider } from '../src/clients/http-provider.ts';
@@ -74,8 +74,11 @@ export function deliverer(deps: PaymentDeps): (...events: Parameters<typeof cons
   };
 }
 
+/** Signs the tests' tokens; the app trusts it. */
+export const { issuer, access, asOperator } = await testAccess();
+
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
-  const app = await build({ pool: db.pool, logger, metrics: createMetrics('payments-test') });
+  const app = await build({ pool: db.pool, logger, metrics: createMetrics('payments-test'), access });
   after(() => app.close());
   await app.ready();
   return app;

@@ -3,14 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { sandboxTokens } from '@microshop/contracts';
 import { newOrder, orderEvent } from './fixtures.ts';
-import { deliverer, httpApp, httpProvider, migratedSchema, paymentDeps, startSandbox } from './harness.ts';
+import {
+  asOperator,
+  deliverer,
+  httpApp,
+  httpProvider,
+  issuer,
+  migratedSchema,
+  paymentDeps,
+  startSandbox,
+} from './harness.ts';
 
 const db = await migratedSchema('payments_http');
 const sandbox = await startSandbox();
 const deliver = deliverer(paymentDeps(db, httpProvider(sandbox.url)));
 const app = await httpApp(db);
 
-const get = (orderId: string) => app.inject({ method: 'GET', url: `/api/v1/payments/${orderId}` });
+const get = (orderId: string, headers: Record<string, string> = asOperator) =>
+  app.inject({ method: 'GET', url: `/api/v1/payments/${orderId}`, headers });
 
 test('an order charged and then cancelled shows its charge and its refund, status REFUNDED', async () => {
   const order = newOrder(1234);
@@ -71,4 +81,20 @@ test('an order payments never heard of is a 404 problem; a malformed id a 400 na
   assert.match(String(unknown.headers['content-type']), /^application\/problem\+json/);
   assert.equal(malformed.statusCode, 400);
   assert.equal(malformed.json().errors[0]?.field, 'orderId');
+});
+
+test("an order's payment is its customer's (and operators'); another customer gets the 404 of an unknown order", async () => {
+  const order = newOrder();
+  await deliver(orderEvent(order, 'CREATED'));
+  const stranger = (await issuer.customer()).headers;
+
+  assert.equal((await get(order.orderId, (await issuer.customer(order.customerId)).headers)).statusCode, 200);
+  const theirs = await get(order.orderId, stranger);
+  const unknown = await get(randomUUID(), stranger);
+  assert.deepEqual([theirs.statusCode, unknown.statusCode], [404, 404]);
+  assert.equal(
+    theirs.json().detail.replace(order.orderId, '<id>'),
+    unknown.json().detail.replace(/[0-9a-f-]{36}/, '<id>'),
+  );
+  assert.equal((await get(order.orderId, {})).statusCode, 401);
 });

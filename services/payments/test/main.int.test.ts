@@ -11,6 +11,7 @@ import {
   eventually,
   fetchJson,
   freePort,
+  serveIssuer,
   startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
@@ -18,7 +19,7 @@ import {
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { newOrder, orderEvent } from './fixtures.ts';
-import { logger, startSandbox } from './harness.ts';
+import { asOperator, issuer, logger, startSandbox } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();
@@ -37,9 +38,11 @@ test('the process charges a validated order from its topic, answers GET, and sto
   );
   assert.ok(eventsTopic && paymentsTopic && deadLetterTopic);
   const consumerGroup = uniqueGroup('payments-main');
+  const trusted = await serveIssuer(issuer, t);
   const service = await startService(
     mainFile,
     {
+      ...trusted.env,
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_SCHEMA: db.name,
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
@@ -72,7 +75,7 @@ test('the process charges a validated order from its topic, answers GET, and sto
   await producer.send([orderEvent(order, 'CREATED'), orderEvent(order, 'VALIDATED')].map(asPublished));
 
   const payment = await eventually('the order to be charged', async () => {
-    const answer = await fetchJson(`${service.base}/api/v1/payments/${order.orderId}`);
+    const answer = await fetchJson(`${service.base}/api/v1/payments/${order.orderId}`, asOperator);
     return (answer?.body as { status?: string } | undefined)?.status === 'SUCCEEDED' ? answer : null;
   });
   assert.equal(payment.status, 200);

@@ -7,6 +7,7 @@ import {
   consumedMessage,
   serviceTestKit,
   type TestSchema,
+  testAccess,
 } from '@microshop/platform/testing';
 // The sandbox carrier runs in-process: the real service's code, on a port of its own.
 import { startSandbox as startCarrierSandbox } from '../../carrier-sandbox/test/harness.ts';
@@ -25,6 +26,9 @@ import type { Publishing } from '../src/store/outbox-events.ts';
 export const { logger, migratedSchema, handlerContext } = serviceTestKit(service);
 
 export const publishing: Publishing = { topic: topics.shipments, now: () => new Date(), newId: randomUUID };
+
+/** Signs the tests' tokens; the app trusts it. */
+export const { issuer, access, asOperator } = await testAccess();
 
 export interface SandboxCarrier {
   url: string;
@@ -66,6 +70,7 @@ export async function startShipmentsApp(
     webhook,
     logger,
     metrics: createMetrics('shipments-test'),
+    access,
   });
   t.after(() => app.close());
   const url = await listen(app);

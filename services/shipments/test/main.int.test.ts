@@ -8,6 +8,7 @@ import {
   createTestTopics,
   eventually,
   fetchJson,
+  serveIssuer,
   startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
@@ -16,7 +17,7 @@ import {
   withDecodingSlot,
 } from '@microshop/platform/testing';
 import { orderEvent } from './fixtures.ts';
-import { logger } from './harness.ts';
+import { issuer, logger } from './harness.ts';
 
 // Both processes as the stack runs them: `node services/carrier-sandbox/src/main.ts` and
 // `node services/shipments/src/main.ts`, wired by environment only.
@@ -40,9 +41,11 @@ test('the processes start ready, book an approved order from Kafka, take the del
     { CARRIER_DELIVERY_DELAY_MS: '300', CARRIER_WEBHOOK_SECRET: secret, INSTANCE_ID: 'carrier-sandbox' },
     t,
   );
+  const trusted = await serveIssuer(issuer, t);
   const shipments = await startService(
     shipmentsMain,
     {
+      ...trusted.env,
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_SCHEMA: db.name,
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
@@ -70,8 +73,9 @@ test('the processes start ready, book an approved order from Kafka, take the del
       { topic: eventsTopic, key: approved.customerId, value: approved, headers: { id: approved.id } },
     ]);
     const url = `${shipments.base}/api/v1/shipments?orderId=${approved.orderId}`;
+    const owner = (await issuer.customer(approved.customerId)).headers;
     const delivered = await eventually('the shipment to be delivered', async () => {
-      const answer = (await fetchJson(url))?.body as { shipments?: unknown[] } | undefined;
+      const answer = (await fetchJson(url, owner))?.body as { shipments?: unknown[] } | undefined;
       const shipment = shipmentSchema.safeParse(answer?.shipments?.[0]);
       return shipment.success && shipment.data.status === 'DELIVERED' ? shipment.data : null;
     });

@@ -6,7 +6,7 @@ import { AppError, asMessageHandler, problemDetailsSchema } from '@microshop/pla
 import { outboxInsertsDuring } from '@microshop/platform/testing';
 import { aggregateValidations } from '../src/handlers/validation-results.ts';
 import { allPass, consumed, validation } from './fixtures.ts';
-import { handlerContext, httpApp, migratedSchema } from './harness.ts';
+import { asOperator, handlerContext, httpApp, issuer, migratedSchema } from './harness.ts';
 
 const db = await migratedSchema('validation_aggregator_int');
 const app = await httpApp(db);
@@ -159,8 +159,18 @@ describe('GET /api/v1/validations/{orderId}', () => {
       validation('INVENTORY', 'FAIL', { orderId, reason: 'insufficient stock: JUMPERS' }),
     );
 
-    const response = await app.inject({ method: 'GET', url: `/api/v1/validations/${orderId}` });
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v1/validations/${orderId}`,
+      headers: asOperator,
+    });
+    const asCustomer = await app.inject({
+      method: 'GET',
+      url: `/api/v1/validations/${orderId}`,
+      headers: (await issuer.customer()).headers,
+    });
 
+    assert.equal(asCustomer.statusCode, 403);
     assert.equal(response.statusCode, 200);
     const body = response.json();
     assert.equal(body.orderId, orderId);
@@ -180,11 +190,19 @@ describe('GET /api/v1/validations/{orderId}', () => {
   });
 
   test('an unknown order is a 404 problem and a malformed id a 400 naming orderId', async () => {
-    const unknown = await app.inject({ method: 'GET', url: `/api/v1/validations/${randomUUID()}` });
+    const unknown = await app.inject({
+      method: 'GET',
+      url: `/api/v1/validations/${randomUUID()}`,
+      headers: asOperator,
+    });
     assert.equal(unknown.statusCode, 404);
     assert.equal(problemDetailsSchema.parse(unknown.json()).code, 'NOT_FOUND');
 
-    const malformed = await app.inject({ method: 'GET', url: '/api/v1/validations/nope' });
+    const malformed = await app.inject({
+      method: 'GET',
+      url: '/api/v1/validations/nope',
+      headers: asOperator,
+    });
     assert.equal(malformed.statusCode, 400);
     assert.deepEqual(
       problemDetailsSchema.parse(malformed.json()).errors.map((error) => error.field),

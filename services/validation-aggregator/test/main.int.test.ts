@@ -7,6 +7,7 @@ import {
   createTestSchema,
   createTestTopics,
   eventually,
+  serveIssuer,
   startService,
   testDatabaseUrl,
   testKafkaBootstrapServers,
@@ -14,7 +15,7 @@ import {
   uniqueTopic,
 } from '@microshop/platform/testing';
 import { allPass } from './fixtures.ts';
-import { logger } from './harness.ts';
+import { asOperator, issuer, logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const bootstrapServers = testKafkaBootstrapServers();
@@ -27,9 +28,11 @@ test('the process starts ready, decides an order from Kafka, serves it over HTTP
     bootstrapServers,
   );
   assert.ok(validationsTopic && deadLetterTopic);
+  const trusted = await serveIssuer(issuer, t);
   const service = await startService(
     mainFile,
     {
+      ...trusted.env,
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_SCHEMA: db.name,
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
@@ -54,7 +57,7 @@ test('the process starts ready, decides an order from Kafka, serves it over HTTP
   );
 
   const decision = await eventually('the decision over HTTP', async () => {
-    const response = await fetch(`${service.base}/api/v1/validations/${orderId}`);
+    const response = await fetch(`${service.base}/api/v1/validations/${orderId}`, { headers: asOperator });
     if (response.status !== 200) return null;
     const body = (await response.json()) as { decision: { outcome: string } | null };
     return body.decision;

@@ -86,3 +86,15 @@ export async function serveIssuer(
     env: { AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience, AUTH_JWKS_URL: jwksUrl },
   };
 }
+
+/** What a service's HTTP tests share: an issuer, the `access` the app is built with, an operator's headers. */
+export interface TestAccess {
+  issuer: TestIssuer;
+  access: { verify: TokenVerifier };
+  asOperator: { authorization: string };
+}
+
+export async function testAccess(): Promise<TestAccess> {
+  const issuer = await createTestIssuer();
+  return { issuer, access: { verify: issuer.verify }, asOperator: (await issuer.operator()).headers };
+}

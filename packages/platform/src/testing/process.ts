@@ -70,10 +70,13 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** GET `url` as JSON: the status and body, or null while nothing listens there. */
-export async function fetchJson(url: string): Promise<{ status: number; body: unknown } | null> {
+/** GET `url` as JSON (with `headers`, e.g. a bearer token): the status and body, or null while nothing listens there. */
+export async function fetchJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown } | null> {
   try {
-    const response = await fetch(url);
+    const response = await fetch(url, { headers });
     return { status: response.status, body: await response.json() };
   } catch {
     return null; // not listening yet

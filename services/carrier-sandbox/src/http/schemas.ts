@@ -13,6 +13,12 @@ export function shipmentLocation(id: string): string {
   return `${shipmentsPath}/${encodeURIComponent(id)}`;
 }
 
+/**
+ * A carrier's API: the shipments service calls it with no microshop token (a real carrier would
+ * want its own API key, which the sandbox does not imitate), so every route is public.
+ */
+const access = 'public' as const;
+
 const tags = ['carrier'];
 const problem = problemDetailsSchema;
 
@@ -68,6 +74,7 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export const bookSchema = {
   tags,
+  'x-access': access,
   summary: 'Book a shipment (Idempotency-Key required)',
   description:
     'The same Idempotency-Key with the same body answers 200 with the shipment booked the first time ' +
@@ -87,6 +94,7 @@ export const bookSchema = {
 
 export const getShipmentSchema = {
   tags,
+  'x-access': access,
   summary: 'One shipment, with the progress of its delivery callback',
   params: idParams,
   response: { 200: carrierShipmentSchema, 400: problem, 404: problem },
@@ -94,6 +102,7 @@ export const getShipmentSchema = {
 
 export const listShipmentsSchema = {
   tags,
+  'x-access': access,
   summary: 'The shipments booked under a reference, oldest first',
   querystring: z.object({ reference: z.string().min(1).max(128) }),
   response: { 200: z.object({ shipments: z.array(carrierShipmentSchema) }), 400: problem },
@@ -101,6 +110,7 @@ export const listShipmentsSchema = {
 
 export const cancelShipmentSchema = {
   tags,
+  'x-access': access,
   summary: 'Cancel a booked shipment (idempotent; 409 once delivered)',
   params: idParams,
   response: { 200: carrierShipmentSchema, 400: problem, 404: problem, 409: problem },

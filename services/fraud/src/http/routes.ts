@@ -72,6 +72,7 @@ export function registerRoutes(app: HttpApp, pool: Pool): void {
     {
       schema: {
         summary: "A customer's session windows with the orders counted in each, newest first",
+        'x-access': 'operator',
         params: idParams,
         querystring: sessionsQuery,
         response: { 200: sessionsResponse, 400: problemDetailsSchema },

@@ -25,11 +25,11 @@ import {
 
 /**
  * The catalog API, reached through the gateway under the same paths:
- *   GET /api/v1/products                        every product with stock and reserved units
- *   GET /api/v1/products/{sku}                  one product
- *   PUT /api/v1/products/{sku}                  create or update a product (operator)
- *   PUT /api/v1/products/{sku}/stock            set the units on hand
- *   GET /api/v1/products/{sku}/reservations     the product's reservations, newest first
+ *   GET /api/v1/products                        every product with stock and reserved units (anyone)
+ *   GET /api/v1/products/{sku}                  one product (signed in)
+ *   PUT /api/v1/products/{sku}                  create or update a product (operators)
+ *   PUT /api/v1/products/{sku}/stock            set the units on hand (operators)
+ *   GET /api/v1/products/{sku}/reservations     the product's reservations, newest first (operators)
  */
 
 export interface HttpDeps extends HttpBase {

@@ -32,19 +32,22 @@ const skuParams = z.object({ sku: skuSchema.describe('Stock keeping unit, e.g. J
 export const listProductsSchema = {
   tags,
   summary: 'Every product with its stock, by sku',
+  'x-access': 'public' as const,
   response: { 200: z.object({ products: z.array(product) }).meta({ id: 'ProductList' }) },
 };
 
 export const getProductSchema = {
   tags,
   summary: 'One product with its stock',
+  'x-access': 'signed-in' as const,
   params: skuParams,
   response: { 200: product, 400: problem, 404: problem },
 };
 
 export const setStockSchema = {
   tags,
-  summary: 'Set the units on hand',
+  summary: 'Set the units on hand (operators)',
+  'x-access': 'operator' as const,
   description: 'Refused with 409 below the units reserved for orders not yet settled.',
   params: skuParams,
   body: setStockRequestSchema,
@@ -53,7 +56,8 @@ export const setStockSchema = {
 
 export const upsertProductSchema = {
   tags,
-  summary: 'Create or update a product (operator API)',
+  summary: 'Create or update a product (operators)',
+  'x-access': 'operator' as const,
   description:
     'Creates the sku (201, stock 0 unless given) or updates name, price and currency (200); a given ' +
     'stock is set under the same rule as PUT …/stock. Reservations are never changed.',
@@ -81,7 +85,8 @@ const reservationSchema = z
 
 export const listReservationsSchema = {
   tags,
-  summary: "A product's reservations, newest first",
+  summary: "A product's reservations, newest first (operators: they name orders)",
+  'x-access': 'operator' as const,
   params: skuParams,
   querystring: z.object({
     limit: z.coerce.number().int().min(1).max(maxReservationsLimit).default(defaultReservationsLimit),

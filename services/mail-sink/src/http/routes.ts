@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Mailbox } from '../store/mailbox.ts';
 
 /**
- * The sink's mailbox over HTTP (the console and the tests read emails here):
+ * The sink's mailbox over HTTP, for operators (the console and the tests read emails here):
  *   GET    /api/v1/mail?to=&subject=&limit=   emails, newest first
  *   GET    /api/v1/mail/{id}                  one email
  *   DELETE /api/v1/mail                       empties the mailbox
@@ -61,6 +61,7 @@ export function registerRoutes(app: HttpApp, mailbox: Mailbox): void {
     {
       schema: {
         summary: 'Received emails, newest first, optionally filtered by recipient and subject',
+        'x-access': 'operator',
         querystring: listQuery,
         response: { 200: z.object({ messages: z.array(mailSchema) }), 400: problemDetailsSchema },
       },
@@ -73,6 +74,7 @@ export function registerRoutes(app: HttpApp, mailbox: Mailbox): void {
     {
       schema: {
         summary: 'One received email',
+        'x-access': 'operator',
         params: z.object({ id: z.string().min(1).max(100) }),
         response: { 200: mailSchema, 404: problemDetailsSchema },
       },
@@ -89,6 +91,7 @@ export function registerRoutes(app: HttpApp, mailbox: Mailbox): void {
     {
       schema: {
         summary: 'Empties the mailbox',
+        'x-access': 'operator',
         response: { 200: z.object({ deleted: z.number().int() }) },
       },
     },

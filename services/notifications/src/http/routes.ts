@@ -3,6 +3,7 @@ import {
   buildHttpApp,
   type HttpApp,
   type HttpBase,
+  isOperator,
   type Pool,
   problemDetailsSchema,
 } from '@microshop/platform';
@@ -12,7 +13,8 @@ import { emailsOfOrder } from '../store/emails.ts';
 
 /**
  * The service's HTTP API, reached through the gateway under the same path:
- *   GET /api/v1/notifications?orderId=…   the emails of an order and where each one stands
+ *   GET /api/v1/notifications?orderId=…   the emails of an order and where each one stands (the
+ *                                         order's customer, or operators; none for anyone else)
  */
 
 const notificationSchema = z
@@ -63,13 +65,17 @@ export function registerRoutes(app: HttpApp, pool: Pool): void {
     {
       schema: {
         summary: "An order's emails, oldest first, each PENDING or SENT with its attempts",
+        'x-access': 'owner',
         querystring: z.object({ orderId: idSchema }),
         response: { 200: listResponse, 400: problemDetailsSchema },
       },
     },
     async (request) => {
       const { orderId } = request.query;
-      const rows = await emailsOfOrder(pool, orderId);
+      const all = await emailsOfOrder(pool, orderId);
+      // Another customer's order lists nothing, as an order without emails does.
+      const operator = isOperator(request.principal);
+      const rows = all.filter((row) => operator || row.customerId === request.principal?.subject);
       return {
         orderId,
         notifications: rows.map((row) => ({

@@ -18,6 +18,8 @@ export interface NewEmail {
 
 export interface EmailRow extends Delivery {
   orderId: string;
+  /** The order's customer: the one who may read the email besides operators. */
+  customerId: string;
   orderStatus: EmailStatus;
   recipient: string;
   subject: string;
@@ -26,7 +28,7 @@ export interface EmailRow extends Delivery {
   createdAt: Date;
 }
 
-const columns = `order_id AS "orderId", order_status AS "orderStatus", recipient, subject, body AS text,
+const columns = `order_id AS "orderId", customer_id AS "customerId", order_status AS "orderStatus", recipient, subject, body AS text,
   message_id AS "messageId", state, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError",
   created_at AS "createdAt", sent_at AS "sentAt"`;
 

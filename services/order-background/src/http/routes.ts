@@ -1,5 +1,6 @@
 import { idSchema, orderSchema, orderStatusSchema, timelineEntrySchema } from '@microshop/contracts';
 import {
+  assertOwner,
   buildHttpApp,
   commaList,
   type HttpApp,
@@ -12,7 +13,8 @@ import { z } from 'zod';
 import { findTimeline, listCustomerOrders } from '../store/read-models.ts';
 
 /**
- * The service's HTTP API, reached through the gateway under the same paths:
+ * The service's HTTP API, reached through the gateway under the same paths (the order's customer,
+ * or operators; anyone else gets the 404 of an unknown id):
  *   GET /api/v1/orders/{id}/timeline      every status change of the order, with its time
  *   GET /api/v1/customers/{id}/orders     the customer's orders, latest snapshot each, newest first
  */
@@ -63,6 +65,7 @@ export function registerRoutes(app: HttpApp, pool: Pool): void {
     {
       schema: {
         summary: "An order's status changes, oldest first",
+        'x-access': 'owner',
         params: idParams,
         response: { 200: timelineResponse, 400: problemDetailsSchema, 404: problemDetailsSchema },
       },
@@ -70,6 +73,7 @@ export function registerRoutes(app: HttpApp, pool: Pool): void {
     async (request) => {
       const timeline = await findTimeline(pool, request.params.id);
       if (timeline === null) throw notFound('Order', request.params.id);
+      assertOwner(request, timeline.customerId, `Order ${request.params.id}`);
       return timeline;
     },
   );
@@ -79,13 +83,15 @@ export function registerRoutes(app: HttpApp, pool: Pool): void {
     {
       schema: {
         summary: "A customer's orders (latest state of each), newest first",
+        'x-access': 'owner',
         params: idParams,
         querystring: customerOrdersQuery,
-        response: { 200: customerOrdersResponse, 400: problemDetailsSchema },
+        response: { 200: customerOrdersResponse, 400: problemDetailsSchema, 404: problemDetailsSchema },
       },
     },
     async (request) => {
       const customerId = request.params.id;
+      assertOwner(request, customerId, `Customer ${customerId}`);
       const { limit, status } = request.query;
       const orders = await listCustomerOrders(pool, { customerId, limit, statuses: status ?? [] });
       return { customerId, orders };

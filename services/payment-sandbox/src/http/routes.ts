@@ -80,7 +80,11 @@ const defaultLedgerDeps: LedgerDeps = {
   now: () => new Date(),
 };
 
-const hidden = { schema: { hide: true } };
+/**
+ * A provider's API, not microshop's: out of the merged document, and public to microshop's access
+ * control (payments calls it with no token; a real provider would want its own API key).
+ */
+const hidden = { schema: { hide: true, 'x-access': 'public' as const } };
 
 function registerCharges(
   scope: FastifyInstance,

@@ -1,5 +1,6 @@
 import { idSchema } from '@microshop/contracts';
 import {
+  assertOwner,
   buildHttpApp,
   type HttpApp,
   type HttpBase,
@@ -8,11 +9,12 @@ import {
   problemDetailsSchema,
 } from '@microshop/platform';
 import { z } from 'zod';
-import { findOrderPayments } from '../store/read-models.ts';
+import { findOrderPayments, findPaymentOwner } from '../store/read-models.ts';
 
 /**
  * The payments API, reached through the gateway under the same path:
  *   GET /api/v1/payments/{orderId}   the order's payment status, its charge(s) and refund(s)
+ *                                    (the order's customer, or operators)
  */
 
 export const paymentsPath = '/api/v1/payments/:orderId';
@@ -56,6 +58,7 @@ const orderPaymentsSchema = z
 const getPaymentsSchema = {
   tags: ['payments'],
   summary: "An order's payment: its charge and refund",
+  'x-access': 'owner' as const,
   description: 'PENDING until the order is validated and charged; REFUNDED after a cancellation or failure.',
   params: z.object({ orderId: idSchema }),
   response: { 200: orderPaymentsSchema, 400: problemDetailsSchema, 404: problemDetailsSchema },
@@ -77,8 +80,11 @@ export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
     },
   });
   app.get(paymentsPath, { schema: getPaymentsSchema }, async (request) => {
-    const payments = await findOrderPayments(pool, request.params.orderId);
-    if (payments === null) throw notFound('Payment of order', request.params.orderId);
+    const { orderId } = request.params;
+    // Another customer's order answers as one payments never saw.
+    assertOwner(request, (await findPaymentOwner(pool, orderId)) ?? '', `Payment of order ${orderId}`);
+    const payments = await findOrderPayments(pool, orderId);
+    if (payments === null) throw notFound('Payment of order', orderId);
     return payments;
   });
   return app;

@@ -65,3 +65,12 @@ export async function findOrderPayments(pool: Pool, orderId: string): Promise<Or
 function view<T>(row: Row<T>): T {
   return { ...row, amount: Number(row.amount), createdAt: row.createdAt.toISOString() } as T;
 }
+
+/** The customer of the order (from its OrderCreated), or null when payments has not seen it. */
+export async function findPaymentOwner(pool: Pool, orderId: string): Promise<string | null> {
+  const result = await pool.query<{ customer_id: string | null }>(
+    'SELECT customer_id FROM payment_orders WHERE order_id = $1',
+    [orderId],
+  );
+  return result.rows[0]?.customer_id ?? null;
+}

@@ -96,7 +96,13 @@ async function prepare(
     case 'book': {
       if (current !== null) return { kind: 'book', shipment: current };
       const parcels = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
-      const fresh = { id: deps.publishing.newId(), orderId: order.id, carrier: deps.carrier.name, parcels };
+      const fresh = {
+        id: deps.publishing.newId(),
+        orderId: order.id,
+        customerId: order.customerId,
+        carrier: deps.carrier.name,
+        parcels,
+      };
       return { kind: 'book', shipment: await insertBooking(client, fresh, deps.publishing.now()) };
     }
     default:

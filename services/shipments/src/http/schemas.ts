@@ -15,14 +15,16 @@ const shipment = shipmentSchema.meta({ id: 'Shipment' });
 
 export const getShipmentSchema = {
   tags,
-  summary: 'One shipment: status, carrier and tracking number',
+  summary: "One shipment: status, carrier and tracking number (its order's customer, or operators)",
+  'x-access': 'owner' as const,
   params: z.object({ id: idSchema }),
   response: { 200: shipment, 400: problem, 404: problem },
 };
 
 export const listShipmentsSchema = {
   tags,
-  summary: "An order's shipments (at most one)",
+  summary: "An order's shipments (at most one; none for another customer's order)",
+  'x-access': 'owner' as const,
   querystring: z.object({ orderId: idSchema }),
   response: { 200: z.object({ shipments: z.array(shipment) }).meta({ id: 'ShipmentList' }), 400: problem },
 };
@@ -42,6 +44,8 @@ export type CarrierCallback = z.infer<typeof carrierCallbackBodySchema>;
 export const carrierCallbackSchema = {
   tags,
   summary: "The carrier's delivery webhook",
+  // The carrier holds no microshop token: the callback proves itself by its signature instead.
+  'x-access': 'public' as const,
   description:
     'Moves the shipment to DELIVERED and announces ShipmentDelivered, once: a repeated callback answers ' +
     '200 and changes nothing. Signed with X-Carrier-Signature when a webhook secret is configured.',

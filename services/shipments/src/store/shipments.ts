@@ -10,6 +10,8 @@ type Queryable = Pick<Pool, 'query'> | PoolClient;
 export interface ShipmentRow {
   id: string;
   orderId: string;
+  /** The order's customer, who may read the shipment; null for shipments booked before it was kept. */
+  customerId: string | null;
   status: ShipmentStatus;
   carrier: string;
   carrierShipmentId: string | null;
@@ -27,7 +29,7 @@ export async function lockOrder(client: PoolClient, orderId: string): Promise<vo
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`shipments:${orderId}`]);
 }
 
-const columns = `id, order_id, status, carrier, carrier_shipment_id, tracking_number, parcels, created_at, updated_at`;
+const columns = `id, order_id, customer_id, status, carrier, carrier_shipment_id, tracking_number, parcels, created_at, updated_at`;
 
 export async function findByOrder(db: Queryable, orderId: string): Promise<ShipmentRow | null> {
   const result = await db.query(`SELECT ${columns} FROM shipments WHERE order_id = $1`, [orderId]);
@@ -52,15 +54,16 @@ export async function findByCarrierShipment(
 export interface NewBooking {
   id: string;
   orderId: string;
+  customerId: string;
   carrier: string;
   parcels: ShipmentRow['parcels'];
 }
 
 export async function insertBooking(client: PoolClient, booking: NewBooking, at: Date): Promise<ShipmentRow> {
   const result = await client.query(
-    `INSERT INTO shipments (id, order_id, status, carrier, parcels, created_at, updated_at)
-     VALUES ($1, $2, 'BOOKING', $3, $4, $5, $5) RETURNING ${columns}`,
-    [booking.id, booking.orderId, booking.carrier, JSON.stringify(booking.parcels), at],
+    `INSERT INTO shipments (id, order_id, customer_id, status, carrier, parcels, created_at, updated_at)
+     VALUES ($1, $2, $3, 'BOOKING', $4, $5, $6, $6) RETURNING ${columns}`,
+    [booking.id, booking.orderId, booking.customerId, booking.carrier, JSON.stringify(booking.parcels), at],
   );
   return toRow(result.rows[0]);
 }
@@ -156,6 +159,7 @@ function toRow(row: Record<string, unknown>): ShipmentRow {
   return {
     id: String(row.id),
     orderId: String(row.order_id),
+    customerId: row.customer_id === null ? null : String(row.customer_id),
     status,
     carrier: String(row.carrier),
     carrierShipmentId: row.carrier_shipment_id === null ? null : String(row.carrier_shipment_id),

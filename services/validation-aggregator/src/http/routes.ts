@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { findValidation, type ValidationView } from '../store/aggregate-store.ts';
 
 /**
- * The aggregator's operator API (not routed by the gateway):
+ * The aggregator's operator API (operators only; not routed by the gateway):
  *   GET /api/v1/validations/{orderId}   the checks' results and the decision of one order
  */
 
@@ -67,6 +67,7 @@ export function registerRoutes(app: HttpApp, pool: Pool): void {
     {
       schema: {
         summary: "An order's validation results (first per check, in arrival order) and its decision",
+        'x-access': 'operator',
         params,
         response: { 200: validationResponse, 400: problemDetailsSchema, 404: problemDetailsSchema },
       },
