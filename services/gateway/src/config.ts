@@ -1,6 +1,7 @@
-import { commaList, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
+import { authConfig, commaList, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
 import { z } from 'zod';
-import type { ServiceName } from './domain/routes.ts';
+import type { RateLimitSettings } from './domain/rate-limit.ts';
+import type { RouteGroup, ServiceName } from './domain/routes.ts';
 
 /**
  * The gateway's environment, read once by main. Upstream instances come as one variable per
@@ -27,13 +28,35 @@ function isOriginUrl(text: string): boolean {
 
 const mebibyte = 1024 * 1024;
 
+/** Addresses or CIDR ranges of proxies in front of the gateway whose X-Forwarded-For names the client. */
+const envProxyList = z
+  .string()
+  .transform(commaList)
+  .refine((list) => list.every((entry) => /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(entry)), {
+    message: 'must be a comma-separated list of IP addresses or CIDR ranges',
+  })
+  .default([]);
+
 export const gatewayConfig = z.object({
   HTTP_HOST: envHttpHost,
   HTTP_PORT: envPort(8080),
   LOG_LEVEL: envLogLevel,
+  /** The gateway verifies every token itself (the customers service's JWKS by default). */
+  ...authConfig,
   BODY_LIMIT_BYTES: envInteger({ min: 1, max: 64 * mebibyte, default: mebibyte }),
+  /** Reads, per principal (its token's subject) or else per client address. */
   RATE_LIMIT_RPS: envInteger({ min: 1, max: 1_000_000, default: 200 }),
   RATE_LIMIT_BURST: envInteger({ min: 1, max: 10_000_000, default: 400 }),
+  /** Changes (POST, PUT, PATCH, DELETE), likewise. */
+  RATE_LIMIT_WRITE_RPS: envInteger({ min: 1, max: 1_000_000, default: 50 }),
+  RATE_LIMIT_WRITE_BURST: envInteger({ min: 1, max: 10_000_000, default: 100 }),
+  /** Sign-up, sign-in, refresh: guessing passwords stays slow. */
+  RATE_LIMIT_AUTH_RPS: envInteger({ min: 1, max: 1_000_000, default: 1 }),
+  RATE_LIMIT_AUTH_BURST: envInteger({ min: 1, max: 10_000_000, default: 10 }),
+  /** Default none: the connection's peer is the client, and X-Forwarded-For is not believed. */
+  TRUSTED_PROXIES: envProxyList,
+  /** How long a client may take to send its whole request (slow senders hold sockets). */
+  REQUEST_TIMEOUT_MS: envInteger({ min: 1_000, max: 600_000, default: 30_000 }),
   HEALTH_INTERVAL_MS: envInteger({ min: 50, max: 600_000, default: 2000 }),
   HEALTH_TIMEOUT_MS: envInteger({ min: 10, max: 60_000, default: 1000 }),
   HEALTH_FAILURE_THRESHOLD: envInteger({ min: 1, max: 100, default: 2 }),
@@ -49,6 +72,9 @@ export const gatewayConfig = z.object({
   UPSTREAM_PAYMENTS: envUpstreamList,
   UPSTREAM_SHIPMENTS: envUpstreamList,
   UPSTREAM_NOTIFICATIONS: envUpstreamList,
+  UPSTREAM_FRAUD: envUpstreamList,
+  UPSTREAM_VALIDATION_AGGREGATOR: envUpstreamList,
+  UPSTREAM_MAIL_SINK: envUpstreamList,
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfig>;
@@ -63,5 +89,17 @@ export function upstreamOrigins(config: GatewayConfig): Record<ServiceName, read
     payments: config.UPSTREAM_PAYMENTS,
     shipments: config.UPSTREAM_SHIPMENTS,
     notifications: config.UPSTREAM_NOTIFICATIONS,
+    fraud: config.UPSTREAM_FRAUD,
+    'validation-aggregator': config.UPSTREAM_VALIDATION_AGGREGATOR,
+    'mail-sink': config.UPSTREAM_MAIL_SINK,
+  };
+}
+
+/** Each route group's limit. */
+export function rateLimitsOf(config: GatewayConfig): Record<RouteGroup, RateLimitSettings> {
+  return {
+    read: { ratePerSecond: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+    write: { ratePerSecond: config.RATE_LIMIT_WRITE_RPS, burst: config.RATE_LIMIT_WRITE_BURST },
+    auth: { ratePerSecond: config.RATE_LIMIT_AUTH_RPS, burst: config.RATE_LIMIT_AUTH_BURST },
   };
 }

@@ -2,7 +2,7 @@ import { defineService, type Logger, runStandalone, upstreamVariable } from '@mi
 import { probeAll } from './clients/health-checks.ts';
 import { MergedOpenApi } from './clients/merged-openapi.ts';
 import { UpstreamRegistry } from './clients/upstreams.ts';
-import { type GatewayConfig, gatewayConfig, upstreamOrigins } from './config.ts';
+import { type GatewayConfig, gatewayConfig, rateLimitsOf, upstreamOrigins } from './config.ts';
 import { serviceNames } from './domain/routes.ts';
 import { build } from './http/routes.ts';
 
@@ -24,10 +24,12 @@ export const service = defineService({
         build({
           ...base,
           upstreams,
-          rateLimit: { ratePerSecond: config.RATE_LIMIT_RPS, burst: config.RATE_LIMIT_BURST },
+          rateLimit: { ...rateLimitsOf(config).read, groups: rateLimitsOf(config) },
           openapi: mergedOpenApi(upstreams, config),
           bodyLimitBytes: config.BODY_LIMIT_BYTES,
           proxy: { timeoutMs: config.UPSTREAM_TIMEOUT_MS, responseBufferBytes: config.RESPONSE_BUFFER_BYTES },
+          trustedProxies: config.TRUSTED_PROXIES,
+          requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
         }),
       tasks: {
         'health checks': { intervalMs: config.HEALTH_INTERVAL_MS, run: () => probeAll(upstreams, health) },

@@ -23,6 +23,15 @@ describe('upstream configuration', () => {
     assert.deepEqual(config.UPSTREAM_CUSTOMERS, []);
   });
 
+  it('trusts no proxy unless told, and takes addresses or CIDR ranges only', () => {
+    assert.deepEqual(gatewayConfig.parse({}).TRUSTED_PROXIES, []);
+    assert.deepEqual(gatewayConfig.parse({ TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16' }).TRUSTED_PROXIES, [
+      '10.0.0.1',
+      '192.168.0.0/16',
+    ]);
+    assert.equal(gatewayConfig.safeParse({ TRUSTED_PROXIES: 'loadbalancer.local' }).success, false);
+  });
+
   it('refuses an upstream URL with a path or another scheme', () => {
     assert.equal(gatewayConfig.safeParse({ UPSTREAM_ORDERS: 'http://127.0.0.1:8101/api' }).success, false);
     assert.equal(gatewayConfig.safeParse({ UPSTREAM_ORDERS: 'ftp://127.0.0.1:8101' }).success, false);

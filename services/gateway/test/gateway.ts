@@ -1,5 +1,6 @@
 import { after } from 'node:test';
 import { createLogger, createMetrics, type HttpApp } from '@microshop/platform';
+import { testAccess } from '@microshop/platform/testing';
 import { MergedOpenApi } from '../src/clients/merged-openapi.ts';
 import { UpstreamRegistry } from '../src/clients/upstreams.ts';
 import type { ServiceName } from '../src/domain/routes.ts';
@@ -7,11 +8,15 @@ import { build, type RateLimit } from '../src/http/routes.ts';
 
 /** A gateway built the way main builds it, minus listening, for `app.inject()`. */
 
+/** The issuer whose tokens every test gateway trusts, as the real one trusts the customers service's. */
+export const { issuer, access, asOperator } = await testAccess();
+
 export interface GatewayOptions {
   timeoutMs?: number;
   bodyLimitBytes?: number;
   responseBufferBytes?: number;
   rate?: RateLimit;
+  trustedProxies?: string[];
 }
 
 export interface TestGateway {
@@ -37,6 +42,9 @@ export async function givenGateway(
     }),
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     proxy: { timeoutMs, responseBufferBytes: options.responseBufferBytes ?? 1024 * 1024 },
+    access,
+    requestTimeoutMs: 15_000,
+    ...(options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies }),
   });
   after(async () => {
     await app.close();

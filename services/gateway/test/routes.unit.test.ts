@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { upstreamVariable } from '@microshop/platform/pure';
-import { matchRoute } from '../src/domain/routes.ts';
+import { findRoute, matchRoute, routeGroup } from '../src/domain/routes.ts';
 
 describe('route table', () => {
   const cases: [path: string, service: string][] = [
@@ -19,6 +19,11 @@ describe('route table', () => {
     ['/api/v1/payments/abc', 'payments'],
     ['/api/v1/shipments/abc/delivered', 'shipments'],
     ['/api/v1/notifications', 'notifications'],
+    ['/api/v1/auth/sign-in', 'customers'],
+    ['/api/v1/auth/jwks.json', 'customers'],
+    ['/api/v1/fraud/customers/6f1c2f7e/sessions', 'fraud'],
+    ['/api/v1/validations/0b7d8a55', 'validation-aggregator'],
+    ['/api/v1/mail', 'mail-sink'],
   ];
   for (const [path, service] of cases) {
     it(`sends ${path} to ${service}`, () => {
@@ -40,6 +45,23 @@ describe('route table', () => {
       assert.equal(matchRoute(path), undefined);
     });
   }
+
+  it('keeps the mail sink and the operator views to operators, nothing else', () => {
+    const operatorsOnly = ['/api/v1/mail/abc', '/api/v1/fraud/x', '/api/v1/validations/x'];
+    for (const path of operatorsOnly) assert.equal(findRoute(path)?.operatorsOnly, true, path);
+    for (const path of ['/api/v1/orders/x', '/api/v1/auth/sign-in', '/api/v1/products']) {
+      assert.equal(findRoute(path)?.operatorsOnly, undefined, path);
+    }
+  });
+
+  it('puts signing in and up, writes and reads in route groups of their own', () => {
+    assert.equal(routeGroup('POST', '/api/v1/auth/sign-in'), 'auth');
+    assert.equal(routeGroup('GET', '/api/v1/auth/jwks.json'), 'auth');
+    assert.equal(routeGroup('POST', '/api/v1/orders'), 'write');
+    assert.equal(routeGroup('PUT', '/api/v1/products/JUMPERS'), 'write');
+    assert.equal(routeGroup('GET', '/api/v1/orders/x'), 'read');
+    assert.equal(routeGroup('HEAD', '/api/v1/products'), 'read');
+  });
 
   it('names each service variable UPSTREAM_<NAME> with dashes as underscores', () => {
     assert.equal(upstreamVariable('order-background'), 'UPSTREAM_ORDER_BACKGROUND');

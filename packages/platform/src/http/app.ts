@@ -51,6 +51,8 @@ export interface HttpAppOptions {
   trustProxy?: readonly string[];
   /** How long a client may take to send a whole request (headers and body); default Node's 300 s. */
   requestTimeoutMs?: number;
+  /** Who may read `/metrics`: anyone reaching the port by default; `operator` on a public port. */
+  metricsAccess?: 'public' | 'operator';
   openapi: {
     title: string;
     version: string;
@@ -92,7 +94,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   installProblemHandlers(app);
   if (options.access) installAccessControl(app, options.access);
   await registerOpenApi(app, options);
-  registerOpsRoutes(app, { metrics: options.metrics, readiness: options.readiness ?? [] });
+  registerOpsRoutes(app, {
+    metrics: options.metrics,
+    readiness: options.readiness ?? [],
+    ...(options.metricsAccess === undefined ? {} : { metricsAccess: options.metricsAccess }),
+  });
   return app;
 }
 

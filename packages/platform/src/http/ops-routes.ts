@@ -29,9 +29,15 @@ export interface ReadinessReport {
 
 export function registerOpsRoutes(
   app: FastifyInstance,
-  options: { metrics: Registry; readiness: readonly ReadinessCheck[] },
+  options: {
+    metrics: Registry;
+    readiness: readonly ReadinessCheck[];
+    /** Who may read /metrics; default anyone who reaches the port (the gateway's is operators'). */
+    metricsAccess?: 'public' | 'operator';
+  },
 ): void {
   const hidden = { schema: { hide: true }, logLevel: 'warn' as const };
+  const metricsRoute = { ...hidden, schema: { hide: true, 'x-access': options.metricsAccess ?? 'public' } };
 
   app.get('/health', hidden, async () => ({ status: 'alive' }));
 
@@ -40,7 +46,7 @@ export function registerOpsRoutes(
     return reply.status(report.status === 'ready' ? 200 : 503).send(report);
   });
 
-  app.get('/metrics', hidden, async (_request, reply) => {
+  app.get('/metrics', metricsRoute, async (_request, reply) => {
     const text = await options.metrics.metrics();
     return reply.type(options.metrics.contentType).send(text);
   });

@@ -1,26 +1,31 @@
-import fastifyRateLimit from '@fastify/rate-limit';
 import {
   AppError,
   buildHttpApp,
   type HttpApp,
   type HttpBase,
-  rateLimited,
+  isOperator,
+  type Principal,
+  unauthenticated,
   upstreamUnavailable,
   upstreamVariable,
 } from '@microshop/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MergedOpenApi } from '../clients/merged-openapi.ts';
 import type { UpstreamRegistry } from '../clients/upstreams.ts';
-import { type RateLimitSettings, rateWindow } from '../domain/rate-limit.ts';
-import { matchRoute } from '../domain/routes.ts';
+import { findRoute } from '../domain/routes.ts';
 import { registerOpenApiRoutes } from './openapi.ts';
 import { forward, type ProxyOptions } from './proxy.ts';
+import { limitRate, type RateLimit } from './rate-limit.ts';
+
+export type { RateLimit } from './rate-limit.ts';
 
 /**
  * The gateway's HTTP app, built without listening (the kit listens, tests inject or listen on 0).
- * Everything under `/api` sits in one scope with the rate limit and a raw-body parser: the gateway
- * never parses a body, it only bounds its size, so a malformed JSON body reaches the service and
- * gets the service's 400 rather than the gateway's opinion.
+ * The kit's access control verifies any bearer token first (a bad one is a 401 here, before any
+ * service); the token travels on to the service, which verifies it again and applies its routes'
+ * declarations. Everything under `/api` sits in one scope with the rate limit and a raw-body parser:
+ * the gateway never parses a body, it only bounds its size, so a malformed JSON body reaches the
+ * service and gets the service's 400 rather than the gateway's opinion.
  */
 
 export interface HttpDeps extends HttpBase {
@@ -29,12 +34,11 @@ export interface HttpDeps extends HttpBase {
   openapi: MergedOpenApi;
   bodyLimitBytes: number;
   proxy: ProxyOptions;
+  /** Proxies whose X-Forwarded-For names the client; default none. */
+  trustedProxies?: readonly string[];
+  /** How long a client may take to send its whole request. */
+  requestTimeoutMs?: number;
   version?: string;
-}
-
-export interface RateLimit extends RateLimitSettings {
-  /** Most clients tracked at once, least recently seen dropped first; default 100 000. */
-  maxClients?: number;
 }
 
 export async function build({
@@ -43,6 +47,8 @@ export async function build({
   openapi,
   bodyLimitBytes,
   proxy,
+  trustedProxies,
+  requestTimeoutMs,
   version,
   ...base
 }: HttpDeps) {
@@ -52,6 +58,10 @@ export async function build({
     // go, and readiness must not flap with them. Their health is at GET /api/v1/_gateway/upstreams.
     ...base,
     bodyLimit: bodyLimitBytes,
+    ...(trustedProxies === undefined ? {} : { trustProxy: trustedProxies }),
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+    // The gateway's port is the public one: its metrics are for operators.
+    metricsAccess: 'operator',
     openapi: { title: 'microshop gateway', version: version ?? '0.1.0', docsPath: false },
   });
   await app.register(async (scope) =>
@@ -72,37 +82,12 @@ async function registerApi(
   );
   await limitRate(scope, deps.rateLimit);
 
-  const hidden = { schema: { hide: true } };
-  scope.get('/api/v1/_gateway/upstreams', hidden, async () => ({ services: deps.upstreams.report() }));
+  const operators = { schema: { hide: true, 'x-access': 'operator' as const } };
+  scope.get('/api/v1/_gateway/upstreams', operators, async () => ({ services: deps.upstreams.report() }));
   await registerOpenApiRoutes(scope, deps.openapi);
-  scope.all('/api/v1/*', hidden, (request, reply) => route(request, reply, deps));
-}
-
-/** No `x-ratelimit-*` headers: a refused client gets `Retry-After` and the problem, nothing more. */
-const noCountHeaders = {
-  'x-ratelimit-limit': false,
-  'x-ratelimit-remaining': false,
-  'x-ratelimit-reset': false,
-} as const;
-
-/**
- * Per client (its IP) on every route of the scope, checked on request before the body is read: a
- * refused request costs the gateway no upload. The 429 is the platform's problem (RATE_LIMITED).
- */
-async function limitRate(scope: FastifyInstance, rateLimit: RateLimit): Promise<void> {
-  const window = rateWindow(rateLimit);
-  await scope.register(fastifyRateLimit, {
-    global: true,
-    hook: 'onRequest',
-    max: window.max,
-    timeWindow: window.timeWindowMs,
-    cache: rateLimit.maxClients ?? 100_000,
-    keyGenerator: (request) => request.ip,
-    addHeadersOnExceeding: noCountHeaders,
-    addHeaders: { ...noCountHeaders, 'retry-after': true },
-    errorResponseBuilder: (request, context) =>
-      rateLimited(`Too many requests from ${request.ip}; retry after ${Math.ceil(context.ttl / 1000)} s`),
-  });
+  // Public here: each service guards its own routes; `route` keeps operator-only paths to operators.
+  const proxied = { schema: { hide: true, 'x-access': 'public' as const } };
+  scope.all('/api/v1/*', proxied, (request, reply) => route(request, reply, deps));
 }
 
 async function route(
@@ -111,8 +96,10 @@ async function route(
   deps: Pick<HttpDeps, 'upstreams' | 'proxy'>,
 ): Promise<FastifyReply> {
   const pathname = request.url.split('?', 1)[0] ?? request.url;
-  const service = matchRoute(pathname);
-  if (service === undefined) throw new AppError('NOT_FOUND', `No route ${request.method} ${pathname}`);
+  const rule = findRoute(pathname);
+  if (rule === undefined) throw new AppError('NOT_FOUND', `No route ${request.method} ${pathname}`);
+  if (rule.operatorsOnly) assertOperator(request.principal);
+  const { service } = rule;
   const upstreams = deps.upstreams.get(service);
   if (upstreams === undefined) {
     throw upstreamUnavailable(
@@ -120,4 +107,10 @@ async function route(
     );
   }
   return forward(request, reply, upstreams, deps.proxy);
+}
+
+/** The mail sink and the operator views are not reached through the gateway without the operator role. */
+function assertOperator(principal: Principal | undefined): void {
+  if (principal === undefined) throw unauthenticated('this route needs a bearer access token');
+  if (!isOperator(principal)) throw new AppError('FORBIDDEN', 'operators only');
 }
