@@ -48,9 +48,16 @@ function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv): number {
 function profileEnv(settings: StackSettings): Record<string, string> {
   // Every local client is 127.0.0.1, so the gateway's per-client rate limit would throttle the
   // whole machine (tests, benchmarks) as one client: locally it is set far above what the stack sustains.
+  // The profile lets the customers service fall back to the well-known operator account (printed by
+  // `npm start`); set MICROSHOP_OPERATOR_EMAIL and MICROSHOP_OPERATOR_PASSWORD to use your own.
   const local = {
+    MICROSHOP_PROFILE: settings.profile,
     RATE_LIMIT_RPS: '20000',
     RATE_LIMIT_BURST: '40000',
+    RATE_LIMIT_WRITE_RPS: '20000',
+    RATE_LIMIT_WRITE_BURST: '40000',
+    RATE_LIMIT_AUTH_RPS: '20000',
+    RATE_LIMIT_AUTH_BURST: '40000',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
   return settings.profile === 'test'
@@ -59,6 +66,8 @@ function profileEnv(settings: StackSettings): Record<string, string> {
         WATCHDOG_CREATED_DEADLINE_MS: '15000',
         WATCHDOG_VALIDATED_DEADLINE_MS: '30000',
         CARRIER_DELIVERY_DELAY_MS: '1000',
+        // Tests and benchmarks sign up thousands of customers: cheap hashes (4 MiB, not 32).
+        AUTH_SCRYPT_LOG2N: '12',
       }
     : local;
 }
@@ -103,8 +112,19 @@ export function serviceInstances(
     const variable = upstreamVariable(instance.service);
     upstreams[variable] = [upstreams[variable], instance.url].filter(Boolean).join(',');
   }
-  for (const instance of instances) Object.assign(instance.env, upstreams);
+  for (const instance of instances) Object.assign(instance.env, upstreams, identityEnv(instances));
   return instances;
+}
+
+/**
+ * Every service verifies access tokens itself with the keys the customers service publishes: its
+ * instances' JWKS, tried in turn (the customers service verifies with its own keys).
+ */
+function identityEnv(instances: readonly ServiceInstance[]): Record<string, string> {
+  const jwks = instances
+    .filter((instance) => instance.service === 'customers')
+    .map((instance) => `${instance.url}/api/v1/auth/jwks.json`);
+  return jwks.length === 0 ? {} : { AUTH_JWKS_URL: jwks.join(',') };
 }
 
 function instanceEnv(settings: StackSettings, part: string, service: string, port: number) {

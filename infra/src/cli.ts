@@ -5,6 +5,7 @@
 // Add --test to act on the test stack (npm test's own ports and data) instead of the dev stack.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { devOperatorAccount } from '@microshop/platform/pure';
 import { stackDirs } from './paths.ts';
 import { logFileOf } from './proc.ts';
 import {
@@ -24,11 +25,21 @@ function addresses(settings: StackSettings): [string, string][] {
   return [
     ['Gateway (HTTP API)', `${gatewayUrl(settings)}/api/v1`],
     ['API docs', `${gatewayUrl(settings)}/api/docs`],
+    ['Operator sign-in', operatorSignIn()],
     ['Kafka', bootstrapServers(settings)],
     ['Kafka Connect REST', connectUrl(settings)],
     ['PostgreSQL', databaseUrl(settings)],
     ['Logs', stackDirs(settings.home).logs],
   ];
+}
+
+/** The operator account the customers service made: the dev one, or the environment's (its password unprinted). */
+function operatorSignIn(): string {
+  const email = process.env.MICROSHOP_OPERATOR_EMAIL || devOperatorAccount.email;
+  const password = process.env.MICROSHOP_OPERATOR_PASSWORD
+    ? '(the password in MICROSHOP_OPERATOR_PASSWORD)'
+    : devOperatorAccount.password;
+  return `${email} / ${password}  (POST /api/v1/auth/sign-in)`;
 }
 
 function printAddresses(stack: Stack): void {

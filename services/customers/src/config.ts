@@ -1,5 +1,6 @@
 import { type TopicName, topics } from '@microshop/contracts';
 import { commonConfig, envInteger, envPort, envTopic, serviceInstanceConfig } from '@microshop/platform';
+import { devOperatorAccount } from '@microshop/platform/pure';
 import { z } from 'zod';
 
 /**
@@ -10,7 +11,7 @@ import { z } from 'zod';
 
 /** The dev and test stacks may fall back to the well-known operator account; nothing else may. */
 export const devProfiles = ['dev', 'test'] as const;
-export const devOperator = { email: 'operator@microshop.local', password: 'operator-dev-password' };
+export const devOperator = devOperatorAccount;
 
 const identityConfig = {
   /** `dev` or `test` (the stack runner sets it); unset means production. */

@@ -2,5 +2,6 @@
 // (a unit test holds it to that). Services' src/domain/ import '@microshop/platform/pure' only.
 export * from './backoff.ts';
 export * from './canonical-json.ts';
+export * from './dev-operator.ts';
 export * from './unreachable.ts';
 export * from './upstreams.ts';
