@@ -9,6 +9,7 @@ import { topics } from '@microshop/contracts';
 import { collectMessages } from '@microshop/platform/testing';
 import pg from 'pg';
 import { api, createOrder, eventually, newOrderRequest, type OrderBody } from './lib/api.ts';
+import { sessionOfCustomer } from './lib/session.ts';
 import { registerCustomer } from './lib/shop.ts';
 
 async function ordersOfCustomer(customerId: string): Promise<number> {
@@ -23,6 +24,13 @@ async function ordersOfCustomer(customerId: string): Promise<number> {
     await client.end();
   }
 }
+
+// Malformed orders are sent as a signed-in customer: a customer's order that is malformed, not a call
+// by someone without the right.
+const shopper = await registerCustomer({ name: 'Malformed Mo' });
+const as = sessionOfCustomer(shopper.id);
+const shopperOrder = (overrides: Record<string, unknown>) =>
+  newOrderRequest({ customerId: shopper.id, ...overrides });
 
 describe('placing an order through the gateway', () => {
   it('answers 201 with Location, publishes OrderCreated keyed by customer and shows it in the timeline', async () => {
@@ -91,37 +99,37 @@ describe('placing an order through the gateway', () => {
   });
 
   const badBodies: [string, unknown, string][] = [
-    ['a missing customerId', { ...newOrderRequest(), customerId: undefined }, 'customerId'],
     ['a customerId that is not a uuid', newOrderRequest({ customerId: 'alice' }), 'customerId'],
-    ['no items', newOrderRequest({ items: [] }), 'items'],
+    ['no items', shopperOrder({ items: [] }), 'items'],
     [
       'a zero quantity',
-      newOrderRequest({ items: [{ sku: 'JUMPERS', quantity: 0, unitPrice: 100 }] }),
+      shopperOrder({ items: [{ sku: 'JUMPERS', quantity: 0, unitPrice: 100 }] }),
       'items[0].quantity',
     ],
     [
       'a fractional quantity',
-      newOrderRequest({ items: [{ sku: 'JUMPERS', quantity: 1.5, unitPrice: 100 }] }),
+      shopperOrder({ items: [{ sku: 'JUMPERS', quantity: 1.5, unitPrice: 100 }] }),
       'items[0].quantity',
     ],
     [
       'a price in floating point',
-      newOrderRequest({ items: [{ sku: 'JUMPERS', quantity: 1, unitPrice: 19.99 }] }),
+      shopperOrder({ items: [{ sku: 'JUMPERS', quantity: 1, unitPrice: 19.99 }] }),
       'items[0].unitPrice',
     ],
     [
       'a negative price',
-      newOrderRequest({ items: [{ sku: 'JUMPERS', quantity: 1, unitPrice: -1 }] }),
+      shopperOrder({ items: [{ sku: 'JUMPERS', quantity: 1, unitPrice: -1 }] }),
       'items[0].unitPrice',
     ],
-    ['a currency that is not ISO 4217', newOrderRequest({ currency: 'euro' }), 'currency'],
-    ['a missing payment token', newOrderRequest({ payment: {} }), 'payment.token'],
+    ['a currency that is not ISO 4217', shopperOrder({ currency: 'euro' }), 'currency'],
+    ['a missing payment token', shopperOrder({ payment: {} }), 'payment.token'],
   ];
   for (const [what, body, field] of badBodies) {
     it(`refuses ${what} with a problem naming ${field} and writes nothing`, async () => {
       const customerId = (body as { customerId?: string }).customerId;
       const res = await api<{ status: number; errors?: { field: string }[] }>('POST', '/api/v1/orders', {
         body,
+        as,
       });
       assert.ok(res.status >= 400 && res.status < 500, `4xx, got ${res.status}`);
       assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
@@ -135,7 +143,7 @@ describe('placing an order through the gateway', () => {
   }
 
   it('refuses malformed JSON with a 400 problem, not a 5xx', async () => {
-    const res = await api('POST', '/api/v1/orders', { rawBody: '{"customerId": ' });
+    const res = await api('POST', '/api/v1/orders', { rawBody: '{"customerId": ', as });
     assert.equal(res.status, 400);
     assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
   });

@@ -1,11 +1,13 @@
-// An order naming a customer nobody registered: order-details waits REFERENCE_GRACE_MS (5 s) for a
-// late copy of the customer, then FAILs the order for ORDER_DETAILS. Serial: while it waits, the
+// An order of a customer nobody registered (a principal the identity service does not know, as an
+// outside issuer's customer would be): order-details waits REFERENCE_GRACE_MS (5 s) for a late copy
+// of the customer, then FAILs the order for ORDER_DETAILS. Serial: while it waits, the
 // order holds its partition of order-details, so every order behind it waits as long (they would
 // risk the test stack's 8 s CREATED watchdog in the files running alongside).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { eventually } from './lib/api.ts';
+import { unregisteredCustomer } from './lib/session.ts';
 import { awaitStatus, describeOrder, getProduct, placeOrder, putProduct, uniqueSku } from './lib/shop.ts';
 
 describe('an order of an unknown customer', () => {
@@ -13,6 +15,7 @@ describe('an order of an unknown customer', () => {
     const sku = uniqueSku('E2E-NOBODY');
     await putProduct(sku, { unitPrice: 1100, stock: 5 });
     const stranger = randomUUID();
+    await unregisteredCustomer(stranger);
     const order = await placeOrder(stranger, [{ sku, quantity: 1, unitPrice: 1100 }]);
     const failed = await awaitStatus(order.id, ['FAILED', 'VALIDATED'], { timeoutMs: 30_000 });
     const waited = Date.parse(failed.updatedAt) - Date.parse(failed.createdAt);

@@ -1,7 +1,21 @@
-// A small client for the gateway's HTTP API (the routes under /api/v1), for end-to-end tests.
+// A small client for the gateway's HTTP API (the routes under /api/v1), for end-to-end tests. Every
+// call is signed in, as a real client's would be (see `api`).
+import { randomUUID } from 'node:crypto';
 import { orderRequest } from '@microshop/platform/testing';
+import {
+  authorizationOf,
+  defaultGatewayUrl,
+  operator,
+  ownerSessionOf,
+  rememberOrder,
+  type Session,
+  signUp,
+} from './session.ts';
 
-export const gatewayUrl = process.env.GATEWAY_URL ?? 'http://127.0.0.1:18080';
+export const gatewayUrl = defaultGatewayUrl;
+
+/** Who makes a call: a session, nobody (`anonymous`), or by default whoever `api` picks. */
+export type Caller = Session | 'anonymous';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -9,12 +23,25 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
+export interface ApiOptions {
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  baseUrl?: string;
+  as?: Caller;
+}
+
+/**
+ * One call. It is made as `as`; without it, as the customer the call is about when the lib made
+ * them (an order or customer of theirs in the path, or their `customerId` in the body), else as the
+ * test stack's operator. An `authorization` header given in `headers` is sent as it is.
+ */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
-  options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; baseUrl?: string } = {},
+  options: ApiOptions = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = { ...(await authorizationFor(path, options)), ...options.headers };
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
@@ -28,7 +55,22 @@ export async function api<T = Record<string, unknown>>(
   } catch {
     // not JSON: keep the text for the assertion message
   }
+  if (method === 'POST' && path === '/api/v1/orders') rememberPlaced(parsed);
   return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+async function authorizationFor(path: string, options: ApiOptions): Promise<Record<string, string>> {
+  if (options.as === 'anonymous') return {};
+  const session = options.as ?? ownerSessionOf(path, options.body) ?? (await operator());
+  return { authorization: await authorizationOf(session) };
+}
+
+/** An order the API answered with is its customer's from now on. */
+function rememberPlaced(body: unknown): void {
+  const order = body as { id?: unknown; customerId?: unknown } | null;
+  if (typeof order?.id === 'string' && typeof order.customerId === 'string') {
+    rememberOrder(order.id, order.customerId);
+  }
 }
 
 export interface OrderBody {
@@ -48,10 +90,17 @@ export function newOrderRequest(overrides: Record<string, unknown> = {}) {
   return { ...orderRequest(), ...overrides };
 }
 
-export async function createOrder(request = newOrderRequest(), headers: Record<string, string> = {}) {
-  const res = await api<OrderBody>('POST', '/api/v1/orders', { body: request, headers });
+/** Places the order as its customer; without a request, the sample order of a customer signed up for it. */
+export async function createOrder(request?: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const body = request ?? newOrderRequest({ customerId: await newCustomerId() });
+  const res = await api<OrderBody>('POST', '/api/v1/orders', { body, headers });
   if (res.status !== 201) throw new Error(`POST /api/v1/orders → ${res.status} ${JSON.stringify(res.body)}`);
   return res;
+}
+
+async function newCustomerId(): Promise<string> {
+  const { customer } = await signUp('E2E Customer', `customer-${randomUUID()}@e2e.microshop.test`);
+  return customer.id;
 }
 
 /** Polls `fn` until it returns a value (not undefined) or the time is up. */

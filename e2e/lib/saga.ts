@@ -73,7 +73,8 @@ function sandboxUrl(): string {
 
 /** A list the payment provider answers with (`{data: […]}`), read from the payment sandbox itself. */
 async function sandboxList<T>(path: string, what: string): Promise<T[]> {
-  const res = await api<{ data: T[] }>('GET', path, { baseUrl: sandboxUrl() });
+  // The provider's own API: no microshop token (payments calls it without one too).
+  const res = await api<{ data: T[] }>('GET', path, { baseUrl: sandboxUrl(), as: 'anonymous' });
   assert.equal(res.status, 200, `${what} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;
 }

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { api, eventually, gatewayUrl, type OrderBody } from './api.ts';
+import { query } from './db.ts';
+import { operator, signUp } from './session.ts';
 
 export interface CustomerBody {
   id: string;
@@ -32,17 +34,33 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${randomUUID()}@e2e.microshop.test`;
 }
 
+/**
+ * A customer signed up as customers sign up (bronze, signed in; the lib makes its later calls about
+ * them as them). A `level` other than bronze is then set by the operator, as only operators may, and
+ * awaited in notifications' copy, so the customer's orders are routed by it.
+ */
 export async function registerCustomer(
   options: { name?: string; level?: string; baseUrl?: string } = {},
 ): Promise<CustomerBody> {
-  const body = {
-    name: options.name ?? 'E2E Customer',
-    email: uniqueEmail('customer'),
-    ...(options.level ? { level: options.level } : {}),
-  };
-  const res = await api<CustomerBody>('POST', '/api/v1/customers', { body, baseUrl: options.baseUrl });
-  assert.equal(res.status, 201, `POST /api/v1/customers → ${res.status} ${JSON.stringify(res.body)}`);
+  const { customer } = await signUp(options.name ?? 'E2E Customer', uniqueEmail('customer'), options.baseUrl);
+  if (options.level === undefined || options.level === customer.level) return customer;
+  const res = await api<CustomerBody>('PATCH', `/api/v1/customers/${customer.id}`, {
+    body: { level: options.level },
+    baseUrl: options.baseUrl,
+    as: await operator(options.baseUrl),
+  });
+  assert.equal(res.status, 200, `PATCH level of ${customer.id} → ${res.status} ${JSON.stringify(res.body)}`);
+  await levelKnownToNotifications(customer.id, options.level);
   return res.body;
+}
+
+async function levelKnownToNotifications(customerId: string, level: string): Promise<void> {
+  await eventually(`notifications to know ${customerId} as ${level}`, async () => {
+    const rows = await query<{ level: string }>('select level from notifications.customers where id = $1', [
+      customerId,
+    ]);
+    return rows[0]?.level === level ? true : undefined;
+  });
 }
 
 export async function putProduct(
@@ -53,13 +71,17 @@ export async function putProduct(
   const res = await api<ProductBody>('PUT', `/api/v1/products/${sku}`, {
     body: { name: product.name ?? `E2E ${sku}`, ...product },
     baseUrl,
+    as: await operator(baseUrl),
   });
   assert.ok(res.status === 201 || res.status === 200, `PUT product ${sku} → ${res.status}`);
   return res.body;
 }
 
 export async function getProduct(sku: string, baseUrl?: string): Promise<ProductBody> {
-  const res = await api<ProductBody>('GET', `/api/v1/products/${sku}`, { baseUrl });
+  const res = await api<ProductBody>('GET', `/api/v1/products/${sku}`, {
+    baseUrl,
+    as: await operator(baseUrl),
+  });
   assert.equal(res.status, 200, `GET product ${sku} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
