@@ -70,13 +70,18 @@ export interface SignedUpCustomer {
   updatedAt: string;
 }
 
-/** Signs a new customer up (bronze, signed in) and remembers them; the password is never needed again. */
+/** The password the lib signs its customers up with (tests that sign in again need it). */
+export function customerCredentials(email: string): { email: string; password: string } {
+  return { email, password: `pw-${email}` };
+}
+
+/** Signs a new customer up (bronze, signed in) and remembers them. */
 export async function signUp(
   name: string,
   email: string,
   baseUrl = defaultGatewayUrl,
 ): Promise<{ customer: SignedUpCustomer; session: Session }> {
-  const password = `pw-${email}`;
+  const { password } = customerCredentials(email);
   const res = await postJson(`${baseUrl}/api/v1/auth/register`, { name, email, password });
   if (res.status !== 201) throw new Error(`register ${email} → ${res.status} ${JSON.stringify(res.body)}`);
   const body = res.body as Tokens & { customer: SignedUpCustomer };
@@ -131,22 +136,26 @@ export function ownerSessionOf(path: string, body: unknown): Session | undefined
 }
 
 /**
- * A session of a customer the identity service never registered, as an outside issuer's customer
- * would be: its token is signed with the stack's current signing key, read from the database.
+ * An access token for `subject` signed with the stack's current signing key, read from the database:
+ * a principal the identity service never issued a token to (or, with a past expiry, an expired one).
  */
-export async function unregisteredCustomer(subject: string, baseUrl = defaultGatewayUrl): Promise<Session> {
+export async function tokenSignedByStack(subject: string, expiresInS: number): Promise<string> {
   const [key] = await query<{ kid: string; private_jwk: JWK }>(
     'select kid, private_jwk from customers.signing_keys order by created_at desc limit 1',
   );
   if (key === undefined) throw new Error('the stack has no signing key yet');
-  const accessToken = await new SignJWT({ roles: ['customer'] })
+  return new SignJWT({ roles: ['customer'] })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid })
     .setIssuer('microshop')
     .setAudience('microshop-api')
     .setSubject(subject)
-    .setIssuedAt()
-    .setExpirationTime('10m')
+    .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInS)
     .sign(await importJWK(key.private_jwk, 'ES256'));
+}
+
+/** A customer the identity service never registered, as an outside issuer's customer would be. */
+export async function unregisteredCustomer(subject: string, baseUrl = defaultGatewayUrl): Promise<Session> {
+  const accessToken = await tokenSignedByStack(subject, 600);
   const session = { subject, accessToken, refreshToken: '', expiresAt: Date.now() + 600_000, baseUrl };
   rememberCustomer(session);
   return session;
