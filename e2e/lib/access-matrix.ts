@@ -50,7 +50,7 @@ export interface Fixtures {
   credentials: Map<string, Credentials>;
   /** A's delivered order: it has a payment, a shipment, a timeline and emails. */
   orderId: string;
-  /** A's order made to be cancelled by the walk. */
+  /** A's order made to be cancelled by the walk, placed just before (`placeDoomedOrder`). */
   doomedOrderId: string;
   shipmentId: string;
   mailId: string;
@@ -67,7 +67,6 @@ export async function fixtures(operator: Credentials): Promise<Fixtures> {
   };
   const a = { ...shopper, session: await signedIn(customerCredentials(shopper.customer.email)) };
   const order = await placeOrder(shopper.customer.id, [shopper.line(1)]);
-  const doomed = await placeOrder(shopper.customer.id, [shopper.line(1)], { token: sandboxTokens.slow });
   await awaitStatus(order.id, ['DELIVERED']);
   const shipments = await api<{ shipments: { id: string }[] }>(
     'GET',
@@ -85,10 +84,15 @@ export async function fixtures(operator: Credentials): Promise<Fixtures> {
     operator: operatorSession,
     credentials,
     orderId: order.id,
-    doomedOrderId: doomed.id,
+    doomedOrderId: '',
     shipmentId: shipments.body.shipments[0]?.id ?? '',
     mailId: mail.body.messages[0]?.id ?? '',
   };
+}
+
+/** A fresh order of A's, still cancellable for the moment the cancel route is walked. */
+export async function placeDoomedOrder(f: Fixtures): Promise<void> {
+  f.doomedOrderId = (await placeOrder(f.a.customer.id, [f.a.line(1)], { token: sandboxTokens.slow })).id;
 }
 
 /** The path (with query) of a call: A's resources, or fresh random ids in their place. */

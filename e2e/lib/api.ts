@@ -32,16 +32,19 @@ export interface ApiOptions {
 }
 
 /**
- * One call. It is made as `as`; without it, as the customer the call is about when the lib made
- * them (an order or customer of theirs in the path, or their `customerId` in the body), else as the
- * test stack's operator. An `authorization` header given in `headers` is sent as it is.
+ * One call. It is made as `as`; without it, on a route customers call about their own orders and
+ * record, as the customer the call is about when the lib made them (an order or customer of theirs in
+ * the path, or their `customerId` in the body), else as the test stack's operator. An `authorization` header given in `headers` is sent as it is.
  */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
   options: ApiOptions = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...(await authorizationFor(path, options)), ...options.headers };
+  const headers: Record<string, string> = {
+    ...(await authorizationFor(method, path, options)),
+    ...options.headers,
+  };
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
@@ -59,9 +62,13 @@ export async function api<T = Record<string, unknown>>(
   return { status: res.status, headers: res.headers, body: parsed as T };
 }
 
-async function authorizationFor(path: string, options: ApiOptions): Promise<Record<string, string>> {
+async function authorizationFor(
+  method: string,
+  path: string,
+  options: ApiOptions,
+): Promise<Record<string, string>> {
   if (options.as === 'anonymous') return {};
-  const session = options.as ?? ownerSessionOf(path, options.body) ?? (await operator());
+  const session = options.as ?? ownerSessionOf(method, path, options.body) ?? (await operator());
   return { authorization: await authorizationOf(session) };
 }
 

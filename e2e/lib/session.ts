@@ -121,11 +121,16 @@ export function sessionOfCustomer(customerId: string): Session | undefined {
 
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
+/** The routes a customer calls about their own orders and record (docs/security.md: `owner`, `customer`). */
+const customerRoutes =
+  /^\/api\/v1\/(orders|customers\/[^/?]+(\/orders)?(\?|$)|payments|shipments|notifications)/;
+
 /**
- * The customer a call is about, if the lib knows them: the first order or customer id in the path
- * (or query) that it made, else the body's `customerId`.
+ * The customer a call is about, if the lib knows them and the route is one a customer calls: the first
+ * order or customer id in the path (or query) that it made, else the body's `customerId`.
  */
-export function ownerSessionOf(path: string, body: unknown): Session | undefined {
+export function ownerSessionOf(method: string, path: string, body: unknown): Session | undefined {
+  if (method === 'PATCH' || !customerRoutes.test(path)) return undefined;
   for (const [id] of path.matchAll(uuid)) {
     const customer = orderCustomers.get(id.toLowerCase()) ?? id.toLowerCase();
     const session = customers.get(customer);
