@@ -3,6 +3,7 @@
 // same PostgreSQL in the same run. Figures go to docs/benchmarks.md.
 import { type ServiceSpec, serviceSpecs } from '../infra/src/apphost.ts';
 import { gatewayUrl } from '../infra/src/settings.ts';
+import { type Caller, signUpCustomers } from './lib/auth.ts';
 import { closedLoop, summarize } from './lib/load.ts';
 import { postOrder } from './lib/orders.ts';
 import { pgbench, prepareOrdersSchema } from './lib/pgbench.ts';
@@ -17,7 +18,8 @@ const pgbenchSchema = 'bench_pgbench';
 const configurations: { label: string; services?: ServiceSpec[] }[] = [
   {
     label: 'gateway + 2 orders',
-    services: serviceSpecs.filter((spec) => spec.name === 'orders' || spec.name === 'gateway'),
+    // The customers service too: it signs the clients up and publishes the keys tokens verify with.
+    services: serviceSpecs.filter((spec) => ['orders', 'customers', 'gateway'].includes(spec.name)),
   },
   { label: 'every service' },
 ];
@@ -26,15 +28,14 @@ async function measure(services: ServiceSpec[] | undefined, label: string): Prom
   return withBenchStack(
     async (settings) => {
       await prepareOrdersSchema(settings, pgbenchSchema);
-      await closedLoop(gatewayUrl(settings), 8, 5, async (pool) => (await postOrder(pool)) !== null); // warm-up
+      const customers = await signUpCustomers(gatewayUrl(settings), 64);
+      let next = 0;
+      const order = async (pool: Parameters<typeof postOrder>[0]) =>
+        (await postOrder(pool, customers[next++ % customers.length] as Caller)) !== null;
+      await closedLoop(gatewayUrl(settings), 8, 5, order); // warm-up
       const result: (string | number)[][] = [];
       for (const clients of [8, 32]) {
-        const http = await closedLoop(
-          gatewayUrl(settings),
-          clients,
-          seconds,
-          async (pool) => (await postOrder(pool)) !== null,
-        );
+        const http = await closedLoop(gatewayUrl(settings), clients, seconds, order);
         const rate = http.requests / http.seconds;
         const lat = summarize(http.latencies);
         const run = { schema: pgbenchSchema, clients, seconds };

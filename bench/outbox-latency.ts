@@ -3,6 +3,7 @@
 // and after the request was sent, so the two columns bracket the true commit → consume latency.
 import { Pool } from 'undici';
 import { gatewayUrl } from '../infra/src/settings.ts';
+import { type Caller, signUpCustomers } from './lib/auth.ts';
 import { watchOrderEvents } from './lib/flow.ts';
 import { openLoop, summarize, until } from './lib/load.ts';
 import { postOrder } from './lib/orders.ts';
@@ -17,15 +18,18 @@ const rates = (process.env.BENCH_RATES ?? '30,500').split(',').map(Number);
 async function measureAt(rate: number) {
   return withBenchStack(async (settings) => {
     const { seen: received, stop } = await watchOrderEvents(settings, 'OrderCreated', 'bench-latency');
+    const customers = await signUpCustomers(gatewayUrl(settings), 64);
+    let next = 0;
+    const customer = () => customers[next++ % customers.length] as Caller;
     const warm = new Pool(gatewayUrl(settings));
-    const warmId = await postOrder(warm);
+    const warmId = await postOrder(warm, customer());
     while (warmId && !received.has(warmId)) await new Promise((resolve) => setTimeout(resolve, 20));
     await warm.close();
 
     const sent = new Map<string, { send: number; answer: number }>();
     const load = await openLoop(gatewayUrl(settings), rate, seconds, async (pool) => {
       const send = performance.now();
-      const id = await postOrder(pool);
+      const id = await postOrder(pool, customer());
       if (id) sent.set(id, { send, answer: performance.now() });
       return id !== null;
     });

@@ -6,36 +6,31 @@ import { createEventConsumer, createLogger } from '@microshop/platform';
 import { orderRequest } from '@microshop/platform/testing';
 import { Pool } from 'undici';
 import { bootstrapServers, gatewayUrl, type StackSettings } from '../../infra/src/settings.ts';
+import { type Caller, signInOperator, signUpCustomers } from './auth.ts';
 import { openLoop, summarize, until } from './load.ts';
 import { call, postOrder } from './orders.ts';
 
 export interface Shop {
-  customers: string[];
+  customers: Caller[];
   sku: string;
   unitPrice: number;
 }
 
-/** Registers customers and one product with stock for the whole run (fraud limits are per customer). */
+/** Signs customers up and (as the operator) stocks one product for the whole run (fraud limits are per customer). */
 export async function prepareShop(settings: StackSettings, customerCount: number): Promise<Shop> {
   const pool = new Pool(gatewayUrl(settings), { connections: 8 });
   const sku = `BENCH-${randomUUID().slice(0, 8).toUpperCase()}`;
   const unitPrice = 1000;
-  const product = await call(pool, 'PUT', `/api/v1/products/${sku}`, {
-    name: 'Bench item',
-    unitPrice,
-    stock: 1_000_000_000,
-  });
+  const operator = await signInOperator(gatewayUrl(settings));
+  const product = await call(
+    pool,
+    'PUT',
+    `/api/v1/products/${sku}`,
+    { name: 'Bench item', unitPrice, stock: 1_000_000_000 },
+    operator,
+  );
   if (product.status >= 300) throw new Error(`creating the bench product: ${product.status}`);
-  const customers: string[] = [];
-  for (let i = 0; i < customerCount; i++) {
-    const answer = await call(pool, 'POST', '/api/v1/customers', {
-      name: `Bench ${i}`,
-      email: `bench-${randomUUID()}@bench.microshop.test`,
-    });
-    if (answer.status !== 201 || !answer.json.id)
-      throw new Error(`registering a bench customer: ${answer.status}`);
-    customers.push(answer.json.id);
-  }
+  const customers = await signUpCustomers(gatewayUrl(settings), customerCount);
   await pool.close();
   // Let order-details and notifications copy the customers and the product before the first order.
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -95,10 +90,11 @@ export async function measureFlow(
   const sent = new Map<string, number>();
   let placed = 0;
   const load = await openLoop(gatewayUrl(settings), options.rate, options.seconds, async (pool) => {
-    const customerId = shop.customers[placed++ % shop.customers.length];
+    const customer = shop.customers[placed++ % shop.customers.length];
+    if (customer === undefined) throw new Error('the shop has no customers');
     const items = [{ sku: shop.sku, quantity: 1, unitPrice: shop.unitPrice }];
     const sentAt = performance.now();
-    const id = await postOrder(pool, orderRequest({ customerId, items }));
+    const id = await postOrder(pool, customer, orderRequest({ customerId: customer.id, items }));
     if (id) sent.set(id, sentAt);
     return id !== null;
   });
