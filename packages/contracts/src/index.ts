@@ -2,6 +2,7 @@ export * from './catalog.ts';
 export * from './customers.ts';
 export * from './envelope.ts';
 export * from './money.ts';
+export * from './operations.ts';
 export * from './orders.ts';
 export * from './payments.ts';
 export * from './routing.ts';

@@ -1,4 +1,9 @@
-import { Admin, findErrorBy } from '@platformatic/kafka';
+import {
+  Admin,
+  ConfigResourceTypes,
+  findErrorBy,
+  IncrementalAlterConfigOperationTypes,
+} from '@platformatic/kafka';
 import { brokerList } from './options.ts';
 import { sleep } from './retry.ts';
 
@@ -8,6 +13,8 @@ export interface TopicToEnsure {
   replicationFactor: number;
   /** Compacted topics keep the latest value per key (`cleanup.policy=compact`). */
   compacted?: boolean;
+  /** `retention.ms`: set on creation, and on an existing topic whose value differs. */
+  retentionMs?: number;
 }
 
 export interface AdminConnection {
@@ -17,8 +24,10 @@ export interface AdminConnection {
 
 export interface EnsureTopicsResult {
   created: string[];
-  /** Topics that were there already; they are left exactly as they are. */
+  /** Topics that were there already: left as they are but for their retention (see `altered`). */
   existing: string[];
+  /** Existing topics whose `retention.ms` differed from the one asked for and was set. */
+  altered: string[];
 }
 
 /** Runs `work` with a short-lived admin client: these calls are rare (startup, ops, tests). */
@@ -36,22 +45,65 @@ async function withAdmin<T>(connection: AdminConnection, work: (admin: Admin) =>
 
 /**
  * Creates the topics that do not exist (auto-creation is off on our brokers) and waits until they
- * have partition leaders, so producing right after does not race the controller. Idempotent; a topic
- * created concurrently by someone else counts as existing.
+ * have partition leaders, so producing right after does not race the controller. An existing topic
+ * keeps its partitions and cleanup policy; only its retention is brought in line, so a stack made
+ * before a retention changed gets the new one. Idempotent; a topic created concurrently by someone
+ * else counts as existing.
  */
 export async function ensureTopics(
   options: AdminConnection & { topics: readonly TopicToEnsure[] },
 ): Promise<EnsureTopicsResult> {
   return withAdmin(options, async (admin) => {
     const present = new Set(await admin.listTopics({ includeInternals: true }));
-    const result: EnsureTopicsResult = { created: [], existing: [] };
+    const result: EnsureTopicsResult = { created: [], existing: [], altered: [] };
     for (const topic of options.topics) {
       if (present.has(topic.name) || !(await createTopic(admin, topic))) result.existing.push(topic.name);
       else result.created.push(topic.name);
     }
     await waitForLeaders(admin, result.created);
+    const existing = options.topics.filter((topic) => result.existing.includes(topic.name));
+    result.altered = await alignRetention(admin, existing);
     return result;
   });
+}
+
+/** Sets `retention.ms` on the topics asking for one that differs from theirs; returns their names. */
+async function alignRetention(admin: Admin, topics: readonly TopicToEnsure[]): Promise<string[]> {
+  const wanted = topics.filter((topic) => topic.retentionMs !== undefined);
+  if (wanted.length === 0) return [];
+  const described = await admin.describeConfigs({
+    resources: wanted.map((topic) => ({
+      resourceType: ConfigResourceTypes.TOPIC,
+      resourceName: topic.name,
+      configurationKeys: ['retention.ms'],
+    })),
+  });
+  const current = new Map(
+    described.map((d) => [d.resourceName, d.configs.find((c) => c.name === 'retention.ms')?.value]),
+  );
+  const differing = wanted.filter((topic) => current.get(topic.name) !== String(topic.retentionMs));
+  if (differing.length === 0) return [];
+  await admin.incrementalAlterConfigs({
+    resources: differing.map((topic) => ({
+      resourceType: ConfigResourceTypes.TOPIC,
+      resourceName: topic.name,
+      configs: [
+        {
+          name: 'retention.ms',
+          configOperation: IncrementalAlterConfigOperationTypes.SET,
+          value: String(topic.retentionMs),
+        },
+      ],
+    })),
+  });
+  return differing.map((topic) => topic.name);
+}
+
+function topicConfigs(topic: TopicToEnsure): { name: string; value: string }[] {
+  const configs = topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [];
+  if (topic.retentionMs !== undefined)
+    configs.push({ name: 'retention.ms', value: String(topic.retentionMs) });
+  return configs;
 }
 
 /** False when the topic turned out to exist already. */
@@ -61,7 +113,7 @@ async function createTopic(admin: Admin, topic: TopicToEnsure): Promise<boolean>
       topics: [topic.name],
       partitions: topic.partitions,
       replicas: topic.replicationFactor,
-      configs: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configs: topicConfigs(topic),
     });
     return true;
   } catch (error) {
@@ -152,22 +204,27 @@ const earliest = -2n;
 
 type OffsetsByPartition = Map<string, bigint>;
 
-/** Per-partition lag of a consumer group, for the ops status page and for tests. */
+/**
+ * Per-partition lag of a consumer group, for the operations service and for tests. Without `topics`,
+ * the topics the group has committed offsets on (and that still exist).
+ */
 export async function consumerLag(
-  options: AdminConnection & { groupId: string; topics: readonly string[] },
+  options: AdminConnection & { groupId: string; topics?: readonly string[] },
 ): Promise<PartitionLag[]> {
   return withAdmin(options, async (admin) => {
-    const metadata = await admin.metadata({ topics: [...options.topics] });
-    const partitions = options.topics.flatMap((topic) =>
+    const committed = await committedOffsets(admin, options.groupId);
+    const topics = options.topics ?? (await committedTopics(admin, committed));
+    if (topics.length === 0) return [];
+    const metadata = await admin.metadata({ topics: [...topics] });
+    const partitions = topics.flatMap((topic) =>
       Array.from({ length: metadata.topics.get(topic)?.partitionsCount ?? 0 }, (_, partition) => ({
         topic,
         partition,
       })),
     );
-    const [ends, starts, committed] = await Promise.all([
-      logOffsets(admin, options.topics, partitions, latest),
-      logOffsets(admin, options.topics, partitions, earliest),
-      committedOffsets(admin, options.groupId),
+    const [ends, starts] = await Promise.all([
+      logOffsets(admin, topics, partitions, latest),
+      logOffsets(admin, topics, partitions, earliest),
     ]);
     return partitions.map(({ topic, partition }) => {
       const key = `${topic}:${partition}`;
@@ -181,6 +238,30 @@ export async function consumerLag(
         lag: end > from ? end - from : 0n,
       };
     });
+  });
+}
+
+/** The topics of the committed offsets that still exist (a test's topics come and go). */
+async function committedTopics(admin: Admin, committed: OffsetsByPartition): Promise<string[]> {
+  const present = new Set(await admin.listTopics());
+  const topics = new Set([...committed.keys()].map((key) => key.slice(0, key.lastIndexOf(':'))));
+  return [...topics].filter((topic) => present.has(topic)).sort();
+}
+
+export interface ConsumerGroupSummary {
+  group: string;
+  /** As the broker says it: `Stable`, `Empty`, `PreparingRebalance`, … */
+  state: string;
+}
+
+/** The consumer groups the brokers know (Kafka Connect's own worker group is not a consumer group). */
+export async function listConsumerGroups(options: AdminConnection): Promise<ConsumerGroupSummary[]> {
+  return withAdmin(options, async (admin) => {
+    const groups = await admin.listGroups();
+    return [...groups.values()]
+      .filter((group) => group.protocolType === 'consumer')
+      .map((group) => ({ group: group.id, state: String(group.state) }))
+      .sort((a, b) => a.group.localeCompare(b.group));
   });
 }
 

@@ -2,11 +2,13 @@
 // and a dead-letter topic, and topic administration. Re-exported by the package's index.ts.
 export {
   type AdminConnection,
+  type ConsumerGroupSummary,
   consumerLag,
   deleteConsumerGroups,
   deleteTopics,
   type EnsureTopicsResult,
   ensureTopics,
+  listConsumerGroups,
   type PartitionLag,
   type TopicToEnsure,
 } from './admin.ts';
