@@ -3,6 +3,7 @@
 export {
   type AdminConnection,
   type ConsumerGroupSummary,
+  consumerGroupsLag,
   consumerLag,
   deleteConsumerGroups,
   deleteTopics,
