@@ -109,7 +109,13 @@ describe('reading dead-letter headers', () => {
   });
 
   test('a redriven copy names its redrive; the original headers are the others', () => {
-    assert.deepEqual(redriveOf({ 'redrive.id': 'abc', 'redrive.count': '2' }), { id: 'abc', count: 2 });
+    const copy = { 'redrive.id': 'abc', 'redrive.count': '2', 'redrive.group': 'fraud' };
+    assert.deepEqual(redriveOf({ ...copy, 'dlq.group': 'fraud' }), { id: 'abc', count: 2 });
+    assert.equal(
+      redriveOf({ ...copy, 'dlq.group': 'inventory' }),
+      null,
+      'another group parked it: its own failure',
+    );
     assert.equal(redriveOf({ id: 'event' }), null);
     assert.deepEqual(['id', 'type', 'traceparent', 'dlq.topic', 'redrive.group'].filter(isOriginalHeader), [
       'id',

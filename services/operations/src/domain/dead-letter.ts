@@ -48,10 +48,16 @@ function integerOr(text: string | undefined, fallback: number): number {
   return text !== undefined && /^-?\d+$/.test(text) ? Number(text) : fallback;
 }
 
-/** The redrive a record came from, when it is a redriven copy that failed again. */
+/**
+ * The redrive a record came from, when it is a redriven copy that failed again in the group it was
+ * addressed to (`redrive.group`). Another group that parks the copy all the same has a failure of its
+ * own, at the copy's coordinates: not the redriven dead letter's.
+ */
 export function redriveOf(headers: Readonly<Record<string, string>>): { id: string; count: number } | null {
   const id = headers['redrive.id'];
   if (id === undefined || id === '') return null;
+  if (headers['redrive.group'] !== undefined && headers['redrive.group'] !== headers['dlq.group'])
+    return null;
   return { id, count: integerOr(headers['redrive.count'], 1) };
 }
 

@@ -160,6 +160,11 @@ export function filterSql(filter: DeadLetterFilter, params: unknown[]): string {
   return clauses.length === 0 ? 'TRUE' : clauses.join(' AND ');
 }
 
+function idsSql(ids: readonly string[], params: unknown[]): string {
+  params.push(ids);
+  return `id = ANY($${params.length}::uuid[])`;
+}
+
 /** The selected rows, locked until commit, oldest failure first; at most `limit`. */
 export async function lockSelection(
   client: PoolClient,
@@ -167,10 +172,7 @@ export async function lockSelection(
   limit: number,
 ): Promise<DeadLetterRow[]> {
   const params: unknown[] = [];
-  const where =
-    'ids' in selection
-      ? (params.push(selection.ids), 'id = ANY($1::uuid[])')
-      : filterSql(selection.filter, params);
+  const where = 'ids' in selection ? idsSql(selection.ids, params) : filterSql(selection.filter, params);
   params.push(limit);
   const result = await client.query<DeadLetterRow>(
     `SELECT ${listColumns} FROM dead_letters WHERE ${where}
