@@ -1,7 +1,16 @@
-import { createProducer, defineService, pruneExpired, runStandalone } from '@microshop/platform';
+import {
+  createProducer,
+  defineService,
+  type Logger,
+  type PeriodicSpec,
+  type Pool,
+  pruneExpired,
+  runStandalone,
+} from '@microshop/platform';
 import { createConnectClient } from './clients/connect.ts';
 import { startDeadLetterReader } from './clients/dead-letter-reader.ts';
 import { heartbeatTopicOf, type OperationsConfig, operationsConfig } from './config.ts';
+import type { EventFlow } from './domain/event-flow.ts';
 import { indexDeadLetters } from './handlers/dead-letters.ts';
 import { currentEventFlow, readHeartbeats, sendHeartbeat } from './handlers/heartbeats.ts';
 import { build } from './http/routes.ts';
@@ -33,11 +42,8 @@ export const service = defineService({
     });
     onStop('redrive producer', () => producer.close());
     const opsMetrics = createOperationsMetrics(metrics);
-    const eventFlow = currentEventFlow({
-      pool,
-      thresholdMs: config.EVENT_FLOW_THRESHOLD_MS,
-      startedAt: new Date(),
-    });
+    const thresholdMs = config.EVENT_FLOW_THRESHOLD_MS;
+    const eventFlow = currentEventFlow({ pool, thresholdMs, startedAt: new Date() });
     const watchdog = connectorWatchdog({
       pool,
       connect,
@@ -45,13 +51,8 @@ export const service = defineService({
       metrics: opsMetrics,
       logger,
     });
-    const samples = sampler({
-      pool,
-      bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
-      metrics: opsMetrics,
-      eventFlow,
-    });
-    const instance = config.INSTANCE_ID;
+    const bootstrapServers = config.KAFKA_BOOTSTRAP_SERVERS;
+    const samples = sampler({ pool, bootstrapServers, metrics: opsMetrics, eventFlow });
     return {
       http: (base) =>
         build({
@@ -59,53 +60,54 @@ export const service = defineService({
           pool,
           connect,
           eventFlow,
-          eventFlowThresholdMs: config.EVENT_FLOW_THRESHOLD_MS,
+          eventFlowThresholdMs: thresholdMs,
           sample: samples.current,
         }),
-      background: {
-        'dead-letter reader': () =>
-          startDeadLetterReader({
-            bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
-            topic: config.DEAD_LETTER_TOPIC,
-            groupId: config.DEAD_LETTER_GROUP,
-            clientId: `${instance}-dead-letters`,
-            logger,
-            index: indexDeadLetters({ pool, services: config.KNOWN_SERVICES }),
-          }),
-      },
+      background: { 'dead-letter reader': () => deadLetterReader(config, pool, logger) },
       consumers: { heartbeats: { topics: [config.HEARTBEAT_TOPIC], handle: readHeartbeats() } },
       tasks: {
-        heartbeat: {
-          intervalMs: config.HEARTBEAT_INTERVAL_MS,
-          run: sendHeartbeat({ pool, topic: heartbeatTopicOf(config), instance }),
-        },
-        'heartbeat retention': {
-          intervalMs: 3_600_000,
-          run: () => pruneExpired(pool, { table: 'heartbeats', column: 'sent_at', keepMs: 24 * 3_600_000 }),
-        },
+        ...heartbeatTasks(config, pool),
         'redrive sender': {
           intervalMs: redrivePassMs,
           run: redriveSender({ pool, producer, perPass: perPass(config), logger }),
         },
-        'redrive resolver': {
-          intervalMs: 5_000,
-          run: redriveResolver({ pool, bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS }),
-        },
+        'redrive resolver': { intervalMs: 5_000, run: redriveResolver({ pool, bootstrapServers }) },
         'connector watchdog': { intervalMs: config.WATCHDOG_INTERVAL_MS, run: watchdog.run },
         sampler: { intervalMs: config.SAMPLE_INTERVAL_MS, run: samples.run },
       },
-      readiness: [
-        {
-          name: 'event flow',
-          check: async () => {
-            const flow = await eventFlow();
-            if (!flow.ok) throw new Error(flow.problem ?? 'events do not flow');
-          },
-        },
-      ],
+      readiness: [{ name: 'event flow', check: () => assertFlowing(eventFlow) }],
     };
   },
 });
+
+function deadLetterReader(config: OperationsConfig, pool: Pool, logger: Logger) {
+  return startDeadLetterReader({
+    bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
+    topic: config.DEAD_LETTER_TOPIC,
+    groupId: config.DEAD_LETTER_GROUP,
+    clientId: `${config.INSTANCE_ID}-dead-letters`,
+    logger,
+    index: indexDeadLetters({ pool, services: config.KNOWN_SERVICES }),
+  });
+}
+
+/** A heartbeat through the outbox every interval; a day of them kept. */
+function heartbeatTasks(config: OperationsConfig, pool: Pool): Record<string, PeriodicSpec> {
+  const send = sendHeartbeat({ pool, topic: heartbeatTopicOf(config), instance: config.INSTANCE_ID });
+  const keepMs = 24 * 3_600_000;
+  return {
+    heartbeat: { intervalMs: config.HEARTBEAT_INTERVAL_MS, run: send },
+    'heartbeat retention': {
+      intervalMs: 3_600_000,
+      run: () => pruneExpired(pool, { table: 'heartbeats', column: 'sent_at', keepMs }),
+    },
+  };
+}
+
+async function assertFlowing(eventFlow: () => Promise<EventFlow>): Promise<void> {
+  const flow = await eventFlow();
+  if (!flow.ok) throw new Error(flow.problem ?? 'events do not flow');
+}
 
 function watchdogPolicy(config: OperationsConfig) {
   return {

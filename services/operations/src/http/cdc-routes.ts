@@ -1,8 +1,7 @@
 import type { Logger, Pool } from '@microshop/platform';
-import { problemDetailsSchema } from '@microshop/platform';
 import type { ConnectClient } from '../clients/connect.ts';
 import type { EventFlow } from '../domain/event-flow.ts';
-import { actOnConnector, type ConnectorAction } from '../handlers/connector-actions.ts';
+import { actOnConnector, connectorActions } from '../handlers/connector-actions.ts';
 import { replicationSlots } from '../store/replication.ts';
 import type { Sample } from '../tasks/sampler.ts';
 import {
@@ -13,7 +12,7 @@ import {
   eventFlowView,
   slotsView,
 } from './cdc-schemas.ts';
-import { actorOf } from './dead-letter-routes.ts';
+import { actorOf, operatorRoute, problems } from './operator-route.ts';
 import type { OpsApp } from './routes.ts';
 import { connectorActionBody, connectorParams } from './schemas.ts';
 
@@ -37,111 +36,80 @@ export interface CdcDeps {
  *   GET  /api/v1/ops/consumer-groups                   every group's lag per topic and partition (sampled)
  */
 export function registerCdcRoutes(app: OpsApp, deps: CdcDeps): void {
-  const operator = 'operator' as const;
-  const problems = {
-    400: problemDetailsSchema,
-    404: problemDetailsSchema,
-    409: problemDetailsSchema,
-    503: problemDetailsSchema,
-  };
+  registerConnectors(app, deps);
+  registerFigures(app, deps);
+}
 
+function registerConnectors(app: OpsApp, deps: CdcDeps): void {
+  const all = { response: { 200: connectorsView, ...problems } };
   app.get(
     '/api/v1/ops/connectors',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Kafka Connect connectors and their tasks',
-        response: { 200: connectorsView, ...problems },
-      },
-    },
-    async () => ({ connectors: await deps.connect.list() }),
+    operatorRoute('Kafka Connect connectors and their tasks', all),
+    async () => ({
+      connectors: await deps.connect.list(),
+    }),
   );
-
-  app.get(
-    '/api/v1/ops/connectors/:name',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'One connector and its tasks',
-        params: connectorParams,
-        response: { 200: connectorView, ...problems },
-      },
-    },
-    async (request) => deps.connect.status(request.params.name),
+  const one = { params: connectorParams, response: { 200: connectorView, ...problems } };
+  app.get('/api/v1/ops/connectors/:name', operatorRoute('One connector and its tasks', one), (request) =>
+    deps.connect.status(request.params.name),
   );
-
-  for (const action of ['restart', 'pause', 'resume'] as const satisfies readonly ConnectorAction[]) {
+  for (const action of connectorActions) {
+    const acting = {
+      params: connectorParams,
+      body: connectorActionBody,
+      response: { 200: connectorActionView, ...problems },
+    };
     app.post(
       `/api/v1/ops/connectors/:name/${action}`,
-      {
-        schema: {
-          'x-access': operator,
-          summary: `${action} a connector (audited)`,
-          params: connectorParams,
-          body: connectorActionBody,
-          response: { 200: connectorActionView, ...problems },
-        },
-      },
-      async (request) =>
-        actOnConnector(
+      operatorRoute(`${action} a connector (audited)`, acting),
+      (request) => {
+        const { onlyFailed, reason } = request.body;
+        return actOnConnector(
           deps,
-          {
-            connector: request.params.name,
-            action,
-            onlyFailed: request.body.onlyFailed,
-            reason: request.body.reason,
-          },
+          { connector: request.params.name, action, onlyFailed, reason },
           actorOf(request),
-        ),
+        );
+      },
     );
   }
+}
 
+function registerFigures(app: OpsApp, deps: CdcDeps): void {
+  const slots = { response: { 200: slotsView, ...problems } };
   app.get(
     '/api/v1/ops/replication-slots',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Logical replication slots and their lag',
-        response: { 200: slotsView, ...problems },
-      },
-    },
-    async () => ({ slots: await replicationSlots(deps.pool) }),
+    operatorRoute('Logical replication slots and their lag', slots),
+    async () => ({
+      slots: await replicationSlots(deps.pool),
+    }),
   );
-
+  const flow = { response: { 200: eventFlowView, ...problems } };
   app.get(
     '/api/v1/ops/event-flow',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Whether events flow: the heartbeat round trip and the outbox lag',
-        response: { 200: eventFlowView, ...problems },
-      },
-    },
-    async () => ({ ...(await deps.eventFlow()), thresholdMs: deps.eventFlowThresholdMs }),
+    operatorRoute('Whether events flow: the heartbeat round trip and the outbox lag', flow),
+    async () => ({
+      ...(await deps.eventFlow()),
+      thresholdMs: deps.eventFlowThresholdMs,
+    }),
   );
-
+  const groups = { response: { 200: consumerGroupsView, ...problems } };
   app.get(
     '/api/v1/ops/consumer-groups',
-    {
-      schema: {
-        'x-access': operator,
-        summary: "Every consumer group's lag per topic and partition",
-        response: { 200: consumerGroupsView, ...problems },
-      },
-    },
+    operatorRoute("Every consumer group's lag per topic and partition", groups),
     async () => {
       const sample = await deps.sample();
-      const groups = sample.consumerGroups.map((group) => ({
-        ...group,
-        partitions: group.partitions.map((p) => ({
-          topic: p.topic,
-          partition: p.partition,
-          committed: p.committed === null ? null : String(p.committed),
-          end: String(p.end),
-          lag: String(p.lag),
-        })),
-      }));
-      return { sampledAt: sample.at.toISOString(), groups };
+      return { sampledAt: sample.at.toISOString(), groups: sample.consumerGroups.map(groupView) };
     },
   );
+}
+
+function groupView(group: Sample['consumerGroups'][number]) {
+  const partitions = group.partitions.map((p) => ({
+    topic: p.topic,
+    partition: p.partition,
+    committed: p.committed === null ? null : String(p.committed),
+    end: String(p.end),
+    lag: String(p.lag),
+  }));
+  return { ...group, partitions };
 }

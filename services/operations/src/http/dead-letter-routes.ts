@@ -1,11 +1,11 @@
-import { malformedRequest, notFound, type Pool, problemDetailsSchema } from '@microshop/platform';
-import type { FastifyRequest } from 'fastify';
-import { type Actor, discard, requestRedrive, type Target } from '../handlers/dead-letter-actions.ts';
+import { malformedRequest, notFound, type Pool } from '@microshop/platform';
+import { discard, requestRedrive, type Target } from '../handlers/dead-letter-actions.ts';
 import { batchProgress, cancelBatch } from '../handlers/redrive-batches.ts';
 import { listAudit } from '../store/audit.ts';
 import { countDeadLetters, listDeadLetters } from '../store/dead-letter-reads.ts';
 import { type DeadLetterFilter, findDeadLetter } from '../store/dead-letters.ts';
 import { redrivesOf } from '../store/redrives.ts';
+import { actorOf, operatorRoute, problems } from './operator-route.ts';
 import type { OpsApp } from './routes.ts';
 import {
   actionAnswer,
@@ -36,19 +36,17 @@ import { auditView, decodeCursor, detailView, encodeCursor, redriveView, summary
  *   GET  /api/v1/ops/audit                           the audit log, filtered, newest first
  */
 export function registerDeadLetterRoutes(app: OpsApp, pool: Pool): void {
-  const operator = 'operator' as const;
-  const problems = { 400: problemDetailsSchema, 404: problemDetailsSchema, 409: problemDetailsSchema };
+  registerReads(app, pool);
+  registerActions(app, pool);
+  registerBatches(app, pool);
+  registerAudit(app, pool);
+}
 
+function registerReads(app: OpsApp, pool: Pool): void {
+  const listing = { querystring: listQuery, response: { 200: deadLetterPage, ...problems } };
   app.get(
     '/api/v1/ops/dead-letters',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Dead letters, newest failure first',
-        querystring: listQuery,
-        response: { 200: deadLetterPage, ...problems },
-      },
-    },
+    operatorRoute('Dead letters, newest failure first', listing),
     async (request) => {
       const { limit, after, before, ...filter } = request.query;
       const page = await listDeadLetters(pool, filterOf(filter), {
@@ -56,25 +54,18 @@ export function registerDeadLetterRoutes(app: OpsApp, pool: Pool): void {
         after: cursor(after),
         before: cursor(before),
       });
-      return {
-        items: page.rows.map(summaryView),
-        total: page.total,
-        next: encodeCursor(page.next),
-        prev: encodeCursor(page.prev),
-      };
+      const [next, prev] = [encodeCursor(page.next), encodeCursor(page.prev)];
+      return { items: page.rows.map(summaryView), total: page.total, next, prev };
     },
   );
 
+  const counting = {
+    querystring: listQuery.omit({ limit: true, after: true, before: true }),
+    response: { 200: deadLetterCounts, ...problems },
+  };
   app.get(
     '/api/v1/ops/dead-letters/summary',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Dead letters counted per group, topic, error code and status',
-        querystring: listQuery.omit({ limit: true, after: true, before: true }),
-        response: { 200: deadLetterCounts, ...problems },
-      },
-    },
+    operatorRoute('Dead letters counted per group, topic, error code and status', counting),
     async (request) => {
       const groups = await countDeadLetters(pool, filterOf(request.query));
       return {
@@ -87,16 +78,10 @@ export function registerDeadLetterRoutes(app: OpsApp, pool: Pool): void {
     },
   );
 
+  const one = { params: idParams, response: { 200: deadLetterDetail, ...problems } };
   app.get(
     '/api/v1/ops/dead-letters/:id',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'One dead letter: the record, its failure, redrives and audit',
-        params: idParams,
-        response: { 200: deadLetterDetail, ...problems },
-      },
-    },
+    operatorRoute('One dead letter: the record, its failure, redrives and audit', one),
     async (request) => {
       const row = await findDeadLetter(pool, request.params.id);
       if (row === null) throw notFound('Dead letter', request.params.id);
@@ -107,17 +92,13 @@ export function registerDeadLetterRoutes(app: OpsApp, pool: Pool): void {
       return detailView(row, redrives, audit);
     },
   );
+}
 
+function registerActions(app: OpsApp, pool: Pool): void {
+  const redrive = { body: redriveBody, response: { 200: actionAnswer, 202: actionAnswer, ...problems } };
   app.post(
     '/api/v1/ops/dead-letters/redrive',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Redrive dead letters to their origin topic, addressed to the group that failed',
-        body: redriveBody,
-        response: { 200: actionAnswer, 202: actionAnswer, ...problems },
-      },
-    },
+    operatorRoute('Redrive dead letters to their origin topic, addressed to the group that failed', redrive),
     async (request, reply) => {
       const answer = await requestRedrive(
         pool,
@@ -129,94 +110,46 @@ export function registerDeadLetterRoutes(app: OpsApp, pool: Pool): void {
     },
   );
 
+  const discarding = { body: discardBody, response: { 200: actionAnswer, ...problems } };
   app.post(
     '/api/v1/ops/dead-letters/discard',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Discard dead letters (marked, never deleted), with a reason',
-        body: discardBody,
-        response: { 200: actionAnswer, ...problems },
-      },
-    },
+    operatorRoute('Discard dead letters (marked, never deleted), with a reason', discarding),
     async (request) => discard(pool, actorOf(request), targetOf(request.body), request.body.reason),
   );
+}
 
-  app.get(
-    '/api/v1/ops/redrives/:batchId',
-    {
-      schema: {
-        'x-access': operator,
-        summary: "A redrive request's progress",
-        params: batchParams,
-        response: { 200: batchView, ...problems },
-      },
-    },
-    async (request) => {
-      const progress = await batchProgress(pool, request.params.batchId);
-      return { ...progress, redrives: progress.redrives.map(redriveView) };
-    },
+function registerBatches(app: OpsApp, pool: Pool): void {
+  const progressOf = async (batchId: string) => {
+    const progress = await batchProgress(pool, batchId);
+    return { ...progress, redrives: progress.redrives.map(redriveView) };
+  };
+  const batch = { params: batchParams, response: { 200: batchView, ...problems } };
+  app.get('/api/v1/ops/redrives/:batchId', operatorRoute("A redrive request's progress", batch), (request) =>
+    progressOf(request.params.batchId),
   );
-
   app.post(
     '/api/v1/ops/redrives/:batchId/cancel',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'Cancel what of a redrive request is still pending',
-        params: batchParams,
-        body: cancelBody,
-        response: { 200: batchView, ...problems },
-      },
-    },
+    operatorRoute('Cancel what of a redrive request is still pending', { ...batch, body: cancelBody }),
     async (request) => {
       await cancelBatch(pool, actorOf(request), request.params.batchId, request.body.reason);
-      const progress = await batchProgress(pool, request.params.batchId);
-      return { ...progress, redrives: progress.redrives.map(redriveView) };
-    },
-  );
-
-  app.get(
-    '/api/v1/ops/audit',
-    {
-      schema: {
-        'x-access': operator,
-        summary: 'The audit log, newest first',
-        querystring: auditQuery,
-        response: { 200: auditPage, ...problems },
-      },
-    },
-    async (request) => {
-      const { limit, before, from, to, ...filter } = request.query;
-      const rows = await listAudit(
-        pool,
-        { ...filter, from: dateOf(from), to: dateOf(to) },
-        { limit, beforeId: before },
-      );
-      return { items: rows.map(auditView) };
+      return progressOf(request.params.batchId);
     },
   );
 }
 
-/** Who acts: the verified caller; 'anonymous' only where access control is off (tests without an issuer). */
-export function actorOf(request: FastifyRequest): Actor {
-  return { actor: request.principal?.subject ?? 'anonymous', requestId: request.id };
+function registerAudit(app: OpsApp, pool: Pool): void {
+  const audit = { querystring: auditQuery, response: { 200: auditPage, ...problems } };
+  app.get('/api/v1/ops/audit', operatorRoute('The audit log, newest first', audit), async (request) => {
+    const { limit, before, from, to, ...filter } = request.query;
+    const dates = { from: dateOf(from), to: dateOf(to) };
+    const rows = await listAudit(pool, { ...filter, ...dates }, { limit, beforeId: before });
+    return { items: rows.map(auditView) };
+  });
 }
 
-function filterOf(query: {
-  group?: string | undefined;
-  service?: string | undefined;
-  topic?: string | undefined;
-  code?: string | undefined;
-  status?: DeadLetterFilter['status'];
-}): DeadLetterFilter {
-  return {
-    group: query.group,
-    service: query.service,
-    topic: query.topic,
-    code: query.code,
-    status: query.status,
-  };
+function filterOf(query: DeadLetterFilter): DeadLetterFilter {
+  const { group, service, topic, code, status } = query;
+  return { group, service, topic, code, status };
 }
 
 function targetOf(body: {
