@@ -1,0 +1,3 @@
+// The machine-readable contract of every topic (AsyncAPI 3.0) and the check that keeps it compatible.
+export * from './channels.ts';
+export * from './document.ts';
