@@ -23,6 +23,7 @@ function addresses(s: StackSettings): [string, string][] {
   return [
     ['Gateway (HTTP API)', `http://127.0.0.1:${s.gateway.port}/api/v1`],
     ['API docs', `http://127.0.0.1:${s.gateway.port}/api/docs`],
+    ['Events (AsyncAPI)', `http://127.0.0.1:${s.gateway.port}/api/asyncapi.json`],
     ['Kafka', bootstrapServers(s)],
     ['Kafka Connect REST', connectUrl(s)],
     ['PostgreSQL', databaseUrl(s)],

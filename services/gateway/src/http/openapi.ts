@@ -1,13 +1,17 @@
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { asyncApiDocument } from '@microshop/contracts/asyncapi';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MergedOpenApi } from '../clients/merged-openapi.ts';
 
 /**
  * The gateway's own API documents: `GET /api/openapi.json`, the services' documents merged, and the
- * Swagger UI over it at `/api/docs`.
+ * Swagger UI over it at `/api/docs`; `GET /api/asyncapi.json`, the contract of every Kafka topic.
  */
 export async function registerOpenApiRoutes(scope: FastifyInstance, openapi: MergedOpenApi): Promise<void> {
   scope.get('/api/openapi.json', { schema: { hide: true } }, async () => openapi.get());
+  // Generated from @microshop/contracts, the code every producer and consumer is built on.
+  const events = asyncApiDocument();
+  scope.get('/api/asyncapi.json', { schema: { hide: true, 'x-access': 'public' } }, async () => events);
   await registerDocs(scope, openapi);
 }
 
