@@ -1,4 +1,4 @@
-// Cancelling during the checkout saga (brief, steps 7–8): before validation nothing is charged; while
+// Cancelling during the checkout saga (docs/product.md, the flow's steps 7–8): before validation nothing is charged; while
 // the charge is in flight or once the order is APPROVED, the charge is refunded (payments' view and
 // the provider's ledger) and the units go back on sale; the customer gets one "cancelled" email. Once
 // SHIPPED, a cancel is refused with a 409 problem and changes nothing.

@@ -1,4 +1,4 @@
-// The checkout saga end to end (seed 002; brief, steps 6–9): a validated order is charged through the
+// The checkout saga end to end (docs/product.md, the flow's steps 6–9): a validated order is charged through the
 // payment sandbox, APPROVED, its reservation turned into a stock decrement, booked with the sandbox
 // carrier (SHIPPED), delivered on the carrier's callback (DELIVERED), and every notable step emailed
 // to the customer through the stack's SMTP sink. A declined card FAILs the order and compensates;

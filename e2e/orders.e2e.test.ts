@@ -1,4 +1,4 @@
-// Seed 000 end to end, through the gateway, against the running test stack: the orders service
+// Placing an order end to end, through the gateway, against the running test stack: the orders service
 // writes the order and its outbox row in one transaction, Debezium publishes it to
 // microshop.order-outbox keyed by customer id, order-background builds the timeline. Orders that are
 // really placed name registered customers (an unknown one would hold a partition of order-details).

@@ -1,4 +1,4 @@
-// Dynamic routing (seed 001's email service): every order event, enriched with the customer's level,
+// Dynamic routing (notifications): every order event, enriched with the customer's level,
 // is republished to microshop.orders-<level>; a level change routes the customer's later orders to
 // the new level's topic. And the customers API that levels come from.
 import assert from 'node:assert/strict';

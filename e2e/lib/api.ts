@@ -1,4 +1,4 @@
-// A small client for the gateway's HTTP API as the brief defines it, for end-to-end tests.
+// A small client for the gateway's HTTP API as docs/product.md defines it, for end-to-end tests.
 import { randomUUID } from 'node:crypto';
 
 export const gatewayUrl = process.env.GATEWAY_URL ?? 'http://127.0.0.1:18080';

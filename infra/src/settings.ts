@@ -1,5 +1,5 @@
 // Every address and size of one local stack, read once from the environment.
-// The dev stack uses the brief's default ports; the test stack (npm test) has its own ports and
+// The dev stack uses the default ports of docs/product.md; the test stack (npm test) has its own ports and
 // data directory so it never touches a running dev stack. Any value can be overridden:
 // dev reads e.g. KAFKA_PORT, the test stack reads TEST_KAFKA_PORT.
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Why log-based CDC replaces the seed's JDBC source connector in `incrementing` mode.
+// Why log-based CDC replaces a JDBC source connector in `incrementing` mode (docs/decisions.md, 1).
 // That connector remembers the highest id it has seen and polls `WHERE id > last ORDER BY id`.
 // Ids are taken at INSERT, visibility comes at COMMIT: a transaction that took id 100 and commits
 // after the one holding id 101 was polled is never read (kafka-connect-jdbc #27, #915, #1015).
@@ -17,7 +17,7 @@ import {
 } from '@microshop/platform/testing';
 import type pg from 'pg';
 
-/** The outbox shape plus the seed's auto-increment id, rows kept so the poller can read them. */
+/** The outbox shape plus an auto-increment id, rows kept so the poller can read them. */
 const tableSql = `CREATE TABLE outbox (
   seq bigserial UNIQUE,
   id uuid PRIMARY KEY,
@@ -38,7 +38,7 @@ async function insertRow(client: pg.ClientBase, topic: string, n: number): Promi
   return id;
 }
 
-/** The seed connector's query, polled in a loop (far more often than its 5 s default, which only helps it). */
+/** That connector's query, polled in a loop (far more often than its 5 s default, which only helps it). */
 function startIncrementingPoller(pool: pg.Pool) {
   let last = 0n;
   const seen: string[] = [];
