@@ -13,8 +13,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const steps = (process.env.BENCH_CHECKOUT_STEPS ?? '5,10,15,20,25,30,40').split(',').map(Number);
 const steadyRate = Number(process.env.BENCH_CHECKOUT_STEADY ?? 50);
 
-async function step(s: StackSettings, shop: Shop, rate: number, label: string) {
-  const r = await measureFlow(s, shop, { rate, seconds, eventType: 'OrderShipped', drainMs: 10_000 });
+async function step(settings: StackSettings, shop: Shop, rate: number, label: string) {
+  const r = await measureFlow(settings, shop, { rate, seconds, eventType: 'OrderShipped', drainMs: 10_000 });
   // Kept up: nearly every order shipped within 10 s after the last one was sent.
   const keptUp = r.completionRate >= 0.99 && r.errors === 0;
   console.log(
@@ -36,18 +36,18 @@ async function step(s: StackSettings, shop: Shop, rate: number, label: string) {
 export async function checkout(): Promise<void> {
   const rows: (string | number)[][] = [];
   let sustained = 0;
-  await withBenchStack(async (s) => {
-    const shop = await prepareShop(s, 600);
+  await withBenchStack(async (settings) => {
+    const shop = await prepareShop(settings, 600);
     for (const rate of steps) {
-      const { keptUp, row } = await step(s, shop, rate, 'rising steps');
+      const { keptUp, row } = await step(settings, shop, rate, 'rising steps');
       rows.push(row);
       if (!keptUp) break;
       sustained = rate;
     }
   });
-  await withBenchStack(async (s) => {
-    const shop = await prepareShop(s, 600);
-    rows.push((await step(s, shop, steadyRate, 'steady, fresh stack')).row);
+  await withBenchStack(async (settings) => {
+    const shop = await prepareShop(settings, 600);
+    rows.push((await step(settings, shop, steadyRate, 'steady, fresh stack')).row);
   });
   writeSection(
     'benchmarks.md',

@@ -1,13 +1,12 @@
 // Cold start, warm start and memory at rest of the whole stack (every part npm start runs).
 // Figures go to docs/operations.md.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceInstances } from '../infra/src/apphost.ts';
 import { stackDirs } from '../infra/src/paths.ts';
-import { readPid } from '../infra/src/proc.ts';
-import { loadSettings } from '../infra/src/settings.ts';
-import { startStack, stopStack } from '../infra/src/stack.ts';
+import { readPidFile } from '../infra/src/proc.ts';
+import { stackPartNames, startStack, stopStack } from '../infra/src/stack.ts';
 import { treeMemory } from './lib/memory.ts';
 import { machine, table, writeSection } from './lib/report.ts';
+import { benchSettings } from './lib/stack.ts';
 
 interface StartTiming {
   totalS: number;
@@ -15,39 +14,38 @@ interface StartTiming {
 }
 
 async function timedStart(fresh: boolean): Promise<StartTiming> {
-  const s = loadSettings('test', { ...process.env, TEST_MICROSHOP_HOME: `${process.cwd()}/.local/bench` });
   const steps: [string, string][] = [];
-  const t0 = performance.now();
-  await startStack(s, {
+  const startedAt = performance.now();
+  await startStack(benchSettings(), {
     fresh,
     log: (line) => {
       const m = /✓ (.+) \(([\d.]+)s\)/.exec(line);
       if (m?.[1] && m[2]) steps.push([m[1], m[2]]);
     },
   });
-  return { totalS: (performance.now() - t0) / 1000, steps };
+  return { totalS: (performance.now() - startedAt) / 1000, steps };
 }
 
 export async function footprint(): Promise<void> {
-  const s = loadSettings('test', { ...process.env, TEST_MICROSHOP_HOME: `${process.cwd()}/.local/bench` });
-  await stopStack(s, () => {});
+  const settings = benchSettings();
+  await stopStack(settings, () => {});
   const cold = await timedStart(true);
   console.log(`cold start ${cold.totalS.toFixed(1)} s; idling 20 s before measuring memory`);
   await sleep(20_000);
-  const dirs = stackDirs(s.home);
+  const dirs = stackDirs(settings.home);
   const rows: (string | number)[][] = [];
   let total = 0;
-  for (const name of ['postgres', 'kafka', 'connect', ...serviceInstances(s).map((i) => i.part)]) {
-    const rec = readPid(dirs.run, name);
-    if (!rec) continue;
-    const mem = treeMemory(rec.pid);
-    total += mem.pssMb;
-    rows.push([name, mem.processes, mem.rssMb.toFixed(0), mem.pssMb.toFixed(0)]);
+  for (const name of stackPartNames(settings)) {
+    const part = readPidFile(dirs.run, name);
+    if (!part) continue;
+    const memory = treeMemory(part.pid);
+    total += memory.pssMb;
+    rows.push([name, memory.processes, memory.rssMb.toFixed(0), memory.pssMb.toFixed(0)]);
   }
   rows.push(['**total**', '', '', total.toFixed(0)]);
-  await stopStack(s, () => {});
+  await stopStack(settings, () => {});
   const warm = await timedStart(false);
-  await stopStack(s, () => {});
+  await stopStack(settings, () => {});
   console.log(`warm start ${warm.totalS.toFixed(1)} s`);
 
   const stepRows = cold.steps.map(([step, secs]) => [

@@ -2,11 +2,12 @@
 // outbox row) at 8 and 32 concurrent clients, against pgbench running the same transaction on the
 // same PostgreSQL in the same run. Figures go to docs/benchmarks.md.
 import { type ServiceSpec, serviceSpecs } from '../infra/src/apphost.ts';
+import { gatewayUrl } from '../infra/src/settings.ts';
 import { closedLoop, summarize } from './lib/load.ts';
 import { postOrder } from './lib/orders.ts';
 import { pgbench, prepareOrdersSchema } from './lib/pgbench.ts';
 import { machine, table, writeSection } from './lib/report.ts';
-import { gatewayUrl, withBenchStack } from './lib/stack.ts';
+import { withBenchStack } from './lib/stack.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const pgbenchSchema = 'bench_pgbench';
@@ -23,13 +24,13 @@ const configurations: { label: string; services?: ServiceSpec[] }[] = [
 
 async function measure(services: ServiceSpec[] | undefined, label: string): Promise<(string | number)[][]> {
   return withBenchStack(
-    async (s) => {
-      await prepareOrdersSchema(s, pgbenchSchema);
-      await closedLoop(gatewayUrl(s), 8, 5, async (pool) => (await postOrder(pool)) !== null); // warm-up
+    async (settings) => {
+      await prepareOrdersSchema(settings, pgbenchSchema);
+      await closedLoop(gatewayUrl(settings), 8, 5, async (pool) => (await postOrder(pool)) !== null); // warm-up
       const result: (string | number)[][] = [];
       for (const clients of [8, 32]) {
         const http = await closedLoop(
-          gatewayUrl(s),
+          gatewayUrl(settings),
           clients,
           seconds,
           async (pool) => (await postOrder(pool)) !== null,
@@ -38,9 +39,13 @@ async function measure(services: ServiceSpec[] | undefined, label: string): Prom
         const lat = summarize(http.latencies);
         const run = { schema: pgbenchSchema, clients, seconds };
         const same = (
-          await pgbench(s, { ...run, script: 'create-order.sql', define: { topic: 'microshop.bench' } })
+          await pgbench(settings, {
+            ...run,
+            script: 'create-order.sql',
+            define: { topic: 'microshop.bench' },
+          })
         ).tps;
-        const two = (await pgbench(s, { ...run, script: 'two-rows.sql' })).tps;
+        const two = (await pgbench(settings, { ...run, script: 'two-rows.sql' })).tps;
         console.log(
           `${label}, ${clients} clients: ${rate.toFixed(0)} orders/s via gateway; pgbench ${same.toFixed(0)} (same tx), ${two.toFixed(0)} (two rows)`,
         );

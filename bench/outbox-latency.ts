@@ -1,15 +1,13 @@
 // Outbox latency: from the order's commit to the OrderCreated record being visible to a Kafka
 // consumer, at a steady arrival rate through the gateway. The commit happens before the 201 answer
 // and after the request was sent, so the two columns bracket the true commit → consume latency.
-import { randomUUID } from 'node:crypto';
-import { topics } from '@microshop/contracts';
-import { createEventConsumer, createLogger } from '@microshop/platform';
 import { Pool } from 'undici';
-import { bootstrapServers } from '../infra/src/settings.ts';
-import { openLoop, summarize } from './lib/load.ts';
+import { gatewayUrl } from '../infra/src/settings.ts';
+import { watchOrderEvents } from './lib/flow.ts';
+import { openLoop, summarize, until } from './lib/load.ts';
 import { postOrder } from './lib/orders.ts';
 import { machine, table, writeSection } from './lib/report.ts';
-import { gatewayUrl, withBenchStack } from './lib/stack.ts';
+import { withBenchStack } from './lib/stack.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 // 500/s is what the issue asks for; on two cores the whole saga behind each order saturates the
@@ -17,47 +15,31 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const rates = (process.env.BENCH_RATES ?? '30,500').split(',').map(Number);
 
 async function measureAt(rate: number) {
-  return withBenchStack(async (s) => {
-    const received = new Map<string, number>();
-    const consumer = createEventConsumer({
-      bootstrapServers: bootstrapServers(s),
-      groupId: `bench-latency-${randomUUID()}`,
-      clientId: 'bench-latency',
-      topics: [topics.orderOutbox],
-      logger: createLogger({ service: 'bench', level: 'warn' }),
-      handle: async (m) => {
-        const v = m.value as { type?: string; orderId?: string };
-        if (v.type === 'OrderCreated' && v.orderId && !received.has(v.orderId))
-          received.set(v.orderId, performance.now());
-      },
-    });
-    await consumer.start();
-    const warm = new Pool(gatewayUrl(s));
+  return withBenchStack(async (settings) => {
+    const { seen: received, stop } = await watchOrderEvents(settings, 'OrderCreated', 'bench-latency');
+    const warm = new Pool(gatewayUrl(settings));
     const warmId = await postOrder(warm);
-    while (warmId && !received.has(warmId)) await new Promise((r) => setTimeout(r, 20));
+    while (warmId && !received.has(warmId)) await new Promise((resolve) => setTimeout(resolve, 20));
     await warm.close();
 
     const sent = new Map<string, { send: number; answer: number }>();
-    const load = await openLoop(gatewayUrl(s), rate, seconds, async (pool) => {
+    const load = await openLoop(gatewayUrl(settings), rate, seconds, async (pool) => {
       const send = performance.now();
       const id = await postOrder(pool);
       if (id) sent.set(id, { send, answer: performance.now() });
       return id !== null;
     });
-    const deadline = performance.now() + 15_000;
-    while (performance.now() < deadline && [...sent.keys()].some((id) => !received.has(id))) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await consumer.stop();
+    await until(() => [...sent.keys()].every((id) => received.has(id)), 15_000);
+    await stop();
     const fromAnswer: number[] = [];
     const fromSend: number[] = [];
     const post: number[] = [];
-    for (const [id, t] of sent) {
-      post.push(t.answer - t.send);
+    for (const [id, times] of sent) {
+      post.push(times.answer - times.send);
       const at = received.get(id);
       if (at === undefined) continue;
-      fromAnswer.push(Math.max(0, at - t.answer));
-      fromSend.push(at - t.send);
+      fromAnswer.push(Math.max(0, at - times.answer));
+      fromSend.push(at - times.send);
     }
     return {
       load,

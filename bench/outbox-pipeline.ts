@@ -8,7 +8,7 @@
 import { ensureTopics } from '@microshop/platform';
 import { Consumer } from '@platformatic/kafka';
 import { bootstrapServers, type StackSettings } from '../infra/src/settings.ts';
-import { summarize } from './lib/load.ts';
+import { summarize, until } from './lib/load.ts';
 import { pgbench, prepareOrdersSchema } from './lib/pgbench.ts';
 import { machine, table, writeSection } from './lib/report.ts';
 import { withBenchStack } from './lib/stack.ts';
@@ -20,11 +20,11 @@ const schema = 'bench_pipeline';
 const topic = 'microshop.bench-outbox';
 
 /** Consumes `topic` from the end and keeps, per record, how long after its outbox insert it arrived. */
-async function startLatencyConsumer(s: StackSettings) {
+async function startLatencyConsumer(settings: StackSettings) {
   const consumer = new Consumer({
     clientId: 'bench-pipeline',
     groupId: `bench-pipeline-${Date.now()}`,
-    bootstrapBrokers: bootstrapServers(s).split(','),
+    bootstrapBrokers: bootstrapServers(settings).split(','),
     autocommit: false,
   });
   const latencies: number[] = [];
@@ -45,29 +45,24 @@ async function startLatencyConsumer(s: StackSettings) {
   };
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-}
-
 export async function outboxPipeline(): Promise<void> {
   const rows = await withBenchStack(
-    async (s) => {
+    async (settings) => {
       await ensureTopics({
-        bootstrapServers: bootstrapServers(s),
-        topics: [{ name: topic, partitions: s.kafka.partitions, replicationFactor: 1 }],
+        bootstrapServers: bootstrapServers(settings),
+        topics: [{ name: topic, partitions: settings.kafka.partitions, replicationFactor: 1 }],
       });
-      await prepareOrdersSchema(s, schema, true);
-      const consumer = await startLatencyConsumer(s);
+      await prepareOrdersSchema(settings, schema, true);
+      const consumer = await startLatencyConsumer(settings);
       const run = { script: 'create-order.sql', schema, clients: 8, define: { topic } };
       // Warm-up: the first records also wait for the consumer's assignment, and the JVMs' JIT compiles
       // the hot paths only under load (the first 500/s run after a 5 s warm-up at 100/s had twice the p99).
-      const warm = await pgbench(s, { ...run, seconds: 15, rate: 300 });
+      const warm = await pgbench(settings, { ...run, seconds: 15, rate: 300 });
       await until(() => consumer.count() >= warm.transactions, 30_000);
       consumer.take();
       const result: (string | number)[][] = [];
       for (const rate of rates) {
-        const load = await pgbench(s, { ...run, seconds, rate });
+        const load = await pgbench(settings, { ...run, seconds, rate });
         await until(() => consumer.count() >= load.transactions, 15_000);
         const seen = consumer.take();
         const lat = summarize(seen);

@@ -26,15 +26,15 @@ export async function validation(): Promise<void> {
   for (const nodes of [1, 3]) {
     const label = nodes === 1 ? '1 broker, 3 partitions' : '3 brokers, 6 partitions, RF 3';
     await withBenchStack(
-      async (s) => {
-        const shop = await prepareShop(s, 400);
-        const steady = await measureFlow(s, shop, {
+      async (settings) => {
+        const shop = await prepareShop(settings, 400);
+        const steady = await measureFlow(settings, shop, {
           rate: steadyRate,
           seconds,
           eventType: 'OrderValidated',
           drainMs: 15_000,
         });
-        const push = await measureFlow(s, shop, {
+        const push = await measureFlow(settings, shop, {
           rate: pushRate,
           seconds,
           eventType: 'OrderValidated',

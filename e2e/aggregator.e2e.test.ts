@@ -1,7 +1,7 @@
 // The validation aggregator decides once per order. After an order is decided, results arriving again
 // (a redelivery: the same event id) or late (a contradicting result under a new event id) are
 // produced to microshop.order-validations: the decision, the decisions topic and the order stay as
-// they were (an aggregator that counts PASS messages would let a duplicate decide twice).
+// they were (an aggregator that merely counted PASS messages would let a duplicate decide twice).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';

@@ -7,14 +7,11 @@ import { describe, it } from 'node:test';
 import { topics } from '@microshop/contracts';
 import { collectMessages } from '@microshop/platform/testing';
 import { startConnect } from '../infra/src/connect.ts';
-import { stackDirs } from '../infra/src/paths.ts';
-import { readPid, stopRecorded } from '../infra/src/proc.ts';
 import { createOrder } from './lib/api.ts';
-import { testSettings } from './lib/stack.ts';
+import { stopPartOfStack, testDirs, testSettings } from './lib/stack.ts';
 
 describe('a Kafka Connect crash in the middle of a stream of orders', () => {
   it('loses no OrderCreated event', async () => {
-    const dirs = stackDirs(testSettings.home);
     const created: string[] = [];
     let stop = false;
     const writer = (async () => {
@@ -24,12 +21,10 @@ describe('a Kafka Connect crash in the middle of a stream of orders', () => {
       }
     })();
     await new Promise((r) => setTimeout(r, 1500));
-    const connect = readPid(dirs.run, 'connect');
-    assert.ok(connect, 'the test stack runs Kafka Connect');
-    await stopRecorded(dirs.run, { ...connect, signal: 'SIGKILL' });
+    await stopPartOfStack('connect', { crash: true });
     const duringOutage = created.length;
     await new Promise((r) => setTimeout(r, 2000));
-    await startConnect(testSettings, dirs);
+    await startConnect(testSettings, testDirs);
     await new Promise((r) => setTimeout(r, 1500));
     stop = true;
     await writer;

@@ -1,4 +1,4 @@
-// Partitioned mode (several Kafka brokers must give the same, exact results as one): a
+// Partitioned mode (several Kafka brokers must not change what the system decides): a
 // second, fresh stack with three Kafka brokers, topics of six partitions replicated three times, and
 // two instances of each validator and of the aggregator. The stock scenario must end exactly as it
 // does on the single-broker test stack: the same validations, the same final statuses (ten

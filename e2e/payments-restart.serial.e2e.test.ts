@@ -5,16 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sandboxTokens, topics } from '@microshop/contracts';
-import { serviceInstances } from '../infra/src/apphost.ts';
-import { stackDirs } from '../infra/src/paths.ts';
-import { readPid, stopRecorded, waitUntil } from '../infra/src/proc.ts';
-import { startService } from '../infra/src/stack.ts';
 import { eventually } from './lib/api.ts';
 import { query } from './lib/db.ts';
 import { groupsCaughtUp } from './lib/kafka.ts';
 import { paymentEventsOf, paymentOf, sandboxCharges } from './lib/saga.ts';
 import { assertValidated, awaitStatus, describeOrder, newShopper, placeOrder } from './lib/shop.ts';
-import { testSettings } from './lib/stack.ts';
+import { restartInstance, stopPartOfStack, theInstanceOf } from './lib/stack.ts';
 
 const orderCount = 4;
 
@@ -33,9 +29,7 @@ async function chargeProgress(ids: string[]): Promise<{ sent: string[]; recorded
 
 describe('a payments crash while charges are in flight', () => {
   it('charges every order exactly once and approves it once payments is started again', async (t) => {
-    const dirs = stackDirs(testSettings.home);
-    const [payments] = serviceInstances(testSettings).filter((i) => i.service === 'payments');
-    assert.ok(payments, 'the test stack runs payments');
+    const payments = theInstanceOf('payments');
     const shoppers = await Promise.all(
       Array.from({ length: orderCount }, () => newShopper('E2E-PAYMENTS-CRASH', { stock: 2 })),
     );
@@ -50,9 +44,7 @@ describe('a payments crash while charges are in flight', () => {
     );
     await new Promise((r) => setTimeout(r, 1_000)); // the other partitions' charges leave too
 
-    const running = readPid(dirs.run, payments.part);
-    assert.ok(running, 'payments is running');
-    await stopRecorded(dirs.run, { ...running, signal: 'SIGKILL' });
+    await stopPartOfStack(payments.part, { crash: true });
     const killedAt = Date.now();
     try {
       const atKill = await chargeProgress(ids);
@@ -65,13 +57,7 @@ describe('a payments crash while charges are in flight', () => {
       assert.ok(inFlight.length > 0, 'the kill landed while a charge was in flight');
       await new Promise((r) => setTimeout(r, 1_000));
     } finally {
-      const part = startService(payments, dirs);
-      await waitUntil(
-        part,
-        'ready',
-        async () => (await fetch(`http://127.0.0.1:${payments.port}/ready`)).ok,
-        60_000,
-      );
+      await restartInstance(payments);
     }
     const readyAfterMs = Date.now() - killedAt;
     t.diagnostic(`payments ready again ${readyAfterMs} ms after the kill`);

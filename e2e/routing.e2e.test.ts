@@ -1,10 +1,10 @@
-// Dynamic routing (notifications): every order event, enriched with the customer's level,
+// Dynamic routing by customer level: every order event, enriched with the customer's level,
 // is republished to microshop.orders-<level>; a level change routes the customer's later orders to
 // the new level's topic. And the customers API that levels come from.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ordersByLevelTopic, type RoutedOrderEvent, routedOrderEventSchema } from '@microshop/contracts';
-import { api, eventually } from './lib/api.ts';
+import { type ApiResponse, api, eventually } from './lib/api.ts';
 import { query } from './lib/db.ts';
 import { allMessagesAbout, messagesAbout, orderIdOf } from './lib/kafka.ts';
 import {
@@ -23,6 +23,16 @@ interface Problem {
   status: number;
   code: string;
   errors: { field: string; rule: string }[];
+}
+
+/** A problem+json answer of `status` whose errors name `field`. */
+function assertProblemNaming(res: ApiResponse<Problem>, status: number, field: string): void {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+  assert.ok(
+    res.body.errors.some((e) => e.field === field),
+    `names ${field}: ${JSON.stringify(res.body)}`,
+  );
 }
 
 const saga = ['CREATED', 'VALIDATED', 'APPROVED', 'SHIPPED', 'DELIVERED'];
@@ -109,24 +119,14 @@ describe('the customers API', () => {
     const again = await api<Problem>('POST', '/api/v1/customers', {
       body: { name: 'Second', email: email.toUpperCase() },
     });
-    assert.equal(again.status, 409, JSON.stringify(again.body));
-    assert.match(again.headers.get('content-type') ?? '', /application\/problem\+json/);
-    assert.ok(
-      again.body.errors.some((e) => e.field === 'email'),
-      `names email: ${JSON.stringify(again.body)}`,
-    );
+    assertProblemNaming(again, 409, 'email');
   });
 
   it('refuses a malformed email with a 400 problem naming email and registers nothing', async () => {
     const res = await api<Problem>('POST', '/api/v1/customers', {
       body: { name: 'Bad', email: 'not-an-email' },
     });
-    assert.equal(res.status, 400, JSON.stringify(res.body));
-    assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
-    assert.ok(
-      res.body.errors.some((e) => e.field === 'email'),
-      `names email: ${JSON.stringify(res.body)}`,
-    );
+    assertProblemNaming(res, 400, 'email');
     const rows = await query('select 1 from customers.customers where email = $1', ['not-an-email']);
     assert.equal(rows.length, 0);
   });

@@ -7,15 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sandboxTokens } from '@microshop/contracts';
-import { serviceInstances } from '../infra/src/apphost.ts';
-import { stackDirs } from '../infra/src/paths.ts';
-import { readPid, stopRecorded, waitUntil } from '../infra/src/proc.ts';
-import { startService } from '../infra/src/stack.ts';
 import { api, eventually, type OrderBody } from './lib/api.ts';
-import { countsOf, notificationsOf, receivedEmails } from './lib/mail.ts';
+import { notificationsOf, oneEmailEach } from './lib/mail.ts';
 import { endStatuses } from './lib/saga.ts';
 import { awaitStatus, describeOrder, newShopper, placeOrder, type Shopper } from './lib/shop.ts';
-import { testSettings } from './lib/stack.ts';
+import { restartInstance, stopPartOfStack, theInstanceOf } from './lib/stack.ts';
 
 /** What each order is and the emails it must give, exactly one each. */
 const plan = [
@@ -39,16 +35,12 @@ const deliveryBoundMs = 45_000;
 
 describe('an SMTP outage', () => {
   it('delays the emails of the orders placed meanwhile; once the mail sink is back each arrives exactly once', async (t) => {
-    const dirs = stackDirs(testSettings.home);
-    const [sink] = serviceInstances(testSettings).filter((i) => i.service === 'mail-sink');
-    assert.ok(sink, 'the test stack runs a mail sink');
+    const sink = theInstanceOf('mail-sink');
     const shoppers: Shopper[] = await Promise.all(
       plan.map(() => newShopper('E2E-SMTP-OUTAGE', { stock: 3 })),
     );
 
-    const running = readPid(dirs.run, sink.part);
-    assert.ok(running, 'the mail sink is running');
-    await stopRecorded(dirs.run, running);
+    await stopPartOfStack(sink.part);
     let orders: OrderBody[] = [];
     let restartingAt = 0;
     try {
@@ -80,25 +72,17 @@ describe('an SMTP outage', () => {
       }
     } finally {
       restartingAt = Date.now();
-      const part = startService(sink, dirs);
-      await waitUntil(
-        part,
-        'ready',
-        async () => (await fetch(`http://127.0.0.1:${sink.port}/ready`)).ok,
-        60_000,
-      );
+      await restartInstance(sink);
     }
     const restartedAt = Date.now();
 
     for (const [i, order] of orders.entries()) {
       const expected = plan[i]?.emails ?? [];
       const shopper = shoppers[i] as Shopper;
-      const emails = await receivedEmails(shopper.customer.email, order.id, expected, deliveryBoundMs);
-      assert.deepEqual(
-        countsOf(emails),
-        Object.fromEntries(expected.map((s) => [s, 1])),
-        `every email of ${order.id} (${order.status}) exactly once`,
-      );
+      const emails = await oneEmailEach(shopper.customer.email, order.id, expected, {
+        timeoutMs: deliveryBoundMs,
+        message: `every email of ${order.id} (${order.status}) exactly once`,
+      });
       for (const mail of Object.values(emails).flat())
         assert.ok(Date.parse(mail.receivedAt) >= restartingAt, 'received by the restarted sink');
     }

@@ -1,4 +1,4 @@
-// Validation end to end: orders are validated in parallel by inventory, fraud and
+// The stock scenario and more: orders are validated in parallel by inventory, fraud and
 // order-details, and the validation aggregator moves each to VALIDATED or FAILED with reasons. A
 // validated order goes on through the checkout saga (paid, APPROVED, stock decremented, shipped):
 // "reached VALIDATED" is what the blocking GET answers, and the stock is checked once it has settled.

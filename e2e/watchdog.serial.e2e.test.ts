@@ -6,25 +6,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { topics } from '@microshop/contracts';
-import { serviceInstances } from '../infra/src/apphost.ts';
-import { stackDirs } from '../infra/src/paths.ts';
-import { readPid, stopRecorded, waitUntil } from '../infra/src/proc.ts';
-import { startService } from '../infra/src/stack.ts';
 import { api, eventually, type OrderBody } from './lib/api.ts';
 import { decisionsOf, groupsCaughtUp } from './lib/kafka.ts';
 import { reservationStates, sandboxCharges } from './lib/saga.ts';
 import { getProduct, newShopper, placeOrder } from './lib/shop.ts';
-import { testSettings } from './lib/stack.ts';
+import { instancesOf, leaveRunning, restartInstance, stopPartOfStack, theInstanceOf } from './lib/stack.ts';
 
 describe('the watchdog', () => {
   it('fails an order stuck in CREATED with reason TIMEOUT, and a late validation decision changes nothing', async () => {
-    const dirs = stackDirs(testSettings.home);
-    const aggregators = serviceInstances(testSettings).filter((i) => i.service === 'validation-aggregator');
-    for (const inst of aggregators) {
-      const rec = readPid(dirs.run, inst.part);
-      assert.ok(rec, `${inst.part} is running`);
-      await stopRecorded(dirs.run, rec);
-    }
+    const aggregators = instancesOf('validation-aggregator');
+    for (const aggregator of aggregators) await stopPartOfStack(aggregator.part);
     try {
       // A registered customer and a sku in stock: the aggregator's late decision will be VALIDATED.
       const shopper = await newShopper('E2E-WATCHDOG', { stock: 3 });
@@ -34,21 +25,13 @@ describe('the watchdog', () => {
       assert.equal(res.body.status, 'FAILED');
       assert.deepEqual(res.body.reasons, ['TIMEOUT']);
 
-      for (const inst of aggregators) {
-        const part = startService(inst, dirs);
-        await waitUntil(
-          part,
-          'ready',
-          async () => (await fetch(`http://127.0.0.1:${inst.port}/ready`)).ok,
-          60_000,
-        );
-      }
+      for (const aggregator of aggregators) await restartInstance(aggregator);
       // The aggregator catches up and decides on the three results it missed …
       const decision = await eventually('the aggregator to decide the order', async () => {
         const r = await api<{ decision: { outcome: string } | null }>(
           'GET',
           `/api/v1/validations/${order.id}`,
-          { baseUrl: `http://127.0.0.1:${aggregators[0]?.port}` },
+          { baseUrl: theInstanceOf('validation-aggregator').url },
         );
         return r.status === 200 && r.body.decision ? r.body.decision : undefined;
       });
@@ -66,9 +49,7 @@ describe('the watchdog', () => {
       const product = await getProduct(shopper.sku);
       assert.deepEqual([product.stock, product.reserved], [3, 0]);
     } finally {
-      for (const inst of aggregators) {
-        if (!readPid(dirs.run, inst.part)) startService(inst, dirs);
-      }
+      for (const aggregator of aggregators) leaveRunning(aggregator);
     }
   });
 });

@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { topics } from '@microshop/contracts';
 import { createEventConsumer, createLogger } from '@microshop/platform';
+import { orderRequest } from '@microshop/platform/testing';
 import { Pool } from 'undici';
-import { bootstrapServers, type StackSettings } from '../../infra/src/settings.ts';
-import { openLoop, summarize } from './load.ts';
-import { gatewayUrl } from './stack.ts';
+import { bootstrapServers, gatewayUrl, type StackSettings } from '../../infra/src/settings.ts';
+import { openLoop, summarize, until } from './load.ts';
+import { call, postOrder } from './orders.ts';
 
 export interface Shop {
   customers: string[];
@@ -14,25 +15,9 @@ export interface Shop {
   unitPrice: number;
 }
 
-async function call(
-  pool: Pool,
-  method: 'POST' | 'PUT',
-  path: string,
-  body: unknown,
-): Promise<{ status: number; json: { id?: string } }> {
-  const res = await pool.request({
-    method,
-    path,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, json: text ? (JSON.parse(text) as { id?: string }) : {} };
-}
-
 /** Registers customers and one product with stock for the whole run (fraud limits are per customer). */
-export async function prepareShop(s: StackSettings, customerCount: number): Promise<Shop> {
-  const pool = new Pool(gatewayUrl(s), { connections: 8 });
+export async function prepareShop(settings: StackSettings, customerCount: number): Promise<Shop> {
+  const pool = new Pool(gatewayUrl(settings), { connections: 8 });
   const sku = `BENCH-${randomUUID().slice(0, 8).toUpperCase()}`;
   const unitPrice = 1000;
   const product = await call(pool, 'PUT', `/api/v1/products/${sku}`, {
@@ -43,17 +28,50 @@ export async function prepareShop(s: StackSettings, customerCount: number): Prom
   if (product.status >= 300) throw new Error(`creating the bench product: ${product.status}`);
   const customers: string[] = [];
   for (let i = 0; i < customerCount; i++) {
-    const res = await call(pool, 'POST', '/api/v1/customers', {
+    const answer = await call(pool, 'POST', '/api/v1/customers', {
       name: `Bench ${i}`,
       email: `bench-${randomUUID()}@bench.microshop.test`,
     });
-    if (res.status !== 201 || !res.json.id) throw new Error(`registering a bench customer: ${res.status}`);
-    customers.push(res.json.id);
+    if (answer.status !== 201 || !answer.json.id)
+      throw new Error(`registering a bench customer: ${answer.status}`);
+    customers.push(answer.json.id);
   }
   await pool.close();
   // Let order-details and notifications copy the customers and the product before the first order.
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   return { customers, sku, unitPrice };
+}
+
+export interface OrderEventWatch {
+  /** When (performance.now()) the first event of the type arrived, per order id. */
+  seen: Map<string, number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Notes when the first `eventType` event of each order arrives on microshop.order-outbox, read the way
+ * any other service reads it: a consumer group of its own, from the end of the topic.
+ */
+export async function watchOrderEvents(
+  settings: StackSettings,
+  eventType: string,
+  clientId: string,
+): Promise<OrderEventWatch> {
+  const seen = new Map<string, number>();
+  const consumer = createEventConsumer({
+    bootstrapServers: bootstrapServers(settings),
+    groupId: `${clientId}-${randomUUID()}`,
+    clientId,
+    topics: [topics.orderOutbox],
+    logger: createLogger({ service: 'bench', level: 'warn' }),
+    handle: async (message) => {
+      const value = message.value as { type?: string; orderId?: string };
+      if (value.type === eventType && value.orderId && !seen.has(value.orderId))
+        seen.set(value.orderId, performance.now());
+    },
+  });
+  await consumer.start();
+  return { seen, stop: () => consumer.stop() };
 }
 
 export interface FlowResult {
@@ -69,49 +87,29 @@ export interface FlowResult {
 
 /** Sends orders at `rate`/s for `seconds`, waits up to `drainMs`, and times POST sent → `eventType` seen. */
 export async function measureFlow(
-  s: StackSettings,
+  settings: StackSettings,
   shop: Shop,
-  opts: { rate: number; seconds: number; eventType: string; drainMs: number },
+  options: { rate: number; seconds: number; eventType: string; drainMs: number },
 ): Promise<FlowResult> {
-  const seen = new Map<string, number>();
-  const consumer = createEventConsumer({
-    bootstrapServers: bootstrapServers(s),
-    groupId: `bench-flow-${randomUUID()}`,
-    clientId: 'bench-flow',
-    topics: [topics.orderOutbox],
-    logger: createLogger({ service: 'bench', level: 'warn' }),
-    handle: async (m) => {
-      const v = m.value as { type?: string; orderId?: string };
-      if (v.type === opts.eventType && v.orderId && !seen.has(v.orderId))
-        seen.set(v.orderId, performance.now());
-    },
-  });
-  await consumer.start();
+  const { seen, stop } = await watchOrderEvents(settings, options.eventType, 'bench-flow');
   const sent = new Map<string, number>();
-  let n = 0;
-  const load = await openLoop(gatewayUrl(s), opts.rate, opts.seconds, async (pool) => {
-    const customerId = shop.customers[n++ % shop.customers.length];
-    const t0 = performance.now();
-    const res = await call(pool, 'POST', '/api/v1/orders', {
-      customerId,
-      items: [{ sku: shop.sku, quantity: 1, unitPrice: shop.unitPrice }],
-      currency: 'EUR',
-      payment: { token: 'tok_visa' },
-    });
-    if (res.status !== 201 || !res.json.id) return false;
-    sent.set(res.json.id, t0);
-    return true;
+  let placed = 0;
+  const load = await openLoop(gatewayUrl(settings), options.rate, options.seconds, async (pool) => {
+    const customerId = shop.customers[placed++ % shop.customers.length];
+    const items = [{ sku: shop.sku, quantity: 1, unitPrice: shop.unitPrice }];
+    const sentAt = performance.now();
+    const id = await postOrder(pool, orderRequest({ customerId, items }));
+    if (id) sent.set(id, sentAt);
+    return id !== null;
   });
-  const deadline = performance.now() + opts.drainMs;
-  while (performance.now() < deadline && [...sent.keys()].some((id) => !seen.has(id)))
-    await new Promise((r) => setTimeout(r, 100));
-  await consumer.stop();
-  const latencies = [...sent].flatMap(([id, t0]) => {
+  await until(() => [...sent.keys()].every((id) => seen.has(id)), options.drainMs);
+  await stop();
+  const latencies = [...sent].flatMap(([id, sentAt]) => {
     const at = seen.get(id);
-    return at === undefined ? [] : [at - t0];
+    return at === undefined ? [] : [at - sentAt];
   });
   return {
-    requested: Math.round(opts.rate * opts.seconds),
+    requested: Math.round(options.rate * options.seconds),
     accepted: sent.size,
     errors: load.errors,
     reached: latencies.length,

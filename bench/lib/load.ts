@@ -1,5 +1,6 @@
 // Load generators for the benchmarks: closed loop (N clients, each sends its next request when the
-// previous one answered) and open loop (a fixed arrival rate, independent of answers).
+// previous one answered) and open loop (a fixed arrival rate, independent of answers); and waiting
+// for what the load set off to arrive.
 import { Pool } from 'undici';
 
 export interface LoadResult {
@@ -79,4 +80,11 @@ export async function openLoop(
   result.seconds = (performance.now() - start) / 1000;
   await pool.close();
   return result;
+}
+
+/** Polls `condition` every 50 ms until it holds or `timeoutMs` has passed (then returns all the same). */
+export async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition() && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 }

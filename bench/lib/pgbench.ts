@@ -10,8 +10,12 @@ import { findPostgresBin } from '../../infra/src/postgres-bin.ts';
 import { databaseUrl, type StackSettings } from '../../infra/src/settings.ts';
 
 /** A schema with the orders service's tables and an outbox; `publish` adds the outbox to Debezium's publication. */
-export async function prepareOrdersSchema(s: StackSettings, schema: string, publish = false): Promise<void> {
-  const pool = new pg.Pool({ connectionString: databaseUrl(s), options: `-c search_path=${schema}` });
+export async function prepareOrdersSchema(
+  settings: StackSettings,
+  schema: string,
+  publish = false,
+): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl(settings), options: `-c search_path=${schema}` });
   const prelude = [outboxTableSql(schema), inboxTableSql(schema)];
   if (publish) prelude.push(publishOutboxSql(schema));
   await migrate(pool, { schema, dir: join(repoRoot, 'services', 'orders', 'migrations'), prelude });
@@ -35,17 +39,17 @@ export interface PgbenchResult {
 }
 
 /** Runs in a child process without blocking this one: a consumer here keeps reading meanwhile. */
-export async function pgbench(s: StackSettings, run: PgbenchRun): Promise<PgbenchResult> {
+export async function pgbench(settings: StackSettings, run: PgbenchRun): Promise<PgbenchResult> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('pgbench not found');
   const args = ['-n', '-c', String(run.clients), '-j', '2', '-T', String(run.seconds)];
   if (run.rate !== undefined) args.push('-R', String(run.rate));
   for (const [name, value] of Object.entries(run.define ?? {})) args.push('-D', `${name}=${value}`);
   args.push('-f', join(repoRoot, 'bench', 'sql', run.script));
-  args.push('-h', '127.0.0.1', '-p', String(s.pg.port), '-U', s.pg.user, s.pg.database);
+  args.push('-h', '127.0.0.1', '-p', String(settings.pg.port), '-U', settings.pg.user, settings.pg.database);
   const { stdout: out } = await promisify(execFile)(join(bin.dir, 'pgbench'), args, {
     encoding: 'utf8',
-    env: { ...process.env, PGPASSWORD: s.pg.password, PGOPTIONS: `-c search_path=${run.schema}` },
+    env: { ...process.env, PGPASSWORD: settings.pg.password, PGOPTIONS: `-c search_path=${run.schema}` },
   });
   const tps = /tps = ([\d.]+)/.exec(out)?.[1];
   const transactions = /number of transactions actually processed: (\d+)/.exec(out)?.[1];

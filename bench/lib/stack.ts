@@ -11,13 +11,15 @@ export function benchSettings(extra: Record<string, string> = {}): StackSettings
 
 /** `kafkaNodes: 3` runs a 3-broker cluster with replicated topics of 6 partitions; `services: []` runs no service. */
 export async function withBenchStack<T>(
-  fn: (s: StackSettings) => Promise<T>,
+  fn: (settings: StackSettings) => Promise<T>,
   options: { kafkaNodes?: number; services?: StartOptions['services'] } = {},
 ): Promise<T> {
   const nodes = options.kafkaNodes ?? 1;
-  const s = benchSettings(nodes > 1 ? { TEST_KAFKA_NODES: String(nodes), TEST_KAFKA_PARTITIONS: '6' } : {});
-  await stopStack(s, () => {});
-  await startStack(s, {
+  const settings = benchSettings(
+    nodes > 1 ? { TEST_KAFKA_NODES: String(nodes), TEST_KAFKA_PARTITIONS: '6' } : {},
+  );
+  await stopStack(settings, () => {});
+  await startStack(settings, {
     fresh: true,
     log: () => {},
     services: options.services,
@@ -28,12 +30,8 @@ export async function withBenchStack<T>(
     },
   });
   try {
-    return await fn(s);
+    return await fn(settings);
   } finally {
-    await stopStack(s, () => {});
+    await stopStack(settings, () => {});
   }
-}
-
-export function gatewayUrl(s: StackSettings): string {
-  return `http://127.0.0.1:${s.gateway.port}`;
 }

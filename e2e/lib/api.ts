@@ -1,5 +1,5 @@
-// A small client for the gateway's HTTP API as docs/product.md defines it, for end-to-end tests.
-import { randomUUID } from 'node:crypto';
+// A small client for the gateway's HTTP API (the routes under /api/v1), for end-to-end tests.
+import { orderRequest } from '@microshop/platform/testing';
 
 export const gatewayUrl = process.env.GATEWAY_URL ?? 'http://127.0.0.1:18080';
 
@@ -43,17 +43,9 @@ export interface OrderBody {
   updatedAt: string;
 }
 
+/** The kit's sample order request; `overrides` may break it on purpose (tests of the 400 answers). */
 export function newOrderRequest(overrides: Record<string, unknown> = {}) {
-  return {
-    customerId: randomUUID(),
-    items: [
-      { sku: 'JUMPERS', quantity: 2, unitPrice: 2500 },
-      { sku: 'STOCKINGS', quantity: 1, unitPrice: 999 },
-    ],
-    currency: 'EUR',
-    payment: { token: 'tok_visa' },
-    ...overrides,
-  };
+  return { ...orderRequest(), ...overrides };
 }
 
 export async function createOrder(request = newOrderRequest(), headers: Record<string, string> = {}) {

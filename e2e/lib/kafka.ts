@@ -1,7 +1,13 @@
 // Kafka helpers for end-to-end tests: read what the stack published about some orders, produce
 // messages again as a redelivery would, and wait until a service's consumer group has handled them.
 import { topics } from '@microshop/contracts';
-import { consumerLag, createLogger, createProducer, type OutgoingMessage } from '@microshop/platform';
+import {
+  consumerLag,
+  createLogger,
+  createProducer,
+  type OutgoingMessage,
+  type PartitionLag,
+} from '@microshop/platform';
 import {
   type CollectedMessage,
   collectMessages,
@@ -9,6 +15,16 @@ import {
 } from '@microshop/platform/testing';
 
 const logger = createLogger({ service: 'e2e', level: 'warn' });
+
+/** Every partition of the topics with its log end offset (`end`), read as a group that never commits. */
+function logEndOffsets(topicNames: readonly string[]): Promise<PartitionLag[]> {
+  return consumerLag({
+    bootstrapServers: testKafkaBootstrapServers(),
+    clientId: 'e2e-offsets',
+    groupId: 'e2e-no-such-group',
+    topics: [...topicNames],
+  });
+}
 
 /** The `orderId` of an event value, if it has one. */
 export function orderIdOf(message: CollectedMessage): string | undefined {
@@ -50,12 +66,7 @@ export async function allMessagesAbout(
   orderIds: readonly string[],
 ): Promise<CollectedMessage[]> {
   const wanted = new Set(orderIds);
-  const partitions = await consumerLag({
-    bootstrapServers: testKafkaBootstrapServers(),
-    clientId: 'e2e-offsets',
-    groupId: 'e2e-no-such-group',
-    topics: [topic],
-  });
+  const partitions = await logEndOffsets([topic]);
   const last = new Map(partitions.filter((p) => p.lag > 0n).map((p) => [p.partition, p.end - 1n]));
   const all = await collectMessages({
     topic,
@@ -114,13 +125,7 @@ export async function produce(messages: readonly OutgoingMessage[]): Promise<Map
     const touched = new Set(written.map((w) => `${w.topic}:${w.partition}`));
     const targets = new Map<string, bigint>();
     for (const topic of new Set(written.map((w) => w.topic))) {
-      const lag = await consumerLag({
-        bootstrapServers: testKafkaBootstrapServers(),
-        clientId: 'e2e-offsets',
-        groupId: 'e2e-no-such-group',
-        topics: [topic],
-      });
-      for (const p of lag) {
+      for (const p of await logEndOffsets([topic])) {
         const key = `${p.topic}:${p.partition}`;
         if (touched.has(key)) targets.set(key, p.end);
       }
@@ -175,12 +180,7 @@ export async function groupsCaughtUp(
   timeoutMs = 30_000,
 ): Promise<void> {
   const targets = new Map<string, bigint>();
-  const lag = await consumerLag({
-    bootstrapServers: testKafkaBootstrapServers(),
-    clientId: 'e2e-offsets',
-    groupId: 'e2e-no-such-group',
-    topics: [...topicNames],
-  });
-  for (const p of lag) if (p.end > 0n) targets.set(`${p.topic}:${p.partition}`, p.end);
+  for (const p of await logEndOffsets(topicNames))
+    if (p.end > 0n) targets.set(`${p.topic}:${p.partition}`, p.end);
   await waitForGroups(groups, targets, timeoutMs);
 }

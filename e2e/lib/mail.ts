@@ -3,7 +3,7 @@
 // mail sink, really received (its HTTP mailbox on the mail-sink instance).
 import assert from 'node:assert/strict';
 import { api, eventually } from './api.ts';
-import { instanceUrls } from './stack.ts';
+import { theInstanceOf } from './stack.ts';
 
 /** The subject of each status's email (services/notifications/README.md). */
 export const emailSubjects: Record<string, string> = {
@@ -34,9 +34,7 @@ export interface Notification {
 }
 
 export function mailSinkUrl(): string {
-  const [url] = instanceUrls('mail-sink');
-  assert.ok(url, 'the stack runs a mail sink');
-  return url;
+  return theInstanceOf('mail-sink').url;
 }
 
 /** Every email the sink holds for the address, newest first. */
@@ -103,6 +101,22 @@ export async function receivedEmails(
     timeoutMs,
   );
   return mailsByStatus(address, orderId);
+}
+
+/**
+ * The order's emails once it is done sending (see `receivedEmails`), checked to be exactly one of
+ * each of `statuses` and nothing else.
+ */
+export async function oneEmailEach(
+  address: string,
+  orderId: string,
+  statuses: readonly string[],
+  options: { timeoutMs?: number; message?: string } = {},
+): Promise<Record<string, Mail[]>> {
+  const emails = await receivedEmails(address, orderId, statuses, options.timeoutMs);
+  const once = Object.fromEntries(statuses.map((status) => [status, 1]));
+  assert.deepEqual(countsOf(emails), once, options.message);
+  return emails;
 }
 
 /** The one email of the status (fails when there is none or more than one), subject checked. */

@@ -6,7 +6,7 @@ import { type PaymentEvent, paymentEventSchema, topics } from '@microshop/contra
 import { api, eventually } from './api.ts';
 import { allMessagesAbout } from './kafka.ts';
 import { getProduct, type ProductBody } from './shop.ts';
-import { instanceUrls } from './stack.ts';
+import { theInstanceOf } from './stack.ts';
 
 /** The statuses an order ends in: nothing moves it on from there. */
 export const endStatuses = ['DELIVERED', 'FAILED', 'CANCELLED'];
@@ -68,26 +68,23 @@ export interface SandboxRefund {
 }
 
 function sandboxUrl(): string {
-  const [url] = instanceUrls('payment-sandbox');
-  assert.ok(url, 'the stack runs a payment sandbox');
-  return url;
+  return theInstanceOf('payment-sandbox').url;
+}
+
+/** A list the payment provider answers with (`{data: […]}`), read from the payment sandbox itself. */
+async function sandboxList<T>(path: string, what: string): Promise<T[]> {
+  const res = await api<{ data: T[] }>('GET', path, { baseUrl: sandboxUrl() });
+  assert.equal(res.status, 200, `${what} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data;
 }
 
 /** Every charge the provider holds for the order (it counts what really was charged). */
-export async function sandboxCharges(orderId: string): Promise<SandboxCharge[]> {
-  const res = await api<{ data: SandboxCharge[] }>('GET', `/v1/charges?orderId=${orderId}`, {
-    baseUrl: sandboxUrl(),
-  });
-  assert.equal(res.status, 200, `sandbox charges of ${orderId} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.data;
+export function sandboxCharges(orderId: string): Promise<SandboxCharge[]> {
+  return sandboxList(`/v1/charges?orderId=${orderId}`, `sandbox charges of ${orderId}`);
 }
 
-export async function sandboxRefunds(chargeId: string): Promise<SandboxRefund[]> {
-  const res = await api<{ data: SandboxRefund[] }>('GET', `/v1/refunds?charge=${chargeId}`, {
-    baseUrl: sandboxUrl(),
-  });
-  assert.equal(res.status, 200, `sandbox refunds of ${chargeId} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.data;
+export function sandboxRefunds(chargeId: string): Promise<SandboxRefund[]> {
+  return sandboxList(`/v1/refunds?charge=${chargeId}`, `sandbox refunds of ${chargeId}`);
 }
 
 export interface ShipmentView {

@@ -1,4 +1,4 @@
-// The stock scenario, runnable against any stack's gateway: a product with a stock
+// The stock scenario, run against any stack's gateway: a product with a stock
 // of 10, ten single-unit orders from ten registered customers (one order each, so fraud never trips),
 // then an eleventh. The reserved stock and the stock after the approvals must be exact, and the
 // single-broker test stack and the partitioned stack must end the same way.

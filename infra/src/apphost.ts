@@ -2,8 +2,9 @@
 // The one place that wires services to resources (cf. eShop's AppHost): a newcomer reads here
 // which process listens where and talks to what.
 import { join } from 'node:path';
+import { upstreamVariable } from '@microshop/platform/pure';
 import { repoRoot } from './paths.ts';
-import { bootstrapServers, connectUrl, databaseUrl, type StackSettings } from './settings.ts';
+import { bootstrapServers, connectUrl, databaseUrl, gatewayUrl, type StackSettings } from './settings.ts';
 
 export interface ServiceSpec {
   /** Directory under services/; the process runs services/<name>/src/main.ts. */
@@ -34,17 +35,17 @@ export const serviceSpecs: readonly ServiceSpec[] = [
   { name: 'gateway', instances: 1 },
 ];
 
-function instancesOf(spec: ServiceSpec, env: NodeJS.ProcessEnv): number {
-  const raw = env[`INSTANCES_${spec.name.toUpperCase().replaceAll('-', '_')}`];
-  const n = Number(raw);
-  return raw !== undefined && Number.isInteger(n) && n >= 1 && n <= 8 ? n : spec.instances;
+function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv): number {
+  const text = env[`INSTANCES_${spec.name.toUpperCase().replaceAll('-', '_')}`];
+  const count = Number(text);
+  return text !== undefined && Number.isInteger(count) && count >= 1 && count <= 8 ? count : spec.instances;
 }
 
 /**
  * Settings that differ per stack. The test stack expires stuck orders quickly so the watchdog can be
  * tested end to end without waiting a minute.
  */
-function profileEnv(s: StackSettings): Record<string, string> {
+function profileEnv(settings: StackSettings): Record<string, string> {
   // Every local client is 127.0.0.1, so the gateway's per-client rate limit would throttle the
   // whole machine (tests, benchmarks) as one client: locally it is set far above what the stack sustains.
   const local = {
@@ -52,7 +53,7 @@ function profileEnv(s: StackSettings): Record<string, string> {
     RATE_LIMIT_BURST: '40000',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
-  return s.profile === 'test'
+  return settings.profile === 'test'
     ? {
         ...local,
         WATCHDOG_CREATED_DEADLINE_MS: '15000',
@@ -68,56 +69,58 @@ export interface ServiceInstance {
   service: string;
   entry: string;
   port: number;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
   env: Record<string, string>;
-}
-
-function upstreamVar(service: string): string {
-  return `UPSTREAM_${service.toUpperCase().replaceAll('-', '_')}`;
 }
 
 /** Every instance with its port and environment. Ports are consecutive from SERVICE_PORT_BASE; the gateway has its own. */
 export function serviceInstances(
-  s: StackSettings,
+  settings: StackSettings,
   specs: readonly ServiceSpec[] = serviceSpecs,
   env: NodeJS.ProcessEnv = process.env,
 ): ServiceInstance[] {
-  let nextPort = s.servicePortBase + 1;
+  let nextPort = settings.servicePortBase + 1;
   const instances: ServiceInstance[] = [];
   for (const spec of specs) {
-    const count = instancesOf(spec, env);
-    for (let i = 1; i <= count; i++) {
-      const port = spec.name === 'gateway' ? s.gateway.port : nextPort++;
-      const part = count === 1 ? spec.name : `${spec.name}-${i}`;
+    const count = instanceCount(spec, env);
+    for (let number = 1; number <= count; number++) {
+      const port = spec.name === 'gateway' ? settings.gateway.port : nextPort++;
+      const part = count === 1 ? spec.name : `${spec.name}-${number}`;
       instances.push({
         part,
         service: spec.name,
         entry: join(repoRoot, 'services', spec.name, 'src', 'main.ts'),
         port,
-        env: {
-          SERVICE_NAME: spec.name,
-          INSTANCE_ID: part,
-          HTTP_HOST: '127.0.0.1',
-          HTTP_PORT: String(port),
-          DATABASE_URL: databaseUrl(s),
-          KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(s),
-          CONNECT_URL: connectUrl(s),
-          SMTP_URL: `smtp://127.0.0.1:${s.smtp.port}`,
-          SMTP_PORT: String(s.smtp.port),
-          // The carrier's delivery webhooks reach shipments through the gateway, signed with a secret
-          // both sides share (a local default; set CARRIER_WEBHOOK_SECRET to use your own).
-          SHIPMENTS_PUBLIC_URL: `http://127.0.0.1:${s.gateway.port}`,
-          CARRIER_WEBHOOK_SECRET: process.env.CARRIER_WEBHOOK_SECRET ?? 'microshop-local-webhook-secret',
-          ...profileEnv(s),
-        },
+        url: `http://127.0.0.1:${port}`,
+        env: { ...instanceEnv(settings, part, spec.name, port), ...profileEnv(settings) },
       });
     }
   }
   // Every service learns where the others are (the gateway routes to them; a few call each other's health).
   const upstreams: Record<string, string> = {};
-  for (const inst of instances) {
-    const key = upstreamVar(inst.service);
-    upstreams[key] = [upstreams[key], `http://127.0.0.1:${inst.port}`].filter(Boolean).join(',');
+  for (const instance of instances) {
+    const variable = upstreamVariable(instance.service);
+    upstreams[variable] = [upstreams[variable], instance.url].filter(Boolean).join(',');
   }
-  for (const inst of instances) Object.assign(inst.env, upstreams);
+  for (const instance of instances) Object.assign(instance.env, upstreams);
   return instances;
+}
+
+function instanceEnv(settings: StackSettings, part: string, service: string, port: number) {
+  return {
+    SERVICE_NAME: service,
+    INSTANCE_ID: part,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    DATABASE_URL: databaseUrl(settings),
+    KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(settings),
+    CONNECT_URL: connectUrl(settings),
+    SMTP_URL: `smtp://127.0.0.1:${settings.smtp.port}`,
+    SMTP_PORT: String(settings.smtp.port),
+    // The carrier's delivery webhooks reach shipments through the gateway, signed with a secret
+    // both sides share (a local default; set CARRIER_WEBHOOK_SECRET to use your own).
+    SHIPMENTS_PUBLIC_URL: gatewayUrl(settings),
+    CARRIER_WEBHOOK_SECRET: process.env.CARRIER_WEBHOOK_SECRET ?? 'microshop-local-webhook-secret',
+  };
 }

@@ -5,47 +5,48 @@
 // Add --test to act on the test stack (npm test's own ports and data) instead of the dev stack.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { serviceInstances } from './apphost.ts';
 import { stackDirs } from './paths.ts';
-import { isAlive, logFileOf, readPid } from './proc.ts';
+import { logFileOf } from './proc.ts';
 import {
   bootstrapServers,
   connectUrl,
   databaseUrl,
+  gatewayUrl,
   loadSettings,
   type Profile,
   type StackSettings,
 } from './settings.ts';
-import { runningParts, type Stack, startStack, stopStack } from './stack.ts';
+import { type Stack, stackPartNames, startStack, stopStack } from './stack.ts';
+import { runningParts } from './started-parts.ts';
 import { superviseServices } from './supervise.ts';
 
-function addresses(s: StackSettings): [string, string][] {
+function addresses(settings: StackSettings): [string, string][] {
   return [
-    ['Gateway (HTTP API)', `http://127.0.0.1:${s.gateway.port}/api/v1`],
-    ['API docs', `http://127.0.0.1:${s.gateway.port}/api/docs`],
-    ['Events (AsyncAPI)', `http://127.0.0.1:${s.gateway.port}/api/asyncapi.json`],
-    ['Kafka', bootstrapServers(s)],
-    ['Kafka Connect REST', connectUrl(s)],
-    ['PostgreSQL', databaseUrl(s)],
-    ['Logs', stackDirs(s.home).logs],
+    ['Gateway (HTTP API)', `${gatewayUrl(settings)}/api/v1`],
+    ['API docs', `${gatewayUrl(settings)}/api/docs`],
+    ['Events (AsyncAPI)', `${gatewayUrl(settings)}/api/asyncapi.json`],
+    ['Kafka', bootstrapServers(settings)],
+    ['Kafka Connect REST', connectUrl(settings)],
+    ['PostgreSQL', databaseUrl(settings)],
+    ['Logs', stackDirs(settings.home).logs],
   ];
 }
 
 function printAddresses(stack: Stack): void {
   const rows = addresses(stack.settings);
-  for (const inst of stack.instances)
-    rows.splice(rows.length - 1, 0, [`  ${inst.part}`, `http://127.0.0.1:${inst.port}`]);
-  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const instance of stack.instances)
+    rows.splice(rows.length - 1, 0, [`  ${instance.part}`, instance.url]);
+  const width = Math.max(...rows.map(([label]) => label.length));
   console.log('\nmicroshop is running:');
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  for (const [label, address] of rows) console.log(`  ${label.padEnd(width)}  ${address}`);
   console.log('\nCtrl-C stops everything.');
 }
 
-async function start(s: StackSettings): Promise<void> {
-  console.log(`Starting the ${s.profile} stack in ${s.home}`);
-  const t0 = performance.now();
-  const stack = await startStack(s);
-  console.log(`  started in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+async function start(settings: StackSettings): Promise<void> {
+  console.log(`Starting the ${settings.profile} stack in ${settings.home}`);
+  const startedAt = performance.now();
+  const stack = await startStack(settings);
+  console.log(`  started in ${((performance.now() - startedAt) / 1000).toFixed(1)}s`);
   printAddresses(stack);
   const supervisor = superviseServices(stack);
   let stopping = false;
@@ -54,52 +55,48 @@ async function start(s: StackSettings): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     supervisor.stop();
-    await stopStack(s);
+    await stopStack(settings);
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void shutdown(signal));
 }
 
-function status(s: StackSettings): void {
-  const dirs = stackDirs(s.home);
-  const running = new Set(runningParts(dirs));
-  const known = ['postgres', 'kafka', 'connect', ...serviceInstances(s).map((i) => i.part)];
-  for (let i = 1; i <= s.kafka.nodes && s.kafka.nodes > 1; i++) known.push(`kafka-${i}`);
-  console.log(`${s.profile} stack (${s.home})`);
-  for (const name of known) {
-    const rec = readPid(dirs.run, name);
-    const alive = rec !== undefined && isAlive(rec.pid);
-    if (!alive && !existsSync(logFileOf(dirs.logs, name))) continue;
-    const state = alive && running.has(name) ? `running  pid ${rec?.pid}` : 'stopped';
-    console.log(`  ${name.padEnd(20)} ${state.padEnd(20)} ${logFileOf(dirs.logs, name)}`);
+function status(settings: StackSettings): void {
+  const dirs = stackDirs(settings.home);
+  const running = new Map(runningParts(dirs).map((part) => [part.name, part]));
+  console.log(`${settings.profile} stack (${settings.home})`);
+  for (const name of stackPartNames(settings)) {
+    const logFile = logFileOf(dirs.logs, name);
+    const part = running.get(name);
+    if (!part && !existsSync(logFile)) continue;
+    const state = part ? `running  pid ${part.pid}` : 'stopped';
+    console.log(`  ${name.padEnd(20)} ${state.padEnd(20)} ${logFile}`);
   }
 }
 
-function logs(s: StackSettings, part: string | undefined, follow: boolean): void {
+function logs(settings: StackSettings, part: string | undefined, follow: boolean): void {
   if (!part) throw new Error('usage: npm run stack -- logs <part> [-f]   (parts: npm run stack -- status)');
-  const file = logFileOf(stackDirs(s.home).logs, part);
+  const file = logFileOf(stackDirs(settings.home).logs, part);
   if (!existsSync(file)) throw new Error(`no log for ${part}: ${file}`);
   spawn('tail', ['-n', '200', ...(follow ? ['-F'] : []), file], { stdio: 'inherit' });
 }
 
 async function main(argv: string[]): Promise<void> {
   const profile: Profile = argv.includes('--test') ? 'test' : 'dev';
-  const args = argv.filter((a) => a !== '--test');
-  const s = loadSettings(profile);
-  const [command, ...rest] = args;
+  const settings = loadSettings(profile);
+  const [command, ...rest] = argv.filter((argument) => argument !== '--test');
   switch (command) {
     case 'start':
-      return start(s);
+      return start(settings);
     case 'stop':
-      return stopStack(s);
+      return stopStack(settings);
     case 'status':
-      return status(s);
+      return status(settings);
     case 'logs':
       return logs(
-        s,
-        rest.find((a) => !a.startsWith('-')),
+        settings,
+        rest.find((argument) => !argument.startsWith('-')),
         rest.includes('-f'),
       );
     default:
@@ -108,7 +105,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err: Error) => {
-  console.error(`\n✗ ${err.message}`);
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`\n✗ ${error.message}`);
   process.exit(1);
 });

@@ -12,30 +12,30 @@ import { bootstrapServers, connectUrl, replication, type StackSettings } from '.
 const debeziumConnectorClass = 'io.debezium.connector.postgresql.PostgresConnector';
 
 async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  if (!res.ok) throw new Error(`${url} → ${res.status}`);
-  return res.json();
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`${url} → ${response.status}`);
+  return response.json();
 }
 
-async function pluginLoaded(s: StackSettings): Promise<boolean> {
-  const plugins = (await getJson(`${connectUrl(s)}/connector-plugins`)) as { class: string }[];
-  return plugins.some((p) => p.class === debeziumConnectorClass);
+async function pluginLoaded(settings: StackSettings): Promise<boolean> {
+  const plugins = (await getJson(`${connectUrl(settings)}/connector-plugins`)) as { class: string }[];
+  return plugins.some((plugin) => plugin.class === debeziumConnectorClass);
 }
 
-export async function startConnect(s: StackSettings, dirs: StackDirs): Promise<RunningPart> {
+export async function startConnect(settings: StackSettings, dirs: StackDirs): Promise<RunningPart> {
   const config = renderFile(
     join(infraConfigDir, 'connect-worker.properties'),
     join(dirs.config, 'connect-worker.properties'),
     {
-      BOOTSTRAP_SERVERS: bootstrapServers(s),
-      CONNECT_PORT: s.connect.port,
+      BOOTSTRAP_SERVERS: bootstrapServers(settings),
+      CONNECT_PORT: settings.connect.port,
       PLUGIN_PATH: pluginDir,
-      REPLICATION_FACTOR: replication(s).factor,
+      REPLICATION_FACTOR: replication(settings).factor,
     },
   );
   const logFile = logFileOf(dirs.logs, 'connect');
   const args = jvmArgs({
-    heapMb: s.connect.heapMb,
+    heapMb: settings.connect.heapMb,
     logFile,
     mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
     args: [config],
@@ -43,8 +43,8 @@ export async function startConnect(s: StackSettings, dirs: StackDirs): Promise<R
   const part = startPart({ name: 'connect', command: 'java', args }, dirs);
   await waitUntil(
     part,
-    `Kafka Connect REST at ${connectUrl(s)} with the Debezium plugin`,
-    () => pluginLoaded(s),
+    `Kafka Connect REST at ${connectUrl(settings)} with the Debezium plugin`,
+    () => pluginLoaded(settings),
     120_000,
   );
   return part;
@@ -56,19 +56,19 @@ export interface ConnectorFile {
 }
 
 /** The connector configs in the repo, with ${…} filled from the stack settings. */
-export function connectorConfigs(s: StackSettings): ConnectorFile[] {
+export function connectorConfigs(settings: StackSettings): ConnectorFile[] {
   const values = {
-    PG_PORT: s.pg.port,
-    PG_DATABASE: s.pg.database,
-    PG_CDC_USER: s.pg.cdcUser,
-    PG_CDC_PASSWORD: s.pg.cdcPassword,
+    PG_PORT: settings.pg.port,
+    PG_DATABASE: settings.pg.database,
+    PG_CDC_USER: settings.pg.cdcUser,
+    PG_CDC_PASSWORD: settings.pg.cdcPassword,
   };
   return readdirSync(connectorsDir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((file) => file.endsWith('.json'))
     .sort()
     .map(
-      (f) =>
-        JSON.parse(renderTemplate(readFileSync(join(connectorsDir, f), 'utf8'), values)) as ConnectorFile,
+      (file) =>
+        JSON.parse(renderTemplate(readFileSync(join(connectorsDir, file), 'utf8'), values)) as ConnectorFile,
     );
 }
 
@@ -77,51 +77,55 @@ interface ConnectorStatus {
   tasks: { id: number; state: string; trace?: string }[];
 }
 
-export async function connectorStatus(s: StackSettings, name: string): Promise<ConnectorStatus | undefined> {
+export async function connectorStatus(
+  settings: StackSettings,
+  name: string,
+): Promise<ConnectorStatus | undefined> {
   try {
-    return (await getJson(`${connectUrl(s)}/connectors/${name}/status`)) as ConnectorStatus;
+    return (await getJson(`${connectUrl(settings)}/connectors/${name}/status`)) as ConnectorStatus;
   } catch {
     return undefined;
   }
 }
 
-async function putConfig(s: StackSettings, c: ConnectorFile): Promise<void> {
-  const res = await fetch(`${connectUrl(s)}/connectors/${c.name}/config`, {
+async function putConfig(settings: StackSettings, connector: ConnectorFile): Promise<void> {
+  const response = await fetch(`${connectUrl(settings)}/connectors/${connector.name}/config`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(c.config),
+    body: JSON.stringify(connector.config),
     signal: AbortSignal.timeout(30_000),
   });
-  if (!res.ok) throw new Error(`registering connector ${c.name}: ${res.status} ${await res.text()}`);
+  if (!response.ok)
+    throw new Error(`registering connector ${connector.name}: ${response.status} ${await response.text()}`);
 }
 
 /** Registers every connector and waits until it and all its tasks are RUNNING; a FAILED task fails with its trace. */
 export async function registerConnectors(
-  s: StackSettings,
+  settings: StackSettings,
   part: RunningPart,
   timeoutMs = 60_000,
 ): Promise<string[]> {
-  const configs = connectorConfigs(s);
-  for (const c of configs) {
-    await putConfig(s, c);
-    await waitUntil(part, `connector ${c.name} RUNNING`, () => connectorRunning(s, c.name), timeoutMs);
+  const connectors = connectorConfigs(settings);
+  for (const connector of connectors) {
+    await putConfig(settings, connector);
+    const what = `connector ${connector.name} RUNNING`;
+    await waitUntil(part, what, () => connectorRunning(settings, connector.name), timeoutMs);
   }
-  return configs.map((c) => c.name);
+  return connectors.map((connector) => connector.name);
 }
 
-async function connectorRunning(s: StackSettings, name: string): Promise<boolean> {
-  const st = await connectorStatus(s, name);
-  if (!st) return false;
-  const failed = [st.connector, ...st.tasks].find((x) => x.state === 'FAILED');
+async function connectorRunning(settings: StackSettings, name: string): Promise<boolean> {
+  const status = await connectorStatus(settings, name);
+  if (!status) return false;
+  const failed = [status.connector, ...status.tasks].find((unit) => unit.state === 'FAILED');
   if (failed) {
     // A failed task does not recover by itself: restart it once; persistent failure surfaces below.
-    await fetch(`${connectUrl(s)}/connectors/${name}/restart?includeTasks=true&onlyFailed=true`, {
+    await fetch(`${connectUrl(settings)}/connectors/${name}/restart?includeTasks=true&onlyFailed=true`, {
       method: 'POST',
     });
     await sleep(500);
     throw new Error(`connector ${name} FAILED: ${(failed.trace ?? '').split('\n')[0]}`);
   }
-  return (
-    st.connector.state === 'RUNNING' && st.tasks.length > 0 && st.tasks.every((t) => t.state === 'RUNNING')
-  );
+  const { connector, tasks } = status;
+  return connector.state === 'RUNNING' && tasks.length > 0 && tasks.every((task) => task.state === 'RUNNING');
 }

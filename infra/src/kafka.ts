@@ -12,14 +12,16 @@ import { logFileOf, type RunningPart, startPart, waitUntil } from './proc.ts';
 import { renderFile } from './render.ts';
 import { bootstrapServers, kafkaNodePorts, replication, type StackSettings } from './settings.ts';
 
-function nodeName(s: StackSettings, i: number): string {
-  return s.kafka.nodes === 1 ? 'kafka' : `kafka-${i + 1}`;
+/** `kafka` for a single node, else `kafka-1`, `kafka-2`, …: the part names of the nodes. */
+export function kafkaNodeNames(settings: StackSettings): string[] {
+  const { nodes } = settings.kafka;
+  return Array.from({ length: nodes }, (_, node) => (nodes === 1 ? 'kafka' : `kafka-${node + 1}`));
 }
 
-function quorumVoters(s: StackSettings): string {
+function quorumVoters(settings: StackSettings): string {
   return Array.from(
-    { length: s.kafka.nodes },
-    (_, i) => `${i + 1}@127.0.0.1:${kafkaNodePorts(s, i).controller}`,
+    { length: settings.kafka.nodes },
+    (_, node) => `${node + 1}@127.0.0.1:${kafkaNodePorts(settings, node).controller}`,
   ).join(',');
 }
 
@@ -38,91 +40,102 @@ function clusterId(dirs: StackDirs): string {
   return id;
 }
 
-function renderNodeConfig(s: StackSettings, dirs: StackDirs, i: number): { config: string; dataDir: string } {
-  const ports = kafkaNodePorts(s, i);
-  const dataDir = join(dirs.data, nodeName(s, i));
-  const rep = replication(s);
+interface KafkaNode {
+  /** 0-based. */
+  index: number;
+  name: string;
+  config: string;
+  dataDir: string;
+}
+
+function renderNodeConfig(settings: StackSettings, dirs: StackDirs, index: number, name: string): KafkaNode {
+  const ports = kafkaNodePorts(settings, index);
+  const dataDir = join(dirs.data, name);
+  const { factor, minIsr } = replication(settings);
   const config = renderFile(
     join(infraConfigDir, 'kafka-server.properties'),
-    join(dirs.config, `${nodeName(s, i)}.properties`),
+    join(dirs.config, `${name}.properties`),
     {
-      NODE_ID: i + 1,
-      QUORUM_VOTERS: quorumVoters(s),
+      NODE_ID: index + 1,
+      QUORUM_VOTERS: quorumVoters(settings),
       KAFKA_PORT: ports.broker,
       CONTROLLER_PORT: ports.controller,
       DATA_DIR: dataDir,
-      DEFAULT_PARTITIONS: s.kafka.partitions,
-      REPLICATION_FACTOR: rep.factor,
-      MIN_ISR: rep.minIsr,
+      DEFAULT_PARTITIONS: settings.kafka.partitions,
+      REPLICATION_FACTOR: factor,
+      MIN_ISR: minIsr,
     },
   );
-  return { config, dataDir };
+  return { index, name, config, dataDir };
 }
 
-function formatStorage(dirs: StackDirs, name: string, config: string, dataDir: string, id: string): void {
-  if (existsSync(join(dataDir, 'meta.properties'))) return;
-  const logFile = logFileOf(dirs.logs, `${name}-format`);
+function formatStorage(dirs: StackDirs, node: KafkaNode, cluster: string): void {
+  if (existsSync(join(node.dataDir, 'meta.properties'))) return;
+  const logFile = logFileOf(dirs.logs, `${node.name}-format`);
   execFileSync(
     'java',
     jvmArgs({
       heapMb: 256,
       logFile,
       mainClass: 'kafka.tools.StorageTool',
-      args: ['format', '-t', id, '-c', config, '-g'],
+      args: ['format', '-t', cluster, '-c', node.config, '-g'],
     }),
     { stdio: 'ignore' },
   );
 }
 
-async function clusterReady(s: StackSettings): Promise<boolean> {
+async function clusterReady(settings: StackSettings): Promise<boolean> {
   const admin = new Admin({
     clientId: 'microshop-stack',
-    bootstrapBrokers: bootstrapServers(s).split(','),
+    bootstrapBrokers: bootstrapServers(settings).split(','),
     retries: 0,
   });
   try {
-    const meta = await admin.metadata({ topics: [] });
-    return meta.brokers.size >= s.kafka.nodes;
+    const metadata = await admin.metadata({ topics: [] });
+    return metadata.brokers.size >= settings.kafka.nodes;
   } finally {
     await admin.close().catch(() => {});
   }
 }
 
-export async function startKafka(s: StackSettings, dirs: StackDirs): Promise<RunningPart[]> {
-  const id = clusterId(dirs);
-  const parts: RunningPart[] = [];
-  for (let i = 0; i < s.kafka.nodes; i++) {
-    const name = nodeName(s, i);
-    const { config, dataDir } = renderNodeConfig(s, dirs, i);
-    formatStorage(dirs, name, config, dataDir, id);
+export async function startKafka(settings: StackSettings, dirs: StackDirs): Promise<RunningPart[]> {
+  const cluster = clusterId(dirs);
+  const parts = kafkaNodeNames(settings).map((name, index) => {
+    const node = renderNodeConfig(settings, dirs, index, name);
+    formatStorage(dirs, node, cluster);
     const logFile = logFileOf(dirs.logs, name);
-    const args = jvmArgs({ heapMb: s.kafka.heapMb, logFile, mainClass: 'kafka.Kafka', args: [config] });
-    parts.push(startPart({ name, command: 'java', args }, dirs));
-  }
+    const args = jvmArgs({
+      heapMb: settings.kafka.heapMb,
+      logFile,
+      mainClass: 'kafka.Kafka',
+      args: [node.config],
+    });
+    return startPart({ name, command: 'java', args }, dirs);
+  });
   const first = parts[0];
   if (!first) throw new Error('KAFKA_NODES must be at least 1');
   await waitUntil(
     first,
-    `${s.kafka.nodes} Kafka broker(s) answering at ${bootstrapServers(s)}`,
-    () => clusterReady(s),
+    `${settings.kafka.nodes} Kafka broker(s) answering at ${bootstrapServers(settings)}`,
+    () => clusterReady(settings),
     90_000,
   );
   return parts;
 }
 
 /** Creates the topic catalog of packages/contracts plus Debezium's heartbeat topic; existing ones are kept. */
-export async function createTopics(s: StackSettings): Promise<void> {
-  const rep = replication(s);
+export async function createTopics(settings: StackSettings): Promise<void> {
+  const { factor } = replication(settings);
   await ensureTopics({
-    bootstrapServers: bootstrapServers(s),
+    bootstrapServers: bootstrapServers(settings),
     topics: [
-      ...topicCatalog.map((t) => ({
-        name: t.name,
-        partitions: s.kafka.partitions,
-        replicationFactor: rep.factor,
-        compacted: t.compacted ?? false,
+      ...topicCatalog.map((topic) => ({
+        name: topic.name,
+        partitions: settings.kafka.partitions,
+        replicationFactor: factor,
+        compacted: topic.compacted ?? false,
       })),
-      { name: debeziumHeartbeatTopic, partitions: 1, replicationFactor: rep.factor, compacted: false },
+      { name: debeziumHeartbeatTopic, partitions: 1, replicationFactor: factor, compacted: false },
     ],
   });
 }

@@ -8,9 +8,9 @@ export interface PostgresBin {
 }
 
 function majorOf(dir: string): number | undefined {
-  const r = spawnSync(join(dir, 'postgres'), ['--version'], { encoding: 'utf8' });
-  const m = /\(PostgreSQL\) (\d+)/.exec(r.stdout ?? '');
-  return m?.[1] ? Number(m[1]) : undefined;
+  const postgres = spawnSync(join(dir, 'postgres'), ['--version'], { encoding: 'utf8' });
+  const version = /\(PostgreSQL\) (\d+)/.exec(postgres.stdout ?? '');
+  return version?.[1] ? Number(version[1]) : undefined;
 }
 
 function candidates(): string[] {
@@ -19,9 +19,9 @@ function candidates(): string[] {
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
     const versions = readdirSync(debian)
-      .filter((v) => /^\d+$/.test(v))
-      .sort((a, b) => Number(b) - Number(a));
-    dirs.push(...versions.map((v) => join(debian, v, 'bin')));
+      .filter((version) => /^\d+$/.test(version))
+      .sort((newer, older) => Number(older) - Number(newer));
+    dirs.push(...versions.map((version) => join(debian, version, 'bin')));
   }
   const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
   if (pgConfig.status === 0) dirs.push(pgConfig.stdout.trim());

@@ -38,11 +38,11 @@ function initCluster(binDir: string, dataDir: string, user: OsUser | undefined):
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   mkdirSync(join(dataDir, '..'), { recursive: true });
   if (!existsSync(dataDir)) mkdirSync(dataDir, { mode: 0o700 });
-  const pwFile = join(dataDir, '..', 'postgres.pw');
-  writeFileSync(pwFile, `${superuserPassword()}\n`, { mode: 0o600 });
+  const passwordFile = join(dataDir, '..', 'postgres.pw');
+  writeFileSync(passwordFile, `${superuserPassword()}\n`, { mode: 0o600 });
   if (user) {
     chownSync(dataDir, user.uid, user.gid);
-    chownSync(pwFile, user.uid, user.gid);
+    chownSync(passwordFile, user.uid, user.gid);
     const probe = spawnSync('test', ['-w', dataDir], { uid: user.uid, gid: user.gid });
     if (probe.status !== 0) {
       throw new Error(
@@ -51,20 +51,20 @@ function initCluster(binDir: string, dataDir: string, user: OsUser | undefined):
       );
     }
   }
-  const args = ['-D', dataDir, '-U', superuser, `--pwfile=${pwFile}`, '--auth-host=scram-sha-256'];
+  const args = ['-D', dataDir, '-U', superuser, `--pwfile=${passwordFile}`, '--auth-host=scram-sha-256'];
   args.push('--auth-local=peer', '-E', 'UTF8', '--locale=C.UTF-8');
-  const r = spawnSync(join(binDir, 'initdb'), args, {
+  const initdb = spawnSync(join(binDir, 'initdb'), args, {
     encoding: 'utf8',
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
-  if (r.status !== 0) throw new Error(`initdb failed:\n${r.stdout}\n${r.stderr}`);
+  if (initdb.status !== 0) throw new Error(`initdb failed:\n${initdb.stdout}\n${initdb.stderr}`);
 }
 
 /** Server settings: logical decoding for Debezium, a cap on WAL a forgotten slot may hold, TCP only. */
-function serverArgs(s: StackSettings, dataDir: string): string[] {
-  const settings: Record<string, string | number> = {
+function serverArgs(settings: StackSettings, dataDir: string): string[] {
+  const parameters: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
-    port: s.pg.port,
+    port: settings.pg.port,
     unix_socket_directories: '',
     wal_level: 'logical',
     max_wal_senders: 10,
@@ -76,11 +76,12 @@ function serverArgs(s: StackSettings, dataDir: string): string[] {
     log_min_messages: 'warning',
     log_line_prefix: '%m [%p] %q%u@%d ',
   };
-  return ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const options = Object.entries(parameters).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  return ['-D', dataDir, ...options];
 }
 
-export function superuserUrl(s: StackSettings, database = 'postgres'): string {
-  return `postgres://${superuser}:${encodeURIComponent(superuserPassword())}@127.0.0.1:${s.pg.port}/${database}`;
+export function superuserUrl(settings: StackSettings, database = 'postgres'): string {
+  return `postgres://${superuser}:${encodeURIComponent(superuserPassword())}@127.0.0.1:${settings.pg.port}/${database}`;
 }
 
 async function canConnect(url: string): Promise<boolean> {
@@ -94,7 +95,7 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-export async function startPostgres(s: StackSettings, dirs: StackDirs): Promise<RunningPart> {
+export async function startPostgres(settings: StackSettings, dirs: StackDirs): Promise<RunningPart> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL 15+ server binaries not found: install postgresql-15 or set PG_BIN');
   const user = postgresOsUser();
@@ -104,7 +105,7 @@ export async function startPostgres(s: StackSettings, dirs: StackDirs): Promise<
     {
       name: 'postgres',
       command: join(bin.dir, 'postgres'),
-      args: serverArgs(s, dataDir),
+      args: serverArgs(settings, dataDir),
       stopSignal: 'SIGINT',
       ...(user ?? {}),
     },
@@ -112,19 +113,19 @@ export async function startPostgres(s: StackSettings, dirs: StackDirs): Promise<
   );
   await waitUntil(
     part,
-    `PostgreSQL accepting connections on 127.0.0.1:${s.pg.port}`,
-    () => canConnect(superuserUrl(s)),
+    `PostgreSQL accepting connections on 127.0.0.1:${settings.pg.port}`,
+    () => canConnect(superuserUrl(settings)),
     60_000,
   );
-  await bootstrapDatabase(s);
+  await bootstrapDatabase(settings);
   return part;
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await fn(client);
+    return await work(client);
   } finally {
     await client.end();
   }
@@ -135,35 +136,45 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
  * (so a service's migration can add its own outbox table to it); the CDC role may replicate and
  * read what the application creates.
  */
-async function bootstrapDatabase(s: StackSettings): Promise<void> {
-  const { user, password, cdcUser, cdcPassword, database } = s.pg;
-  await withClient(superuserUrl(s), async (c) => {
+async function bootstrapDatabase(settings: StackSettings): Promise<void> {
+  const { user, password, cdcUser, cdcPassword, database } = settings.pg;
+  await withClient(superuserUrl(settings), async (client) => {
     // The test stack's application role may also read the WAL: integration tests check what a
     // transaction wrote to the outbox through a logical decoding slot of their own.
-    await ensureRole(c, user, password, s.profile === 'test' ? 'LOGIN REPLICATION' : 'LOGIN NOREPLICATION');
-    await ensureRole(c, cdcUser, cdcPassword, 'LOGIN REPLICATION');
-    const db = await c.query('select 1 from pg_database where datname = $1', [database]);
-    if (db.rowCount === 0)
-      await c.query(`create database ${pg.escapeIdentifier(database)} owner ${pg.escapeIdentifier(user)}`);
+    const appAttributes = settings.profile === 'test' ? 'LOGIN REPLICATION' : 'LOGIN NOREPLICATION';
+    await ensureRole(client, user, password, appAttributes);
+    await ensureRole(client, cdcUser, cdcPassword, 'LOGIN REPLICATION');
+    const existing = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (existing.rowCount === 0)
+      await client.query(
+        `create database ${pg.escapeIdentifier(database)} owner ${pg.escapeIdentifier(user)}`,
+      );
   });
-  await withClient(superuserUrl(s, database), async (c) => {
+  await withClient(superuserUrl(settings, database), async (client) => {
     const app = pg.escapeIdentifier(user);
     const cdc = pg.escapeIdentifier(cdcUser);
-    await c.query(`alter default privileges for role ${app} grant usage on schemas to ${cdc}`);
-    await c.query(`alter default privileges for role ${app} grant select on tables to ${cdc}`);
-    const pub = await c.query('select 1 from pg_publication where pubname = $1', [outboxPublication]);
-    if (pub.rowCount === 0) {
+    await client.query(`alter default privileges for role ${app} grant usage on schemas to ${cdc}`);
+    await client.query(`alter default privileges for role ${app} grant select on tables to ${cdc}`);
+    const publication = await client.query('select 1 from pg_publication where pubname = $1', [
+      outboxPublication,
+    ]);
+    if (publication.rowCount === 0) {
       // Only INSERTs: outbox rows are deleted in the same transaction, and those DELETEs must not be streamed.
-      await c.query(`create publication ${outboxPublication} with (publish = 'insert')`);
-      await c.query(`alter publication ${outboxPublication} owner to ${app}`);
+      await client.query(`create publication ${outboxPublication} with (publish = 'insert')`);
+      await client.query(`alter publication ${outboxPublication} owner to ${app}`);
     }
   });
 }
 
-async function ensureRole(c: pg.Client, name: string, password: string, attributes: string): Promise<void> {
-  const exists = await c.query('select 1 from pg_roles where rolname = $1', [name]);
+async function ensureRole(
+  client: pg.Client,
+  name: string,
+  password: string,
+  attributes: string,
+): Promise<void> {
+  const exists = await client.query('select 1 from pg_roles where rolname = $1', [name]);
   const verb = exists.rowCount === 0 ? 'create' : 'alter';
-  await c.query(
+  await client.query(
     `${verb} role ${pg.escapeIdentifier(name)} ${attributes} password ${pg.escapeLiteral(password)}`,
   );
 }

@@ -2,7 +2,16 @@
 // (detached), writes to its own log file and leaves a pid file, so `stack stop` from another
 // terminal — or the runner on Ctrl-C — can end it and everything it spawned, JVMs included.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -39,15 +48,15 @@ export function startPart(spec: PartSpec, dirs: { logs: string; run: string }): 
   mkdirSync(dirs.logs, { recursive: true });
   mkdirSync(dirs.run, { recursive: true });
   const logFile = logFileOf(dirs.logs, spec.name);
-  const out = openSync(logFile, 'a');
+  const output = openSync(logFile, 'a');
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: spec.env ?? process.env,
     detached: true,
-    stdio: ['ignore', out, out],
+    stdio: ['ignore', output, output],
     ...(spec.uid === undefined ? {} : { uid: spec.uid, gid: spec.gid }),
   });
-  closeSync(out);
+  closeSync(output);
   if (child.pid === undefined)
     throw new Error(`${spec.name}: could not start ${spec.command} (see ${logFile})`);
   writeFileSync(pidFileOf(dirs.run, spec.name), `${child.pid} ${spec.stopSignal ?? 'SIGTERM'}\n`);
@@ -59,22 +68,31 @@ export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-export interface RecordedPart {
+/** What a part's pid file says: its process and the signal that stops it cleanly. */
+export interface PartPid {
   name: string;
   pid: number;
-  signal: NodeJS.Signals;
+  stopSignal: NodeJS.Signals;
 }
 
-export function readPid(runDir: string, name: string): RecordedPart | undefined {
+export function readPidFile(runDir: string, name: string): PartPid | undefined {
   const file = pidFileOf(runDir, name);
   if (!existsSync(file)) return undefined;
-  const [pid, signal] = readFileSync(file, 'utf8').trim().split(' ');
-  return { name, pid: Number(pid), signal: (signal ?? 'SIGTERM') as NodeJS.Signals };
+  const [pid, stopSignal] = readFileSync(file, 'utf8').trim().split(' ');
+  return { name, pid: Number(pid), stopSignal: (stopSignal ?? 'SIGTERM') as NodeJS.Signals };
+}
+
+/** The names of the parts that have a pid file: started and not stopped since. */
+export function partsWithPidFile(runDir: string): string[] {
+  if (!existsSync(runDir)) return [];
+  return readdirSync(runDir)
+    .filter((file) => file.endsWith('.pid'))
+    .map((file) => file.slice(0, -'.pid'.length));
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -89,11 +107,18 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Stops a part and its process group: its own stop signal, then SIGKILL after the grace period. */
-export async function stopRecorded(runDir: string, part: RecordedPart, graceMs = 20_000): Promise<void> {
+/**
+ * Stops a part and its process group: its own stop signal (or `signal`, e.g. SIGKILL to imitate a
+ * crash), then SIGKILL after the grace period. Its pid file goes with it.
+ */
+export async function stopPart(
+  runDir: string,
+  part: PartPid,
+  options: { signal?: NodeJS.Signals; graceMs?: number } = {},
+): Promise<void> {
   if (isAlive(part.pid)) {
-    signalGroup(part.pid, part.signal);
-    const deadline = Date.now() + graceMs;
+    signalGroup(part.pid, options.signal ?? part.stopSignal);
+    const deadline = Date.now() + (options.graceMs ?? 20_000);
     while (isAlive(part.pid) && Date.now() < deadline) await sleep(100);
     if (isAlive(part.pid)) signalGroup(part.pid, 'SIGKILL');
     while (isAlive(part.pid)) await sleep(50);
@@ -115,8 +140,8 @@ export async function waitUntil(
       throw new Error(`${part.name} exited while waiting for ${what}; see ${part.logFile}`);
     try {
       if (await check()) return;
-    } catch (err) {
-      lastError = (err as Error).message;
+    } catch (error) {
+      lastError = (error as Error).message;
     }
     await sleep(200);
   }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 
 /** Fills `${NAME}` placeholders; a placeholder without a value is an error, never an empty string. */
 export function renderTemplate(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
+  return template.replace(/\$\{([A-Z0-9_]+)\}/g, (_placeholder, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`template placeholder \${${name}} has no value`);
     return String(value);

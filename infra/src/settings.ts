@@ -1,5 +1,5 @@
 // Every address and size of one local stack, read once from the environment.
-// The dev stack uses the default ports of docs/product.md; the test stack (npm test) has its own ports and
+// The dev stack uses the default ports listed in README.md; the test stack (npm test) has its own ports and
 // data directory so it never touches a running dev stack. Any value can be overridden:
 // dev reads e.g. KAFKA_PORT, the test stack reads TEST_KAFKA_PORT.
 import { join } from 'node:path';
@@ -53,14 +53,14 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
   const errors: string[] = [];
   const read = (name: string, fallback?: string): string =>
     env[prefix + name] ?? defaults[profile][name] ?? fallback ?? '';
-  const int = (name: string, fallback: string, min: number, max: number): number => {
-    const raw = read(name, fallback);
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-      errors.push(`${prefix + name}=${raw}: expected an integer ${min}–${max}`);
-    return n;
+  const integer = (name: string, fallback: string, min: number, max: number): number => {
+    const text = read(name, fallback);
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max)
+      errors.push(`${prefix + name}=${text}: expected an integer ${min}–${max}`);
+    return value;
   };
-  const port = (name: string) => int(name, '', 1, 65535);
+  const port = (name: string) => integer(name, '', 1, 65535);
   const settings: StackSettings = {
     profile,
     home: read('MICROSHOP_HOME', join(localDir, profile)),
@@ -73,13 +73,13 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
       cdcPassword: read('PG_CDC_PASSWORD', 'microshop_cdc'),
     },
     kafka: {
-      nodes: int('KAFKA_NODES', '1', 1, 5),
+      nodes: integer('KAFKA_NODES', '1', 1, 5),
       port: port('KAFKA_PORT'),
       controllerPort: port('KAFKA_CONTROLLER_PORT'),
-      heapMb: int('KAFKA_HEAP_MB', '768', 256, 8192),
-      partitions: int('KAFKA_PARTITIONS', '3', 1, 64),
+      heapMb: integer('KAFKA_HEAP_MB', '768', 256, 8192),
+      partitions: integer('KAFKA_PARTITIONS', '3', 1, 64),
     },
-    connect: { port: port('CONNECT_PORT'), heapMb: int('CONNECT_HEAP_MB', '768', 256, 8192) },
+    connect: { port: port('CONNECT_PORT'), heapMb: integer('CONNECT_HEAP_MB', '768', 256, 8192) },
     gateway: { port: port('GATEWAY_PORT') },
     servicePortBase: port('SERVICE_PORT_BASE'),
     smtp: { port: port('SMTP_PORT') },
@@ -88,28 +88,37 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
   return settings;
 }
 
-/** Broker and controller ports of node i (0-based): the first node uses the configured ports, each next one +10. */
-export function kafkaNodePorts(s: StackSettings, i: number): { broker: number; controller: number } {
-  return { broker: s.kafka.port + i * 10, controller: s.kafka.controllerPort + i * 10 };
+/** Broker and controller ports of a node (0-based): the first node uses the configured ports, each next one +10. */
+export function kafkaNodePorts(
+  settings: StackSettings,
+  node: number,
+): { broker: number; controller: number } {
+  return { broker: settings.kafka.port + node * 10, controller: settings.kafka.controllerPort + node * 10 };
 }
 
-export function bootstrapServers(s: StackSettings): string {
-  return Array.from({ length: s.kafka.nodes }, (_, i) => `127.0.0.1:${kafkaNodePorts(s, i).broker}`).join(
-    ',',
-  );
+export function bootstrapServers(settings: StackSettings): string {
+  return Array.from(
+    { length: settings.kafka.nodes },
+    (_, node) => `127.0.0.1:${kafkaNodePorts(settings, node).broker}`,
+  ).join(',');
 }
 
-export function databaseUrl(s: StackSettings): string {
-  const { user, password, port, database } = s.pg;
+export function databaseUrl(settings: StackSettings): string {
+  const { user, password, port, database } = settings.pg;
   return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-export function connectUrl(s: StackSettings): string {
-  return `http://127.0.0.1:${s.connect.port}`;
+export function connectUrl(settings: StackSettings): string {
+  return `http://127.0.0.1:${settings.connect.port}`;
+}
+
+/** The gateway, the one address clients use (the API lives under /api/v1). */
+export function gatewayUrl(settings: StackSettings): string {
+  return `http://127.0.0.1:${settings.gateway.port}`;
 }
 
 /** Replication factor and min ISR for the stack's topics: 3 nodes → 3 copies, min 2 in sync. */
-export function replication(s: StackSettings): { factor: number; minIsr: number } {
-  const factor = Math.min(3, s.kafka.nodes);
+export function replication(settings: StackSettings): { factor: number; minIsr: number } {
+  const factor = Math.min(3, settings.kafka.nodes);
   return { factor, minIsr: factor >= 3 ? 2 : 1 };
 }

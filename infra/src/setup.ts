@@ -16,16 +16,17 @@ export interface Prerequisite {
 }
 
 function javaMajor(): number | undefined {
-  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return undefined;
-  const m = /version "(\d+)(?:\.(\d+))?/.exec(r.stderr);
-  if (!m?.[1]) return undefined;
-  const major = Number(m[1]);
-  return major === 1 ? Number(m[2]) : major;
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (java.error || java.status !== 0) return undefined;
+  const version = /version "(\d+)(?:\.(\d+))?/.exec(java.stderr);
+  if (!version?.[1]) return undefined;
+  const major = Number(version[1]);
+  // Java 8 and older call themselves 1.8, 1.7, …
+  return major === 1 ? Number(version[2]) : major;
 }
 
-function hasCommand(cmd: string): boolean {
-  return spawnSync(cmd, ['--version'], { encoding: 'utf8' }).status === 0;
+function hasCommand(command: string): boolean {
+  return spawnSync(command, ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
 export function checkPrerequisites(): Prerequisite[] {
@@ -88,9 +89,9 @@ export function fetchJars(log: (line: string) => void = console.log): void {
 
 /** Fails with every missing prerequisite and how to install it. */
 export function ensureReady(log: (line: string) => void = console.log): void {
-  const missing = checkPrerequisites().filter((p) => !p.ok);
+  const missing = checkPrerequisites().filter((prerequisite) => !prerequisite.ok);
   if (missing.length > 0) {
-    const lines = missing.map((p) => `  - ${p.name}: ${p.detail}\n    install: ${p.fix}`);
+    const lines = missing.map(({ name, detail, fix }) => `  - ${name}: ${detail}\n    install: ${fix}`);
     throw new Error(`microshop needs these on the machine:\n${lines.join('\n')}`);
   }
   fetchJars(log);
@@ -99,7 +100,8 @@ export function ensureReady(log: (line: string) => void = console.log): void {
 if (import.meta.main) {
   // As npm's postinstall a missing system package must not break `npm install` itself:
   // say what is missing; `npm start` and `npm test` refuse to run until it is there.
-  const missing = checkPrerequisites().filter((p) => !p.ok);
-  for (const p of missing) console.warn(`microshop setup: missing ${p.name} (${p.detail}). ${p.fix}`);
-  if (!missing.some((p) => p.name === 'Maven' || p.name === 'JDK 17+')) fetchJars();
+  const missing = checkPrerequisites().filter((prerequisite) => !prerequisite.ok);
+  for (const { name, detail, fix } of missing)
+    console.warn(`microshop setup: missing ${name} (${detail}). ${fix}`);
+  if (!missing.some(({ name }) => name === 'Maven' || name === 'JDK 17+')) fetchJars();
 }

@@ -1,17 +1,19 @@
 // Health-gated start of the whole stack in dependency order, and its clean stop:
 // PostgreSQL → Kafka → topics → Kafka Connect → connectors → services → gateway.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Each step waits until its part answers before the next begins, and every part is recorded as it
+// starts (started-parts.ts), so a start that fails halfway stops what it had started.
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import pg from 'pg';
 import { type ServiceInstance, type ServiceSpec, serviceInstances, serviceSpecs } from './apphost.ts';
 import { registerConnectors, startConnect } from './connect.ts';
-import { createTopics, startKafka } from './kafka.ts';
+import { createTopics, kafkaNodeNames, startKafka } from './kafka.ts';
 import { type StackDirs, stackDirs } from './paths.ts';
 import { startPostgres, superuserUrl } from './postgres.ts';
-import { isAlive, type RunningPart, readPid, startPart, stopRecorded, waitUntil } from './proc.ts';
+import { type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
 import { kafkaNodePorts, type StackSettings } from './settings.ts';
 import { ensureReady } from './setup.ts';
+import { forgetStarted, recordStarted, runningParts, stopOrder } from './started-parts.ts';
 
 export interface StartOptions {
   services?: readonly ServiceSpec[];
@@ -25,45 +27,159 @@ export interface StartOptions {
 export interface Stack {
   settings: StackSettings;
   dirs: StackDirs;
+  /** Every part started, oldest first. */
   parts: RunningPart[];
   instances: ServiceInstance[];
 }
 
-const orderFile = (dirs: StackDirs) => join(dirs.run, 'parts');
+/** Runs one start step and logs it with its duration: `  ✓ PostgreSQL (1.2s)`. */
+type Step = <T>(label: string, run: () => Promise<T>) => Promise<T>;
 
-function recordOrder(dirs: StackDirs, parts: RunningPart[]): void {
-  writeFileSync(orderFile(dirs), parts.map((p) => p.name).join('\n'));
-}
-
-function recordedParts(dirs: StackDirs): string[] {
-  return existsSync(orderFile(dirs)) ? readFileSync(orderFile(dirs), 'utf8').split('\n').filter(Boolean) : [];
-}
-
-export function runningParts(dirs: StackDirs): string[] {
-  return recordedParts(dirs).filter((name) => {
-    const rec = readPid(dirs.run, name);
-    return rec !== undefined && isAlive(rec.pid);
-  });
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-async function checkPorts(s: StackSettings, instances: ServiceInstance[]): Promise<void> {
-  const wanted: [string, number][] = [
-    ['PostgreSQL', s.pg.port],
-    ['Kafka Connect', s.connect.port],
-  ];
-  for (let i = 0; i < s.kafka.nodes; i++) {
-    const p = kafkaNodePorts(s, i);
-    wanted.push([`Kafka node ${i + 1}`, p.broker], [`Kafka controller ${i + 1}`, p.controller]);
+export async function startStack(settings: StackSettings, options: StartOptions = {}): Promise<Stack> {
+  const log = options.log ?? console.log;
+  const dirs = stackDirs(settings.home);
+  if (runningParts(dirs).length > 0)
+    throw new Error(`the ${settings.profile} stack is already running (npm run stack -- status)`);
+  ensureReady(log);
+  if (options.fresh) rmSync(dirs.home, { recursive: true, force: true });
+  for (const dir of [dirs.data, dirs.logs, dirs.run, dirs.config]) mkdirSync(dir, { recursive: true });
+  const instances = serviceInstances(settings, options.services ?? serviceSpecs);
+  for (const instance of instances) Object.assign(instance.env, options.serviceEnv);
+  await checkPortsFree(settings, instances);
+  const stack: Stack = { settings, dirs, parts: [], instances };
+  const step = timedStep(log);
+  try {
+    await startInfrastructure(stack, step);
+    await startServices(stack, step);
+    return stack;
+  } catch (error) {
+    await stopStack(settings, () => {});
+    throw error;
   }
-  for (const inst of instances) wanted.push([inst.part, inst.port]);
+}
+
+/** Stops every part this stack recorded, newest first (services before Connect, Kafka, PostgreSQL). */
+export async function stopStack(
+  settings: StackSettings,
+  log: (line: string) => void = console.log,
+): Promise<void> {
+  const dirs = stackDirs(settings.home);
+  for (const name of stopOrder(dirs)) {
+    const part = readPidFile(dirs.run, name);
+    if (!part) continue;
+    await stopPart(dirs.run, part);
+    log(`  ✓ stopped ${name}`);
+  }
+  forgetStarted(dirs);
+}
+
+/** Every part the stack may run, in start order (`status` lists those that ran). */
+export function stackPartNames(settings: StackSettings): string[] {
+  const services = serviceInstances(settings).map((instance) => instance.part);
+  return ['postgres', ...kafkaNodeNames(settings), 'connect', ...services];
+}
+
+export function startService(instance: ServiceInstance, dirs: StackDirs): RunningPart {
+  return startPart(
+    {
+      name: instance.part,
+      command: process.execPath,
+      args: [instance.entry],
+      env: { ...process.env, ...instance.env },
+    },
+    dirs,
+  );
+}
+
+/** Starts one service instance and resolves once its `GET /ready` answers 200. */
+export async function startServiceReady(
+  instance: ServiceInstance,
+  dirs: StackDirs,
+  timeoutMs = 90_000,
+): Promise<RunningPart> {
+  const part = startService(instance, dirs);
+  await waitUntilReady(instance, part, timeoutMs);
+  return part;
+}
+
+function timedStep(log: (line: string) => void): Step {
+  return async (label, run) => {
+    const startedAt = performance.now();
+    const result = await run();
+    log(`  ✓ ${label} (${((performance.now() - startedAt) / 1000).toFixed(1)}s)`);
+    return result;
+  };
+}
+
+/** A part is in `stack.parts` and in the stack's record from the moment it has started. */
+function addStarted(stack: Stack, ...parts: RunningPart[]): void {
+  stack.parts.push(...parts);
+  recordStarted(stack.dirs, stack.parts);
+}
+
+async function startInfrastructure(stack: Stack, step: Step): Promise<void> {
+  const { settings, dirs } = stack;
+  addStarted(stack, await step('PostgreSQL', () => startPostgres(settings, dirs)));
+  const nodes = settings.kafka.nodes;
+  const kafkaLabel = `Kafka (${nodes} node${nodes > 1 ? 's' : ''})`;
+  addStarted(stack, ...(await step(kafkaLabel, () => startKafka(settings, dirs))));
+  await step('topics', () => createTopics(settings));
+  const connect = await step('Kafka Connect', () => startConnect(settings, dirs));
+  addStarted(stack, connect);
+  await step('connectors', async () => {
+    await registerConnectors(settings, connect);
+    const what = 'replication slot microshop_outbox active';
+    await waitUntil(connect, what, () => outboxSlotActive(settings), 30_000);
+  });
+}
+
+/** Services depend only on the infrastructure, so they start together; the gateway last. */
+async function startServices(stack: Stack, step: Step): Promise<void> {
+  const backends = stack.instances.filter((instance) => instance.service !== 'gateway');
+  const gateways = stack.instances.filter((instance) => instance.service === 'gateway');
+  for (const group of [backends, gateways]) {
+    if (group.length === 0) continue;
+    const started = group.map((instance) => ({ instance, part: startService(instance, stack.dirs) }));
+    addStarted(stack, ...started.map(({ part }) => part));
+    const names = group.map((instance) => instance.part).join(', ');
+    await step(names, () =>
+      Promise.all(started.map(({ instance, part }) => waitUntilReady(instance, part, 90_000))),
+    );
+  }
+}
+
+function waitUntilReady(instance: ServiceInstance, part: RunningPart, timeoutMs: number): Promise<void> {
+  return waitUntil(part, `GET /ready on :${instance.port}`, () => answersReady(instance), timeoutMs);
+}
+
+async function answersReady(instance: ServiceInstance): Promise<boolean> {
+  const response = await fetch(`${instance.url}/ready`, { signal: AbortSignal.timeout(2000) });
+  return response.ok;
+}
+
+async function outboxSlotActive(settings: StackSettings): Promise<boolean> {
+  const client = new pg.Client({ connectionString: superuserUrl(settings, settings.pg.database) });
+  await client.connect();
+  try {
+    const result = await client.query(
+      "select active from pg_replication_slots where slot_name = 'microshop_outbox'",
+    );
+    return result.rows[0]?.active === true;
+  } finally {
+    await client.end();
+  }
+}
+
+async function checkPortsFree(settings: StackSettings, instances: ServiceInstance[]): Promise<void> {
+  const wanted: [string, number][] = [
+    ['PostgreSQL', settings.pg.port],
+    ['Kafka Connect', settings.connect.port],
+  ];
+  for (let node = 0; node < settings.kafka.nodes; node++) {
+    const ports = kafkaNodePorts(settings, node);
+    wanted.push([`Kafka node ${node + 1}`, ports.broker], [`Kafka controller ${node + 1}`, ports.controller]);
+  }
+  for (const instance of instances) wanted.push([instance.part, instance.port]);
   const busy: string[] = [];
   for (const [what, port] of wanted) if (!(await portFree(port))) busy.push(`${what} port ${port}`);
   if (busy.length > 0)
@@ -72,111 +188,10 @@ async function checkPorts(s: StackSettings, instances: ServiceInstance[]): Promi
     );
 }
 
-async function slotActive(s: StackSettings): Promise<boolean> {
-  const c = new pg.Client({ connectionString: superuserUrl(s, s.pg.database) });
-  await c.connect();
-  try {
-    const r = await c.query("select active from pg_replication_slots where slot_name = 'microshop_outbox'");
-    return r.rows[0]?.active === true;
-  } finally {
-    await c.end();
-  }
-}
-
-async function httpReady(url: string): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  return res.ok;
-}
-
-export function startService(inst: ServiceInstance, dirs: StackDirs): RunningPart {
-  return startPart(
-    { name: inst.part, command: process.execPath, args: [inst.entry], env: { ...process.env, ...inst.env } },
-    dirs,
-  );
-}
-
-export async function startStack(s: StackSettings, opts: StartOptions = {}): Promise<Stack> {
-  const log = opts.log ?? console.log;
-  const dirs = stackDirs(s.home);
-  if (runningParts(dirs).length > 0)
-    throw new Error(`the ${s.profile} stack is already running (npm run stack -- status)`);
-  ensureReady(log);
-  if (opts.fresh) rmSync(dirs.home, { recursive: true, force: true });
-  for (const d of [dirs.data, dirs.logs, dirs.run, dirs.config]) mkdirSync(d, { recursive: true });
-  const instances = serviceInstances(s, opts.services ?? serviceSpecs);
-  for (const inst of instances) Object.assign(inst.env, opts.serviceEnv);
-  await checkPorts(s, instances);
-  const stack: Stack = { settings: s, dirs, parts: [], instances };
-  const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const out = await fn();
-    log(`  ✓ ${label} (${((performance.now() - t0) / 1000).toFixed(1)}s)`);
-    return out;
-  };
-  try {
-    stack.parts.push(await step('PostgreSQL', () => startPostgres(s, dirs)));
-    recordOrder(dirs, stack.parts);
-    stack.parts.push(
-      ...(await step(`Kafka (${s.kafka.nodes} node${s.kafka.nodes > 1 ? 's' : ''})`, () =>
-        startKafka(s, dirs),
-      )),
-    );
-    recordOrder(dirs, stack.parts);
-    await step('topics', () => createTopics(s));
-    const connect = await step('Kafka Connect', () => startConnect(s, dirs));
-    stack.parts.push(connect);
-    recordOrder(dirs, stack.parts);
-    await step('connectors', async () => {
-      await registerConnectors(s, connect);
-      await waitUntil(connect, 'replication slot microshop_outbox active', () => slotActive(s), 30_000);
-    });
-    // Services depend only on the infrastructure, so they start together; the gateway last.
-    const backends = instances.filter((i) => i.service !== 'gateway');
-    const gateways = instances.filter((i) => i.service === 'gateway');
-    for (const group of [backends, gateways]) {
-      if (group.length === 0) continue;
-      const started = group.map((inst) => ({ inst, part: startService(inst, dirs) }));
-      stack.parts.push(...started.map((x) => x.part));
-      recordOrder(dirs, stack.parts);
-      const names = group.map((i) => i.part).join(', ');
-      await step(names, () =>
-        Promise.all(
-          started.map(({ inst, part }) =>
-            waitUntil(
-              part,
-              `GET /ready on :${inst.port}`,
-              () => httpReady(`http://127.0.0.1:${inst.port}/ready`),
-              90_000,
-            ),
-          ),
-        ),
-      );
-    }
-    return stack;
-  } catch (err) {
-    await stopStack(s, () => {});
-    throw err;
-  }
-}
-
-/** Stops every part this stack recorded, newest first (services before Connect, Kafka, PostgreSQL). */
-export async function stopStack(s: StackSettings, log: (line: string) => void = console.log): Promise<void> {
-  const dirs = stackDirs(s.home);
-  // Recorded order first (newest first); then any part whose pid file exists but which never got
-  // recorded, such as one that was spawned and failed its readiness check.
-  const recorded = recordedParts(dirs).reverse();
-  const unrecorded = existsSync(dirs.run)
-    ? readdirSync(dirs.run)
-        .filter((f) => f.endsWith('.pid'))
-        .map((f) => f.slice(0, -'.pid'.length))
-        .filter((name) => !recorded.includes(name))
-    : [];
-  const names = [...unrecorded, ...recorded];
-  for (const name of names) {
-    const rec = readPid(dirs.run, name);
-    if (!rec) continue;
-    await stopRecorded(dirs.run, rec);
-    log(`  ✓ stopped ${name}`);
-  }
-  rmSync(orderFile(dirs), { force: true });
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }

@@ -12,12 +12,12 @@ export function superviseServices(stack: Stack): { stop(): void } {
   const watch = (part: RunningPart) => {
     part.child?.once('exit', (code, signal) => {
       if (stopped) return;
-      const inst = stack.instances.find((i) => i.part === part.name);
-      if (!inst) {
+      const instance = stack.instances.find((candidate) => candidate.part === part.name);
+      if (!instance) {
         console.error(`✗ ${part.name} exited (${signal ?? code}); see ${part.logFile}`);
         return;
       }
-      const recent = (restarts.get(part.name) ?? []).filter((t) => Date.now() - t < 60_000);
+      const recent = (restarts.get(part.name) ?? []).filter((at) => Date.now() - at < 60_000);
       if (recent.length >= 5) {
         console.error(`✗ ${part.name} keeps exiting; left down. See ${part.logFile}`);
         return;
@@ -27,7 +27,7 @@ export function superviseServices(stack: Stack): { stop(): void } {
       setTimeout(
         () => {
           if (stopped) return;
-          const next = startService(inst, stack.dirs);
+          const next = startService(instance, stack.dirs);
           stack.parts[stack.parts.indexOf(part)] = next;
           watch(next);
         },
@@ -35,7 +35,7 @@ export function superviseServices(stack: Stack): { stop(): void } {
       );
     });
   };
-  for (const p of stack.parts) watch(p);
+  for (const part of stack.parts) watch(part);
   return {
     stop() {
       stopped = true;

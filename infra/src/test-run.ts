@@ -7,50 +7,48 @@ import { globSync } from 'node:fs';
 import { relative } from 'node:path';
 import { repoRoot } from './paths.ts';
 import { superuserUrl } from './postgres.ts';
-import { bootstrapServers, connectUrl, databaseUrl, loadSettings } from './settings.ts';
+import { bootstrapServers, connectUrl, databaseUrl, gatewayUrl, loadSettings } from './settings.ts';
 import { startStack, stopStack } from './stack.ts';
 
 const patterns = [
   'packages/*/test/**/*.test.ts',
   'services/*/test/**/*.test.ts',
   'infra/test/**/*.test.ts',
-  'console/test/**/*.test.ts',
   'e2e/**/*.test.ts',
 ];
 
 function testFiles(filter: string[]): string[] {
-  const all = patterns.flatMap((p) => globSync(p, { cwd: repoRoot })).sort();
-  return filter.length === 0 ? all : all.filter((f) => filter.some((x) => f.includes(x)));
+  const all = patterns.flatMap((pattern) => globSync(pattern, { cwd: repoRoot })).sort();
+  return filter.length === 0 ? all : all.filter((file) => filter.some((part) => file.includes(part)));
 }
 
 async function main(): Promise<number> {
   const filter = process.argv.slice(2);
   const files = testFiles(filter);
-  const needsStack = files.some((f) => !f.endsWith('.unit.test.ts'));
+  const needsStack = files.some((file) => !file.endsWith('.unit.test.ts'));
   // Integration tests start the processes they test themselves: the services run only for e2e tests.
-  const needsServices = files.some((f) => f.includes('.e2e.'));
-  const s = loadSettings('test');
+  const needsServices = files.some((file) => file.includes('.e2e.'));
+  const settings = loadSettings('test');
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (needsStack) {
-    console.log(
-      `Starting the test stack in ${relative(repoRoot, s.home)} (logs in ${relative(repoRoot, s.home)}/logs)`,
-    );
-    const t0 = performance.now();
-    await stopStack(s, () => {}); // leftovers of an interrupted run
-    await startStack(s, { fresh: true, ...(needsServices ? {} : { services: [] }) });
-    console.log(`Test stack up in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
+    const home = relative(repoRoot, settings.home);
+    console.log(`Starting the test stack in ${home} (logs in ${home}/logs)`);
+    const startedAt = performance.now();
+    await stopStack(settings, () => {}); // leftovers of an interrupted run
+    await startStack(settings, { fresh: true, ...(needsServices ? {} : { services: [] }) });
+    console.log(`Test stack up in ${((performance.now() - startedAt) / 1000).toFixed(1)}s\n`);
     Object.assign(env, {
-      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(s),
-      DATABASE_URL: databaseUrl(s),
-      DATABASE_SUPERUSER_URL: superuserUrl(s, s.pg.database),
-      CONNECT_URL: connectUrl(s),
-      GATEWAY_URL: `http://127.0.0.1:${s.gateway.port}`,
-      MICROSHOP_TEST_HOME: s.home,
+      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(settings),
+      DATABASE_URL: databaseUrl(settings),
+      DATABASE_SUPERUSER_URL: superuserUrl(settings, settings.pg.database),
+      CONNECT_URL: connectUrl(settings),
+      GATEWAY_URL: gatewayUrl(settings),
+      MICROSHOP_TEST_HOME: settings.home,
     });
   }
   // Files named *.serial.* disturb the whole stack (e.g. kill Kafka Connect): they run alone, after the rest.
-  const parallel = files.filter((f) => !f.includes('.serial.'));
-  const serial = files.filter((f) => f.includes('.serial.'));
+  const parallel = files.filter((file) => !file.includes('.serial.'));
+  const serial = files.filter((file) => file.includes('.serial.'));
   const totals = { passed: 0, failed: 0 };
   let code = 0;
   for (const [batch, concurrency] of [
@@ -63,7 +61,7 @@ async function main(): Promise<number> {
     totals.failed += result.failed;
     code ||= result.code;
   }
-  if (needsStack) await stopStack(s, () => {});
+  if (needsStack) await stopStack(settings, () => {});
   if (serial.length > 0 && parallel.length > 0)
     console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
   return code;
@@ -89,12 +87,12 @@ function runNodeTest(
       process.stdout.write(chunk);
       output += chunk.toString('utf8');
     });
-    child.on('exit', (c, sig) => {
+    child.on('exit', (exitCode, signal) => {
       // The summary is followed by the details of failing tests: take the last summary line of each kind.
       const count = (label: string) =>
         Number([...output.matchAll(new RegExp(`^ℹ ${label} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
       resolve({
-        code: c ?? (sig ? 1 : 0),
+        code: exitCode ?? (signal ? 1 : 0),
         passed: count('pass'),
         failed: count('fail') + count('cancelled'),
       });
@@ -104,8 +102,8 @@ function runNodeTest(
 
 main().then(
   (code) => process.exit(code),
-  async (err: Error) => {
-    console.error(`\n✗ ${err.message}`);
+  async (error: Error) => {
+    console.error(`\n✗ ${error.message}`);
     process.exit(1);
   },
 );

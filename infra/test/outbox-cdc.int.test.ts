@@ -14,6 +14,7 @@ import {
   withTransaction,
 } from '@microshop/platform';
 import {
+  type CleanupRegistrar,
   collectMessages,
   createTestSchema,
   createTestTopics,
@@ -31,13 +32,19 @@ function message(topic: string, key: string, n: number): OutboxMessage {
   };
 }
 
+/** A test schema whose outbox Debezium streams, and a topic of three partitions for its rows. */
+async function streamedOutbox(t: CleanupRegistrar, prefix: string) {
+  const schema = await createTestSchema(prefix, t);
+  await schema.pool.query(outboxTableSql(schema.name));
+  await publishOutbox(schema.pool, schema.name);
+  const [topic] = await createTestTopics(t, [{ name: uniqueTopic(prefix), partitions: 3 }]);
+  assert.ok(topic);
+  return { schema, topic };
+}
+
 describe('transactional outbox streamed by Debezium', () => {
   it('publishes committed rows exactly once, keyed and routed as written, and never rolled-back ones', async (t) => {
-    const schema = await createTestSchema('cdc', t);
-    await schema.pool.query(outboxTableSql(schema.name));
-    await publishOutbox(schema.pool, schema.name);
-    const [topic] = await createTestTopics(t, [{ name: uniqueTopic('cdc'), partitions: 3 }]);
-    assert.ok(topic);
+    const { schema, topic } = await streamedOutbox(t, 'cdc');
 
     const committed = Array.from({ length: 20 }, (_, i) => message(topic, `customer-${i % 4}`, i));
     const rolledBack = Array.from({ length: 5 }, (_, i) => message(topic, 'customer-rollback', 100 + i));
@@ -79,11 +86,7 @@ describe('transactional outbox streamed by Debezium', () => {
   });
 
   it('keeps the order of one key across transactions', async (t) => {
-    const schema = await createTestSchema('cdc_order', t);
-    await schema.pool.query(outboxTableSql(schema.name));
-    await publishOutbox(schema.pool, schema.name);
-    const [topic] = await createTestTopics(t, [{ name: uniqueTopic('cdc-order'), partitions: 3 }]);
-    assert.ok(topic);
+    const { schema, topic } = await streamedOutbox(t, 'cdc-order');
     const sequence = Array.from({ length: 30 }, (_, i) => message(topic, 'one-customer', i));
     for (const m of sequence) await withTransaction(schema.pool, (c) => appendToOutbox(c, [m]));
 

@@ -1,4 +1,4 @@
-// Why log-based CDC replaces a JDBC source connector in `incrementing` mode (docs/decisions.md, 1).
+// Why the outbox is relayed by log-based CDC (Debezium), not by a JDBC source connector in `incrementing` mode.
 // That connector remembers the highest id it has seen and polls `WHERE id > last ORDER BY id`.
 // Ids are taken at INSERT, visibility comes at COMMIT: a transaction that took id 100 and commits
 // after the one holding id 101 was polled is never read (kafka-connect-jdbc #27, #915, #1015).
@@ -8,25 +8,21 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { publishOutbox, withTransaction } from '@microshop/platform';
+import { outboxTableSql, publishOutbox, withTransaction } from '@microshop/platform';
 import {
   collectMessages,
   createTestSchema,
   createTestTopics,
+  type TestSchema,
   uniqueTopic,
 } from '@microshop/platform/testing';
 import type pg from 'pg';
 
-/** The outbox shape plus an auto-increment id, rows kept so the poller can read them. */
-const tableSql = `CREATE TABLE outbox (
-  seq bigserial UNIQUE,
-  id uuid PRIMARY KEY,
-  aggregatetype text NOT NULL,
-  aggregateid text NOT NULL,
-  type text NOT NULL,
-  payload jsonb NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
-)`;
+/** The kit's outbox plus the auto-increment id the JDBC connector polls by; rows are kept so it can read them. */
+async function createOutboxWithSequence(schema: TestSchema): Promise<void> {
+  await schema.pool.query(outboxTableSql(schema.name));
+  await schema.pool.query('ALTER TABLE outbox ADD COLUMN seq bigserial UNIQUE');
+}
 
 async function insertRow(client: pg.ClientBase, topic: string, n: number): Promise<string> {
   const id = randomUUID();
@@ -38,7 +34,7 @@ async function insertRow(client: pg.ClientBase, topic: string, n: number): Promi
   return id;
 }
 
-/** That connector's query, polled in a loop (far more often than its 5 s default, which only helps it). */
+/** The JDBC connector's query, polled in a loop (far more often than its 5 s default, which only helps it). */
 function startIncrementingPoller(pool: pg.Pool) {
   let last = 0n;
   const seen: string[] = [];
@@ -72,7 +68,7 @@ function startIncrementingPoller(pool: pg.Pool) {
 describe('outbox relay: Debezium versus the JDBC incrementing query', () => {
   it('Debezium publishes every row committed out of id order exactly once; the incrementing poller misses some', async (t) => {
     const schema = await createTestSchema('increment', t);
-    await schema.pool.query(tableSql);
+    await createOutboxWithSequence(schema);
     await publishOutbox(schema.pool, schema.name);
     const [topic] = await createTestTopics(t, [{ name: uniqueTopic('increment'), partitions: 3 }]);
     assert.ok(topic);

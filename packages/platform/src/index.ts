@@ -27,4 +27,3 @@ export * from './retention.ts';
 export * from './service/index.ts';
 export * from './service.ts';
 export * from './service-schema.ts';
-export * from './wiring.ts';

@@ -14,6 +14,7 @@ import {
   loadConfig,
   serviceInstanceConfig,
 } from '../src/config.ts';
+import { thrownBy } from '../src/testing/errors.ts';
 
 const serviceConfig = z.object({
   ...commonConfig,
@@ -23,19 +24,9 @@ const serviceConfig = z.object({
   DEMO_DATA: envBoolean(false),
 });
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected loadConfig to throw');
-}
-
 describe('loadConfig', () => {
   test('an empty environment gets every default and only the required variable is reported missing', () => {
-    const error = configErrorOf(() => loadConfig(serviceConfig, {}));
+    const error = thrownBy(() => loadConfig(serviceConfig, {}), ConfigError);
     assert.deepEqual(error.issues, [{ variable: 'FRAUD_LIMIT_CENTS', message: 'is required but not set' }]);
   });
 
@@ -63,7 +54,7 @@ describe('loadConfig', () => {
       SANDBOX_URL: 'ftp://example.org',
       DEMO_DATA: 'maybe',
     };
-    const error = configErrorOf(() => loadConfig(serviceConfig, env));
+    const error = thrownBy(() => loadConfig(serviceConfig, env), ConfigError);
     assert.deepEqual(error.issues.map((issue) => issue.variable).sort(), Object.keys(env).sort());
     const message = (variable: string) => error.issues.find((issue) => issue.variable === variable)?.message;
     assert.equal(message('HTTP_PORT'), 'must be an integer between 1 and 65535');
@@ -73,8 +64,9 @@ describe('loadConfig', () => {
   });
 
   test('the error message never echoes a value, since some hold passwords', () => {
-    const error = configErrorOf(() =>
-      loadConfig(serviceConfig, { DATABASE_URL: 'postgres//user:s3cret@db/x', FRAUD_LIMIT_CENTS: '1' }),
+    const error = thrownBy(
+      () => loadConfig(serviceConfig, { DATABASE_URL: 'postgres//user:s3cret@db/x', FRAUD_LIMIT_CENTS: '1' }),
+      ConfigError,
     );
     assert.equal(error.issues.length, 1);
     assert.doesNotMatch(error.message, /s3cret/);

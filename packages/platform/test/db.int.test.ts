@@ -226,6 +226,11 @@ describe('handleOnce', () => {
     return note;
   }
 
+  /** Handles the message once for `consumer`, its effect a row noting the event id. */
+  function applyOnce(consumer: string, message: ReturnType<typeof delivery>) {
+    return handleOnce(db.pool, consumer, message, (client) => applyEvent(client, message.eventId));
+  }
+
   async function appliedCount(note: string): Promise<number> {
     return Number(
       (await db.pool.query('SELECT count(*) AS n FROM applied_event WHERE note = $1', [note])).rows[0]?.n,
@@ -234,12 +239,8 @@ describe('handleOnce', () => {
 
   test('a redelivered message is applied once and skipped the second time', async () => {
     const message = delivery();
-    const first = await handleOnce(db.pool, 'fraud', message, (client) =>
-      applyEvent(client, message.eventId),
-    );
-    const second = await handleOnce(db.pool, 'fraud', message, (client) =>
-      applyEvent(client, message.eventId),
-    );
+    const first = await applyOnce('fraud', message);
+    const second = await applyOnce('fraud', message);
 
     assert.deepEqual(first, { status: 'handled', result: message.eventId });
     assert.deepEqual(second, { status: 'skipped' });
@@ -252,12 +253,8 @@ describe('handleOnce', () => {
 
   test('two consumers of the same event each handle it once', async () => {
     const message = delivery();
-    const fraud = await handleOnce(db.pool, 'fraud', message, (client) =>
-      applyEvent(client, message.eventId),
-    );
-    const inventory = await handleOnce(db.pool, 'inventory', message, (client) =>
-      applyEvent(client, message.eventId),
-    );
+    const fraud = await applyOnce('fraud', message);
+    const inventory = await applyOnce('inventory', message);
     assert.equal(fraud.status, 'handled');
     assert.equal(inventory.status, 'handled');
     assert.equal(await appliedCount(message.eventId), 2);
@@ -272,20 +269,14 @@ describe('handleOnce', () => {
       }),
     );
     assert.equal(await appliedCount(message.eventId), 0);
-    const retry = await handleOnce(db.pool, 'fraud', message, (client) =>
-      applyEvent(client, message.eventId),
-    );
+    const retry = await applyOnce('fraud', message);
     assert.equal(retry.status, 'handled');
     assert.equal(await appliedCount(message.eventId), 1);
   });
 
   test('the same message delivered to two instances at once is applied once', async () => {
     const message = delivery();
-    const results = await Promise.all(
-      [1, 2, 3].map(() =>
-        handleOnce(db.pool, 'fraud', message, (client) => applyEvent(client, message.eventId)),
-      ),
-    );
+    const results = await Promise.all([1, 2, 3].map(() => applyOnce('fraud', message)));
     assert.deepEqual(results.map((r) => r.status).sort(), ['handled', 'skipped', 'skipped']);
     assert.equal(await appliedCount(message.eventId), 1);
   });

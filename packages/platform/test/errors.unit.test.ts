@@ -14,7 +14,7 @@ import {
 import { problemTypeUri } from '../src/http/problem.ts';
 
 describe('the error registry', () => {
-  test('the codes the product names have their fixed HTTP status', () => {
+  test('the documented error codes have their fixed HTTP status', () => {
     const expected = {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,

@@ -47,6 +47,11 @@ async function givenApp(options: { readiness?: ReadinessCheck[]; bodyLimit?: num
   return { app, lines };
 }
 
+/** POSTs `payload` to /orders byte for byte, under the given content type. */
+function postText(app: HttpApp, contentType: string, payload: string) {
+  return app.inject({ method: 'POST', url: '/orders', headers: { 'content-type': contentType }, payload });
+}
+
 function problemOf(response: { headers: Record<string, unknown>; body: string }) {
   assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
   return problemDetailsSchema.parse(JSON.parse(response.body));
@@ -98,12 +103,7 @@ describe('problem+json answers', () => {
 
   test('malformed JSON is a 400, not a 500', async () => {
     const { app } = await givenApp();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"customerId": ',
-    });
+    const response = await postText(app, 'application/json', '{"customerId": ');
     assert.equal(response.statusCode, 400);
     assert.equal(problemOf(response).code, 'MALFORMED_REQUEST');
   });
@@ -118,12 +118,7 @@ describe('problem+json answers', () => {
 
   test('a body that is not JSON is a 415', async () => {
     const { app } = await givenApp();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      headers: { 'content-type': 'text/plain' },
-      payload: 'customerId=1',
-    });
+    const response = await postText(app, 'text/plain', 'customerId=1');
     assert.equal(response.statusCode, 415);
     assert.equal(problemOf(response).code, 'UNSUPPORTED_MEDIA_TYPE');
   });

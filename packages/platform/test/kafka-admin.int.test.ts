@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
-import { pino } from 'pino';
 import { consumerLag, deleteConsumerGroups, deleteTopics, ensureTopics } from '../src/kafka/admin.ts';
 import {
   createConsumerTestBed,
@@ -11,9 +10,10 @@ import {
   uniqueTopic,
   waitUntil,
 } from '../src/testing/kafka.ts';
+import { testLogger } from '../src/testing/service.ts';
 
 const bootstrapServers = testKafkaBootstrapServers();
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = testLogger('admin-test');
 const admin = new Admin({ clientId: 'admin-test', bootstrapBrokers: [bootstrapServers] });
 after(() => admin.close());
 

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { AppError } from '../src/errors.ts';
 import type { ConsumedMessage } from '../src/kafka/codec.ts';
 import { collectMessages, countMessages, createConsumerTestBed, waitUntil } from '../src/testing/kafka.ts';
+import { testLogger } from '../src/testing/service.ts';
 
 // What the event consumer does with messages it cannot handle: retry with backoff, then park them on
 // the dead-letter topic with the reason in headers, and carry on with the next one.
 
 const PREFIX = 'consumer-dlq';
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = testLogger('dead-letter-test');
 
 const n = (message: ConsumedMessage) => (message.value as { n: number }).n;
 

@@ -3,11 +3,12 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { ConsumedMessage } from '../src/kafka/codec.ts';
 import { type ConsumerTestBed, createConsumerTestBed, waitUntil } from '../src/testing/kafka.ts';
+import { testLogger } from '../src/testing/service.ts';
 
 // Several members of one consumer group: partitions move between them without losing a message.
 
 const PREFIX = 'consumer-group';
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = testLogger('consumer-group-test');
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const n = (message: ConsumedMessage) => (message.value as { n: number }).n;

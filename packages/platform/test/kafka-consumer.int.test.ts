@@ -1,17 +1,33 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import type { ConsumedMessage } from '../src/kafka/codec.ts';
-import { countMessages, createConsumerTestBed, waitUntil } from '../src/testing/kafka.ts';
+import {
+  type ConsumerTestBed,
+  countMessages,
+  createConsumerTestBed,
+  waitUntil,
+} from '../src/testing/kafka.ts';
+import { testLogger } from '../src/testing/service.ts';
 
 // At-least-once delivery of the event consumer against a real broker: per-partition order, offsets
 // committed only after the handler finished, and a graceful stop() that finishes what it started.
 
 const PREFIX = 'consumer';
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = testLogger('consumer-test');
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const n = (message: ConsumedMessage) => (message.value as { n: number }).n;
+
+/** What the next consumer of the group gets first, once it has handled something: the `n` of each message. */
+async function handledByNextConsumer(bed: ConsumerTestBed): Promise<number[]> {
+  const handled: number[] = [];
+  const next = await bed.consume(async (message) => {
+    handled.push(n(message));
+  });
+  await waitUntil('the next consumer to handle a message', () => handled.length > 0);
+  await next.stop();
+  return handled;
+}
 
 describe('event consumer: ordering and commits', { timeout: 90_000 }, () => {
   it("handles a partition's messages one at a time in offset order, different partitions concurrently", async (t) => {
@@ -96,13 +112,7 @@ describe('event consumer: ordering and commits', { timeout: 90_000 }, () => {
     await failing.stop();
     assert.ok(Date.now() - stopStarted < 5_000, 'stop() should not wait out the retries');
 
-    const second: number[] = [];
-    const next = await f.consume(async (message) => {
-      second.push(n(message));
-    });
-    await waitUntil('the next consumer to handle a message', () => second.length > 0);
-    await next.stop();
-    assert.deepEqual(second, [1]);
+    assert.deepEqual(await handledByNextConsumer(f), [1]);
     assert.equal(await countMessages(f.deadLetterTopic), 0);
   });
 });
@@ -136,12 +146,6 @@ describe('event consumer: graceful shutdown', { timeout: 90_000 }, () => {
     assert.equal(finished, true);
 
     await f.producer.send([{ topic: f.topic, key: 'k', value: { n: 1 } }]);
-    const second: number[] = [];
-    const next = await f.consume(async (message) => {
-      second.push(n(message));
-    });
-    await waitUntil('the next consumer to handle a message', () => second.length > 0);
-    await next.stop();
-    assert.deepEqual(second, [1]);
+    assert.deepEqual(await handledByNextConsumer(f), [1]);
   });
 });

@@ -3,19 +3,10 @@ import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { AppError } from '../src/errors.ts';
 import { decodeEvent, eventTypeOf, parseEvent } from '../src/kafka/decode-event.ts';
+import { thrownBy } from '../src/testing/errors.ts';
 
 const pinged = z.object({ type: z.literal('Pinged'), id: z.uuid(), count: z.number().int() });
 const id = '0b7d8a55-1e2f-4a3b-8c9d-0e1f2a3b4c5d';
-
-function failureOf(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected it to throw');
-}
 
 describe('eventTypeOf', () => {
   test('reads a string type and nothing else', () => {
@@ -42,7 +33,10 @@ describe('decodeEvent', () => {
   });
 
   test('a type the service reads that breaks its schema is a non-retriable VALIDATION_FAILED naming the field', () => {
-    const error = failureOf(() => decodeEvent({ type: 'Pinged', id, count: 'two' }, ['Pinged'], pinged));
+    const error = thrownBy(
+      () => decodeEvent({ type: 'Pinged', id, count: 'two' }, ['Pinged'], pinged),
+      AppError,
+    );
     assert.equal(error.code, 'VALIDATION_FAILED');
     assert.equal(error.retriable, false);
     assert.equal(error.message, 'Pinged event does not match its schema');
@@ -55,7 +49,7 @@ describe('decodeEvent', () => {
 
 describe('parseEvent', () => {
   test('names the type it was asked for in its error, and a missing value as the root', () => {
-    const error = failureOf(() => parseEvent(pinged, 'not an object', 'Pinged'));
+    const error = thrownBy(() => parseEvent(pinged, 'not an object', 'Pinged'), AppError);
     assert.equal(error.message, 'Pinged event does not match its schema');
     assert.deepEqual(
       error.fields.map((field) => field.field),

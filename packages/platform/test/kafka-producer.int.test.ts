@@ -1,23 +1,31 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import { createProducer } from '../src/kafka/producer.ts';
 import {
   collectMessages,
   createTestTopics,
+  type TestTopic,
   testKafkaBootstrapServers,
   uniqueTopic,
 } from '../src/testing/kafka.ts';
+import type { CleanupRegistrar } from '../src/testing/schema.ts';
+import { testLogger } from '../src/testing/service.ts';
 
 const bootstrapServers = testKafkaBootstrapServers();
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = testLogger('producer-test');
+
+/** A topic of the test's own and a producer, both gone after the test. */
+async function topicWithProducer(t: CleanupRegistrar, spec: TestTopic, clientId = 'producer-test') {
+  const [topic] = await createTestTopics(t, [spec], bootstrapServers);
+  assert.ok(topic);
+  const producer = createProducer({ bootstrapServers, clientId, logger });
+  t.after(() => producer.close());
+  return { topic, producer };
+}
 
 describe('producer', { timeout: 60_000 }, () => {
   it('sends objects as JSON, strings as text and null as a tombstone, with string keys and headers', async (t) => {
-    const [topic] = await createTestTopics(t, [uniqueTopic('producer-values')], bootstrapServers);
-    assert.ok(topic);
-    const producer = createProducer({ bootstrapServers, clientId: 'producer-test', logger });
-    t.after(() => producer.close());
+    const { topic, producer } = await topicWithProducer(t, { name: uniqueTopic('producer-values') });
     const offsets = await producer.send([
       {
         topic,
@@ -58,14 +66,10 @@ describe('producer', { timeout: 60_000 }, () => {
   });
 
   it("puts a key on the partition Java's client (Kafka Connect, Debezium) would pick", async (t) => {
-    const [topic] = await createTestTopics(
-      t,
-      [{ name: uniqueTopic('producer-partition'), partitions: 3 }],
-      bootstrapServers,
-    );
-    assert.ok(topic);
-    const producer = createProducer({ bootstrapServers, clientId: 'producer-test', logger });
-    t.after(() => producer.close());
+    const { topic, producer } = await topicWithProducer(t, {
+      name: uniqueTopic('producer-partition'),
+      partitions: 3,
+    });
     // Java: Utils.toPositive(Utils.murmur2("21")) % 3 = 0 (murmur2("21") = -973932308, from Kafka's UtilsTest).
     // The library's default partitioner would choose partition 2.
     const [produced] = await producer.send([{ topic, key: '21', value: { n: 1 } }]);
@@ -81,10 +85,7 @@ describe('producer', { timeout: 60_000 }, () => {
 
 describe('collectMessages', { timeout: 60_000 }, () => {
   it('returns exactly `count` messages, or everything that arrived within timeoutMs when no count is given', async (t) => {
-    const [topic] = await createTestTopics(t, [uniqueTopic('collect')], bootstrapServers);
-    assert.ok(topic);
-    const producer = createProducer({ bootstrapServers, clientId: 'collect-test', logger });
-    t.after(() => producer.close());
+    const { topic, producer } = await topicWithProducer(t, { name: uniqueTopic('collect') }, 'collect-test');
     await producer.send([1, 2, 3].map((n) => ({ topic, key: 'k', value: { n } })));
 
     const two = await collectMessages({ bootstrapServers, topic, count: 2 });

@@ -39,15 +39,20 @@ export function serviceTestKit(
     'service' in options
       ? [options.service, options.migrate]
       : [options.name, (pool: pg.Pool, schema: string) => migrateDefinition(options, pool, schema)];
-  const logger = createLogger({
-    service: `${name}-test`,
-    level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
-  });
+  const logger = testLogger(`${name}-test`);
   return {
     logger,
     migratedSchema: (prefix, t) => migratedTestSchema(prefix, migrate, t),
     handlerContext: (log = logger) => ({ attempt: 1, signal: new AbortController().signal, logger: log }),
   };
+}
+
+/** A logger for tests: silent unless `TEST_LOG_LEVEL` says otherwise (`TEST_LOG_LEVEL=debug`). */
+export function testLogger(service: string): Logger {
+  return createLogger({
+    service,
+    level: (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent',
+  });
 }
 
 /** The service's tables in a test's own schema (never added to Debezium's publication). */

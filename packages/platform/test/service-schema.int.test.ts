@@ -4,15 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type pg from 'pg';
-import { createLogger } from '../src/logger.ts';
 import { outboxPublication } from '../src/outbox.ts';
 import { migrateServiceSchema } from '../src/service-schema.ts';
-import { createTestSchema, testDatabaseUrl } from '../src/testing/schema.ts';
-import { openServiceDatabase } from '../src/wiring.ts';
+import { createTestSchema } from '../src/testing/schema.ts';
 
-// The database start steps every service shares, against the real PostgreSQL.
+// The schema every service gets: the platform's tables, then its own files; against the real PostgreSQL.
 
-const logger = createLogger({ service: 'platform-wiring-test', level: 'silent' });
 const dir = await mkdtemp(join(tmpdir(), 'microshop-service-schema-'));
 after(() => rm(dir, { recursive: true, force: true }));
 await writeFile(join(dir, '001_widgets.sql'), 'CREATE TABLE widget (id int PRIMARY KEY);');
@@ -56,42 +53,5 @@ describe('migrateServiceSchema', () => {
     const db = await createTestSchema('platform_service_schema_pub', t);
     await migrateServiceSchema(db.pool, { schema: db.name, dir, publishOutbox: true });
     assert.equal(await isPublished(db.pool, db.name), true);
-  });
-});
-
-describe('openServiceDatabase', () => {
-  test('opens a pool on the service’s schema, migrates and publishes it, and ends the pool as the step "database"', async (t) => {
-    const db = await createTestSchema('platform_open_db', t);
-    const steps: { label: string; stop: () => unknown }[] = [];
-    const migrations: unknown[][] = [];
-
-    const pool = await openServiceDatabase(
-      {
-        config: { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: db.name, INSTANCE_ID: 'widgets-2' },
-        logger,
-        onStop: (label, stop) => steps.push({ label, stop }),
-      },
-      async (migrating, schema, log) => {
-        migrations.push([schema, log]);
-        await migrateServiceSchema(migrating, { schema, dir, logger: log });
-      },
-    );
-
-    const session = await pool.query('SELECT current_schema() AS schema, current_setting($1) AS app', [
-      'application_name',
-    ]);
-    assert.deepEqual(session.rows[0], { schema: db.name, app: 'widgets-2' });
-    assert.deepEqual(migrations, [[db.name, logger]]);
-    assert.equal(
-      await isPublished(db.pool, db.name),
-      true,
-      'Debezium streams the outbox from every start on',
-    );
-    assert.deepEqual(
-      steps.map((step) => step.label),
-      ['database'],
-    );
-    await steps[0]?.stop();
-    assert.equal(pool.ended, true);
   });
 });
