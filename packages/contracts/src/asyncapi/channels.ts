@@ -52,6 +52,11 @@ export interface DeadLetterChannelSpec extends Omit<ChannelSpec, 'messages'> {
   deadLetter: true;
 }
 
+/** A channel that is one topic. */
+function onTopic(topic: TopicName): Pick<ChannelSpec, 'address' | 'topics'> {
+  return { address: topic, topics: [topic] };
+}
+
 const orderId = idSchema.describe('The order id');
 const customerId = idSchema.describe('The customer id');
 
@@ -73,15 +78,13 @@ const orderStatusEvents = {
 
 export const channelSpecs = {
   orderOutbox: {
-    address: topics.orderOutbox,
-    topics: [topics.orderOutbox],
+    ...onTopic(topics.orderOutbox),
     description: 'Order status events from the orders service, each with the whole order after the change.',
     key: customerId,
     messages: orderStatusEvents,
   },
   orderValidations: {
-    address: topics.orderValidations,
-    topics: [topics.orderValidations],
+    ...onTopic(topics.orderValidations),
     description: 'PASS/FAIL of the fraud, inventory and order-details checks, one per check and order.',
     key: orderId,
     messages: {
@@ -92,8 +95,7 @@ export const channelSpecs = {
     },
   },
   orderDecisions: {
-    address: topics.orderDecisions,
-    topics: [topics.orderDecisions],
+    ...onTopic(topics.orderDecisions),
     description: "The validation aggregator's one decision per order, once the three verdicts are in.",
     key: orderId,
     messages: {
@@ -105,8 +107,7 @@ export const channelSpecs = {
     },
   },
   orderCommands: {
-    address: topics.orderCommands,
-    topics: [topics.orderCommands],
+    ...onTopic(topics.orderCommands),
     description: 'Commands to the orders service.',
     key: orderId,
     messages: {
@@ -117,8 +118,7 @@ export const channelSpecs = {
     },
   },
   customers: {
-    address: topics.customers,
-    topics: [topics.customers],
+    ...onTopic(topics.customers),
     description: 'Every change of a customer, with the whole customer (compacted: the latest per customer).',
     key: customerId,
     compacted: true,
@@ -130,8 +130,7 @@ export const channelSpecs = {
     },
   },
   products: {
-    address: topics.products,
-    topics: [topics.products],
+    ...onTopic(topics.products),
     description: 'Catalog changes from inventory: price, stock, reserved (compacted: the latest per sku).',
     key: skuSchema.describe('The sku'),
     compacted: true,
@@ -143,8 +142,7 @@ export const channelSpecs = {
     },
   },
   payments: {
-    address: topics.payments,
-    topics: [topics.payments],
+    ...onTopic(topics.payments),
     description: 'Payment results and refunds from the payments service.',
     key: orderId,
     messages: {
@@ -157,8 +155,7 @@ export const channelSpecs = {
     },
   },
   shipments: {
-    address: topics.shipments,
-    topics: [topics.shipments],
+    ...onTopic(topics.shipments),
     description: 'Shipment dispatch and delivery from the shipments service.',
     key: orderId,
     messages: {
@@ -179,8 +176,7 @@ export const channelSpecs = {
 } as const satisfies Record<string, ChannelSpec>;
 
 export const deadLetterChannelSpec: DeadLetterChannelSpec = {
-  address: topics.deadLetter,
-  topics: [topics.deadLetter],
+  ...onTopic(topics.deadLetter),
   description:
     'Records a consumer could not handle, parked unchanged (key, value, headers) with the reason in dlq.* headers.',
   key: z.string().nullable().describe("The original record's key"),
