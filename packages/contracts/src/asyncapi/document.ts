@@ -50,27 +50,31 @@ export interface Channels {
 
 const kafkaBindingVersion = '0.5.0';
 
+const info: AsyncApiDocument['info'] = {
+  title: 'microshop events',
+  version: '0.1.0',
+  description:
+    'Every Kafka topic of microshop, its key, headers and messages. Values are JSON envelopes written ' +
+    'through transactional outboxes and published by Debezium; keys are plain id strings.',
+};
+
+const servers: AsyncApiDocument['servers'] = {
+  local: {
+    host: '127.0.0.1:19092',
+    protocol: 'kafka',
+    description: "The local stack's broker (KAFKA_BOOTSTRAP_SERVERS overrides it)",
+  },
+};
+
 /** The document for `channels`; by default every channel of microshop. */
 export function asyncApiDocument(
   channels: Channels = { events: channelSpecs, deadLetter: deadLetterChannelSpec },
 ): AsyncApiDocument {
   const document: AsyncApiDocument = {
     asyncapi: '3.0.0',
-    info: {
-      title: 'microshop events',
-      version: '0.1.0',
-      description:
-        'Every Kafka topic of microshop, its key, headers and messages. Values are JSON envelopes written ' +
-        'through transactional outboxes and published by Debezium; keys are plain id strings.',
-    },
+    info,
     defaultContentType: 'application/json',
-    servers: {
-      local: {
-        host: '127.0.0.1:19092',
-        protocol: 'kafka',
-        description: "The local stack's broker (KAFKA_BOOTSTRAP_SERVERS overrides it)",
-      },
-    },
+    servers,
     channels: {},
     operations: {},
     components: { messages: {} },
