@@ -24,6 +24,7 @@ function addresses(settings: StackSettings): [string, string][] {
   return [
     ['Gateway (HTTP API)', `${gatewayUrl(settings)}/api/v1`],
     ['API docs', `${gatewayUrl(settings)}/api/docs`],
+    ['Events (AsyncAPI)', `${gatewayUrl(settings)}/api/asyncapi.json`],
     ['Kafka', bootstrapServers(settings)],
     ['Kafka Connect REST', connectUrl(settings)],
     ['PostgreSQL', databaseUrl(settings)],

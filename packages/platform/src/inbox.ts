@@ -8,7 +8,7 @@ import type { ConsumedMessage } from './kafka/codec.ts';
  * the same transaction as the event's effects, so a redelivered event (after a crash before the
  * offset commit, or a rebalance) finds its id and changes nothing.
  *
- * The brief's one rule, in code: receive → one transaction (record in inbox, skip if seen; change
+ * The one rule every consumer follows (docs/product.md), in code: receive → one transaction (record in inbox, skip if seen; change
  * state; write outbox rows) → commit → commit the Kafka offset. `handleOnce` is that transaction.
  */
 
