@@ -107,6 +107,7 @@ describe('serviceInstanceConfig and consumerConfig', () => {
       INBOX_RETENTION_HOURS: 336,
       CONSUMER_GROUP: 'fraud',
       DEAD_LETTER_TOPIC: 'microshop.dead-letter',
+      CONSUMER_MAX_BATCH: 100,
     });
   });
 

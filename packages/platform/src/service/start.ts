@@ -21,6 +21,7 @@ import type {
 
 /** The config a definition with a database or consumers must read (`commonConfig` and friends). */
 interface KitConfig {
+  CONSUMER_MAX_BATCH?: number;
   INBOX_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
@@ -143,6 +144,7 @@ function consumerOptions(
   const group = spec.group ?? required(settings, 'CONSUMER_GROUP');
   const { topics, handle, group: _group, ...tuning } = spec;
   return {
+    ...(settings.CONSUMER_MAX_BATCH === undefined ? {} : { maxBatchSize: settings.CONSUMER_MAX_BATCH }),
     ...tuning,
     bootstrapServers: required(settings, 'KAFKA_BOOTSTRAP_SERVERS'),
     groupId: group,
