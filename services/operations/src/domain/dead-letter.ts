@@ -1,3 +1,4 @@
+import { deadLetterHeaderNames as dlq, redriveHeaders as redrive } from '@microshop/contracts';
 import { unreachable } from '@microshop/platform/pure';
 
 /**
@@ -31,15 +32,16 @@ export interface Failure {
  * placeholder, rather than lost: a dead letter nobody can see is worse than one with a blank field.
  */
 export function failureOf(headers: Readonly<Record<string, string>>, receivedAt: Date): Failure {
-  const failedAt = new Date(headers['dlq.failed-at'] ?? '');
+  const failedAt = new Date(headers[dlq.failedAt] ?? '');
+  const offset = headers[dlq.offset] ?? '';
   return {
-    topic: headers['dlq.topic'] || 'unknown',
-    partition: integerOr(headers['dlq.partition'], -1),
-    offset: /^\d+$/.test(headers['dlq.offset'] ?? '') ? (headers['dlq.offset'] as string) : '-1',
-    group: headers['dlq.group'] || 'unknown',
-    error: headers['dlq.error'] ?? '(no error header)',
-    code: headers['dlq.error.code'] || 'UNKNOWN',
-    attempts: integerOr(headers['dlq.attempts'], 0),
+    topic: headers[dlq.topic] || 'unknown',
+    partition: integerOr(headers[dlq.partition], -1),
+    offset: /^\d+$/.test(offset) ? offset : '-1',
+    group: headers[dlq.group] || 'unknown',
+    error: headers[dlq.error] ?? '(no error header)',
+    code: headers[dlq.errorCode] || 'UNKNOWN',
+    attempts: integerOr(headers[dlq.attempts], 0),
     failedAt: Number.isNaN(failedAt.getTime()) ? receivedAt : failedAt,
   };
 }
@@ -54,11 +56,11 @@ function integerOr(text: string | undefined, fallback: number): number {
  * own, at the copy's coordinates: not the redriven dead letter's.
  */
 export function redriveOf(headers: Readonly<Record<string, string>>): { id: string; count: number } | null {
-  const id = headers['redrive.id'];
+  const id = headers[redrive.id];
   if (id === undefined || id === '') return null;
-  if (headers['redrive.group'] !== undefined && headers['redrive.group'] !== headers['dlq.group'])
-    return null;
-  return { id, count: integerOr(headers['redrive.count'], 1) };
+  const addressee = headers[redrive.group];
+  if (addressee !== undefined && addressee !== headers[dlq.group]) return null;
+  return { id, count: integerOr(headers[redrive.count], 1) };
 }
 
 /** Headers of the original record: kept, and sent back with it on redrive. */

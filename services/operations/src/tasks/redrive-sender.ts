@@ -1,9 +1,9 @@
+import { redriveHeaders } from '@microshop/contracts';
 import {
   type EventProducer,
   type Logger,
   type Pool,
   type PoolClient,
-  redriveHeaders,
   withTransaction,
 } from '@microshop/platform';
 import { decide, evolve } from '../domain/dead-letter.ts';
