@@ -60,7 +60,11 @@ export async function recoverLostSlot(
   log(`snapshotting ${tables.length} outbox table(s): ${tables.join(', ')}`);
   await until('the snapshot done and the connector streaming', () => streaming(settings), timeoutMs);
   await putConfig(settings, connector);
-  await until('the connector RUNNING on its own config', () => connectorIn(settings, 'RUNNING'), timeoutMs);
+  await until(
+    'the connector streaming on its own config',
+    () => streamingFromSlot(settings, slot),
+    timeoutMs,
+  );
   log('recovered: the connector streams from a new slot, on the repository config');
   return { since, slotDropped, tables };
 }
@@ -155,7 +159,12 @@ async function connectorIn(settings: StackSettings, state: string): Promise<bool
   );
 }
 
-/** The connector's committed offset is a streaming one: the snapshot is done. */
+/**
+ * The connector's committed offset is a streaming one: the snapshot is done. While it runs, Debezium's
+ * offset carries `snapshot` (`INITIAL`) and `snapshot_completed: false`; once it streams, neither (a
+ * heartbeat commits one within `heartbeat.interval.ms`). Putting the repository's `no_data` config back
+ * before then would fail the task: a snapshot left unfinished may not be resumed in that mode.
+ */
 async function streaming(settings: StackSettings): Promise<boolean> {
   const status = await connectorStatus(settings, outboxConnector);
   const failed = [status?.connector, ...(status?.tasks ?? [])].find((unit) => unit?.state === 'FAILED');
@@ -164,7 +173,18 @@ async function streaming(settings: StackSettings): Promise<boolean> {
     offsets?: { offset?: { snapshot?: unknown; lsn?: unknown } }[];
   };
   const offset = offsets.offsets?.[0]?.offset;
-  return offset !== undefined && offset.lsn !== undefined && offset.snapshot !== true;
+  return offset?.lsn !== undefined && (offset.snapshot === undefined || offset.snapshot === false);
+}
+
+/** The connector and its tasks RUNNING, and its slot read: it streams again. */
+async function streamingFromSlot(settings: StackSettings, slot: string): Promise<boolean> {
+  if (!(await connectorIn(settings, 'RUNNING'))) return false;
+  return withSuperuser(settings, async (client) => {
+    const result = await client.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active', [
+      slot,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  });
 }
 
 async function connect(settings: StackSettings, method: string, path: string): Promise<unknown> {
