@@ -14,20 +14,10 @@ import { topics } from '@microshop/contracts';
 import { createLogger, createProducer } from '@microshop/platform';
 import { testKafkaBootstrapServers } from '@microshop/platform/testing';
 import { eventually } from './lib/api.ts';
-import { allMessagesAbout, groupsCaughtUp } from './lib/kafka.ts';
-import { type DeadLetterView, deadLettersOf, ops } from './lib/ops.ts';
+import { allMessagesAbout, groupsCaughtUp, orderOutboxConsumers } from './lib/kafka.ts';
+import { type DeadLetterSummary, deadLettersOf, ops } from './lib/ops.ts';
 
 const logger = createLogger({ service: 'e2e', level: 'warn' });
-
-const orderOutboxGroups = [
-  'inventory',
-  'fraud',
-  'order-details',
-  'order-background',
-  'notifications',
-  'payments',
-  'shipments',
-];
 
 /** Produces an OrderCreated whose order breaks the schema, and says where it was written. */
 async function poison(orderId: string) {
@@ -58,7 +48,7 @@ async function poison(orderId: string) {
 
 /** The groups that parked a record of the order: every group of the topic has read past it by then. */
 async function parkedBy(orderId: string): Promise<string[]> {
-  await groupsCaughtUp(orderOutboxGroups, [topics.orderOutbox], 60_000);
+  await groupsCaughtUp(orderOutboxConsumers, [topics.orderOutbox], 60_000);
   const parked = await allMessagesAbout(topics.deadLetter, [orderId]);
   return parked.map((m) => m.headers['dlq.group'] as string).sort();
 }
@@ -75,7 +65,7 @@ describe('dead letters on the running stack', () => {
     });
     assert.deepEqual(parked.map((d) => d.group).sort(), groups);
     assert.ok(parked.every((d) => d.code === 'VALIDATION_FAILED' && d.status === 'open'));
-    const fraud = parked.find((d) => d.group === 'fraud') as DeadLetterView;
+    const fraud = parked.find((d) => d.group === 'fraud') as DeadLetterSummary;
 
     const shown = await ops.call<{ value: { json: { orderId: string } }; headers: { name: string }[] }>(
       'GET',
@@ -131,7 +121,7 @@ describe('dead letters on the running stack', () => {
       after.filter((d) => d.group !== 'fraud').map((d) => d.failures),
       groups.filter((g) => g !== 'fraud').map(() => 1),
     );
-    const reopened = after.find((d) => d.group === 'fraud') as DeadLetterView;
+    const reopened = after.find((d) => d.group === 'fraud') as DeadLetterSummary;
     assert.deepEqual([reopened.status, reopened.redriveCount], ['open', 1]);
 
     const discarded = await ops.call<{ count: number }>('POST', '/api/v1/ops/dead-letters/discard', {

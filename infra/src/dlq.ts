@@ -5,7 +5,7 @@
 // npm run dlq -- audit [--target <id>]
 // Calls the operations service through the gateway, signed in as the operator (ops-client.ts).
 // A filter acts only with --confirm <the count a dry run printed>. Add --test for the test stack.
-import { type OpsClient, opsClient } from './ops-client.ts';
+import { type DeadLetterSummary, type OpsClient, opsClient } from './ops-client.ts';
 import { loadSettings } from './settings.ts';
 
 interface Args {
@@ -42,7 +42,7 @@ async function list(ops: OpsClient, args: Args): Promise<void> {
     const value = args.options.get(name);
     if (value !== undefined) query.set(name, value);
   }
-  const page = await ops.call<{ items: Summary[]; total: number; next: string | null }>(
+  const page = await ops.call<{ items: DeadLetterSummary[]; total: number; next: string | null }>(
     'GET',
     `/api/v1/ops/dead-letters?${query}`,
   );
@@ -55,17 +55,6 @@ async function list(ops: OpsClient, args: Args): Promise<void> {
     console.log(`    ${d.error.slice(0, 160)}`);
   }
   if (page.next !== null) console.log(`next page: npm run dlq -- list … --after ${page.next}`);
-}
-
-interface Summary {
-  id: string;
-  status: string;
-  group: string;
-  origin: { topic: string; partition: number; offset: string };
-  code: string;
-  failures: number;
-  lastFailedAt: string;
-  error: string;
 }
 
 async function show(ops: OpsClient, id: string | undefined): Promise<void> {

@@ -8,6 +8,19 @@ export interface OpsClient {
   call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
 }
 
+/** A dead letter as `GET /api/v1/ops/dead-letters` lists it (the fields the tools read). */
+export interface DeadLetterSummary {
+  id: string;
+  status: string;
+  group: string;
+  origin: { topic: string; partition: number; offset: string };
+  code: string;
+  error: string;
+  failures: number;
+  redriveCount: number;
+  lastFailedAt: string;
+}
+
 const devOperator = { email: 'operator@microshop.local', password: 'operator-dev-password' };
 
 export async function opsClient(settings: StackSettings): Promise<OpsClient> {
