@@ -68,7 +68,7 @@ describe('problem+json answers', () => {
     assert.equal(response.statusCode, 400);
     const problem = problemOf(response);
     assert.equal(problem.code, 'VALIDATION_FAILED');
-    assert.equal(problem.type, 'urn:microshop:problem:validation-failed');
+    assert.equal(problem.type, '/api/errors#validation_failed');
     assert.deepEqual(
       problem.errors.map(({ field, rule }) => ({ field, rule })),
       [
@@ -209,6 +209,27 @@ describe('operations routes', () => {
         { name: 'database', ok: true },
         { name: 'consumer', ok: false, error: 'reported not ready' },
         { name: 'kafka', ok: false, error: 'broker down' },
+      ],
+    });
+  });
+
+  test('/ready shows an informational check that fails, and stays ready', async () => {
+    const readiness: ReadinessCheck[] = [
+      { name: 'database', check: async () => undefined },
+      {
+        name: 'event flow',
+        informational: true,
+        check: () => Promise.reject(new Error('no heartbeat for 45 s')),
+      },
+    ];
+    const { app } = await givenApp({ readiness });
+    const response = await app.inject({ method: 'GET', url: '/ready' });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), {
+      status: 'ready',
+      checks: [
+        { name: 'database', ok: true },
+        { name: 'event flow', ok: false, error: 'no heartbeat for 45 s', informational: true },
       ],
     });
   });

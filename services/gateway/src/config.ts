@@ -75,6 +75,7 @@ export const gatewayConfig = z.object({
   UPSTREAM_FRAUD: envUpstreamList,
   UPSTREAM_VALIDATION_AGGREGATOR: envUpstreamList,
   UPSTREAM_MAIL_SINK: envUpstreamList,
+  UPSTREAM_OPERATIONS: envUpstreamList,
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfig>;
@@ -92,6 +93,7 @@ export function upstreamOrigins(config: GatewayConfig): Record<ServiceName, read
     fraud: config.UPSTREAM_FRAUD,
     'validation-aggregator': config.UPSTREAM_VALIDATION_AGGREGATOR,
     'mail-sink': config.UPSTREAM_MAIL_SINK,
+    operations: config.UPSTREAM_OPERATIONS,
   };
 }
 

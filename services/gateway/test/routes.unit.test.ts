@@ -24,6 +24,8 @@ describe('route table', () => {
     ['/api/v1/fraud/customers/6f1c2f7e/sessions', 'fraud'],
     ['/api/v1/validations/0b7d8a55', 'validation-aggregator'],
     ['/api/v1/mail', 'mail-sink'],
+    ['/api/v1/ops/dead-letters', 'operations'],
+    ['/api/v1/ops/connectors/microshop-outbox/restart', 'operations'],
   ];
   for (const [path, service] of cases) {
     it(`sends ${path} to ${service}`, () => {
@@ -47,7 +49,7 @@ describe('route table', () => {
   }
 
   it('keeps the mail sink and the operator views to operators, nothing else', () => {
-    const operatorsOnly = ['/api/v1/mail/abc', '/api/v1/fraud/x', '/api/v1/validations/x'];
+    const operatorsOnly = ['/api/v1/mail/abc', '/api/v1/fraud/x', '/api/v1/validations/x', '/api/v1/ops/audit'];
     for (const path of operatorsOnly) assert.equal(findRoute(path)?.operatorsOnly, true, path);
     for (const path of ['/api/v1/orders/x', '/api/v1/auth/sign-in', '/api/v1/products']) {
       assert.equal(findRoute(path)?.operatorsOnly, undefined, path);

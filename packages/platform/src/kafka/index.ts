@@ -2,14 +2,18 @@
 // and a dead-letter topic, and topic administration. Re-exported by the package's index.ts.
 export {
   type AdminConnection,
+  type ConsumerGroupSummary,
+  consumerGroupsLag,
   consumerLag,
   deleteConsumerGroups,
   deleteTopics,
   type EnsureTopicsResult,
   ensureTopics,
+  listConsumerGroups,
   type PartitionLag,
   type TopicToEnsure,
 } from './admin.ts';
+export type { BatchContext, BatchHandler } from './batch-processor.ts';
 export {
   type ConsumedMessage,
   decodeHeaders,
@@ -30,11 +34,13 @@ export {
 } from './producer.ts';
 export { backoffDelay, isRetriable } from './retry.ts';
 export {
+  asBatchHandler,
   asMessageHandler,
   byTopic,
   type HandledOutcome,
   type HandlerTransaction,
   handleTransactionally,
+  handleTransactionallyMany,
   type IdentifiedEvent,
   type InboxBinding,
   isTransactional,

@@ -7,9 +7,9 @@ import type { AccessControlOptions } from '../http/access.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
 import { defaultInboxRetentionMs, inboxTable } from '../inbox.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
-import type { MessageHandler } from '../kafka/message-processor.ts';
-import { asMessageHandler, isTransactional } from '../kafka/transactional.ts';
+import { asBatchHandler, asMessageHandler, isTransactional } from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
+import { defaultOutboxRetentionMs, outboxTable } from '../outbox.ts';
 import { startPeriodicTask } from '../periodic.ts';
 import { pruneExpired } from '../retention.ts';
 import type { ServiceContext } from '../service.ts';
@@ -24,7 +24,9 @@ import type {
 
 /** The config a definition with a database or consumers must read (`commonConfig` and friends). */
 interface KitConfig {
+  CONSUMER_MAX_BATCH?: number;
   INBOX_RETENTION_HOURS?: number;
+  OUTBOX_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
   INSTANCE_ID?: string;
@@ -144,12 +146,17 @@ export function migrationsDirOf(definition: Pick<ServiceDefinition, 'name' | 'da
   return migrations instanceof URL ? fileURLToPath(migrations) : migrations;
 }
 
-/** Hourly: inbox rows past the retention window go (see retention.ts). */
+/** Hourly: inbox and outbox rows past their retention windows go (see retention.ts). */
 function retentionTask(pool: pg.Pool, settings: KitConfig): PeriodicSpec {
-  const keepMs = (settings.INBOX_RETENTION_HOURS ?? defaultInboxRetentionMs / 3_600_000) * 3_600_000;
+  const hours = 3_600_000;
+  const inboxKeepMs = (settings.INBOX_RETENTION_HOURS ?? defaultInboxRetentionMs / hours) * hours;
+  const outboxKeepMs = (settings.OUTBOX_RETENTION_HOURS ?? defaultOutboxRetentionMs / hours) * hours;
   return {
-    intervalMs: 3_600_000,
-    run: () => pruneExpired(pool, { table: inboxTable, column: 'handled_at', keepMs }),
+    intervalMs: hours,
+    run: async () => {
+      await pruneExpired(pool, { table: inboxTable, column: 'handled_at', keepMs: inboxKeepMs });
+      await pruneExpired(pool, { table: outboxTable, column: 'created_at', keepMs: outboxKeepMs });
+    },
   };
 }
 
@@ -166,6 +173,7 @@ function consumerOptions(
   const group = spec.group ?? required(settings, 'CONSUMER_GROUP');
   const { topics, handle, group: _group, ...tuning } = spec;
   return {
+    ...(settings.CONSUMER_MAX_BATCH === undefined ? {} : { maxBatchSize: settings.CONSUMER_MAX_BATCH }),
     ...tuning,
     bootstrapServers: required(settings, 'KAFKA_BOOTSTRAP_SERVERS'),
     groupId: group,
@@ -174,19 +182,21 @@ function consumerOptions(
     logger: kit.logger,
     metrics: kit.metrics,
     deadLetter: { topic: required(settings, 'DEAD_LETTER_TOPIC') },
-    handle: messageHandlerOf(handle, pool, group, kit.name),
+    ...handlersOf(handle, pool, group, kit.name),
   };
 }
 
-function messageHandlerOf(
+/** A transactional handler is handled in batches: the ready records of a partition in one transaction. */
+function handlersOf(
   handle: ConsumerSpec['handle'],
   pool: pg.Pool | undefined,
   group: string,
   service: string,
-): MessageHandler {
-  if (!isTransactional(handle)) return handle;
+): Pick<EventConsumerOptions, 'handle' | 'handleBatch'> {
+  if (!isTransactional(handle)) return { handle };
   if (!pool) throw new Error(`service ${service}: a transactional consumer needs a database`);
-  return asMessageHandler(handle, { pool, consumer: group });
+  const binding = { pool, consumer: group };
+  return { handle: asMessageHandler(handle, binding), handleBatch: asBatchHandler(handle, binding) };
 }
 
 function instanceOf(settings: KitConfig, kit: ServiceKit<unknown>): string {

@@ -19,6 +19,7 @@ export const serviceNames = [
   'fraud',
   'validation-aggregator',
   'mail-sink',
+  'operations',
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
@@ -47,6 +48,7 @@ export const routeTable: readonly RouteRule[] = [
   { segments: ['fraud'], exact: false, service: 'fraud', operatorsOnly: true },
   { segments: ['validations'], exact: false, service: 'validation-aggregator', operatorsOnly: true },
   { segments: ['mail'], exact: false, service: 'mail-sink', operatorsOnly: true },
+  { segments: ['ops'], exact: false, service: 'operations', operatorsOnly: true },
 ];
 
 /** The rule that answers `pathname` (no query string), or undefined when none does. */
