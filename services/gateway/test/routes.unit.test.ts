@@ -49,7 +49,12 @@ describe('route table', () => {
   }
 
   it('keeps the mail sink and the operator views to operators, nothing else', () => {
-    const operatorsOnly = ['/api/v1/mail/abc', '/api/v1/fraud/x', '/api/v1/validations/x', '/api/v1/ops/audit'];
+    const operatorsOnly = [
+      '/api/v1/mail/abc',
+      '/api/v1/fraud/x',
+      '/api/v1/validations/x',
+      '/api/v1/ops/audit',
+    ];
     for (const path of operatorsOnly) assert.equal(findRoute(path)?.operatorsOnly, true, path);
     for (const path of ['/api/v1/orders/x', '/api/v1/auth/sign-in', '/api/v1/products']) {
       assert.equal(findRoute(path)?.operatorsOnly, undefined, path);
