@@ -61,7 +61,8 @@ export async function authorizationOf(session: Session): Promise<string> {
   return `Bearer ${session.accessToken}`;
 }
 
-export interface SignedUpCustomer {
+/** A customer as the API answers it. */
+export interface CustomerBody {
   id: string;
   name: string;
   email: string;
@@ -80,11 +81,11 @@ export async function signUp(
   name: string,
   email: string,
   baseUrl = defaultGatewayUrl,
-): Promise<{ customer: SignedUpCustomer; session: Session }> {
+): Promise<{ customer: CustomerBody; session: Session }> {
   const { password } = customerCredentials(email);
   const res = await postJson(`${baseUrl}/api/v1/auth/register`, { name, email, password });
   if (res.status !== 201) throw new Error(`register ${email} → ${res.status} ${JSON.stringify(res.body)}`);
-  const body = res.body as Tokens & { customer: SignedUpCustomer };
+  const body = res.body as Tokens & { customer: CustomerBody };
   const session = sessionOf(body, baseUrl);
   rememberCustomer(session);
   return { customer: body.customer, session };

@@ -4,16 +4,9 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { api, eventually, gatewayUrl, type OrderBody } from './api.ts';
 import { query } from './db.ts';
-import { operator, signUp } from './session.ts';
+import { type CustomerBody, operator, signUp } from './session.ts';
 
-export interface CustomerBody {
-  id: string;
-  name: string;
-  email: string;
-  level: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { CustomerBody } from './session.ts';
 
 export interface ProductBody {
   sku: string;
