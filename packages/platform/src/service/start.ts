@@ -3,13 +3,12 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import { createPool, ping } from '../db/pool.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
-import { defaultInboxRetentionMs, inboxTable } from '../inbox.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
 import type { MessageHandler } from '../kafka/message-processor.ts';
 import { asMessageHandler, isTransactional } from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
 import { startPeriodicTask } from '../periodic.ts';
-import { pruneExpired } from '../retention.ts';
+import { kitRetentionRules, pruneAll, type RetentionRule } from '../retention.ts';
 import type { ServiceContext } from '../service.ts';
 import { migrateServiceSchema } from '../service-schema.ts';
 import type {
@@ -23,6 +22,7 @@ import type {
 /** The config a definition with a database or consumers must read (`commonConfig` and friends). */
 interface KitConfig {
   INBOX_RETENTION_HOURS?: number;
+  IDEMPOTENCY_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
   INSTANCE_ID?: string;
@@ -87,7 +87,10 @@ export async function startDefinition<S extends z.ZodObject>(
     await consumer.start();
   }
   started.consumers = true;
-  const tasks = { ...(pool ? { retention: retentionTask(pool, settings) } : {}), ...parts.tasks };
+  const tasks = {
+    ...(pool ? { retention: retentionTask(pool, settings, parts.retention ?? []) } : {}),
+    ...parts.tasks,
+  };
   for (const [label, spec] of Object.entries(tasks)) {
     const task = startPeriodicTask({ name: label, intervalMs: spec.intervalMs, logger, run: spec.run });
     onStop(label, () => task.stop());
@@ -122,13 +125,16 @@ export function migrationsDirOf(definition: Pick<ServiceDefinition, 'name' | 'da
   return migrations instanceof URL ? fileURLToPath(migrations) : migrations;
 }
 
-/** Hourly: inbox rows past the retention window go (see retention.ts). */
-function retentionTask(pool: pg.Pool, settings: KitConfig): PeriodicSpec {
-  const keepMs = (settings.INBOX_RETENTION_HOURS ?? defaultInboxRetentionMs / 3_600_000) * 3_600_000;
-  return {
-    intervalMs: 3_600_000,
-    run: () => pruneExpired(pool, { table: inboxTable, column: 'handled_at', keepMs }),
-  };
+/** Hourly: inbox rows, idempotency keys and the service's own guards past their window go (see retention.ts). */
+function retentionTask(pool: pg.Pool, settings: KitConfig, own: readonly RetentionRule[]): PeriodicSpec {
+  const rules = [
+    ...kitRetentionRules({
+      inboxHours: settings.INBOX_RETENTION_HOURS,
+      idempotencyHours: settings.IDEMPOTENCY_RETENTION_HOURS,
+    }),
+    ...own,
+  ];
+  return { intervalMs: 3_600_000, run: () => pruneAll(pool, rules) };
 }
 
 function consumerChecks(parts: ServiceParts, running: () => boolean): ReadinessCheck[] {
