@@ -19,6 +19,7 @@ describe('route table', () => {
     ['/api/v1/payments/abc', 'payments'],
     ['/api/v1/shipments/abc/delivered', 'shipments'],
     ['/api/v1/notifications', 'notifications'],
+    ['/api/v1/attention/orders', 'order-background'],
   ];
   for (const [path, service] of cases) {
     it(`sends ${path} to ${service}`, () => {

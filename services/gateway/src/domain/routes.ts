@@ -36,6 +36,7 @@ export const routeTable: readonly RouteRule[] = [
   { segments: ['payments'], exact: false, service: 'payments' },
   { segments: ['shipments'], exact: false, service: 'shipments' },
   { segments: ['notifications'], exact: false, service: 'notifications' },
+  { segments: ['attention'], exact: false, service: 'order-background' },
 ];
 
 /** The service that answers `pathname` (no query string), or undefined when none does. */
