@@ -141,7 +141,10 @@ export const httpOutageSchema = z
 export type HttpOutage = z.output<typeof httpOutageSchema>;
 
 /** What a request under the outage is answered with: the service's own error shape for `status`. */
-export type OutageAnswer = (status: number) => { status: number; body: unknown };
+export type OutageAnswer = (
+  status: number,
+  request: FastifyRequest,
+) => { status: number; body: unknown; contentType?: string };
 
 /** Applies `faults` to every request whose path starts with `prefix` (the service's API, not its ops routes). */
 export function installHttpOutage(
@@ -153,9 +156,9 @@ export function installHttpOutage(
     if (!request.url.startsWith(options.prefix)) return;
     const fault = faults.current();
     if (fault === null) return;
-    if (fault.mode === 'unavailable') return answered(reply, options.answer(fault.status));
+    if (fault.mode === 'unavailable') return answered(reply, options.answer(fault.status, request));
     if (await heldUntilEnd(request, faults, fault.maxMs)) return;
-    return answered(reply, options.answer(503));
+    return answered(reply, options.answer(503, request));
   });
 }
 
@@ -177,6 +180,7 @@ async function heldUntilEnd(
   }
 }
 
-function answered(reply: FastifyReply, answer: { status: number; body: unknown }): FastifyReply {
+function answered(reply: FastifyReply, answer: ReturnType<OutageAnswer>): FastifyReply {
+  if (answer.contentType !== undefined) reply.type(answer.contentType);
   return reply.status(answer.status).send(answer.body);
 }
