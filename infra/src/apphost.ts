@@ -60,6 +60,12 @@ function profileEnv(settings: StackSettings): Record<string, string> {
         WATCHDOG_VALIDATED_DEADLINE_MS: '30000',
         WATCHDOG_APPROVED_DEADLINE_MS: '30000',
         WATCHDOG_SHIPPED_DEADLINE_MS: '60000',
+        // The reconciliation and the reaper look soon, and report past the sum of the deadlines above.
+        RECONCILE_INTERVAL_MS: '2000',
+        RECONCILE_AFTER_MS: '5000',
+        REAPER_INTERVAL_MS: '2000',
+        REAPER_GRACE_MS: '5000',
+        REAPER_REPORT_AFTER_MS: '75000',
         CARRIER_DELIVERY_DELAY_MS: '1000',
       }
     : local;
