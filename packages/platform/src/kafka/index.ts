@@ -10,6 +10,7 @@ export {
   type PartitionLag,
   type TopicToEnsure,
 } from './admin.ts';
+export type { BatchContext, BatchHandler } from './batch-processor.ts';
 export {
   type ConsumedMessage,
   decodeHeaders,
@@ -30,11 +31,13 @@ export {
 } from './producer.ts';
 export { backoffDelay, isRetriable } from './retry.ts';
 export {
+  asBatchHandler,
   asMessageHandler,
   byTopic,
   type HandledOutcome,
   type HandlerTransaction,
   handleTransactionally,
+  handleTransactionallyMany,
   type IdentifiedEvent,
   type InboxBinding,
   isTransactional,
