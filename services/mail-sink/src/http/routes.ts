@@ -9,7 +9,7 @@ import {
 } from '@microshop/platform';
 import { z } from 'zod';
 import type { SmtpOutage } from '../handlers/smtp.ts';
-import type { Mailbox } from '../store/mailbox.ts';
+import { type Mailbox, storedMailSchema } from '../store/mailbox.ts';
 import { registerOutage } from './outage.ts';
 
 /**
@@ -23,17 +23,7 @@ import { registerOutage } from './outage.ts';
 export const defaultListLimit = 100;
 export const maxListLimit = 10_000;
 
-const mailSchema = z
-  .object({
-    id: z.string(),
-    messageId: z.string().nullable(),
-    from: z.string(),
-    to: z.array(z.string()),
-    subject: z.string(),
-    text: z.string(),
-    receivedAt: z.string(),
-  })
-  .meta({ id: 'Mail' });
+const mailSchema = storedMailSchema.meta({ id: 'Mail' });
 
 const listQuery = z.object({
   to: z.string().min(1).max(320).optional(),

@@ -115,7 +115,8 @@ export function openMailJournal(dataDir: string | undefined): Journal<MailboxRec
   return openJournal(join(dataDir, journalFile), (value) => mailboxRecordSchema.parse(value));
 }
 
-const storedMailSchema = z.object({
+/** An email as the mailbox keeps it (and as the HTTP API shows it). */
+export const storedMailSchema = z.object({
   id: z.string(),
   messageId: z.string().nullable(),
   from: z.string(),
