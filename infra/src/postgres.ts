@@ -159,7 +159,7 @@ async function bootstrapDatabase(settings: StackSettings): Promise<void> {
       outboxPublication,
     ]);
     if (publication.rowCount === 0) {
-      // Only INSERTs: outbox rows are deleted in the same transaction, and those DELETEs must not be streamed.
+      // Only INSERTs: the DELETEs of the outbox retention task must not be streamed.
       await client.query(`create publication ${outboxPublication} with (publish = 'insert')`);
       await client.query(`alter publication ${outboxPublication} owner to ${app}`);
     }

@@ -2,14 +2,17 @@ import type pg from 'pg';
 import { qualified } from './db/identifier.ts';
 import { idempotencyTable } from './idempotency.ts';
 import { inboxTable } from './inbox.ts';
+import { defaultOutboxRetentionMs, outboxTable } from './outbox.ts';
 
 /**
  * Rows that only guard against redelivery are needed only while a copy of what they guard against can
  * still arrive. The inbox guards against a Kafka record delivered again: Kafka keeps a topic's records
  * for 7 days, so the kit keeps inbox rows for longer (default 14 days). Idempotency keys guard against
- * a client repeating a POST: clients retry for minutes, so a week (the default) is well above it. A
- * service adds its own such tables (`ServiceParts.retention`). Older rows are deleted in small batches,
- * so the tables stop growing without one long delete holding locks.
+ * a client repeating a POST: clients retry for minutes, so a week (the default) is well above it.
+ * Outbox rows are kept so a lost replication slot can be recovered by streaming them again (default
+ * 3 days, below the inbox's window, which dedupes the copies). A service adds its own such tables
+ * (`ServiceParts.retention`). Older rows are deleted in small batches, so the tables stop growing
+ * without one long delete holding locks.
  */
 export interface RetentionRule {
   table: string;
@@ -20,15 +23,20 @@ export interface RetentionRule {
 
 const hourMs = 3_600_000;
 
-/** The kit's own windows, in hours (the service config's INBOX_ and IDEMPOTENCY_RETENTION_HOURS). */
+/** The kit's own windows, in hours (the service config's INBOX_, IDEMPOTENCY_ and OUTBOX_RETENTION_HOURS). */
 export interface KitRetention {
   inboxHours?: number | undefined;
   idempotencyHours?: number | undefined;
+  outboxHours?: number | undefined;
 }
 
-export const defaultRetentionHours = { inbox: 14 * 24, idempotency: 7 * 24 } as const;
+export const defaultRetentionHours = {
+  inbox: 14 * 24,
+  idempotency: 7 * 24,
+  outbox: defaultOutboxRetentionMs / 3_600_000,
+} as const;
 
-/** The inbox and idempotency-key rules every service with a database gets. */
+/** The inbox, idempotency-key and outbox rules every service with a database gets. */
 export function kitRetentionRules(hours: KitRetention = {}): RetentionRule[] {
   return [
     {
@@ -40,6 +48,11 @@ export function kitRetentionRules(hours: KitRetention = {}): RetentionRule[] {
       table: idempotencyTable,
       column: 'created_at',
       keepMs: (hours.idempotencyHours ?? defaultRetentionHours.idempotency) * hourMs,
+    },
+    {
+      table: outboxTable,
+      column: 'created_at',
+      keepMs: (hours.outboxHours ?? defaultRetentionHours.outbox) * hourMs,
     },
   ];
 }

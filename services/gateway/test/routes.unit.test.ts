@@ -20,6 +20,8 @@ describe('route table', () => {
     ['/api/v1/shipments/abc/delivered', 'shipments'],
     ['/api/v1/notifications', 'notifications'],
     ['/api/v1/attention/orders', 'order-background'],
+    ['/api/v1/ops/dead-letters', 'operations'],
+    ['/api/v1/ops/connectors/microshop-outbox/restart', 'operations'],
   ];
   for (const [path, service] of cases) {
     it(`sends ${path} to ${service}`, () => {

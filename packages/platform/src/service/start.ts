@@ -23,6 +23,7 @@ interface KitConfig {
   CONSUMER_MAX_BATCH?: number;
   INBOX_RETENTION_HOURS?: number;
   IDEMPOTENCY_RETENTION_HOURS?: number;
+  OUTBOX_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
   INSTANCE_ID?: string;
@@ -125,12 +126,16 @@ export function migrationsDirOf(definition: Pick<ServiceDefinition, 'name' | 'da
   return migrations instanceof URL ? fileURLToPath(migrations) : migrations;
 }
 
-/** Hourly: inbox rows, idempotency keys and the service's own guards past their window go (see retention.ts). */
+/**
+ * Hourly: inbox rows, idempotency keys, outbox rows and the service's own guards past their window go
+ * (see retention.ts).
+ */
 function retentionTask(pool: pg.Pool, settings: KitConfig, own: readonly RetentionRule[]): PeriodicSpec {
   const rules = [
     ...kitRetentionRules({
       inboxHours: settings.INBOX_RETENTION_HOURS,
       idempotencyHours: settings.IDEMPOTENCY_RETENTION_HOURS,
+      outboxHours: settings.OUTBOX_RETENTION_HOURS,
     }),
     ...own,
   ];

@@ -14,6 +14,7 @@ export const serviceNames = [
   'payments',
   'shipments',
   'notifications',
+  'operations',
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
@@ -37,6 +38,7 @@ export const routeTable: readonly RouteRule[] = [
   { segments: ['shipments'], exact: false, service: 'shipments' },
   { segments: ['notifications'], exact: false, service: 'notifications' },
   { segments: ['attention'], exact: false, service: 'order-background' },
+  { segments: ['ops'], exact: false, service: 'operations' },
 ];
 
 /** The service that answers `pathname` (no query string), or undefined when none does. */
