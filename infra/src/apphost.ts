@@ -3,7 +3,7 @@
 // which process listens where and talks to what.
 import { join } from 'node:path';
 import { upstreamVariable } from '@microshop/platform/pure';
-import { repoRoot } from './paths.ts';
+import { repoRoot, stackDirs } from './paths.ts';
 import {
   bootstrapServers,
   connectUrl,
@@ -54,8 +54,8 @@ function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv, layout: Layout
 }
 
 /**
- * Settings that differ per stack. The test stack expires stuck orders quickly so the watchdog can be
- * tested end to end without waiting a minute.
+ * Settings that differ per stack. The test stack ends stuck orders quickly (every watchdog deadline
+ * is short) so the watchdog can be tested end to end without waiting minutes.
  */
 function profileEnv(settings: StackSettings): Record<string, string> {
   // Every local client is 127.0.0.1, so the gateway's per-client rate limit would throttle the
@@ -77,6 +77,14 @@ function profileEnv(settings: StackSettings): Record<string, string> {
         ...local,
         WATCHDOG_CREATED_DEADLINE_MS: '15000',
         WATCHDOG_VALIDATED_DEADLINE_MS: '30000',
+        WATCHDOG_APPROVED_DEADLINE_MS: '30000',
+        WATCHDOG_SHIPPED_DEADLINE_MS: '60000',
+        // The reconciliation and the reaper look soon, and report past the sum of the deadlines above.
+        RECONCILE_INTERVAL_MS: '2000',
+        RECONCILE_AFTER_MS: '5000',
+        REAPER_INTERVAL_MS: '2000',
+        REAPER_GRACE_MS: '5000',
+        REAPER_REPORT_AFTER_MS: '75000',
         CARRIER_DELIVERY_DELAY_MS: '1000',
         // Tests and benchmarks sign up thousands of customers: cheap hashes (4 MiB, not 32).
         AUTH_SCRYPT_LOG2N: '12',
@@ -145,10 +153,13 @@ function instanceEnv(settings: StackSettings, part: string, service: string, por
     INSTANCE_ID: part,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
+    // Where an instance keeps files that must outlive a restart (the sandboxes' ledgers, the mailbox).
+    DATA_DIR: join(stackDirs(settings.home).data, part),
     DATABASE_URL: databaseUrl(settings),
     KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(settings),
     CONNECT_URL: connectUrl(settings),
-    SMTP_URL: `smtp://127.0.0.1:${settings.smtp.port}`,
+    // The stack's mail sink unless SMTP_URL (TEST_SMTP_URL) names another server, credentials and all.
+    SMTP_URL: settings.smtp.url ?? `smtp://127.0.0.1:${settings.smtp.port}`,
     SMTP_PORT: String(settings.smtp.port),
     // The carrier's delivery webhooks reach shipments through the gateway, signed with a secret
     // both sides share (a local default; set CARRIER_WEBHOOK_SECRET to use your own).

@@ -4,7 +4,7 @@ import { probeAll } from './clients/health-checks.ts';
 import { MergedOpenApi } from './clients/merged-openapi.ts';
 import { UpstreamRegistry } from './clients/upstreams.ts';
 import { type GatewayConfig, gatewayConfig, rateLimitsOf, upstreamOrigins } from './config.ts';
-import { serviceNames } from './domain/routes.ts';
+import { findRoute, serviceNames } from './domain/routes.ts';
 import { build } from './http/routes.ts';
 
 // The gateway's one wiring place: config → upstream pools → a first round of health checks → HTTP
@@ -66,6 +66,7 @@ function mergedOpenApi(upstreams: UpstreamRegistry, config: GatewayConfig): Merg
     },
     cacheMs: config.OPENAPI_CACHE_MS,
     fetchTimeoutMs: config.HEALTH_TIMEOUT_MS * 2,
+    routed: (path) => findRoute(path) !== undefined,
   });
 }
 

@@ -44,6 +44,17 @@ describe('merging OpenAPI documents', () => {
     });
   });
 
+  it('leaves out the paths the gateway does not answer', () => {
+    const document = { paths: { '/api/v1/mail': { get: {} }, '/api/v1/outage': { put: {} } } };
+    const merged = mergeOpenApi(
+      info,
+      [{ service: 'mail-sink', document }],
+      [],
+      (path) => path !== '/api/v1/outage',
+    );
+    assert.deepEqual(Object.keys(merged.paths), ['/api/v1/mail']);
+  });
+
   it('merges the methods of one path served by two documents', () => {
     const merged = mergeOpenApi(
       info,

@@ -24,6 +24,7 @@ describe('route table', () => {
     ['/api/v1/fraud/customers/6f1c2f7e/sessions', 'fraud'],
     ['/api/v1/validations/0b7d8a55', 'validation-aggregator'],
     ['/api/v1/mail', 'mail-sink'],
+    ['/api/v1/attention/orders', 'order-background'],
     ['/api/v1/ops/dead-letters', 'operations'],
     ['/api/v1/ops/connectors/microshop-outbox/restart', 'operations'],
   ];

@@ -18,6 +18,8 @@ export interface MergedOpenApiOptions {
   cacheMs: number;
   /** Per service: how long one instance may take to hand over its document. */
   fetchTimeoutMs: number;
+  /** The paths the gateway answers (default all): the document shows only what a client can reach. */
+  routed?: (path: string) => boolean;
   now?: () => number;
 }
 
@@ -54,7 +56,7 @@ export class MergedOpenApi {
     const fetched = await Promise.all(sources.map((upstreams) => this.#fetchFrom(upstreams)));
     const documents = fetched.filter((doc): doc is ServiceDocument => doc !== undefined);
     const unavailable = sources.filter((_, i) => fetched[i] === undefined).map((s) => s.service);
-    const document = mergeOpenApi(this.#options.info, documents, unavailable);
+    const document = mergeOpenApi(this.#options.info, documents, unavailable, this.#options.routed);
     this.#cached = { document, builtAt: this.#now() };
     return document;
   }

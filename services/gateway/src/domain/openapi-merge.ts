@@ -29,10 +29,15 @@ export interface MergedDocument {
   'x-microshop-services': { included: string[]; unavailable: string[] };
 }
 
+/**
+ * `routed` keeps the paths the gateway answers: a service may serve more on its own port (the mail
+ * sink's outage switch), which a client of the gateway cannot reach and must not be shown.
+ */
 export function mergeOpenApi(
   info: GatewayInfo,
   documents: readonly ServiceDocument[],
   unavailable: readonly string[],
+  routed: (path: string) => boolean = () => true,
 ): MergedDocument {
   const merged: MergedDocument = {
     openapi: '3.1.0',
@@ -44,7 +49,7 @@ export function mergeOpenApi(
   };
   for (const { document } of documents) {
     if (!isObject(document)) continue;
-    mergeTwoLevels(merged.paths, document.paths);
+    mergeTwoLevels(merged.paths, routedPaths(document.paths, routed));
     mergeTwoLevels(merged.components, document.components);
     mergeTags(merged.tags, document.tags);
   }
@@ -63,6 +68,11 @@ function mergeTwoLevels(target: Record<string, JsonObject>, source: unknown): vo
     }
     target[outerKey] = existing;
   }
+}
+
+function routedPaths(paths: unknown, routed: (path: string) => boolean): unknown {
+  if (!isObject(paths)) return paths;
+  return Object.fromEntries(Object.entries(paths).filter(([path]) => routed(path)));
 }
 
 function mergeTags(target: JsonObject[], source: unknown): void {

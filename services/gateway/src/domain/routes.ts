@@ -48,6 +48,7 @@ export const routeTable: readonly RouteRule[] = [
   { segments: ['fraud'], exact: false, service: 'fraud', operatorsOnly: true },
   { segments: ['validations'], exact: false, service: 'validation-aggregator', operatorsOnly: true },
   { segments: ['mail'], exact: false, service: 'mail-sink', operatorsOnly: true },
+  { segments: ['attention'], exact: false, service: 'order-background', operatorsOnly: true },
   { segments: ['ops'], exact: false, service: 'operations', operatorsOnly: true },
 ];
 
