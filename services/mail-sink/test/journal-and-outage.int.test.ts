@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createFaultSwitch, createLogger, createMetrics, type LogLevel } from '@microshop/platform';
-import { freePort, startService } from '@microshop/platform/testing';
+import { freePort, serveIssuer, startService, testAccess } from '@microshop/platform/testing';
 import nodemailer from 'nodemailer';
 import { type SmtpOutage, startSmtpSink } from '../src/handlers/smtp.ts';
 import { build } from '../src/http/routes.ts';
@@ -117,13 +117,21 @@ describe("an operator's SMTP outage", () => {
 test('the process keeps its mailbox in DATA_DIR across a restart', async (t) => {
   const mainFile = new URL('../src/main.ts', import.meta.url);
   const smtpPort = await freePort();
-  const env = { SMTP_PORT: String(smtpPort), DATA_DIR: join(dataDir, 'process'), LOG_LEVEL: 'warn' };
+  const { issuer, asOperator } = await testAccess();
+  const trusted = await serveIssuer(issuer, t);
+  const env = {
+    ...trusted.env,
+    SMTP_PORT: String(smtpPort),
+    DATA_DIR: join(dataDir, 'process'),
+    LOG_LEVEL: 'warn',
+  };
   const first = await startService(mainFile, env, t);
   await send(smtpPort, 'bob@example.com', 'Your order is confirmed');
   assert.equal(await first.stop(), 0, first.output.join(''));
 
   const second = await startService(mainFile, env, t);
-  const listed = (await (await fetch(`${second.base}/api/v1/mail?to=bob@example.com`)).json()) as {
+  const mail = await fetch(`${second.base}/api/v1/mail?to=bob@example.com`, { headers: asOperator });
+  const listed = (await mail.json()) as {
     messages: { subject: string }[];
   };
   assert.equal(await second.stop(), 0, second.output.join(''));

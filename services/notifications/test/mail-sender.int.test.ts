@@ -6,7 +6,7 @@ import { createSmtpMailer, type OutgoingEmail } from '../src/clients/smtp-mailer
 import { notificationsConfig, smtpOptionsOf } from '../src/config.ts';
 import { sendDueEmails, startMailSender } from '../src/tasks/mail-sender.ts';
 import { customerRegistered, newOrder, type OrderIds, statusEvent, uniqueAddress } from './email-fixtures.ts';
-import { emailTestBed } from './email-harness.ts';
+import { asOperator, emailTestBed } from './email-harness.ts';
 import { startTestSmtpServer } from './smtp-servers.ts';
 
 // The sender against a real SMTP server that goes away and comes back, refuses, wants a login, and
@@ -202,6 +202,7 @@ describe('one email at a time: claimed, sent outside any transaction, recorded',
     const view = await bed.app.inject({
       method: 'GET',
       url: `/api/v1/notifications?orderId=${refused.orderId}`,
+      headers: asOperator,
     });
     assert.deepEqual(
       view

@@ -7,7 +7,7 @@ import { eventually, withDecodingSlot } from '@microshop/platform/testing';
 import type { Deadlines } from '../src/domain/deadlines.ts';
 import { expireDueOrders, type WatchdogOptions, watchOrders } from '../src/tasks/watchdog.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
-import { handlerContext, httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
+import { asOperator, handlerContext, httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
 
 const db = await migratedSchema('order_background_watchdog');
 const handle = orderEventHandler(db.pool);
@@ -50,7 +50,11 @@ interface AttentionEntry {
 
 /** The order's entries on the operators' attention list, as GET /api/v1/attention/orders answers. */
 async function attentionOf(app: HttpApp, state: string, orderId: string): Promise<AttentionEntry[]> {
-  const response = await app.inject({ method: 'GET', url: `/api/v1/attention/orders?state=${state}` });
+  const response = await app.inject({
+    method: 'GET',
+    url: `/api/v1/attention/orders?state=${state}`,
+    headers: asOperator,
+  });
   assert.equal(response.statusCode, 200, response.body);
   const { orders } = response.json() as { orders: AttentionEntry[] };
   return orders.filter((entry) => entry.orderId === orderId);
