@@ -3,13 +3,20 @@
 // which process listens where and talks to what.
 import { join } from 'node:path';
 import { upstreamVariable } from '@microshop/platform/pure';
+import { serviceDatabaseUrl } from './database-roles.ts';
 import { repoRoot } from './paths.ts';
-import { bootstrapServers, connectUrl, databaseUrl, gatewayUrl, type StackSettings } from './settings.ts';
+import { stackSecrets } from './secrets.ts';
+import { bootstrapServers, connectUrl, gatewayUrl, type StackSettings } from './settings.ts';
 
 export interface ServiceSpec {
   /** Directory under services/; the process runs services/<name>/src/main.ts. */
   name: string;
   instances: number;
+  /**
+   * The PostgreSQL schema it owns, if any: the stack gives it a role of its own that owns this
+   * schema and nothing else, and the service logs in with it.
+   */
+  schema?: string;
 }
 
 /**
@@ -18,22 +25,27 @@ export interface ServiceSpec {
  * `INSTANCES_FRAUD=2` (the partitioned-mode test runs two of each validator).
  */
 export const serviceSpecs: readonly ServiceSpec[] = [
-  { name: 'orders', instances: 2 },
-  { name: 'order-background', instances: 1 },
-  { name: 'customers', instances: 1 },
-  { name: 'inventory', instances: 1 },
-  { name: 'fraud', instances: 1 },
-  { name: 'order-details', instances: 1 },
-  { name: 'validation-aggregator', instances: 1 },
-  { name: 'notifications', instances: 1 },
-  { name: 'payments', instances: 1 },
-  { name: 'shipments', instances: 1 },
+  { name: 'orders', instances: 2, schema: 'orders' },
+  { name: 'order-background', instances: 1, schema: 'order_background' },
+  { name: 'customers', instances: 1, schema: 'customers' },
+  { name: 'inventory', instances: 1, schema: 'inventory' },
+  { name: 'fraud', instances: 1, schema: 'fraud' },
+  { name: 'order-details', instances: 1, schema: 'order_details' },
+  { name: 'validation-aggregator', instances: 1, schema: 'validation_aggregator' },
+  { name: 'notifications', instances: 1, schema: 'notifications' },
+  { name: 'payments', instances: 1, schema: 'payments' },
+  { name: 'shipments', instances: 1, schema: 'shipments' },
   // The outside world, imitated locally: a payment provider, a shipping company, an SMTP server.
   { name: 'payment-sandbox', instances: 1 },
   { name: 'carrier-sandbox', instances: 1 },
   { name: 'mail-sink', instances: 1 },
   { name: 'gateway', instances: 1 },
 ];
+
+/** Every schema a service of the stack owns (the stack makes a role for each). */
+export function serviceSchemas(specs: readonly ServiceSpec[] = serviceSpecs): string[] {
+  return specs.flatMap((spec) => (spec.schema === undefined ? [] : [spec.schema]));
+}
 
 function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv): number {
   const text = env[`INSTANCES_${spec.name.toUpperCase().replaceAll('-', '_')}`];
@@ -93,7 +105,11 @@ export function serviceInstances(
         entry: join(repoRoot, 'services', spec.name, 'src', 'main.ts'),
         port,
         url: `http://127.0.0.1:${port}`,
-        env: { ...instanceEnv(settings, part, spec.name, port), ...profileEnv(settings) },
+        env: {
+          ...instanceEnv(settings, part, spec.name, port),
+          ...databaseEnv(settings, spec),
+          ...profileEnv(settings),
+        },
       });
     }
   }
@@ -111,16 +127,24 @@ function instanceEnv(settings: StackSettings, part: string, service: string, por
   return {
     SERVICE_NAME: service,
     INSTANCE_ID: part,
+    // Which defaults a service may fall back on: dev and test only (unset means production).
+    MICROSHOP_PROFILE: settings.profile,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
-    DATABASE_URL: databaseUrl(settings),
     KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(settings),
     CONNECT_URL: connectUrl(settings),
     SMTP_URL: `smtp://127.0.0.1:${settings.smtp.port}`,
     SMTP_PORT: String(settings.smtp.port),
     // The carrier's delivery webhooks reach shipments through the gateway, signed with a secret
-    // both sides share (a local default; set CARRIER_WEBHOOK_SECRET to use your own).
+    // both sides share: the stack's own (generated with its passwords), or CARRIER_WEBHOOK_SECRETS
+    // (`new,old` while rotating: the carrier signs with the first, shipments accepts either).
     SHIPMENTS_PUBLIC_URL: gatewayUrl(settings),
-    CARRIER_WEBHOOK_SECRET: process.env.CARRIER_WEBHOOK_SECRET ?? 'microshop-local-webhook-secret',
+    CARRIER_WEBHOOK_SECRETS: process.env.CARRIER_WEBHOOK_SECRETS ?? stackSecrets(settings).webhook,
   };
+}
+
+/** A service owning a schema logs in with its own role; the others get no database at all. */
+function databaseEnv(settings: StackSettings, spec: ServiceSpec): Record<string, string> {
+  if (spec.schema === undefined) return {};
+  return { DATABASE_URL: serviceDatabaseUrl(settings, spec.schema), DATABASE_SCHEMA: spec.schema };
 }

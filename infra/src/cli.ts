@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { stackDirs } from './paths.ts';
 import { logFileOf } from './proc.ts';
+import { secretsFile } from './secrets.ts';
 import {
   bootstrapServers,
   connectUrl,
-  databaseUrl,
+  databaseAddress,
   gatewayUrl,
   loadSettings,
   type Profile,
@@ -26,7 +27,7 @@ function addresses(settings: StackSettings): [string, string][] {
     ['API docs', `${gatewayUrl(settings)}/api/docs`],
     ['Kafka', bootstrapServers(settings)],
     ['Kafka Connect REST', connectUrl(settings)],
-    ['PostgreSQL', databaseUrl(settings)],
+    ['PostgreSQL', `${databaseAddress(settings)} (passwords: ${secretsFile(settings)})`],
     ['Logs', stackDirs(settings.home).logs],
   ];
 }
