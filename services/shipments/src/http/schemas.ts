@@ -44,7 +44,10 @@ export const carrierCallbackSchema = {
   summary: "The carrier's delivery webhook",
   description:
     'Moves the shipment to DELIVERED and announces ShipmentDelivered, once: a repeated callback answers ' +
-    '200 and changes nothing. Signed with X-Carrier-Signature when a webhook secret is configured.',
+    '200 and changes nothing. Must carry X-Carrier-Signature made with a webhook secret, recent and not ' +
+    'seen before: anything else is a 401.',
+  // Authenticated by its signature, not by a bearer token: the carrier has none.
+  'x-access': 'public' as const,
   body: carrierCallbackBodySchema,
-  response: { 200: shipment, 400: problem, 404: problem, 409: problem, 415: problem },
+  response: { 200: shipment, 400: problem, 401: problem, 404: problem, 409: problem, 415: problem },
 };
