@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { after } from 'node:test';
 import type { CreateOrderRequest, Order } from '@microshop/contracts';
 import { createMetrics, type HttpApp, type Logger } from '@microshop/platform';
 import { type CleanupRegistrar, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
+// The payments service runs in-process: its real HTTP app, on a port and a schema of its own.
+import { build as buildPayments } from '../../payments/src/http/routes.ts';
+import { service as paymentsService } from '../../payments/src/main.ts';
+import { createTokenCipher } from '../../payments/src/store/token-cipher.ts';
+import { createPaymentMethods } from '../src/clients/payment-methods.ts';
 import type { TimeoutLimits } from '../src/domain/wait.ts';
 import {
   type ChangeCommand,
@@ -14,15 +21,56 @@ import { createWaiterRegistry, type WaiterRegistry } from '../src/http/waiter-re
 import { service } from '../src/main.ts';
 import { type StatusListener, startStatusListener } from '../src/store/status-listener.ts';
 
-// Shared givens of the orders integration tests: a migrated schema of the test's own, apps built
-// on it with their own LISTEN connections, request bodies, and a way to move an order as a consumer would.
+// Shared givens of the orders integration tests: a migrated schema of the test's own with a copy of
+// the catalog, apps built on it with their own LISTEN connections and the payments service they hand
+// card tokens to, request bodies, and a way to move an order as a consumer would.
 
 const kit = serviceTestKit(service);
 export const silentLogger: Logger = kit.logger;
 
-/** A fresh schema with the orders tables, dropped when the file is done. */
-export function givenOrdersSchema(prefix: string): Promise<TestSchema> {
-  return kit.migratedSchema(prefix);
+/** The copy of the catalog every test schema starts with (EUR, minor units). */
+export const testCatalog = { JUMPERS: 2500, STOCKINGS: 999, YACHTS: 1_000_000_000_000 } as const;
+
+/**
+ * A fresh schema with the orders tables and the test catalog, dropped when the file is done; the
+ * payments app the file's instances hand card tokens to starts with it (so it lives as long).
+ */
+export async function givenOrdersSchema(prefix: string): Promise<TestSchema> {
+  await givenPayments();
+  const db = await kit.migratedSchema(prefix);
+  for (const [sku, unitPrice] of Object.entries(testCatalog)) await givenCatalogPrice(db, sku, unitPrice);
+  return db;
+}
+
+/** The copy of the catalog says `sku` costs `unitPrice` (EUR). */
+export async function givenCatalogPrice(db: TestSchema, sku: string, unitPrice: number): Promise<void> {
+  await db.pool.query(
+    `INSERT INTO catalog (sku, unit_price, currency, updated_at, event_id) VALUES ($1, $2, 'EUR', now(), $3)
+     ON CONFLICT (sku) DO UPDATE SET unit_price = excluded.unit_price, updated_at = excluded.updated_at`,
+    [sku, unitPrice, randomUUID()],
+  );
+}
+
+let payments: Promise<{ url: string; db: TestSchema }> | undefined;
+
+/**
+ * The payments app the instances hand card tokens to: one per test file, on a schema of its own
+ * (first asked for at the file's top level, so it is closed when the file is done).
+ */
+export function givenPayments(): Promise<{ url: string; db: TestSchema }> {
+  payments ??= (async () => {
+    const db = await serviceTestKit(paymentsService).migratedSchema('orders_payments');
+    const app = await buildPayments({
+      pool: db.pool,
+      cipher: createTokenCipher([randomBytes(32)]),
+      logger: silentLogger,
+      metrics: createMetrics('payments-for-orders-test'),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    after(() => app.close());
+    return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, db };
+  })();
+  return payments;
 }
 
 export interface TestInstance {
@@ -51,16 +99,19 @@ export async function givenInstance(
     onChange: (orderId) => waiters.wake(orderId),
     onConnected: () => waiters.wakeAll(),
   });
+  const paymentMethods = createPaymentMethods({ baseUrl: (await givenPayments()).url, timeoutMs: 5_000 });
   const app = await build({
     pool: db.pool,
     waiters,
     logger: silentLogger,
     metrics: createMetrics('orders-test'),
     wait,
+    paymentMethods,
   });
   t.after(async () => {
     await app.close();
     await listener.stop();
+    await paymentMethods.close();
   });
   await app.ready();
   return { app, waiters, listener, listenerName };

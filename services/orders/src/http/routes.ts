@@ -9,6 +9,7 @@ import {
   validationFailed,
 } from '@microshop/platform';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { PaymentMethods } from '../clients/payment-methods.ts';
 import type { Parsed } from '../domain/errors.ts';
 import { parseTimeout, parseWaitFor, type TimeoutLimits } from '../domain/wait.ts';
 import { type CommandDeps, cancelOrder, defaultCommandDeps } from '../handlers/change-order.ts';
@@ -41,6 +42,8 @@ export interface HttpDeps extends HttpBase {
   /** Blocking GET timeout: default when absent, cap when larger. */
   wait?: TimeoutLimits;
   commands?: CommandDeps;
+  /** Where an order's card token goes (payments), for the reference its events carry instead. */
+  paymentMethods: PaymentMethods;
 }
 
 export const defaultWaitLimits: TimeoutLimits = { defaultMs: 10_000, maxMs: 30_000 };
@@ -49,7 +52,14 @@ export const defaultWaitLimits: TimeoutLimits = { defaultMs: 10_000, maxMs: 30_0
  * The app with every route, not listening: the kit listens, tests use `inject`. Closing it first
  * releases the blocking GETs (503), so close does not wait out their timeouts.
  */
-export async function build({ pool, waiters, wait, commands, ...base }: HttpDeps): Promise<HttpApp> {
+export async function build({
+  pool,
+  waiters,
+  wait,
+  commands,
+  paymentMethods,
+  ...base
+}: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'orders',
     ...base,
@@ -64,6 +74,7 @@ export async function build({ pool, waiters, wait, commands, ...base }: HttpDeps
     waiters,
     wait: wait ?? defaultWaitLimits,
     commands: commands ?? defaultCommandDeps,
+    paymentMethods,
   });
   app.addHook('preClose', async () => waiters.releaseAll());
   return app;
@@ -74,12 +85,20 @@ interface RouteDeps {
   waiters: WaiterRegistry;
   wait: TimeoutLimits;
   commands: CommandDeps;
+  paymentMethods: PaymentMethods;
 }
 
 export function registerRoutes(app: HttpApp, deps: RouteDeps): void {
   app.post(ordersPath, { schema: createOrderSchema }, async (request, reply) => {
     const idempotent = idempotentRequest(request.headers['idempotency-key'], request.body);
-    const { value: order, created } = await placeOrder(deps.pool, deps.commands, request.body, idempotent);
+    const payment = { paymentMethods: deps.paymentMethods, authorization: request.headers.authorization };
+    const { value: order, created } = await placeOrder(
+      deps.pool,
+      deps.commands,
+      request.body,
+      idempotent,
+      payment,
+    );
     return reply
       .status(created ? 201 : 200)
       .header('location', orderLocation(order.id))

@@ -46,16 +46,21 @@ const problem = problemDetailsSchema;
 export const createOrderSchema = {
   tags,
   summary: 'Place an order',
-  description: 'Stores the order as CREATED with its OrderCreated event; answers 201 with a Location.',
+  description:
+    "Prices the lines from the catalog (a unitPrice, if sent, must be the catalog's: 409 otherwise; " +
+    'an unknown sku is a 400), hands the card token to payments, and stores the order as CREATED with ' +
+    'its OrderCreated event (carrying a payment reference, never the token); answers 201 with a Location.',
   headers: idempotencyHeaders,
   body: createOrderRequestSchema,
   response: {
     200: orderSchema.describe('Replay of an Idempotency-Key: the order created the first time'),
     201: orderSchema.describe('The order, CREATED'),
     400: problem,
+    409: problem.describe("A unitPrice differs from the catalog's: names the sku and both prices"),
     413: problem,
     415: problem,
     422: problem,
+    503: problem,
   },
 };
 
