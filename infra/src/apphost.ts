@@ -108,6 +108,7 @@ export function serviceInstances(
         env: {
           ...instanceEnv(settings, part, spec.name, port),
           ...databaseEnv(settings, spec),
+          ...secretEnv(settings, spec.name),
           ...profileEnv(settings),
         },
       });
@@ -135,12 +136,29 @@ function instanceEnv(settings: StackSettings, part: string, service: string, por
     CONNECT_URL: connectUrl(settings),
     SMTP_URL: `smtp://127.0.0.1:${settings.smtp.port}`,
     SMTP_PORT: String(settings.smtp.port),
-    // The carrier's delivery webhooks reach shipments through the gateway, signed with a secret
-    // both sides share: the stack's own (generated with its passwords), or CARRIER_WEBHOOK_SECRETS
-    // (`new,old` while rotating: the carrier signs with the first, shipments accepts either).
+    // The carrier's delivery webhooks reach shipments through the gateway.
     SHIPMENTS_PUBLIC_URL: gatewayUrl(settings),
-    CARRIER_WEBHOOK_SECRETS: process.env.CARRIER_WEBHOOK_SECRETS ?? stackSecrets(settings).webhook,
   };
+}
+
+/**
+ * Each secret goes to the services that need it and no other, generated with the stack's
+ * passwords unless the environment gives it:
+ *   - the webhook secret both the carrier (signs) and shipments (verifies) share;
+ *     CARRIER_WEBHOOK_SECRETS=new,old while rotating (the carrier signs with the first);
+ *   - the key payments encrypts card tokens with (PAYMENT_TOKEN_KEYS=new,old while rotating).
+ */
+function secretEnv(settings: StackSettings, service: string): Record<string, string> {
+  const secrets = () => stackSecrets(settings);
+  switch (service) {
+    case 'shipments':
+    case 'carrier-sandbox':
+      return { CARRIER_WEBHOOK_SECRETS: process.env.CARRIER_WEBHOOK_SECRETS ?? secrets().webhook };
+    case 'payments':
+      return { PAYMENT_TOKEN_KEYS: process.env.PAYMENT_TOKEN_KEYS ?? secrets().paymentTokenKey };
+    default:
+      return {};
+  }
 }
 
 /** A service owning a schema logs in with its own role; the others get no database at all. */

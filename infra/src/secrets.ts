@@ -1,4 +1,4 @@
-// The passwords of one stack's database roles (and its webhook secret), generated for that stack the first time it starts and
+// The passwords of one stack's database roles (and its other secrets), generated for that stack the first time it starts and
 // kept beside its data (`.local/<stack>/secrets.json`, readable by its owner only). Nothing here is
 // committed: every checkout, and every fresh test stack, has passwords of its own. The environment
 // may still set the administrator's and the CDC role's (PG_PASSWORD, PG_CDC_PASSWORD; TEST_… for the
@@ -17,6 +17,8 @@ export interface StackSecrets {
   services: Record<string, string>;
   /** Signs the carrier sandbox's delivery webhooks; shipments verifies them with it. */
   webhook: string;
+  /** The key payments encrypts card tokens with (32 bytes, base64). */
+  paymentTokenKey: string;
 }
 
 export function secretsFile(settings: Pick<StackSettings, 'home'>): string {
@@ -44,6 +46,7 @@ export function stackSecrets(settings: StackSettings, schemas: readonly string[]
     cdc: stored.cdc ?? newPassword(),
     services: { ...stored.services },
     webhook: stored.webhook ?? newPassword(),
+    paymentTokenKey: stored.paymentTokenKey ?? randomBytes(32).toString('base64'),
   };
   for (const schema of schemas) secrets.services[schema] ??= newPassword();
   if (JSON.stringify(secrets) !== JSON.stringify(stored)) {
