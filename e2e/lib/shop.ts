@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { api, eventually, gatewayUrl, type OrderBody } from './api.ts';
+import { query } from './db.ts';
 
 export interface CustomerBody {
   id: string;
@@ -45,16 +46,30 @@ export async function registerCustomer(
   return res.body;
 }
 
+/**
+ * Creates or updates a product, then waits until the orders service's copy of the catalog has it
+ * (orders are priced from that copy, filled from the products topic a moment after the change), so
+ * an order placed next sees the new price. `databaseUrl` is the stack's (default the test stack's).
+ */
 export async function putProduct(
   sku: string,
   product: { name?: string; unitPrice: number; currency?: string; stock?: number },
   baseUrl?: string,
+  databaseUrl: string | undefined = process.env.DATABASE_URL,
 ): Promise<ProductBody> {
   const res = await api<ProductBody>('PUT', `/api/v1/products/${sku}`, {
     body: { name: product.name ?? `E2E ${sku}`, ...product },
     baseUrl,
   });
   assert.ok(res.status === 201 || res.status === 200, `PUT product ${sku} → ${res.status}`);
+  await eventually(`the orders service's copy of ${sku} at ${res.body.unitPrice}`, async () => {
+    const rows = await query(
+      'select 1 from orders.catalog where sku = $1 and unit_price = $2 and updated_at >= $3',
+      [sku, res.body.unitPrice, res.body.updatedAt],
+      databaseUrl,
+    );
+    return rows.length === 1 ? true : undefined;
+  });
   return res.body;
 }
 

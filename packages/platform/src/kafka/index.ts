@@ -7,6 +7,7 @@ export {
   deleteTopics,
   type EnsureTopicsResult,
   ensureTopics,
+  listTopicNames,
   type PartitionLag,
   type TopicToEnsure,
 } from './admin.ts';
