@@ -70,6 +70,9 @@ function profileEnv(settings: StackSettings): Record<string, string> {
         ...local,
         WATCHDOG_CREATED_DEADLINE_MS: '15000',
         WATCHDOG_VALIDATED_DEADLINE_MS: '30000',
+        // Card tokens are forgotten within seconds of their order's payment, not minutes.
+        PAYMENT_METHOD_GRACE_MS: '15000',
+        PAYMENT_METHOD_PURGE_INTERVAL_MS: '2000',
         CARRIER_DELIVERY_DELAY_MS: '1000',
       }
     : local;

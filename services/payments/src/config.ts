@@ -58,8 +58,14 @@ export const paymentsConfig = z
         message: 'must be comma-separated 32-byte keys in base64 (e.g. `openssl rand -base64 32`)',
       })
       .optional(),
-    /** A token registered this recently is kept even when no order payments knows still needs it. */
-    PAYMENT_METHOD_GRACE_MS: envInteger({ min: 0, max: 7 * 86_400_000, default: 600_000 }),
+    /**
+     * A token registered this recently is kept even when no order payments knows still needs it:
+     * its order's OrderCreated may not have arrived yet. At least the watchdog's deadline for a
+     * CREATED order (after which the order fails anyway).
+     */
+    PAYMENT_METHOD_GRACE_MS: envInteger({ min: 0, max: 7 * 86_400_000, default: 120_000 }),
+    /** How often tokens past their grace and no longer needed are looked for. */
+    PAYMENT_METHOD_PURGE_INTERVAL_MS: envInteger({ min: 100, max: 86_400_000, default: 60_000 }),
   })
   .superRefine((config, context) => {
     if (config.PAYMENT_TOKEN_KEYS === undefined && !isLocalProfile(config.MICROSHOP_PROFILE)) {

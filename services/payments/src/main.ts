@@ -55,7 +55,7 @@ export const service = defineService({
         // Tokens whose orders were all charged or ended are deleted as each settles; this pass
         // catches those still inside their grace period then, and those no order ever used.
         'forget settled card tokens': {
-          intervalMs: 60_000,
+          intervalMs: config.PAYMENT_METHOD_PURGE_INTERVAL_MS,
           run: () =>
             forgetSettledMethods(pool, {
               registeredBefore: new Date(Date.now() - config.PAYMENT_METHOD_GRACE_MS),
