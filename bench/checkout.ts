@@ -1,24 +1,57 @@
 // The whole checkout: POST → SHIPPED (validation, payment through the payment sandbox, approval,
-// booking with the carrier sandbox): rising steps to find the highest rate the stack sustains without
-// a growing backlog, and a steady 50 orders/s.
+// booking with the carrier sandbox). For each configuration: rising steps find the highest rate the
+// stack sustains without a growing backlog; a steady 50 orders/s on a fresh stack measures latency and
+// what one order costs the whole stack (CPU of every process, commits in PostgreSQL). The configurations
+// run in the same run, on the same machine: the one before the throughput work is the baseline.
 
 import type { StackSettings } from '../infra/src/settings.ts';
 import { measureFlow, prepareShop, type Shop } from './lib/flow.ts';
 import { machine, table, writeSection } from './lib/report.ts';
 import { withBenchStack } from './lib/stack.ts';
+import { snapshotUsage, type Usage, usageBetween } from './lib/usage.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-// Rising steps find the highest rate that keeps up; the steady 50/s the issue asks about is measured
-// on a fresh stack of its own, so the backlog of a failed step cannot spill into it.
-const steps = (process.env.BENCH_CHECKOUT_STEPS ?? '5,10,15,20,25,30,40').split(',').map(Number);
 const steadyRate = Number(process.env.BENCH_CHECKOUT_STEADY ?? 50);
+const rates = (text: string | undefined, fallback: string) => (text ?? fallback).split(',').map(Number);
 
-async function step(settings: StackSettings, shop: Shop, rate: number, label: string) {
+interface Configuration {
+  name: string;
+  layout: 'hosted' | 'split';
+  serviceEnv: Record<string, string>;
+  steps: number[];
+}
+
+const configurations: Configuration[] = [
+  {
+    name: 'before: a process per instance, a transaction per record',
+    layout: 'split',
+    serviceEnv: { CONSUMER_MAX_BATCH: '1' },
+    steps: rates(process.env.BENCH_CHECKOUT_STEPS_BEFORE, '10,20,25,30,40'),
+  },
+  {
+    name: 'after: hosted, batches of ready records',
+    layout: 'hosted',
+    serviceEnv: {},
+    steps: rates(process.env.BENCH_CHECKOUT_STEPS, '25,50,100,150,200,250,300'),
+  },
+];
+
+interface StepResult {
+  keptUp: boolean;
+  row: (string | number)[];
+  usage?: Usage;
+  shipped: number;
+}
+
+async function step(settings: StackSettings, shop: Shop, rate: number, label: string): Promise<StepResult> {
+  const before = await snapshotUsage(settings);
   const r = await measureFlow(settings, shop, { rate, seconds, eventType: 'OrderShipped', drainMs: 10_000 });
+  const usage = usageBetween(before, await snapshotUsage(settings));
   // Kept up: nearly every order shipped within 10 s after the last one was sent.
   const keptUp = r.completionRate >= 0.99 && r.errors === 0;
+  const perOrder = (value: number) => (r.reached === 0 ? '' : (value / r.reached).toFixed(1));
   console.log(
-    `${label} ${rate}/s: p50 ${r.latency.p50.toFixed(0)} ms, p99 ${r.latency.p99.toFixed(0)} ms, completed ${(r.completionRate * 100).toFixed(1)} %`,
+    `${label} ${rate}/s: p50 ${r.latency.p50.toFixed(0)} ms, p99 ${r.latency.p99.toFixed(0)} ms, shipped ${(r.completionRate * 100).toFixed(1)} %, ${perOrder(usage.cpuTotal * 1000)} ms CPU and ${perOrder(usage.commits)} commits per order`,
   );
   const row = [
     label,
@@ -27,43 +60,97 @@ async function step(settings: StackSettings, shop: Shop, rate: number, label: st
     `${(r.completionRate * 100).toFixed(1)} %`,
     r.latency.p50.toFixed(0),
     r.latency.p99.toFixed(0),
-    r.latency.max.toFixed(0),
+    perOrder(usage.cpuTotal * 1000),
+    perOrder(usage.commits),
     keptUp ? 'yes' : 'no',
   ];
-  return { keptUp, row };
+  return { keptUp, row, usage, shipped: r.reached };
 }
 
-export async function checkout(): Promise<void> {
+interface ConfigurationResult {
+  rows: (string | number)[][];
+  sustained: number;
+  steady: StepResult;
+}
+
+async function measure(configuration: Configuration): Promise<ConfigurationResult> {
+  const stackOptions = { layout: configuration.layout, serviceEnv: configuration.serviceEnv };
   const rows: (string | number)[][] = [];
   let sustained = 0;
   await withBenchStack(async (settings) => {
     const shop = await prepareShop(settings, 600);
-    for (const rate of steps) {
-      const { keptUp, row } = await step(settings, shop, rate, 'rising steps');
-      rows.push(row);
-      if (!keptUp) break;
+    for (const rate of configuration.steps) {
+      const result = await step(settings, shop, rate, `${configuration.name}, rising`);
+      rows.push(result.row);
+      if (!result.keptUp) break;
       sustained = rate;
     }
-  });
-  await withBenchStack(async (settings) => {
+  }, stackOptions);
+  const steady = await withBenchStack(async (settings) => {
     const shop = await prepareShop(settings, 600);
-    rows.push((await step(settings, shop, steadyRate, 'steady, fresh stack')).row);
-  });
+    return step(settings, shop, steadyRate, `${configuration.name}, steady, fresh stack`);
+  }, stackOptions);
+  rows.push(steady.row);
+  return { rows, sustained, steady };
+}
+
+/** CPU ms per shipped order of each part at the steady rate, the configurations side by side. */
+function breakdown(results: ConfigurationResult[]): (string | number)[][] {
+  const parts = new Set(results.flatMap((result) => result.steady.usage?.cpu.map(([name]) => name) ?? []));
+  const perOrder = (result: ConfigurationResult, part: string) => {
+    const seconds = result.steady.usage?.cpu.find(([name]) => name === part)?.[1];
+    return seconds === undefined || result.steady.shipped === 0
+      ? '—'
+      : ((seconds * 1000) / result.steady.shipped).toFixed(2);
+  };
+  return [...parts].map((part) => [part, ...results.map((result) => perOrder(result, part))]);
+}
+
+export async function checkout(): Promise<void> {
+  const results: ConfigurationResult[] = [];
+  for (const configuration of configurations) results.push(await measure(configuration));
+  const summary = configurations.map((configuration, i) => [
+    configuration.name,
+    `**${results[i]?.sustained} orders/s**`,
+  ]);
   writeSection(
     'benchmarks.md',
     'checkout',
     `### Checkout: POST → SHIPPED
 
-\`npm run bench -- checkout\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Every service running (two orders instances,
-the validators, aggregator, payments with the payment sandbox, shipments with the carrier sandbox, notifications with the
-mail sink, order-background, the gateway) on the same two cores as Kafka, Connect and PostgreSQL. Open loop, ${seconds} s per
-step, \`tok_visa\` payments, 600 registered customers round robin. Latency from sending the POST to the \`OrderShipped\`
-status event on \`microshop.order-outbox\`. A step "kept up" when ≥ 99 % of its orders shipped within 10 s after the step
-ended and no request failed. The rising steps run on one stack and stop at the first that did not keep up; the steady
-${steadyRate}/s runs alone on a fresh stack.
+\`npm run bench -- checkout\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Every service running on the
+same two cores as Kafka, Connect and PostgreSQL, in two configurations measured in this one run: **before** — a process
+per service instance (two orders instances), each consumer handling one record per transaction
+(\`CONSUMER_MAX_BATCH=1\`) — and **after** — the hosted layout (every backend service in one process, the gateway in
+another) with the consumers handling the records a partition has ready together (up to 100 per transaction). Open
+loop, ${seconds} s per step, \`tok_visa\` payments, 600 registered customers round robin. Latency from sending the POST to
+the \`OrderShipped\` status event on \`microshop.order-outbox\`. A step "kept up" when ≥ 99 % of its orders shipped
+within 10 s after it ended and no request failed. The rising steps run on one stack and stop at the first that did not
+keep up; the steady ${steadyRate}/s runs alone on a fresh stack. CPU is the user and system time of every process of the
+stack (the JVMs, PostgreSQL and its backends, every Node process; not the load generator) over the step, divided by
+the orders shipped; commits are PostgreSQL's committed transactions over the step per order shipped.
 
-${table(['run', 'offered orders/s', 'accepted/s', 'shipped', 'p50 ms', 'p99 ms', 'max ms', 'kept up'], rows)}
+${table(
+  [
+    'run',
+    'offered/s',
+    'accepted/s',
+    'shipped',
+    'p50 ms',
+    'p99 ms',
+    'CPU ms/order',
+    'commits/order',
+    'kept up',
+  ],
+  results.flatMap((result) => result.rows),
+)}
 
-Highest sustained rate measured: **${sustained} orders/s**.`,
+Highest sustained rate:
+
+${table(['configuration', 'sustained'], summary)}
+
+Where the CPU of one order goes at the steady ${steadyRate}/s (ms per order shipped):
+
+${table(['part', ...configurations.map((configuration) => configuration.name.split(':')[0] ?? '')], breakdown(results))}`,
   );
 }

@@ -2,22 +2,32 @@
 // and watchdog deadlines long enough that no order under load is expired mid-measurement.
 import { join } from 'node:path';
 import { localDir } from '../../infra/src/paths.ts';
-import { loadSettings, type StackSettings } from '../../infra/src/settings.ts';
+import { type Layout, loadSettings, type StackSettings } from '../../infra/src/settings.ts';
 import { type StartOptions, startStack, stopStack } from '../../infra/src/stack.ts';
 
 export function benchSettings(extra: Record<string, string> = {}): StackSettings {
   return loadSettings('test', { ...process.env, TEST_MICROSHOP_HOME: join(localDir, 'bench'), ...extra });
 }
 
-/** `kafkaNodes: 3` runs a 3-broker cluster with replicated topics of 6 partitions; `services: []` runs no service. */
+/**
+ * `kafkaNodes: 3` runs a 3-broker cluster with replicated topics of 6 partitions; `services: []` runs no
+ * service; `layout` hosted or split (default split, as the test stack); `serviceEnv` adds to what every
+ * service gets.
+ */
 export async function withBenchStack<T>(
   fn: (settings: StackSettings) => Promise<T>,
-  options: { kafkaNodes?: number; services?: StartOptions['services'] } = {},
+  options: {
+    kafkaNodes?: number;
+    services?: StartOptions['services'];
+    layout?: Layout;
+    serviceEnv?: Record<string, string>;
+  } = {},
 ): Promise<T> {
   const nodes = options.kafkaNodes ?? 1;
-  const settings = benchSettings(
-    nodes > 1 ? { TEST_KAFKA_NODES: String(nodes), TEST_KAFKA_PARTITIONS: '6' } : {},
-  );
+  const settings = benchSettings({
+    ...(nodes > 1 ? { TEST_KAFKA_NODES: String(nodes), TEST_KAFKA_PARTITIONS: '6' } : {}),
+    ...(options.layout ? { TEST_MICROSHOP_LAYOUT: options.layout } : {}),
+  });
   await stopStack(settings, () => {});
   await startStack(settings, {
     fresh: true,
@@ -27,6 +37,7 @@ export async function withBenchStack<T>(
       WATCHDOG_CREATED_DEADLINE_MS: '3600000',
       WATCHDOG_VALIDATED_DEADLINE_MS: '3600000',
       LOG_LEVEL: 'warn',
+      ...options.serviceEnv,
     },
   });
   try {

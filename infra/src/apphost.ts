@@ -6,7 +6,7 @@ import { upstreamVariable } from '@microshop/platform/pure';
 import { serviceDatabaseUrl } from './database-roles.ts';
 import { repoRoot } from './paths.ts';
 import { stackSecrets } from './secrets.ts';
-import { bootstrapServers, connectUrl, gatewayUrl, type StackSettings } from './settings.ts';
+import { bootstrapServers, connectUrl, gatewayUrl, type Layout, type StackSettings } from './settings.ts';
 
 export interface ServiceSpec {
   /** Directory under services/; the process runs services/<name>/src/main.ts. */
@@ -47,10 +47,12 @@ export function serviceSchemas(specs: readonly ServiceSpec[] = serviceSpecs): st
   return specs.flatMap((spec) => (spec.schema === undefined ? [] : [spec.schema]));
 }
 
-function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv): number {
+/** A second instance in the same process would only double its consumers: hosted, each runs once. */
+function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv, layout: Layout): number {
   const text = env[`INSTANCES_${spec.name.toUpperCase().replaceAll('-', '_')}`];
   const count = Number(text);
-  return text !== undefined && Number.isInteger(count) && count >= 1 && count <= 8 ? count : spec.instances;
+  if (text !== undefined && Number.isInteger(count) && count >= 1 && count <= 8) return count;
+  return layout === 'hosted' ? 1 : spec.instances;
 }
 
 /**
@@ -98,7 +100,7 @@ export function serviceInstances(
   let nextPort = settings.servicePortBase + 1;
   const instances: ServiceInstance[] = [];
   for (const spec of specs) {
-    const count = instanceCount(spec, env);
+    const count = instanceCount(spec, env, settings.layout);
     for (let number = 1; number <= count; number++) {
       const port = spec.name === 'gateway' ? settings.gateway.port : nextPort++;
       const part = count === 1 ? spec.name : `${spec.name}-${number}`;
@@ -168,4 +170,49 @@ function secretEnv(settings: StackSettings, service: string): Record<string, str
 function databaseEnv(settings: StackSettings, spec: ServiceSpec): Record<string, string> {
   if (spec.schema === undefined) return {};
   return { DATABASE_URL: serviceDatabaseUrl(settings, spec.schema), DATABASE_SCHEMA: spec.schema };
+}
+
+/** One operating-system process of the stack and the service instances it runs. */
+export interface ServiceProcess {
+  /** The part name: an instance's (`orders-1`) when split, the host's (`services`) when hosted. */
+  part: string;
+  instances: ServiceInstance[];
+  /** The script node runs. */
+  entry: string;
+  /** What the process gets besides the stack runner's own environment. */
+  env: Record<string, string>;
+}
+
+/** The host process of `hosted`: infra/src/host.ts reads its instances from this variable. */
+export const hostedVariable = 'MICROSHOP_HOSTED';
+const hostEntry = join(repoRoot, 'infra', 'src', 'host.ts');
+
+/**
+ * The processes that run `instances` under `layout`. Split: one per instance. Hosted: every backend
+ * service in one process named `services`, each gateway instance in a process of its own (it starts
+ * last, once what it routes to answers).
+ */
+export function serviceProcesses(instances: readonly ServiceInstance[], layout: Layout): ServiceProcess[] {
+  if (layout === 'split') return instances.map(ownProcess);
+  const backends = instances.filter((instance) => instance.service !== 'gateway');
+  const gateways = instances.filter((instance) => instance.service === 'gateway');
+  const host: ServiceProcess[] =
+    backends.length === 0
+      ? []
+      : [
+          {
+            part: 'services',
+            instances: backends,
+            entry: hostEntry,
+            env: {
+              [hostedVariable]: JSON.stringify(backends.map(({ service, env }) => ({ service, env }))),
+              LOG_LEVEL: backends[0]?.env.LOG_LEVEL ?? 'info',
+            },
+          },
+        ];
+  return [...host, ...gateways.map(ownProcess)];
+}
+
+function ownProcess(instance: ServiceInstance): ServiceProcess {
+  return { part: instance.part, instances: [instance], entry: instance.entry, env: instance.env };
 }

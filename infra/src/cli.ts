@@ -1,4 +1,5 @@
 // npm start                      → start the whole dev stack in the foreground; Ctrl-C stops it all
+// npm start -- --split           → the same with one process per service instance (default: hosted)
 // npm run stack -- stop          → stop a stack started elsewhere (e.g. another terminal)
 // npm run stack -- status        → every part: running or not, pid, port, log file
 // npm run stack -- logs <part>   → the last lines of one part's log (-f to follow)
@@ -25,6 +26,7 @@ function addresses(settings: StackSettings): [string, string][] {
   return [
     ['Gateway (HTTP API)', `${gatewayUrl(settings)}/api/v1`],
     ['API docs', `${gatewayUrl(settings)}/api/docs`],
+    ['Events (AsyncAPI)', `${gatewayUrl(settings)}/api/asyncapi.json`],
     ['Kafka', bootstrapServers(settings)],
     ['Kafka Connect REST', connectUrl(settings)],
     ['PostgreSQL', `${databaseAddress(settings)} (passwords: ${secretsFile(settings)})`],
@@ -34,8 +36,13 @@ function addresses(settings: StackSettings): [string, string][] {
 
 function printAddresses(stack: Stack): void {
   const rows = addresses(stack.settings);
-  for (const instance of stack.instances)
-    rows.splice(rows.length - 1, 0, [`  ${instance.part}`, instance.url]);
+  for (const service of stack.processes) {
+    const hosted = service.instances.length > 1 || service.instances[0]?.part !== service.part;
+    for (const instance of service.instances) {
+      const where = hosted ? `  (process ${service.part})` : '';
+      rows.splice(rows.length - 1, 0, [`  ${instance.part}`, `${instance.url}${where}`]);
+    }
+  }
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log('\nmicroshop is running:');
   for (const [label, address] of rows) console.log(`  ${label.padEnd(width)}  ${address}`);
@@ -66,7 +73,12 @@ function status(settings: StackSettings): void {
   const dirs = stackDirs(settings.home);
   const running = new Map(runningParts(dirs).map((part) => [part.name, part]));
   console.log(`${settings.profile} stack (${settings.home})`);
-  for (const name of stackPartNames(settings)) {
+  // The stack may have been started in either layout: list the parts of both that ran.
+  const names = new Set([
+    ...stackPartNames({ ...settings, layout: 'hosted' }),
+    ...stackPartNames({ ...settings, layout: 'split' }),
+  ]);
+  for (const name of names) {
     const logFile = logFileOf(dirs.logs, name);
     const part = running.get(name);
     if (!part && !existsSync(logFile)) continue;
@@ -75,17 +87,34 @@ function status(settings: StackSettings): void {
   }
 }
 
+/**
+ * The tail of a part's log. A service instance of a hosted stack has no log of its own: its lines are
+ * the host's (`services`) that carry its `"instance"`.
+ */
 function logs(settings: StackSettings, part: string | undefined, follow: boolean): void {
   if (!part) throw new Error('usage: npm run stack -- logs <part> [-f]   (parts: npm run stack -- status)');
-  const file = logFileOf(stackDirs(settings.home).logs, part);
-  if (!existsSync(file)) throw new Error(`no log for ${part}: ${file}`);
-  spawn('tail', ['-n', '200', ...(follow ? ['-F'] : []), file], { stdio: 'inherit' });
+  const logsDir = stackDirs(settings.home).logs;
+  const file = logFileOf(logsDir, part);
+  const followFlag = follow ? ['-F'] : [];
+  if (existsSync(file)) {
+    spawn('tail', ['-n', '200', ...followFlag, file], { stdio: 'inherit' });
+    return;
+  }
+  const host = logFileOf(logsDir, 'services');
+  if (!existsSync(host)) throw new Error(`no log for ${part}: ${file}`);
+  const ofInstance = `grep --line-buffered '"instance":"${part.replaceAll("'", '')}"'`;
+  const last200 = follow ? '' : ' | tail -n 200';
+  const command = `tail -n 20000 ${followFlag.join(' ')} ${JSON.stringify(host)} | ${ofInstance}${last200}`;
+  spawn('sh', ['-c', command], { stdio: 'inherit' });
 }
 
 async function main(argv: string[]): Promise<void> {
   const profile: Profile = argv.includes('--test') ? 'test' : 'dev';
   const settings = loadSettings(profile);
-  const [command, ...rest] = argv.filter((argument) => argument !== '--test');
+  if (argv.includes('--split')) settings.layout = 'split';
+  if (argv.includes('--hosted')) settings.layout = 'hosted';
+  const flags = ['--test', '--split', '--hosted'];
+  const [command, ...rest] = argv.filter((argument) => !flags.includes(argument));
   switch (command) {
     case 'start':
       return start(settings);
@@ -100,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
         rest.includes('-f'),
       );
     default:
-      console.log('usage: npm run stack -- start|stop|status|logs <part> [-f] [--test]');
+      console.log('usage: npm run stack -- start [--split|--hosted]|stop|status|logs <part> [-f] [--test]');
       process.exitCode = command ? 1 : 0;
   }
 }

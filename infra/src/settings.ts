@@ -8,9 +8,18 @@ import { stackSecrets } from './secrets.ts';
 
 export type Profile = 'dev' | 'test';
 
+/**
+ * How service instances map onto processes: `hosted` runs every backend service in one process and the
+ * gateway in another (the default for `npm start`: two cores run a dozen services best that way);
+ * `split` runs one process per instance (`npm start -- --split`; the test stack, whose tests kill and
+ * restart single instances).
+ */
+export type Layout = 'hosted' | 'split';
+
 export interface StackSettings {
   profile: Profile;
   home: string;
+  layout: Layout;
   pg: {
     port: number;
     database: string;
@@ -68,6 +77,7 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
   const settings: StackSettings = {
     profile,
     home: read('MICROSHOP_HOME', join(localDir, profile)),
+    layout: layoutOf(read('MICROSHOP_LAYOUT', profile === 'dev' ? 'hosted' : 'split'), errors),
     pg: {
       port: port('PG_PORT'),
       database: read('PG_DATABASE', 'microshop'),
@@ -90,6 +100,12 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
   };
   if (errors.length > 0) throw new Error(`Invalid stack settings:\n  ${errors.join('\n  ')}`);
   return settings;
+}
+
+function layoutOf(text: string, errors: string[]): Layout {
+  if (text === 'hosted' || text === 'split') return text;
+  errors.push(`MICROSHOP_LAYOUT=${text}: expected hosted or split`);
+  return 'split';
 }
 
 /** Broker and controller ports of a node (0-based): the first node uses the configured ports, each next one +10. */

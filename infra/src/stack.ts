@@ -4,7 +4,14 @@
 // starts (started-parts.ts), so a start that fails halfway stops what it had started.
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { type ServiceInstance, type ServiceSpec, serviceInstances, serviceSpecs } from './apphost.ts';
+import {
+  type ServiceInstance,
+  type ServiceProcess,
+  type ServiceSpec,
+  serviceInstances,
+  serviceProcesses,
+  serviceSpecs,
+} from './apphost.ts';
 import { registerConnectors, startConnect } from './connect.ts';
 import { createTopics, kafkaNodeNames, startKafka } from './kafka.ts';
 import { type StackDirs, stackDirs } from './paths.ts';
@@ -29,6 +36,8 @@ export interface Stack {
   /** Every part started, oldest first. */
   parts: RunningPart[];
   instances: ServiceInstance[];
+  /** The processes the instances run in (one per instance when split, a host when hosted). */
+  processes: ServiceProcess[];
 }
 
 /** Runs one start step and logs it with its duration: `  ✓ PostgreSQL (1.2s)`. */
@@ -45,7 +54,8 @@ export async function startStack(settings: StackSettings, options: StartOptions 
   const instances = serviceInstances(settings, options.services ?? serviceSpecs);
   for (const instance of instances) Object.assign(instance.env, options.serviceEnv);
   await checkPortsFree(settings, instances);
-  const stack: Stack = { settings, dirs, parts: [], instances };
+  const processes = serviceProcesses(instances, settings.layout);
+  const stack: Stack = { settings, dirs, parts: [], instances, processes };
   const step = timedStep(log);
   try {
     await startInfrastructure(stack, step);
@@ -74,17 +84,25 @@ export async function stopStack(
 
 /** Every part the stack may run, in start order (`status` lists those that ran). */
 export function stackPartNames(settings: StackSettings): string[] {
-  const services = serviceInstances(settings).map((instance) => instance.part);
-  return ['postgres', ...kafkaNodeNames(settings), 'connect', ...services];
+  const processes = serviceProcesses(serviceInstances(settings), settings.layout);
+  return ['postgres', ...kafkaNodeNames(settings), 'connect', ...processes.map((process) => process.part)];
 }
 
+/** Starts the process of one instance on its own (the split layout). */
 export function startService(instance: ServiceInstance, dirs: StackDirs): RunningPart {
+  return startProcess(
+    { part: instance.part, instances: [instance], entry: instance.entry, env: instance.env },
+    dirs,
+  );
+}
+
+export function startProcess(service: ServiceProcess, dirs: StackDirs): RunningPart {
   return startPart(
     {
-      name: instance.part,
+      name: service.part,
       command: process.execPath,
-      args: [instance.entry],
-      env: { ...process.env, ...instance.env },
+      args: [service.entry],
+      env: { ...process.env, ...service.env },
     },
     dirs,
   );
@@ -132,19 +150,33 @@ async function startInfrastructure(stack: Stack, step: Step): Promise<void> {
   });
 }
 
-/** Services depend only on the infrastructure, so they start together; the gateway last. */
+/**
+ * Services depend only on the infrastructure, so their processes start together; the gateway's last.
+ * A process is up when every instance it runs answers `GET /ready`.
+ */
 async function startServices(stack: Stack, step: Step): Promise<void> {
-  const backends = stack.instances.filter((instance) => instance.service !== 'gateway');
-  const gateways = stack.instances.filter((instance) => instance.service === 'gateway');
+  const runsGateway = (process: ServiceProcess) => process.instances.some((i) => i.service === 'gateway');
+  const backends = stack.processes.filter((process) => !runsGateway(process));
+  const gateways = stack.processes.filter(runsGateway);
   for (const group of [backends, gateways]) {
     if (group.length === 0) continue;
-    const started = group.map((instance) => ({ instance, part: startService(instance, stack.dirs) }));
+    const started = group.map((process) => ({ process, part: startProcess(process, stack.dirs) }));
     addStarted(stack, ...started.map(({ part }) => part));
-    const names = group.map((instance) => instance.part).join(', ');
+    const names = group.map(describeProcess).join(', ');
     await step(names, () =>
-      Promise.all(started.map(({ instance, part }) => waitUntilReady(instance, part, 90_000))),
+      Promise.all(
+        started.flatMap(({ process, part }) =>
+          process.instances.map((instance) => waitUntilReady(instance, part, 90_000)),
+        ),
+      ),
     );
   }
+}
+
+/** `orders-1`, or `services (orders, customers, …)` for a host. */
+function describeProcess(process: ServiceProcess): string {
+  const own = process.instances.length === 1 && process.instances[0]?.part === process.part;
+  return own ? process.part : `${process.part} (${process.instances.map((i) => i.part).join(', ')})`;
 }
 
 function waitUntilReady(instance: ServiceInstance, part: RunningPart, timeoutMs: number): Promise<void> {

@@ -2,7 +2,7 @@
 // exits unexpectedly is started again with backoff (at most 5 times a minute, then it is left
 // down and reported). The JVMs and PostgreSQL are not restarted: their failure needs a look.
 import type { RunningPart } from './proc.ts';
-import { type Stack, startService } from './stack.ts';
+import { type Stack, startProcess } from './stack.ts';
 
 export function superviseServices(stack: Stack): { stop(): void } {
   let stopped = false;
@@ -12,8 +12,8 @@ export function superviseServices(stack: Stack): { stop(): void } {
   const watch = (part: RunningPart) => {
     part.child?.once('exit', (code, signal) => {
       if (stopped) return;
-      const instance = stack.instances.find((candidate) => candidate.part === part.name);
-      if (!instance) {
+      const service = stack.processes.find((candidate) => candidate.part === part.name);
+      if (!service) {
         console.error(`✗ ${part.name} exited (${signal ?? code}); see ${part.logFile}`);
         return;
       }
@@ -27,7 +27,7 @@ export function superviseServices(stack: Stack): { stop(): void } {
       setTimeout(
         () => {
           if (stopped) return;
-          const next = startService(instance, stack.dirs);
+          const next = startProcess(service, stack.dirs);
           stack.parts[stack.parts.indexOf(part)] = next;
           watch(next);
         },

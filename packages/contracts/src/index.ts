@@ -1,6 +1,7 @@
 export * from './catalog.ts';
 export * from './customers.ts';
 export * from './envelope.ts';
+export * from './headers.ts';
 export * from './money.ts';
 export * from './orders.ts';
 export * from './payments.ts';

@@ -3,7 +3,7 @@ import { customerLevelSchema } from './customers.ts';
 import { envelopeBase } from './envelope.ts';
 import { idSchema, orderSchema, orderStatusSchema } from './orders.ts';
 
-// Dynamic routing (seed 001): every order event, enriched with the customer's level, is also
+// Dynamic routing: every order event, enriched with the customer's level, is also
 // published to `microshop.orders-<level>` (key = order id) so that, e.g., a platinum desk can consume
 // only its customers' orders.
 

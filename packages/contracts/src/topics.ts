@@ -5,7 +5,7 @@ export const customerLevels = ['bronze', 'silver', 'gold', 'platinum'] as const;
 export type CustomerLevel = (typeof customerLevels)[number];
 
 export const topics = {
-  /** Order status events from the orders service outbox (seed 000). Key: customer id. */
+  /** Order status events from the orders service outbox. Key: customer id. */
   orderOutbox: 'microshop.order-outbox',
   /** PASS/FAIL results of the fraud, inventory and order-details checks. Key: order id. */
   orderValidations: 'microshop.order-validations',
@@ -28,7 +28,7 @@ export const topics = {
 export type TopicName = (typeof topics)[keyof typeof topics] | OrdersByLevelTopic;
 export type OrdersByLevelTopic = `microshop.orders-${CustomerLevel}`;
 
-/** Dynamic routing (seed 001): every order, enriched with its customer's level. Key: order id. */
+/** Dynamic routing: every order, enriched with its customer's level. Key: order id. */
 export function ordersByLevelTopic(level: CustomerLevel): OrdersByLevelTopic {
   return `microshop.orders-${level}`;
 }

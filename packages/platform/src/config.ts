@@ -185,5 +185,7 @@ export function consumerConfig(options: { group: string }) {
   return {
     CONSUMER_GROUP: z.string().min(1).default(options.group),
     DEAD_LETTER_TOPIC: envTopic(topics.deadLetter),
+    /** The most ready records of a partition handled in one transaction; 1 handles them one at a time. */
+    CONSUMER_MAX_BATCH: envInteger({ min: 1, max: 1000, default: 100 }),
   };
 }

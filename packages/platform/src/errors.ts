@@ -9,31 +9,162 @@ export interface ErrorCodeSpec {
   status: number;
   title: string;
   retriable: boolean;
+  /** What happened, for the caller: docs/errors.md and the gateway's /api/errors are made from it. */
+  meaning: string;
+  /** What the caller can do about it. */
+  action: string;
 }
 
 export const errorCodes = {
   // First among the 400s: the fallback for other client errors of that status (see http/problem.ts).
-  MALFORMED_REQUEST: { status: 400, title: 'Malformed request', retriable: false },
-  VALIDATION_FAILED: { status: 400, title: 'Validation failed', retriable: false },
-  UNAUTHENTICATED: { status: 401, title: 'Authentication required', retriable: false },
-  FORBIDDEN: { status: 403, title: 'Forbidden', retriable: false },
-  NOT_FOUND: { status: 404, title: 'Not found', retriable: false },
-  CONFLICT: { status: 409, title: 'Conflict', retriable: false },
-  INVALID_TRANSITION: { status: 409, title: 'Invalid status transition', retriable: false },
-  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large', retriable: false },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', retriable: false },
+  MALFORMED_REQUEST: {
+    status: 400,
+    title: 'Malformed request',
+    retriable: false,
+    meaning:
+      'The request could not be read: the body is not JSON, is empty while declaring JSON, or the HTTP ' +
+      'request itself is ill-formed. Nothing was done.',
+    action: 'Fix the request; sending it again unchanged gets the same answer.',
+  },
+  VALIDATION_FAILED: {
+    status: 400,
+    title: 'Validation failed',
+    retriable: false,
+    meaning:
+      'The request was read but breaks a rule. `errors` names each offending field with the rule it ' +
+      'breaks (`field`, `rule`, `message`). Nothing was written.',
+    action: 'Correct the named fields and send the request again.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    title: 'Authentication required',
+    retriable: false,
+    meaning:
+      'The route needs a signed-in caller and the request carries no valid bearer access token ' +
+      '(missing, malformed or expired), or the credentials given to sign in are wrong.',
+    action:
+      'Sign in (or refresh the access token) and send it as `Authorization: Bearer <accessToken>`; ' +
+      'the `WWW-Authenticate` header names the scheme.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    title: 'Forbidden',
+    retriable: false,
+    meaning:
+      'The caller is signed in but may not do this: the route is for operators (or for customers) only, ' +
+      'or the request acts for another customer.',
+    action: 'Use an account with the role the route needs; a customer acts only as themselves.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    title: 'Not found',
+    retriable: false,
+    meaning:
+      'There is no such resource, or no route for the path. Another customer’s resource gets the same ' +
+      'answer, so an id reveals nothing about whether it exists.',
+    action: 'Check the id and the path.',
+  },
+  CONFLICT: {
+    status: 409,
+    title: 'Conflict',
+    retriable: false,
+    meaning:
+      'The request contradicts the current state, e.g. an email that is already registered, a unit ' +
+      'price that differs from the catalog’s (the detail names the sku and both prices) or a stock ' +
+      'below the units already reserved. Nothing was written.',
+    action: 'Read the current state, adjust the request to it and send it again.',
+  },
+  INVALID_TRANSITION: {
+    status: 409,
+    title: 'Invalid status transition',
+    retriable: false,
+    meaning:
+      'The resource’s status does not allow this change, e.g. cancelling an order that has shipped; ' +
+      'the detail names both statuses.',
+    action: 'Read the resource’s current status: the change is not possible from it.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'Payload too large',
+    retriable: false,
+    meaning: 'The request body is larger than the service accepts; it was not read.',
+    action: 'Send a smaller body (for an order, fewer lines).',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Unsupported media type',
+    retriable: false,
+    meaning: 'The request body is not JSON.',
+    action: 'Send the body as JSON with `Content-Type: application/json`.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     title: 'Idempotency key reused with a different request',
     retriable: false,
+    meaning: 'The `Idempotency-Key` was already used with a different request body.',
+    action:
+      'Use a new key for a new request. Sending the first body again with that key returns the first ' +
+      'answer.',
   },
-  RATE_LIMITED: { status: 429, title: 'Too many requests', retriable: true },
-  INTERNAL: { status: 500, title: 'Internal error', retriable: false },
-  BAD_GATEWAY: { status: 502, title: 'Bad gateway', retriable: true },
-  UPSTREAM_UNAVAILABLE: { status: 503, title: 'Upstream unavailable', retriable: true },
+  RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests',
+    retriable: true,
+    meaning: 'This client sent more requests than its rate allows; the request was not carried out.',
+    action: 'Wait the seconds the `Retry-After` header gives, then try again.',
+  },
+  INTERNAL: {
+    status: 500,
+    title: 'Internal error',
+    retriable: false,
+    meaning:
+      'An unexpected error in the service. The detail says nothing more on purpose: it could hold data ' +
+      'that is not the caller’s.',
+    action:
+      'Do not repeat it in a loop: report it, quoting `instance` (the request id, also in the ' +
+      '`x-request-id` header).',
+  },
+  BAD_GATEWAY: {
+    status: 502,
+    title: 'Bad gateway',
+    retriable: true,
+    meaning:
+      'A service behind the gateway (or a provider behind a service) failed after the request reached ' +
+      'it, so whether it took effect is unknown.',
+    action:
+      'Read the resource to see whether the change happened, or send the request again with the same ' +
+      '`Idempotency-Key` so it takes effect at most once.',
+  },
+  UPSTREAM_UNAVAILABLE: {
+    status: 503,
+    title: 'Upstream unavailable',
+    retriable: true,
+    meaning:
+      'A service, or something it depends on (its database, a provider), is unavailable; the request ' +
+      'was not carried out.',
+    action: 'Try again after a short wait, waiting longer after each failure.',
+  },
   /** A serialization failure or deadlock: the same work succeeds when run again. */
-  CONCURRENT_UPDATE: { status: 503, title: 'Concurrent update, try again', retriable: true },
-  TIMEOUT: { status: 504, title: 'Timed out', retriable: true },
+  CONCURRENT_UPDATE: {
+    status: 503,
+    title: 'Concurrent update, try again',
+    retriable: true,
+    meaning:
+      'The change collided with a concurrent change of the same data (a serialization failure or a ' +
+      'deadlock) and was rolled back.',
+    action: 'Send the same request again: run again, it succeeds.',
+  },
+  TIMEOUT: {
+    status: 504,
+    title: 'Timed out',
+    retriable: true,
+    meaning:
+      'No answer in time: a blocking GET did not see the order reach a `waitFor` status within its ' +
+      '`timeout`, or a service did not answer the gateway in time.',
+    action:
+      'For a blocking GET, read the order or wait again. Otherwise read the resource, or retry (a ' +
+      'write with the same `Idempotency-Key`).',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -8,7 +8,7 @@ import type { ConsumedMessage } from './kafka/codec.ts';
  * the same transaction as the event's effects, so a redelivered event (after a crash before the
  * offset commit, or a rebalance) finds its id and changes nothing.
  *
- * The brief's one rule, in code: receive → one transaction (record in inbox, skip if seen; change
+ * The one rule every consumer follows (docs/product.md), in code: receive → one transaction (record in inbox, skip if seen; change
  * state; write outbox rows) → commit → commit the Kafka offset. `handleOnce` is that transaction.
  */
 
@@ -70,6 +70,37 @@ export async function recordInbox(
 }
 
 export type InboxMessage = Omit<InboxEntry, 'consumer'>;
+
+/**
+ * Records a batch of events as handled in one statement; returns the ids recorded now, i.e. the ones
+ * not seen before (an id twice in the batch is recorded once). The same guarantees as `recordInbox`.
+ */
+export async function recordInboxMany(
+  client: pg.ClientBase,
+  consumer: string,
+  entries: readonly InboxMessage[],
+  options: InboxOptions = {},
+): Promise<Set<string>> {
+  if (!isInTransaction(client)) {
+    throw new Error('recordInboxMany must be called inside a transaction (use handleOnce)');
+  }
+  const table = options.schema === undefined ? inboxTable : qualified(options.schema, inboxTable);
+  const result = await client.query<{ event_id: string }>({
+    name: `inbox.recordMany:${table}`,
+    text: `INSERT INTO ${table} (consumer, event_id, topic, partition, "offset")
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])
+     ON CONFLICT (consumer, event_id) DO NOTHING
+     RETURNING event_id`,
+    values: [
+      consumer,
+      entries.map((entry) => entry.eventId),
+      entries.map((entry) => entry.topic),
+      entries.map((entry) => entry.partition),
+      entries.map((entry) => String(entry.offset)),
+    ],
+  });
+  return new Set(result.rows.map((row) => row.event_id));
+}
 
 /**
  * The inbox entry of a consumed message: its event id (the `id` header, else `eventId`, the id in the

@@ -6,6 +6,7 @@ export * from './db/identifier.ts';
 export * from './db/migrate.ts';
 export * from './db/pg-errors.ts';
 export * from './db/pool.ts';
+export * from './error-catalogue.ts';
 export * from './errors.ts';
 export * from './http/access.ts';
 export * from './http/app.ts';

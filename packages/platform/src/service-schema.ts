@@ -12,7 +12,7 @@ export interface ServiceSchemaOptions {
   logger?: Logger | undefined;
   /**
    * Adds the outbox to Debezium's publication *before* the files run, so rows a migration itself
-   * writes to the outbox (seed data) are published too. Off for test schemas: on a stack with
+   * writes to the outbox (demo data) are published too. Off for test schemas: on a stack with
    * Debezium, a test schema in the publication would stream its rows to the real topics.
    */
   publishOutbox?: boolean;

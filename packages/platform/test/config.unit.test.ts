@@ -21,7 +21,7 @@ const serviceConfig = z.object({
   HTTP_PORT: envPort(8081),
   FRAUD_LIMIT_CENTS: envInteger({ min: 1 }),
   SANDBOX_URL: envHttpUrl('http://127.0.0.1:8090'),
-  SEED_DEMO_DATA: envBoolean(false),
+  DEMO_DATA: envBoolean(false),
 });
 
 describe('loadConfig', () => {
@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       HTTP_PORT: 8081,
       FRAUD_LIMIT_CENTS: 200000,
       SANDBOX_URL: 'http://127.0.0.1:8090',
-      SEED_DEMO_DATA: false,
+      DEMO_DATA: false,
     });
   });
 
@@ -52,7 +52,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       FRAUD_LIMIT_CENTS: '12.5',
       SANDBOX_URL: 'ftp://example.org',
-      SEED_DEMO_DATA: 'maybe',
+      DEMO_DATA: 'maybe',
     };
     const error = thrownBy(() => loadConfig(serviceConfig, env), ConfigError);
     assert.deepEqual(error.issues.map((issue) => issue.variable).sort(), Object.keys(env).sort());
@@ -107,6 +107,7 @@ describe('serviceInstanceConfig and consumerConfig', () => {
       INBOX_RETENTION_HOURS: 336,
       CONSUMER_GROUP: 'fraud',
       DEAD_LETTER_TOPIC: 'microshop.dead-letter',
+      CONSUMER_MAX_BATCH: 100,
     });
   });
 

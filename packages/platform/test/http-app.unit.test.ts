@@ -68,7 +68,7 @@ describe('problem+json answers', () => {
     assert.equal(response.statusCode, 400);
     const problem = problemOf(response);
     assert.equal(problem.code, 'VALIDATION_FAILED');
-    assert.equal(problem.type, 'urn:microshop:problem:validation-failed');
+    assert.equal(problem.type, '/api/errors#validation_failed');
     assert.deepEqual(
       problem.errors.map(({ field, rule }) => ({ field, rule })),
       [

@@ -15,7 +15,8 @@ function controlledLanes() {
   const releases = new Map<string, () => void>();
   const errors: unknown[] = [];
   const lanes = createPartitionLanes<LaneItem>({
-    process: (i) => {
+    process: ([i]) => {
+      assert.ok(i);
       const name = `${i.partition}@${i.offset}`;
       started.push(name);
       return new Promise<void>((resolve, reject) => {
@@ -104,5 +105,29 @@ describe('partition lanes', () => {
     assert.equal(errors.length, 1);
     assert.equal(lanes.enqueue(item(0, 15)), false);
     assert.deepEqual(started, ['0@13']);
+  });
+
+  it('hands over what queued up while the lane was busy, up to maxBatch items at once, in offset order', async () => {
+    const batches: string[][] = [];
+    const releases: (() => void)[] = [];
+    const lanes = createPartitionLanes<LaneItem>({
+      maxBatch: 3,
+      process: (items) => {
+        batches.push(items.map((i) => `${i.partition}@${i.offset}`));
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+      onError: () => {},
+    });
+    lanes.enqueue(item(0, 1));
+    for (const offset of [2, 3, 4, 5]) lanes.enqueue(item(0, offset));
+    assert.equal(lanes.size(), 5);
+    releases.shift()?.();
+    await tick();
+    releases.shift()?.();
+    await tick();
+    releases.shift()?.();
+    await lanes.idle();
+
+    assert.deepEqual(batches, [['0@1'], ['0@2', '0@3', '0@4'], ['0@5']]);
   });
 });

@@ -18,7 +18,7 @@ async function givenMigrationDir(files: Record<string, string>): Promise<string>
 
 const files = {
   '001_create_counter.sql': 'CREATE TABLE counter (id int PRIMARY KEY, hits int NOT NULL);',
-  '002_seed_counter.sql': 'INSERT INTO counter VALUES (1, 0);',
+  '002_first_count.sql': 'INSERT INTO counter VALUES (1, 0);',
   '010_count_once.sql': 'UPDATE counter SET hits = hits + 1 WHERE id = 1;',
 };
 
@@ -50,7 +50,7 @@ describe('migrate', () => {
       rows.map((row) => [row.version, row.name]),
       [
         [1, 'create_counter'],
-        [2, 'seed_counter'],
+        [2, 'first_count'],
         [10, 'count_once'],
       ],
     );
@@ -90,16 +90,33 @@ describe('migrate', () => {
     const { name: schema, pool } = await createTestSchema('migrate_checksum');
     const dir = await givenMigrationDir(files);
     await migrate(pool, { schema, dir });
-    await writeFile(join(dir, '002_seed_counter.sql'), 'INSERT INTO counter VALUES (1, 100);');
+    await writeFile(join(dir, '002_first_count.sql'), 'INSERT INTO counter VALUES (1, 100);');
     await writeFile(join(dir, '011_more.sql'), 'UPDATE counter SET hits = hits + 1;');
 
     await assert.rejects(migrate(pool, { schema, dir }), (error: unknown) => {
       assert.ok(error instanceof MigrationError);
-      assert.match(error.message, /002_seed_counter\.sql was changed after it was applied/);
+      assert.match(error.message, /002_first_count\.sql was changed after it was applied/);
       return true;
     });
     assert.equal((await recorded(pool, schema)).length, 3);
     assert.equal((await pool.query('SELECT hits FROM counter')).rows[0]?.hits, 1);
+  });
+
+  test('an applied migration reworded in its comments starts when it names the checksum it was applied with', async () => {
+    const { name: schema, pool } = await createTestSchema('migrate_reworded');
+    const dir = await givenMigrationDir(files);
+    await migrate(pool, { schema, dir });
+    const [applied] = (await recorded(pool, schema)).filter((row) => row.version === 2);
+    const reworded = `-- The counter starts at zero.\n-- applied earlier as ${applied?.checksum}\n${files['002_first_count.sql']}`;
+    await writeFile(join(dir, '002_first_count.sql'), reworded);
+
+    assert.deepEqual(await migrate(pool, { schema, dir }), { applied: [], alreadyApplied: 3 });
+    const otherChecksum = reworded.replace(applied?.checksum ?? '', '0'.repeat(64));
+    await writeFile(join(dir, '002_first_count.sql'), otherChecksum);
+    await assert.rejects(
+      migrate(pool, { schema, dir }),
+      /002_first_count\.sql was changed after it was applied/,
+    );
   });
 
   test('a failing migration leaves no trace and the ones before it stay applied', async () => {

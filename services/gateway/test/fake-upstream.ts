@@ -105,7 +105,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function problem(res: ServerResponse, status: number, code: string, detail: string): void {
-  const body = { type: `urn:microshop:problem:${code}`, title: code, status, detail, code, errors: [] };
+  const body = { type: `/api/errors#${code.toLowerCase()}`, title: code, status, detail, code, errors: [] };
   res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify(body));
 }
 

@@ -42,10 +42,12 @@ CREATE TABLE reservations (
 -- GET /api/v1/products/{sku}/reservations: newest first.
 CREATE INDEX reservations_by_sku ON reservations (sku, created_at DESC);
 
--- Demo catalog (the seeds' JUMPERS, UNDERPANTS, STOCKINGS and two more), EUR prices in cents.
--- Each seeded product is announced like every other product change: a ProductChanged row in the
+-- Demo catalog (JUMPERS, UNDERPANTS, STOCKINGS and two more), EUR prices in cents.
+-- Each demo product is announced like every other product change: a ProductChanged row in the
 -- outbox of the same transaction (main adds the outbox to the publication before this runs).
-WITH seeded AS (
+-- Reworded since it was applied (comments and a query name only):
+-- applied earlier as 64aeaeae1fbd69214157ba25939d9566137b48fd9aa994f7544625becad82ad7
+WITH demo AS (
   INSERT INTO products (sku, name, unit_price, currency, stock)
   VALUES
     ('JUMPERS', 'Woolly jumper', 2500, 'EUR', 1000),
@@ -58,7 +60,7 @@ WITH seeded AS (
 announced AS (
   SELECT gen_random_uuid() AS id, s.*,
          to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
-  FROM seeded s
+  FROM demo s
 )
 INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
 SELECT id, 'microshop.products', sku, 'ProductChanged',

@@ -1,5 +1,7 @@
--- Customer emails (seed 001's email service): what the order events are joined with, and the emails
--- themselves, queued in the event's transaction and sent later by the sender loop.
+-- Customer emails: what the order events are joined with, and the emails themselves, queued in the
+-- event's transaction and sent later by the sender loop.
+-- Reworded since it was applied (comments only):
+-- applied earlier as 8a11d2e706ba3ffc2d7acf9895677eed47d7519bb5009b4708ea90639aa11356
 
 -- The charge of an order (PaymentSucceeded on microshop.payments): the amount the APPROVED email names.
 CREATE TABLE order_charges (

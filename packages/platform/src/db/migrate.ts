@@ -19,7 +19,16 @@ export interface MigrationFile {
   file: string;
   sql: string;
   checksum: string;
+  /** The checksums an earlier wording of the file was applied with (see `formerChecksumLine`). */
+  formerChecksums: string[];
 }
+
+/**
+ * A file whose comments were reworded after it was applied keeps the checksum it was applied with in a
+ * line `-- applied earlier as <sha256>`, and a database that recorded that checksum accepts it. Only for
+ * words that change nothing the file does: any other change is a new migration.
+ */
+const formerChecksumLine = /^-- applied earlier as ([0-9a-f]{64})$/gm;
 
 export interface MigrateOptions {
   schema: string;
@@ -118,7 +127,7 @@ function verifyChecksums(
   const known = new Set(files.map((file) => file.version));
   for (const file of files) {
     const checksum = applied.get(file.version);
-    if (checksum !== undefined && checksum !== file.checksum) {
+    if (checksum !== undefined && checksum !== file.checksum && !file.formerChecksums.includes(checksum)) {
       throw new MigrationError(
         `Migration ${file.file} was changed after it was applied (checksum ${checksum} in the database, ` +
           `${file.checksum} on disk). Add a new migration instead of editing an applied one.`,
@@ -162,7 +171,15 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
     const match = fileNamePattern.exec(file);
     if (match === null) throw new MigrationError(`Migration file ${file} is not named NNN_name.sql`);
     const sql = await readFile(join(dir, file), 'utf8');
-    files.push({ version: Number(match[1]), name: match[2] ?? '', file, sql, checksum: sha256(sql) });
+    const formerChecksums = [...sql.matchAll(formerChecksumLine)].map((line) => line[1] ?? '');
+    files.push({
+      version: Number(match[1]),
+      name: match[2] ?? '',
+      file,
+      sql,
+      checksum: sha256(sql),
+      formerChecksums,
+    });
   }
   files.sort((a, b) => a.version - b.version);
   for (let i = 1; i < files.length; i++) {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorAnchor, errorCataloguePath } from '../error-catalogue.ts';
 import {
   AppError,
   type ErrorCode,
@@ -24,7 +25,7 @@ export const problemContentType = 'application/problem+json';
 
 export const problemDetailsSchema = z
   .object({
-    type: z.string().describe('URI naming the error code'),
+    type: z.string().describe("The code's entry in the error catalogue (GET /api/errors on the gateway)"),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
@@ -36,9 +37,12 @@ export const problemDetailsSchema = z
 
 export type ProblemDetails = z.infer<typeof problemDetailsSchema>;
 
-/** A URN rather than a URL: it names the error stably without promising a page to fetch. */
+/**
+ * The code's entry in the error catalogue: a reference relative to the API's origin, which the gateway
+ * answers with the catalogue page (docs/errors.md holds the same entries under the same anchors).
+ */
 export function problemTypeUri(code: ErrorCode): string {
-  return `urn:microshop:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+  return `${errorCataloguePath}#${errorAnchor(code)}`;
 }
 
 export function toProblem(error: AppError, instance: string): ProblemDetails {

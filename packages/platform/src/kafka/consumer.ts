@@ -2,6 +2,7 @@ import { topics as contractTopics } from '@microshop/contracts';
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { type BatchHandler, createBatchProcessor } from './batch-processor.ts';
 import type { RawRecord } from './codec.ts';
 import { createConsumerMetrics } from './consumer-metrics.ts';
 import { createDeadLetterSender } from './dead-letter.ts';
@@ -20,6 +21,13 @@ export interface EventConsumerOptions {
   logger: Logger;
   metrics?: Registry;
   handle: MessageHandler;
+  /**
+   * Handles the ready records of one partition together (a transactional handler's batch form): one
+   * transaction for all of them. Without it records are handled one at a time.
+   */
+  handleBatch?: BatchHandler;
+  /** The most records one batch holds; default 100. */
+  maxBatchSize?: number;
   /**
    * Handler calls before a message failing for an unknown reason (a bug) is dead-lettered; 1 means no
    * retry. Default 5. A dependency that is down (database, broker, provider) is waited out however
@@ -89,25 +97,38 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     logger,
     attemptsAfterClose: 2,
   });
-  const processRecord = createMessageProcessor({
+  const backoff = { initialMs: options.retryBackoffMs ?? 200, maxMs: options.maxRetryBackoffMs ?? 10_000 };
+  const metrics = createConsumerMetrics(options.metrics, options.groupId);
+  const processor = createMessageProcessor({
     group: options.groupId,
     handle: options.handle,
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
-    backoff: { initialMs: options.retryBackoffMs ?? 200, maxMs: options.maxRetryBackoffMs ?? 10_000 },
+    backoff,
     deadLetter: createDeadLetterSender(
       deadLetterProducer,
       options.deadLetter?.topic ?? contractTopics.deadLetter,
       logger,
     ),
-    metrics: createConsumerMetrics(options.metrics, options.groupId),
+    metrics,
+    logger,
+    stopping: stopping.signal,
+    abandon: abandon.signal,
+  });
+  const processRecords = createBatchProcessor({
+    single: processor,
+    handleBatch: options.handleBatch ?? unbatched,
+    backoff,
+    metrics,
     logger,
     stopping: stopping.signal,
     abandon: abandon.signal,
   });
   const lanes: PartitionLanes<Item> = createPartitionLanes<Item>({
-    process: async (item) => {
-      const outcome = await processRecord(item);
-      if (outcome === 'abandoned') return;
+    maxBatch: options.handleBatch ? (options.maxBatchSize ?? 100) : 1,
+    process: async (items) => {
+      const { done } = await processRecords(items);
+      if (done === null) return;
+      const item = done as Item;
       committer.mark({
         topic: item.topic,
         partition: item.partition,
@@ -263,3 +284,8 @@ function toItem(message: Message<Buffer, Buffer, Buffer, Buffer>): Item {
     leaderEpoch: message.leaderEpoch,
   };
 }
+
+/** Never called: without a batch handler the lanes hand over one record at a time. */
+const unbatched: BatchHandler = async () => {
+  throw new Error('this consumer handles records one at a time');
+};

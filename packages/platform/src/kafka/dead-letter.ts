@@ -1,23 +1,11 @@
+import { deadLetterHeaderNames as dlq } from '@microshop/contracts';
 import type { Logger } from 'pino';
 import type { RawRecord } from './codec.ts';
 import type { EventProducer } from './producer.ts';
 import { backoffDelay, errorCode, errorMessage, sleep } from './retry.ts';
 
-/**
- * Headers a redriven record carries. A redrive goes back to the record's original topic, where every
- * group reading that topic would see it: `redrive.group` addresses it to the group that failed, and the
- * kit's consumers of every other group pass it by, so no group handles a message twice however long ago
- * it first did (its inbox may have been pruned since).
- */
-export const redriveHeaders = {
-  group: 'redrive.group',
-  /** Derived from the dead letter's coordinates: a retried or doubled redrive has the same id. */
-  id: 'redrive.id',
-  /** How often this record has been redriven. */
-  count: 'redrive.count',
-  /** Who redrove it. */
-  by: 'redrive.by',
-} as const;
+// The header names are part of the messages' contract: they live in @microshop/contracts.
+export { redriveHeaders } from '@microshop/contracts';
 
 export interface DeadLetterFailure {
   group: string;
@@ -35,14 +23,14 @@ export function deadLetterHeaders(record: RawRecord, failure: DeadLetterFailure)
   const headers: Record<string, Buffer> = {};
   for (const [name, value] of record.headers) headers[name.toString('utf8')] = value ?? Buffer.alloc(0);
   const added: Record<string, string> = {
-    'dlq.topic': record.topic,
-    'dlq.partition': String(record.partition),
-    'dlq.offset': record.offset.toString(),
-    'dlq.group': failure.group,
-    'dlq.error': errorMessage(failure.error),
-    'dlq.error.code': errorCode(failure.error),
-    'dlq.attempts': String(failure.attempts),
-    'dlq.failed-at': failure.failedAt.toISOString(),
+    [dlq.topic]: record.topic,
+    [dlq.partition]: String(record.partition),
+    [dlq.offset]: record.offset.toString(),
+    [dlq.group]: failure.group,
+    [dlq.error]: errorMessage(failure.error),
+    [dlq.errorCode]: errorCode(failure.error),
+    [dlq.attempts]: String(failure.attempts),
+    [dlq.failedAt]: failure.failedAt.toISOString(),
   };
   for (const [name, value] of Object.entries(added)) headers[name] = Buffer.from(value, 'utf8');
   return headers;

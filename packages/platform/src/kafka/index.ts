@@ -11,6 +11,7 @@ export {
   type PartitionLag,
   type TopicToEnsure,
 } from './admin.ts';
+export type { BatchContext, BatchHandler } from './batch-processor.ts';
 export {
   type ConsumedMessage,
   decodeHeaders,
@@ -31,11 +32,13 @@ export {
 } from './producer.ts';
 export { backoffDelay, isRetriable } from './retry.ts';
 export {
+  asBatchHandler,
   asMessageHandler,
   byTopic,
   type HandledOutcome,
   type HandlerTransaction,
   handleTransactionally,
+  handleTransactionallyMany,
   type IdentifiedEvent,
   type InboxBinding,
   isTransactional,

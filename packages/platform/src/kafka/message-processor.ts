@@ -39,7 +39,17 @@ export interface ProcessorOptions {
   now?: () => Date;
 }
 
-export function createMessageProcessor(options: ProcessorOptions): (record: RawRecord) => Promise<Outcome> {
+/** What the consumer's lanes call: one record at a time, and the steps the batch processor shares. */
+export interface MessageProcessor {
+  /** Decodes, skips what is not this group's, then handles the message under the retry policy. */
+  process(record: RawRecord): Promise<Outcome>;
+  /** The message as this group sees it: decoded and its own, else its outcome already (parked, passed by). */
+  accept(record: RawRecord): Promise<{ message: ConsumedMessage } | { outcome: Outcome }>;
+  /** Handles an accepted message under the retry policy (retry, wait, park). */
+  handleAccepted(record: RawRecord, message: ConsumedMessage): Promise<Outcome>;
+}
+
+export function createMessageProcessor(options: ProcessorOptions): MessageProcessor {
   const now = options.now ?? (() => new Date());
 
   async function park(
@@ -68,16 +78,20 @@ export function createMessageProcessor(options: ProcessorOptions): (record: RawR
     }
   }
 
-  return async function processRecord(record: RawRecord): Promise<Outcome> {
+  async function accept(record: RawRecord): Promise<{ message: ConsumedMessage } | { outcome: Outcome }> {
     const decoded = decodeRecord(record);
-    if (!decoded.ok) return park(record, decoded.error, 0, 'undecodable');
+    if (!decoded.ok) return { outcome: await park(record, decoded.error, 0, 'undecodable') };
     const message = decoded.message;
-    const logger = options.logger.child({ ...where(record), eventId: message.eventId });
     const addressee = message.headers[redriveHeaders.group];
     if (addressee !== undefined && addressee !== options.group) {
-      logger.debug({ addressee }, 'redriven for another group; passed by');
-      return 'handled';
+      options.logger.debug({ ...where(record), addressee }, 'redriven for another group; passed by');
+      return { outcome: 'handled' };
     }
+    return { message };
+  }
+
+  async function handleAccepted(record: RawRecord, message: ConsumedMessage): Promise<Outcome> {
+    const logger = options.logger.child({ ...where(record), eventId: message.eventId });
     const waiting = createWaitTracker(options.metrics, record.topic, logger);
     try {
       for (let attempt = 1; ; attempt++) {
@@ -99,6 +113,15 @@ export function createMessageProcessor(options: ProcessorOptions): (record: RawR
     } finally {
       waiting.done();
     }
+  }
+
+  return {
+    accept,
+    handleAccepted,
+    async process(record) {
+      const accepted = await accept(record);
+      return 'outcome' in accepted ? accepted.outcome : handleAccepted(record, accepted.message);
+    },
   };
 }
 
@@ -107,7 +130,7 @@ export function createMessageProcessor(options: ProcessorOptions): (record: RawR
  * message at a time): reported as a gauge, logged when the wait starts, every tenth attempt, and when
  * it ends, so a long outage is visible without a log line per retry.
  */
-function createWaitTracker(metrics: ConsumerMetrics, topic: string, logger: Logger) {
+export function createWaitTracker(metrics: ConsumerMetrics, topic: string, logger: Logger) {
   let since: number | undefined;
   return {
     failed(error: unknown, failure: FailureClass, attempt: number, retryInMs: number): void {
@@ -129,6 +152,6 @@ function createWaitTracker(metrics: ConsumerMetrics, topic: string, logger: Logg
   };
 }
 
-function where(record: RawRecord): { topic: string; partition: number; offset: string } {
+export function where(record: RawRecord): { topic: string; partition: number; offset: string } {
   return { topic: record.topic, partition: record.partition, offset: record.offset.toString() };
 }

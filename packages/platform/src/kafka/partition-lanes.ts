@@ -1,5 +1,7 @@
 // One lane per partition: a partition's messages are handled one after another in offset order
-// (per-key order matters), while different partitions are handled concurrently.
+// (per-key order matters), while different partitions are handled concurrently. A lane hands over
+// what has queued up since its last call, up to `maxBatch` items at once, so a busy partition is
+// handled in batches and an idle one item by item, without waiting to fill a batch.
 
 export interface LaneItem {
   topic: string;
@@ -10,6 +12,8 @@ export interface LaneItem {
 interface Lane<Item extends LaneItem> {
   queue: Item[];
   running: Promise<void> | null;
+  /** Items handed to `process` and not finished yet. */
+  inFlight: number;
   /** Highest offset queued or handled: the fetcher re-reads from the last commit after a rebalance. */
   lastAccepted: bigint;
   /** Highest offset whose processing has started. */
@@ -32,8 +36,13 @@ export interface PartitionLanes<Item extends LaneItem> {
 }
 
 export interface PartitionLanesOptions<Item extends LaneItem> {
-  /** Handles one item; should not throw (a throw stops the item's partition, see Lane.failed). */
-  process: (item: Item) => Promise<void>;
+  /**
+   * Handles consecutive items of one partition, in offset order; should not throw (a throw stops the
+   * items' partition, see Lane.failed).
+   */
+  process: (items: Item[]) => Promise<void>;
+  /** The most items one `process` call gets; default 1. */
+  maxBatch?: number;
   /** Called after each item is done, to release back-pressure. */
   onDone?: () => void;
   onError: (error: unknown, item: Item) => void;
@@ -43,28 +52,35 @@ export function createPartitionLanes<Item extends LaneItem>(
   options: PartitionLanesOptions<Item>,
 ): PartitionLanes<Item> {
   const onDone = options.onDone ?? (() => {});
+  const maxBatch = Math.max(1, options.maxBatch ?? 1);
   const lanes = new Map<string, Lane<Item>>();
 
   function laneOf(item: LaneItem): Lane<Item> {
     const key = `${item.topic}:${item.partition}`;
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { queue: [], running: null, lastAccepted: -1n, lastStarted: -1n, failed: false };
+      lane = { queue: [], running: null, inFlight: 0, lastAccepted: -1n, lastStarted: -1n, failed: false };
       lanes.set(key, lane);
     }
     return lane;
   }
 
   async function run(lane: Lane<Item>): Promise<void> {
-    for (let item = lane.queue.shift(); item; item = lane.queue.shift()) {
-      lane.lastStarted = item.offset;
+    for (
+      let batch = lane.queue.splice(0, maxBatch);
+      batch.length > 0;
+      batch = lane.queue.splice(0, maxBatch)
+    ) {
+      lane.lastStarted = batch.at(-1)?.offset ?? lane.lastStarted;
+      lane.inFlight = batch.length;
       try {
-        await options.process(item);
+        await options.process(batch);
       } catch (error) {
         lane.failed = true;
         lane.queue = [];
-        options.onError(error, item);
+        options.onError(error, batch[0] as Item);
       } finally {
+        lane.inFlight = 0;
         onDone();
       }
     }
@@ -88,7 +104,7 @@ export function createPartitionLanes<Item extends LaneItem>(
     },
     size() {
       let total = 0;
-      for (const lane of lanes.values()) total += lane.queue.length + (lane.running ? 1 : 0);
+      for (const lane of lanes.values()) total += lane.queue.length + lane.inFlight;
       return total;
     },
     retainOnly(isAssigned) {

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import { recordInbox } from '../inbox.ts';
+import { recordInboxMany } from '../inbox.ts';
 import type { Logger } from '../logger.ts';
 import { appendToOutbox, type OutboxMessage } from '../outbox.ts';
+import type { BatchHandler } from './batch-processor.ts';
 import type { ConsumedMessage } from './codec.ts';
 import type { HandlerContext, MessageHandler } from './message-processor.ts';
 
@@ -79,36 +80,82 @@ export async function handleTransactionally<T extends IdentifiedEvent>(
   message: ConsumedMessage,
   logger: Logger,
 ): Promise<HandledOutcome> {
-  const event = handler.decode(message);
-  if (event === null) return 'ignored';
-  const eventId = message.eventId ?? event.id;
+  const [outcome] = await handleTransactionallyMany(handler, binding, [message], logger);
+  return outcome ?? 'ignored';
+}
+
+/**
+ * Handles consecutive records of one partition in ONE transaction: one inbox insert for all, each
+ * record's `apply` in offset order (a later one sees what an earlier one wrote), one outbox insert,
+ * one commit. If anything throws nothing of the batch happened; the consumer then retries it, or replays
+ * it one record at a time to find the one that cannot succeed.
+ */
+export async function handleTransactionallyMany<T extends IdentifiedEvent>(
+  handler: TransactionalHandler<T>,
+  binding: InboxBinding,
+  messages: readonly ConsumedMessage[],
+  logger: Logger,
+): Promise<HandledOutcome[]> {
+  const outcomes: HandledOutcome[] = messages.map(() => 'ignored');
+  const ours = messages.flatMap((message, index) => {
+    const event = handler.decode(message);
+    return event === null ? [] : [{ message, event, index, eventId: message.eventId ?? event.id }];
+  });
+  if (ours.length === 0) return outcomes;
   const effects: (() => void)[] = [];
-  const outcome = await withTransaction(binding.pool, async (client): Promise<HandledOutcome> => {
-    const first = await recordInbox(client, {
-      consumer: binding.consumer,
-      eventId,
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-    });
-    if (!first) {
-      logger.debug({ eventId }, 'event already handled; skipped');
-      return 'skipped';
-    }
-    const outbox: OutboxMessage[] = [];
-    const tx: HandlerTransaction = {
+  await withTransaction(binding.pool, async (client) => {
+    const fresh = await recordInboxMany(
       client,
-      eventId,
-      publish: (...messages) => void outbox.push(...messages),
-      afterCommit: (effect) => void effects.push(effect),
-      logger,
-    };
-    await handler.apply(event, tx, message);
+      binding.consumer,
+      ours.map(({ message, eventId }) => ({
+        eventId,
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+      })),
+    );
+    const outbox: OutboxMessage[] = [];
+    for (const { message, event, index, eventId } of ours) {
+      // delete: a second record with the same id in this batch is a redelivery too.
+      if (!fresh.delete(eventId)) {
+        outcomes[index] = 'skipped';
+        logger.debug({ eventId }, 'event already handled; skipped');
+        continue;
+      }
+      const tx: HandlerTransaction = {
+        client,
+        eventId,
+        publish: (...published) => void outbox.push(...published),
+        afterCommit: (effect) => void effects.push(effect),
+        logger: ours.length === 1 ? logger : logger.child({ offset: message.offset.toString(), eventId }),
+      };
+      await handler.apply(event, tx, message);
+      outcomes[index] = 'applied';
+    }
     await appendToOutbox(client, outbox);
-    return 'applied';
   });
   runEffects(effects, logger);
-  return outcome;
+  return outcomes;
+}
+
+/** The consumer's view of a transactional handler. */
+export function asMessageHandler<T extends IdentifiedEvent>(
+  handler: TransactionalHandler<T>,
+  binding: InboxBinding,
+): MessageHandler {
+  return async (message: ConsumedMessage, context: HandlerContext) => {
+    await handleTransactionally(handler, binding, message, context.logger);
+  };
+}
+
+/** The consumer's batch view of a transactional handler. */
+export function asBatchHandler<T extends IdentifiedEvent>(
+  handler: TransactionalHandler<T>,
+  binding: InboxBinding,
+): BatchHandler {
+  return async (messages, context) => {
+    await handleTransactionallyMany(handler, binding, messages, context.logger);
+  };
 }
 
 function runEffects(effects: readonly (() => void)[], logger: Logger): void {
@@ -135,14 +182,4 @@ export function byTopic(
       await handlerOf(message.topic)?.apply(event, tx, message);
     },
   });
-}
-
-/** The consumer's view of a transactional handler. */
-export function asMessageHandler<T extends IdentifiedEvent>(
-  handler: TransactionalHandler<T>,
-  binding: InboxBinding,
-): MessageHandler {
-  return async (message: ConsumedMessage, context: HandlerContext) => {
-    await handleTransactionally(handler, binding, message, context.logger);
-  };
 }

@@ -91,7 +91,7 @@ export interface BackgroundPart {
 /** Retry and buffering knobs of one consumer; the kit's defaults fit most. */
 export type ConsumerTuning = Pick<
   EventConsumerOptions,
-  'maxAttempts' | 'retryBackoffMs' | 'maxRetryBackoffMs' | 'maxBufferedMessages'
+  'maxAttempts' | 'retryBackoffMs' | 'maxRetryBackoffMs' | 'maxBufferedMessages' | 'maxBatchSize'
 >;
 
 /**

@@ -5,8 +5,7 @@ import { createPool, ping } from '../db/pool.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
 import { defaultInboxRetentionMs, inboxTable } from '../inbox.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
-import type { MessageHandler } from '../kafka/message-processor.ts';
-import { asMessageHandler, isTransactional } from '../kafka/transactional.ts';
+import { asBatchHandler, asMessageHandler, isTransactional } from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
 import { startPeriodicTask } from '../periodic.ts';
 import { pruneExpired } from '../retention.ts';
@@ -22,6 +21,7 @@ import type {
 
 /** The config a definition with a database or consumers must read (`commonConfig` and friends). */
 interface KitConfig {
+  CONSUMER_MAX_BATCH?: number;
   INBOX_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
@@ -144,6 +144,7 @@ function consumerOptions(
   const group = spec.group ?? required(settings, 'CONSUMER_GROUP');
   const { topics, handle, group: _group, ...tuning } = spec;
   return {
+    ...(settings.CONSUMER_MAX_BATCH === undefined ? {} : { maxBatchSize: settings.CONSUMER_MAX_BATCH }),
     ...tuning,
     bootstrapServers: required(settings, 'KAFKA_BOOTSTRAP_SERVERS'),
     groupId: group,
@@ -152,19 +153,21 @@ function consumerOptions(
     logger: kit.logger,
     metrics: kit.metrics,
     deadLetter: { topic: required(settings, 'DEAD_LETTER_TOPIC') },
-    handle: messageHandlerOf(handle, pool, group, kit.name),
+    ...handlersOf(handle, pool, group, kit.name),
   };
 }
 
-function messageHandlerOf(
+/** A transactional handler is handled in batches: the ready records of a partition in one transaction. */
+function handlersOf(
   handle: ConsumerSpec['handle'],
   pool: pg.Pool | undefined,
   group: string,
   service: string,
-): MessageHandler {
-  if (!isTransactional(handle)) return handle;
+): Pick<EventConsumerOptions, 'handle' | 'handleBatch'> {
+  if (!isTransactional(handle)) return { handle };
   if (!pool) throw new Error(`service ${service}: a transactional consumer needs a database`);
-  return asMessageHandler(handle, { pool, consumer: group });
+  const binding = { pool, consumer: group };
+  return { handle: asMessageHandler(handle, binding), handleBatch: asBatchHandler(handle, binding) };
 }
 
 function instanceOf(settings: KitConfig, kit: ServiceKit<unknown>): string {

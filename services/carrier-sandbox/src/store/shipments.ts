@@ -50,7 +50,7 @@ export interface ShipmentIds {
   trackingNumber: string;
 }
 
-/** `shp_` + 16 hex digits, and `MS` + 12 decimal digits (the shape the brief gives the carrier's numbers). */
+/** `shp_` + 16 hex digits, and `MS` + 12 decimal digits (the shape of the carrier's numbers). */
 export function randomShipmentIds(): ShipmentIds {
   const digits = Array.from({ length: 12 }, () => randomInt(10)).join('');
   return { id: `shp_${randomBytes(8).toString('hex')}`, trackingNumber: `MS${digits}` };

@@ -6,7 +6,7 @@ import { addSaturating } from './money.ts';
  * window. A session is a run of orders with no pause longer than `gapMs` between one order and the
  * next (by `order.createdAt`); an order more than `gapMs` after the session's last order opens a new
  * session. The order whose session total reaches `limit` fails, and so does every later order of that
- * session: every order counts toward the session, failed or not, as in the seed.
+ * session: every order counts toward the session, failed or not.
  */
 
 export interface Session {

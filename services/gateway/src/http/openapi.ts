@@ -1,13 +1,24 @@
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { asyncApiDocument } from '@microshop/contracts/asyncapi';
+import { errorCatalogueHtml, errorCataloguePath } from '@microshop/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MergedOpenApi } from '../clients/merged-openapi.ts';
 
 /**
  * The gateway's own API documents: `GET /api/openapi.json`, the services' documents merged, and the
- * Swagger UI over it at `/api/docs`.
+ * Swagger UI over it at `/api/docs`; `GET /api/asyncapi.json`, the contract of every Kafka topic;
+ * `GET /api/errors`, the error catalogue every problem's `type` points into.
  */
 export async function registerOpenApiRoutes(scope: FastifyInstance, openapi: MergedOpenApi): Promise<void> {
+  const open = { schema: { hide: true, 'x-access': 'public' as const } };
   scope.get('/api/openapi.json', { schema: { hide: true } }, async () => openapi.get());
+  // Generated from @microshop/contracts, the code every producer and consumer is built on.
+  const events = asyncApiDocument();
+  scope.get('/api/asyncapi.json', open, async () => events);
+  const errors = errorCatalogueHtml();
+  scope.get(errorCataloguePath, open, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(errors),
+  );
   await registerDocs(scope, openapi);
 }
 

@@ -5,10 +5,10 @@ import { migrateServiceSchema, migrationsDirOf } from '@microshop/platform';
 import { createTestSchema, withDecodingSlot } from '@microshop/platform/testing';
 import { service } from '../src/main.ts';
 
-// The demo catalog the first migration seeds, and how it is announced.
+// The demo catalog the first migration loads, and how it is announced.
 
-test('the first migration seeds the demo catalog and announces each product through the outbox, once', async (t) => {
-  const db = await createTestSchema('inventory_seed', t);
+test('the first migration loads the demo catalog and announces each product through the outbox, once', async (t) => {
+  const db = await createTestSchema('inventory_demo', t);
   const migrate = () => migrateServiceSchema(db.pool, { schema: db.name, dir: migrationsDirOf(service) });
   await withDecodingSlot(db, async (readInserts) => {
     await migrate();

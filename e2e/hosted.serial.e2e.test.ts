@@ -1,0 +1,65 @@
+// The hosted layout (the default of `npm start`): every backend service in one process, the gateway in
+// another. Sharing a process must not change what the system decides: the stock scenario ends exactly
+// as it does on the test stack, where every instance has a process of its own. Serial: a second stack.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadSettings } from '../infra/src/settings.ts';
+import { type Stack, startStack, stopStack } from '../infra/src/stack.ts';
+import { gatewayUrl } from './lib/api.ts';
+import { comparable, stockScenario } from './lib/scenarios.ts';
+import { testSettings } from './lib/stack.ts';
+
+// Ports above the partitioned stack's (gateway + 300 … + 433), below the ephemeral range.
+const port = (aboveGateway: number) => String(testSettings.gateway.port + aboveGateway);
+const settings = loadSettings('test', {
+  ...process.env,
+  TEST_MICROSHOP_HOME: `${testSettings.home}-hosted`,
+  TEST_MICROSHOP_LAYOUT: 'hosted',
+  TEST_GATEWAY_PORT: port(500),
+  TEST_CONNECT_PORT: port(503),
+  TEST_SERVICE_PORT_BASE: port(520),
+  TEST_SMTP_PORT: port(545),
+  TEST_PG_PORT: port(552),
+  TEST_KAFKA_PORT: port(612),
+  TEST_KAFKA_CONTROLLER_PORT: port(613),
+});
+const hostedGateway = `http://127.0.0.1:${settings.gateway.port}`;
+
+describe('hosted layout: the services in one process, the gateway in another', { timeout: 900_000 }, () => {
+  let stack: Stack | undefined;
+
+  before(
+    async () => {
+      await stopStack(settings, () => {}); // leftovers of an interrupted run
+      stack = await startStack(settings, { fresh: true, log: () => {} });
+    },
+    { timeout: 600_000 },
+  );
+  after(() => stopStack(settings, () => {}), { timeout: 120_000 });
+
+  it('runs every service instance, each on its own port, in two processes', async () => {
+    assert.ok(stack);
+    assert.deepEqual(
+      stack.processes.map((process) => process.part),
+      ['services', 'gateway'],
+    );
+    const hosted = stack.processes[0]?.instances.map((instance) => instance.service) ?? [];
+    assert.ok(hosted.includes('orders') && hosted.includes('notifications') && !hosted.includes('gateway'));
+    for (const instance of stack.instances) {
+      const ready = await fetch(`${instance.url}/ready`);
+      assert.equal(ready.status, 200, `${instance.part} is ready`);
+    }
+    const pids = new Set(
+      stack.parts.filter((part) => ['services', 'gateway'].includes(part.name)).map((p) => p.pid),
+    );
+    assert.equal(pids.size, 2);
+  });
+
+  it('ends the stock scenario exactly as the test stack with a process per instance does', {
+    timeout: 300_000,
+  }, async () => {
+    const split = await stockScenario(gatewayUrl);
+    const hosted = await stockScenario(hostedGateway);
+    assert.deepEqual(comparable(hosted), comparable(split));
+  });
+});
