@@ -13,6 +13,7 @@ import {
   countByOrder,
   messagesAbout,
   orderIdOf,
+  orderOutboxConsumers,
   produce,
   sameBytes,
   waitForGroups,
@@ -29,16 +30,6 @@ import {
   uniqueSku,
 } from './lib/shop.ts';
 import { instanceUrls } from './lib/stack.ts';
-
-const orderOutboxConsumers = [
-  'inventory',
-  'fraud',
-  'order-details',
-  'order-background',
-  'notifications',
-  'payments',
-  'shipments',
-];
 
 async function fraudSessions(customerId: string): Promise<unknown> {
   const [fraud] = instanceUrls('fraud');

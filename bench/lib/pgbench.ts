@@ -3,23 +3,25 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { inboxTableSql, migrate, outboxTableSql, publishOutboxSql } from '@microshop/platform';
+import { migrateServiceSchema } from '@microshop/platform';
 import pg from 'pg';
 import { repoRoot } from '../../infra/src/paths.ts';
 import { findPostgresBin } from '../../infra/src/postgres-bin.ts';
 import { stackSecrets } from '../../infra/src/secrets.ts';
 import { databaseUrl, type StackSettings } from '../../infra/src/settings.ts';
 
-/** A schema with the orders service's tables and an outbox; `publish` adds the outbox to Debezium's publication. */
+/**
+ * A schema with the orders service's tables and the platform's (outbox, inbox, idempotency keys), as
+ * the service itself migrates it; `publish` adds the outbox to Debezium's publication.
+ */
 export async function prepareOrdersSchema(
   settings: StackSettings,
   schema: string,
   publish = false,
 ): Promise<void> {
   const pool = new pg.Pool({ connectionString: databaseUrl(settings), options: `-c search_path=${schema}` });
-  const prelude = [outboxTableSql(schema), inboxTableSql(schema)];
-  if (publish) prelude.push(publishOutboxSql(schema));
-  await migrate(pool, { schema, dir: join(repoRoot, 'services', 'orders', 'migrations'), prelude });
+  const dir = join(repoRoot, 'services', 'orders', 'migrations');
+  await migrateServiceSchema(pool, { schema, dir, publishOutbox: publish });
   await pool.end();
 }
 

@@ -17,6 +17,17 @@ import {
 
 const logger = createLogger({ service: 'e2e', level: 'warn' });
 
+/** The consumer groups of `microshop.order-outbox`: every service that reacts to an order's status. */
+export const orderOutboxConsumers = [
+  'inventory',
+  'fraud',
+  'order-details',
+  'order-background',
+  'notifications',
+  'payments',
+  'shipments',
+] as const;
+
 /** Every partition of the topics with its log end offset (`end`), read as a group that never commits. */
 function logEndOffsets(topicNames: readonly string[]): Promise<PartitionLag[]> {
   return consumerLag({

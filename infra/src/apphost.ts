@@ -35,6 +35,9 @@ export const serviceSpecs: readonly ServiceSpec[] = [
   { name: 'notifications', instances: 1, schema: 'notifications' },
   { name: 'payments', instances: 1, schema: 'payments' },
   { name: 'shipments', instances: 1, schema: 'shipments' },
+  // Dead letters, the audit log and the CDC pipeline's supervision, for operators. One instance: its
+  // connector watchdog would restart a failed connector twice with two.
+  { name: 'operations', instances: 1, schema: 'operations' },
   // The outside world, imitated locally: a payment provider, a shipping company, an SMTP server.
   { name: 'payment-sandbox', instances: 1 },
   { name: 'carrier-sandbox', instances: 1 },

@@ -95,7 +95,7 @@ export async function connectorStatus(
   }
 }
 
-async function putConfig(settings: StackSettings, connector: ConnectorFile): Promise<void> {
+export async function putConfig(settings: StackSettings, connector: ConnectorFile): Promise<void> {
   const response = await fetch(`${connectUrl(settings)}/connectors/${connector.name}/config`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },

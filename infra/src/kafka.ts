@@ -123,7 +123,10 @@ export async function startKafka(settings: StackSettings, dirs: StackDirs): Prom
   return parts;
 }
 
-/** Creates the topic catalog of packages/contracts plus Debezium's heartbeat topic; existing ones are kept. */
+/**
+ * Creates the topic catalog of packages/contracts plus Debezium's heartbeat topic. Existing ones are
+ * kept as they are, but for their retention, which is set to the catalog's when it differs.
+ */
 export async function createTopics(settings: StackSettings): Promise<void> {
   const { factor } = replication(settings);
   await ensureTopics({
@@ -134,6 +137,7 @@ export async function createTopics(settings: StackSettings): Promise<void> {
         partitions: settings.kafka.partitions,
         replicationFactor: factor,
         compacted: topic.compacted ?? false,
+        ...(topic.retentionMs === undefined ? {} : { retentionMs: topic.retentionMs }),
       })),
       { name: debeziumHeartbeatTopic, partitions: 1, replicationFactor: factor, compacted: false },
     ],

@@ -3,6 +3,7 @@ export * from './customers.ts';
 export * from './envelope.ts';
 export * from './headers.ts';
 export * from './money.ts';
+export * from './operations.ts';
 export * from './orders.ts';
 export * from './payments.ts';
 export * from './routing.ts';

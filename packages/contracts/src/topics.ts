@@ -23,6 +23,8 @@ export const topics = {
   shipments: 'microshop.shipments',
   /** Messages a consumer could not decode or kept failing on, with the error in headers. */
   deadLetter: 'microshop.dead-letter',
+  /** The operations service's heartbeats through its own outbox: proof that events flow. Key: instance id. */
+  heartbeats: 'microshop.heartbeats',
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics] | OrdersByLevelTopic;
@@ -37,20 +39,34 @@ export interface TopicSpec {
   name: TopicName;
   /** Compacted topics keep the latest value per key forever. */
   compacted?: boolean;
+  /** How long a record is kept (`retention.ms`); absent for compacted topics. */
+  retentionMs?: number;
 }
+
+const day = 24 * 3_600_000;
+
+/**
+ * How long each kind of topic keeps its records. Events: a week, which the consumers' inbox (14 days)
+ * and the outboxes' re-streamable rows (3 days) are sized against. Dead letters: 30 days, long enough
+ * for an operator to find, fix and redrive them. Heartbeats are only looked at while fresh.
+ */
+export const topicRetention = { events: 7 * day, deadLetters: 30 * day, heartbeats: day } as const;
+
+const events = { retentionMs: topicRetention.events };
 
 /** The topics the stack runner creates, in addition to Kafka Connect's and Debezium's own. */
 export const topicCatalog: readonly TopicSpec[] = [
-  { name: topics.orderOutbox },
-  { name: topics.orderValidations },
-  { name: topics.orderDecisions },
-  { name: topics.orderCommands },
+  { name: topics.orderOutbox, ...events },
+  { name: topics.orderValidations, ...events },
+  { name: topics.orderDecisions, ...events },
+  { name: topics.orderCommands, ...events },
   { name: topics.customers, compacted: true },
   { name: topics.products, compacted: true },
-  { name: topics.payments },
-  { name: topics.shipments },
-  { name: topics.deadLetter },
-  ...customerLevels.map((level) => ({ name: ordersByLevelTopic(level) })),
+  { name: topics.payments, ...events },
+  { name: topics.shipments, ...events },
+  { name: topics.deadLetter, retentionMs: topicRetention.deadLetters },
+  { name: topics.heartbeats, retentionMs: topicRetention.heartbeats },
+  ...customerLevels.map((level) => ({ name: ordersByLevelTopic(level), ...events })),
 ];
 
 /** Debezium's heartbeat topic: keeps the replication slot moving when no outbox row is written. */

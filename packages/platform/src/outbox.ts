@@ -8,24 +8,38 @@ import { isInTransaction } from './db/pool.ts';
  * `aggregatetype` routes (our connectors route it to the topic of the same name), `aggregateid`
  * becomes the Kafka key, `payload` the value and `id` the `id` header.
  *
- * Rows are inserted and deleted in the caller's transaction. Debezium reads the INSERT from the
- * write-ahead log, so the event is published exactly when the state change commits, and never if
- * it rolls back; the DELETE keeps the table empty (the router ignores deletes; the connector must
- * run with `tombstones.on.delete=false`). No poller, no "sent" flag, no cleanup job.
+ * Rows are inserted in the caller's transaction. Debezium reads the INSERT from the write-ahead log,
+ * so the event is published exactly when the state change commits, and never if it rolls back. No
+ * poller, no "sent" flag.
+ *
+ * Rows are kept for a retention window (`OUTBOX_RETENTION_HOURS`, default 3 days; the kit's retention
+ * task deletes older ones, and those DELETEs are not published) so that events can be streamed again
+ * from the table if the replication slot is ever lost: `npm run cdc -- recover` has Debezium snapshot
+ * the rows written since the last event it surely published (docs/operations.md). Consumers dedupe the
+ * copies by event id through their inbox, which is kept longer (14 days).
  */
 
 export const outboxTable = 'outbox';
 
-/** The one definition of the outbox table; services pass it to `migrate` as `prelude`. */
+/** How long outbox rows are kept: long enough to notice a lost slot and re-stream, shorter than the inbox. */
+export const defaultOutboxRetentionMs = 3 * 24 * 3_600_000;
+
+/**
+ * The one definition of the outbox table; services pass it to `migrate` as `prelude`. A BRIN index on
+ * `created_at` (tiny, cheap to keep up for rows appended in time order) serves the retention task and
+ * a re-stream of the rows since a given time.
+ */
 export function outboxTableSql(schema: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, outboxTable)} (
+  const table = qualified(schema, outboxTable);
+  return `CREATE TABLE IF NOT EXISTS ${table} (
     id uuid PRIMARY KEY,
     aggregatetype text NOT NULL,
     aggregateid text NOT NULL,
     type text NOT NULL,
     payload jsonb NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
-  )`;
+  );
+  CREATE INDEX IF NOT EXISTS outbox_created_at ON ${table} USING brin (created_at)`;
 }
 
 /** The name Debezium's `table.include.list` needs, e.g. `orders.outbox`. */
@@ -38,9 +52,9 @@ export const outboxPublication = 'microshop_outbox';
 
 /**
  * SQL adding `<schema>.outbox` to the outbox publication, creating the publication first if the
- * database has none (a scratch database). Only INSERTs are published: the DELETE that empties the
- * table in the same transaction never leaves the database. Idempotent and safe when several
- * instances run it at once, so it can go in `migrate`'s prelude.
+ * database has none (a scratch database). Only INSERTs are published: the retention task's DELETEs
+ * never leave the database. Idempotent and safe when several instances run it at once, so it can go
+ * in `migrate`'s prelude.
  */
 export function publishOutboxSql(schema: string, publication = outboxPublication): string {
   const pub = assertIdentifier(publication, 'publication name');
@@ -119,24 +133,18 @@ export async function appendToOutbox(
   }
   for (const message of messages) checkMessage(message);
   const table = options.schema === undefined ? outboxTable : qualified(options.schema, outboxTable);
-  const ids = messages.map((m) => m.id);
-  // Prepared once per connection (named by table): every write of every service runs these two.
+  // Prepared once per connection (named by table): every write of every service runs it.
   await client.query({
     name: `outbox.insert:${table}`,
     text: `INSERT INTO ${table} (id, aggregatetype, aggregateid, type, payload)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
     values: [
-      ids,
+      messages.map((m) => m.id),
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
       messages.map((m) => m.type),
       messages.map((m) => JSON.stringify(m.payload)),
     ],
-  });
-  await client.query({
-    name: `outbox.delete:${table}`,
-    text: `DELETE FROM ${table} WHERE id = ANY($1::uuid[])`,
-    values: [ids],
   });
 }
 

@@ -213,6 +213,27 @@ describe('operations routes', () => {
     });
   });
 
+  test('/ready shows an informational check that fails, and stays ready', async () => {
+    const readiness: ReadinessCheck[] = [
+      { name: 'database', check: async () => undefined },
+      {
+        name: 'event flow',
+        informational: true,
+        check: () => Promise.reject(new Error('no heartbeat for 45 s')),
+      },
+    ];
+    const { app } = await givenApp({ readiness });
+    const response = await app.inject({ method: 'GET', url: '/ready' });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), {
+      status: 'ready',
+      checks: [
+        { name: 'database', ok: true },
+        { name: 'event flow', ok: false, error: 'no heartbeat for 45 s', informational: true },
+      ],
+    });
+  });
+
   test('/ready counts a check that does not answer in time as failed', async () => {
     const hang: ReadinessCheck = { name: 'slow', check: () => new Promise(() => {}), timeoutMs: 50 };
     const { app } = await givenApp({ readiness: [hang] });

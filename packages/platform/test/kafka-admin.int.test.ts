@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
-import { consumerLag, deleteConsumerGroups, deleteTopics, ensureTopics } from '../src/kafka/admin.ts';
+import {
+  consumerLag,
+  deleteConsumerGroups,
+  deleteTopics,
+  ensureTopics,
+  listConsumerGroups,
+} from '../src/kafka/admin.ts';
 import {
   createConsumerTestBed,
   createTestTopics,
@@ -17,16 +23,18 @@ const logger = testLogger('admin-test');
 const admin = new Admin({ clientId: 'admin-test', bootstrapBrokers: [bootstrapServers] });
 after(() => admin.close());
 
+async function topicConfig(name: string, key: string): Promise<string | null> {
+  const [config] = await admin.describeConfigs({
+    resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configurationKeys: [key] }],
+  });
+  return config?.configs.find((c) => c.name === key)?.value ?? null;
+}
+
 async function describeTopic(name: string): Promise<{ partitions: number; cleanupPolicy: string | null }> {
   const metadata = await admin.metadata({ topics: [name], forceUpdate: true });
-  const [config] = await admin.describeConfigs({
-    resources: [
-      { resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configurationKeys: ['cleanup.policy'] },
-    ],
-  });
   return {
     partitions: metadata.topics.get(name)?.partitionsCount ?? 0,
-    cleanupPolicy: config?.configs.find((c) => c.name === 'cleanup.policy')?.value ?? null,
+    cleanupPolicy: await topicConfig(name, 'cleanup.policy'),
   };
 }
 
@@ -42,12 +50,12 @@ describe('ensureTopics', { timeout: 60_000 }, () => {
         { name: compacted, partitions: 2, replicationFactor: 1, compacted: true },
       ],
     });
-    assert.deepEqual(result, { created: [plain, compacted], existing: [] });
+    assert.deepEqual(result, { created: [plain, compacted], existing: [], altered: [] });
     assert.deepEqual(await describeTopic(plain), { partitions: 3, cleanupPolicy: 'delete' });
     assert.deepEqual(await describeTopic(compacted), { partitions: 2, cleanupPolicy: 'compact' });
   });
 
-  it('is idempotent and leaves an existing topic exactly as it is', async (t) => {
+  it('is idempotent and leaves an existing topic exactly as it is when no retention is asked for', async (t) => {
     const [existing] = await createTestTopics(
       t,
       [{ name: uniqueTopic('admin-existing'), partitions: 1 }],
@@ -62,9 +70,35 @@ describe('ensureTopics', { timeout: 60_000 }, () => {
     ];
     const first = await ensureTopics({ bootstrapServers, topics: spec });
     const second = await ensureTopics({ bootstrapServers, topics: spec });
-    assert.deepEqual(first, { created: [fresh], existing: [existing] });
-    assert.deepEqual(second, { created: [], existing: [existing, fresh] });
+    assert.deepEqual(first, { created: [fresh], existing: [existing], altered: [] });
+    assert.deepEqual(second, { created: [], existing: [existing, fresh], altered: [] });
     assert.deepEqual(await describeTopic(existing), { partitions: 1, cleanupPolicy: 'delete' });
+  });
+
+  it('creates a topic with its retention and sets the retention of an existing one that differs', async (t) => {
+    const [existing] = await createTestTopics(t, [uniqueTopic('admin-retained')], bootstrapServers);
+    assert.ok(existing);
+    const fresh = uniqueTopic('admin-retained-fresh');
+    t.after(() => deleteTopics({ bootstrapServers, topics: [fresh] }));
+    const thirtyDays = 30 * 24 * 3_600_000;
+    const spec = [existing, fresh].map((name) => ({
+      name,
+      partitions: 1,
+      replicationFactor: 1,
+      retentionMs: thirtyDays,
+    }));
+
+    const first = await ensureTopics({ bootstrapServers, topics: spec });
+    const second = await ensureTopics({ bootstrapServers, topics: spec });
+
+    assert.deepEqual(first, { created: [fresh], existing: [existing], altered: [existing] });
+    assert.deepEqual(
+      second,
+      { created: [], existing: [existing, fresh], altered: [] },
+      'nothing left to alter',
+    );
+    for (const name of [existing, fresh])
+      assert.equal(await topicConfig(name, 'retention.ms'), String(thirtyDays));
   });
 });
 
@@ -98,6 +132,21 @@ describe('consumerLag and deleteConsumerGroups', { timeout: 60_000 }, () => {
       { topic: f.topic, partition: 0, committed: 3n, end: 4n, lag: 1n },
       { topic: f.topic, partition: 1, committed: null, end: 0n, lag: 0n },
     ]);
+
+    assert.deepEqual(
+      await consumerLag({ bootstrapServers, groupId: f.groupId }),
+      [
+        { topic: f.topic, partition: 0, committed: 3n, end: 4n, lag: 1n },
+        { topic: f.topic, partition: 1, committed: null, end: 0n, lag: 0n },
+      ],
+      'without topics: those the group committed on',
+    );
+    const listed = (await listConsumerGroups({ bootstrapServers })).find((g) => g.group === f.groupId);
+    assert.deepEqual(
+      listed,
+      { group: f.groupId, state: 'Empty' },
+      'the group is listed, with no member left',
+    );
 
     await deleteConsumerGroups({ bootstrapServers, groups: [f.groupId, uniqueGroup('admin-never-used')] });
     assert.equal((await lag())[0]?.committed, null, 'deleting the group deletes its offsets');

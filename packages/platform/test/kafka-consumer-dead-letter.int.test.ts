@@ -166,6 +166,8 @@ describe('event consumer: poison messages and retries', { timeout: 90_000 }, () 
     const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
     await f.producer.send([
       { topic: f.topic, key: 'k', value: { n: 0 }, headers: { 'redrive.group': 'some-other-group' } },
+      // Not even decodable, but another group's: passed by, not parked again.
+      { topic: f.topic, key: 'k', value: '{"n": oops', headers: { 'redrive.group': 'some-other-group' } },
       { topic: f.topic, key: 'k', value: { n: 1 }, headers: { 'redrive.group': f.groupId } },
       { topic: f.topic, key: 'k', value: { n: 2 } },
     ]);
@@ -177,6 +179,7 @@ describe('event consumer: poison messages and retries', { timeout: 90_000 }, () 
     await consumer.stop();
 
     assert.deepEqual(handled, [1, 2]);
-    assert.equal(await f.lag(), 0n, 'the record for another group is committed past');
+    assert.equal(await f.lag(), 0n, 'the records for another group are committed past');
+    assert.equal(await countMessages(f.deadLetterTopic), 0);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inboxTableSql } from '../src/inbox.ts';
+import { defaultOutboxRetentionMs, outboxTableSql } from '../src/outbox.ts';
 import { pruneExpired } from '../src/retention.ts';
 import { createTestSchema } from '../src/testing/index.ts';
 
@@ -30,4 +31,25 @@ test('inbox rows older than the retention window are pruned in batches; newer on
     left.rows.map((row) => row.event_id),
     ['now', 'recent'],
   );
+});
+
+test('outbox rows are kept for the outbox retention window, then pruned', async (t) => {
+  const db = await createTestSchema('retention_outbox', t);
+  await db.pool.query(outboxTableSql(db.name));
+  await db.pool.query(
+    `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+     SELECT gen_random_uuid(), 'microshop.payments', 'order-' || i, 'PaymentSucceeded', '{}', now() - age
+     FROM generate_series(1, 3) AS i,
+          (VALUES (interval '4 days'), (interval '71 hours'), (interval '0 hours')) AS ages(age)`,
+  );
+
+  const deleted = await pruneExpired(db.pool, {
+    table: 'outbox',
+    column: 'created_at',
+    keepMs: defaultOutboxRetentionMs,
+  });
+
+  assert.equal(deleted, 3, 'the three rows older than 3 days');
+  const left = await db.pool.query('SELECT count(*)::int AS n FROM outbox');
+  assert.equal(left.rows[0]?.n, 6, 'the rows of the last 3 days stay, to be streamed again if need be');
 });

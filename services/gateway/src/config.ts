@@ -49,6 +49,7 @@ export const gatewayConfig = z.object({
   UPSTREAM_PAYMENTS: envUpstreamList,
   UPSTREAM_SHIPMENTS: envUpstreamList,
   UPSTREAM_NOTIFICATIONS: envUpstreamList,
+  UPSTREAM_OPERATIONS: envUpstreamList,
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfig>;
@@ -63,5 +64,6 @@ export function upstreamOrigins(config: GatewayConfig): Record<ServiceName, read
     payments: config.UPSTREAM_PAYMENTS,
     shipments: config.UPSTREAM_SHIPMENTS,
     notifications: config.UPSTREAM_NOTIFICATIONS,
+    operations: config.UPSTREAM_OPERATIONS,
   };
 }

@@ -1,4 +1,5 @@
 import { defineService, type Logger, runStandalone, upstreamVariable } from '@microshop/platform';
+import { eventFlowCheck } from './clients/event-flow.ts';
 import { probeAll } from './clients/health-checks.ts';
 import { MergedOpenApi } from './clients/merged-openapi.ts';
 import { UpstreamRegistry } from './clients/upstreams.ts';
@@ -32,6 +33,9 @@ export const service = defineService({
       tasks: {
         'health checks': { intervalMs: config.HEALTH_INTERVAL_MS, run: () => probeAll(upstreams, health) },
       },
+      // Shown on /ready, never failing it (see clients/event-flow.ts).
+      readiness:
+        config.UPSTREAM_OPERATIONS.length > 0 ? [eventFlowCheck(upstreams, config.HEALTH_TIMEOUT_MS)] : [],
     };
   },
 });

@@ -47,6 +47,7 @@ CREATE INDEX reservations_by_sku ON reservations (sku, created_at DESC);
 -- outbox of the same transaction (main adds the outbox to the publication before this runs).
 -- Reworded since it was applied (comments and a query name only):
 -- applied earlier as 64aeaeae1fbd69214157ba25939d9566137b48fd9aa994f7544625becad82ad7
+-- applied earlier as 2415a9b4493128b266fb3e3574e535f3b00256ceafa7e7d1415dce4d8e16245e
 WITH demo AS (
   INSERT INTO products (sku, name, unit_price, currency, stock)
   VALUES
@@ -71,5 +72,6 @@ SELECT id, 'microshop.products', sku, 'ProductChanged',
            'stock', stock, 'reserved', reserved, 'updatedAt', at))
 FROM announced;
 
--- As appendToOutbox does: the WAL keeps the INSERTs for Debezium, the table stays empty.
+-- The WAL keeps the INSERTs for Debezium; the rows leave the table at once (the outbox rows services
+-- write later are kept for a retention window, so they can be streamed again).
 DELETE FROM outbox;

@@ -1,13 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { after } from 'node:test';
 import type { CreateOrderRequest, Order } from '@microshop/contracts';
 import { createMetrics, type HttpApp, type Logger } from '@microshop/platform';
 import { type CleanupRegistrar, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
-// The payments service runs in-process: its real HTTP app, on a port and a schema of its own.
-import { build as buildPayments } from '../../payments/src/http/routes.ts';
-import { service as paymentsService } from '../../payments/src/main.ts';
-import { createTokenCipher } from '../../payments/src/store/token-cipher.ts';
 import { createPaymentMethods } from '../src/clients/payment-methods.ts';
 import type { TimeoutLimits } from '../src/domain/wait.ts';
 import {
@@ -20,6 +14,7 @@ import { build } from '../src/http/routes.ts';
 import { createWaiterRegistry, type WaiterRegistry } from '../src/http/waiter-registry.ts';
 import { service } from '../src/main.ts';
 import { type StatusListener, startStatusListener } from '../src/store/status-listener.ts';
+import { type PaymentsStandIn, startPaymentsStandIn } from './payments-stand-in.ts';
 
 // Shared givens of the orders integration tests: a migrated schema of the test's own with a copy of
 // the catalog, apps built on it with their own LISTEN connections and the payments service they hand
@@ -51,25 +46,14 @@ export async function givenCatalogPrice(db: TestSchema, sku: string, unitPrice: 
   );
 }
 
-let payments: Promise<{ url: string; db: TestSchema }> | undefined;
+let payments: Promise<PaymentsStandIn> | undefined;
 
 /**
- * The payments app the instances hand card tokens to: one per test file, on a schema of its own
- * (first asked for at the file's top level, so it is closed when the file is done).
+ * Where the instances hand card tokens: the payments stand-in, one per test file (first asked for at
+ * the file's top level, so it is closed when the file is done).
  */
-export function givenPayments(): Promise<{ url: string; db: TestSchema }> {
-  payments ??= (async () => {
-    const db = await serviceTestKit(paymentsService).migratedSchema('orders_payments');
-    const app = await buildPayments({
-      pool: db.pool,
-      cipher: createTokenCipher([randomBytes(32)]),
-      logger: silentLogger,
-      metrics: createMetrics('payments-for-orders-test'),
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    after(() => app.close());
-    return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, db };
-  })();
+export function givenPayments(): Promise<PaymentsStandIn> {
+  payments ??= startPaymentsStandIn(silentLogger);
   return payments;
 }
 

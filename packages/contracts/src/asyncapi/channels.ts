@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { productChangedEventSchema } from '../catalog.ts';
 import { customerChangedEventSchema } from '../customers.ts';
+import { heartbeatEventSchema } from '../operations.ts';
 import {
   expireOrderCommandSchema,
   idSchema,
@@ -171,6 +172,15 @@ export const channelSpecs = {
     key: orderId,
     messages: {
       RoutedOrderEvent: { schema: routedOrderEventSchema, summary: 'An order event with its customer level' },
+    },
+  },
+  heartbeats: {
+    ...onTopic(topics.heartbeats),
+    description:
+      "The operations service's heartbeats, written through its outbox and read back by it: proof that events flow.",
+    key: z.string().describe('The operations instance that wrote it'),
+    messages: {
+      HeartbeatEvent: { schema: heartbeatEventSchema, summary: 'A heartbeat of one operations instance' },
     },
   },
 } as const satisfies Record<string, ChannelSpec>;

@@ -14,12 +14,19 @@ export interface ReadinessCheck {
   check: () => unknown;
   /** A check that has not answered by then counts as failed; default 2000 ms. */
   timeoutMs?: number;
+  /**
+   * Reported, but never makes the service not ready: something the caller should see that taking the
+   * service out of rotation would not help (the gateway shows whether events flow, and keeps taking
+   * orders, which wait in the outboxes, while they do not).
+   */
+  informational?: boolean;
 }
 
 export interface ReadinessResult {
   name: string;
   ok: boolean;
   error?: string;
+  informational?: true;
 }
 
 export interface ReadinessReport {
@@ -48,8 +55,14 @@ export function registerOpsRoutes(
 
 /** Runs every check at once, so `/ready` answers within the slowest check's timeout. */
 export async function runReadinessChecks(checks: readonly ReadinessCheck[]): Promise<ReadinessReport> {
-  const results = await Promise.all(checks.map((check) => runCheck(check)));
-  return { status: results.every((r) => r.ok) ? 'ready' : 'not_ready', checks: results };
+  const results = await Promise.all(
+    checks.map(async (check) => ({
+      ...(await runCheck(check)),
+      ...(check.informational === true ? { informational: true as const } : {}),
+    })),
+  );
+  const ready = results.every((r) => r.ok || r.informational === true);
+  return { status: ready ? 'ready' : 'not_ready', checks: results };
 }
 
 async function runCheck(check: ReadinessCheck): Promise<ReadinessResult> {

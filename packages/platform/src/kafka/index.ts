@@ -2,11 +2,14 @@
 // and a dead-letter topic, and topic administration. Re-exported by the package's index.ts.
 export {
   type AdminConnection,
+  type ConsumerGroupSummary,
+  consumerGroupsLag,
   consumerLag,
   deleteConsumerGroups,
   deleteTopics,
   type EnsureTopicsResult,
   ensureTopics,
+  listConsumerGroups,
   listTopicNames,
   type PartitionLag,
   type TopicToEnsure,

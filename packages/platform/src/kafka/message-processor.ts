@@ -79,15 +79,15 @@ export function createMessageProcessor(options: ProcessorOptions): MessageProces
   }
 
   async function accept(record: RawRecord): Promise<{ message: ConsumedMessage } | { outcome: Outcome }> {
-    const decoded = decodeRecord(record);
-    if (!decoded.ok) return { outcome: await park(record, decoded.error, 0, 'undecodable') };
-    const message = decoded.message;
-    const addressee = message.headers[redriveHeaders.group];
+    // Before decoding: a redriven record another group failed on is not this group's, even undecodable.
+    const addressee = headerOf(record, redriveHeaders.group);
     if (addressee !== undefined && addressee !== options.group) {
       options.logger.debug({ ...where(record), addressee }, 'redriven for another group; passed by');
       return { outcome: 'handled' };
     }
-    return { message };
+    const decoded = decodeRecord(record);
+    if (!decoded.ok) return { outcome: await park(record, decoded.error, 0, 'undecodable') };
+    return { message: decoded.message };
   }
 
   async function handleAccepted(record: RawRecord, message: ConsumedMessage): Promise<Outcome> {
@@ -150,6 +150,12 @@ export function createWaitTracker(metrics: ConsumerMetrics, topic: string, logge
       since = undefined;
     },
   };
+}
+
+function headerOf(record: RawRecord, name: string): string | undefined {
+  for (const [key, value] of record.headers)
+    if (key.toString('utf8') === name) return value?.toString('utf8') ?? '';
+  return undefined;
 }
 
 export function where(record: RawRecord): { topic: string; partition: number; offset: string } {

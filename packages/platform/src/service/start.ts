@@ -7,6 +7,7 @@ import { defaultInboxRetentionMs, inboxTable } from '../inbox.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
 import { asBatchHandler, asMessageHandler, isTransactional } from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
+import { defaultOutboxRetentionMs, outboxTable } from '../outbox.ts';
 import { startPeriodicTask } from '../periodic.ts';
 import { pruneExpired } from '../retention.ts';
 import type { ServiceContext } from '../service.ts';
@@ -23,6 +24,7 @@ import type {
 interface KitConfig {
   CONSUMER_MAX_BATCH?: number;
   INBOX_RETENTION_HOURS?: number;
+  OUTBOX_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
   INSTANCE_ID?: string;
@@ -122,12 +124,17 @@ export function migrationsDirOf(definition: Pick<ServiceDefinition, 'name' | 'da
   return migrations instanceof URL ? fileURLToPath(migrations) : migrations;
 }
 
-/** Hourly: inbox rows past the retention window go (see retention.ts). */
+/** Hourly: inbox and outbox rows past their retention windows go (see retention.ts). */
 function retentionTask(pool: pg.Pool, settings: KitConfig): PeriodicSpec {
-  const keepMs = (settings.INBOX_RETENTION_HOURS ?? defaultInboxRetentionMs / 3_600_000) * 3_600_000;
+  const hours = 3_600_000;
+  const inboxKeepMs = (settings.INBOX_RETENTION_HOURS ?? defaultInboxRetentionMs / hours) * hours;
+  const outboxKeepMs = (settings.OUTBOX_RETENTION_HOURS ?? defaultOutboxRetentionMs / hours) * hours;
   return {
-    intervalMs: 3_600_000,
-    run: () => pruneExpired(pool, { table: inboxTable, column: 'handled_at', keepMs }),
+    intervalMs: hours,
+    run: async () => {
+      await pruneExpired(pool, { table: inboxTable, column: 'handled_at', keepMs: inboxKeepMs });
+      await pruneExpired(pool, { table: outboxTable, column: 'created_at', keepMs: outboxKeepMs });
+    },
   };
 }
 

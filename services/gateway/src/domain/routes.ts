@@ -14,6 +14,7 @@ export const serviceNames = [
   'payments',
   'shipments',
   'notifications',
+  'operations',
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
@@ -36,6 +37,7 @@ export const routeTable: readonly RouteRule[] = [
   { segments: ['payments'], exact: false, service: 'payments' },
   { segments: ['shipments'], exact: false, service: 'shipments' },
   { segments: ['notifications'], exact: false, service: 'notifications' },
+  { segments: ['ops'], exact: false, service: 'operations' },
 ];
 
 /** The service that answers `pathname` (no query string), or undefined when none does. */

@@ -78,7 +78,7 @@ function toStoredOrder(row: OrderRow): StoredOrder {
 
 // Each write below is one statement (data-modifying CTEs), prepared once per connection: a status
 // change costs one round trip and no re-planning, and the create transaction is BEGIN, this, the
-// outbox insert and delete, COMMIT. Rows of sibling CTEs are visible to the foreign-key checks,
+// outbox insert, COMMIT. Rows of sibling CTEs are visible to the foreign-key checks,
 // which run at the end of the statement.
 
 /** The history rows of `events` (numbered from `base`) and the wake-up of blocking GETs. */

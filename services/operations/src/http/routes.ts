@@ -1,0 +1,49 @@
+import {
+  type AccessControlOptions,
+  buildHttpApp,
+  type HttpApp,
+  type HttpBase,
+  type Pool,
+} from '@microshop/platform';
+import { type CdcDeps, registerCdcRoutes } from './cdc-routes.ts';
+import { registerDeadLetterRoutes } from './dead-letter-routes.ts';
+
+/**
+ * The operations service's HTTP API, for operators (every route declares `x-access: operator`):
+ * dead letters and their redrives and discards, the audit log (dead-letter-routes.ts), and the CDC
+ * pipeline and consumer groups (cdc-routes.ts). Through the gateway under `/api/v1/ops/…`.
+ */
+
+export type OpsApp = HttpApp;
+
+export interface HttpDeps extends HttpBase, Omit<CdcDeps, 'pool' | 'logger'> {
+  pool: Pool;
+  /** Token verification; tests pass a test issuer's. */
+  access?: AccessControlOptions;
+}
+
+/** The app with every route, not listening: the kit listens, tests use `inject`. */
+export async function build({
+  pool,
+  access,
+  connect,
+  eventFlow,
+  eventFlowThresholdMs,
+  sample,
+  ...base
+}: HttpDeps): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    serviceName: 'operations',
+    ...base,
+    ...(access === undefined ? {} : { access }),
+    openapi: {
+      title: 'microshop operations',
+      version: '0.1.0',
+      description:
+        'Dead letters (list, read, redrive, discard), the audit log, and the CDC pipeline: connectors, replication slots, event flow, consumer-group lag.',
+    },
+  });
+  registerDeadLetterRoutes(app, pool);
+  registerCdcRoutes(app, { pool, logger: base.logger, connect, eventFlow, eventFlowThresholdMs, sample });
+  return app;
+}

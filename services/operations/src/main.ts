@@ -1,0 +1,125 @@
+import {
+  createProducer,
+  defineService,
+  type Logger,
+  type PeriodicSpec,
+  type Pool,
+  pruneExpired,
+  runStandalone,
+} from '@microshop/platform';
+import { createConnectClient } from './clients/connect.ts';
+import { startDeadLetterReader } from './clients/dead-letter-reader.ts';
+import { heartbeatTopicOf, type OperationsConfig, operationsConfig } from './config.ts';
+import type { EventFlow } from './domain/event-flow.ts';
+import { indexDeadLetters } from './handlers/dead-letters.ts';
+import { currentEventFlow, readHeartbeats, sendHeartbeat } from './handlers/heartbeats.ts';
+import { build } from './http/routes.ts';
+import { connectorWatchdog } from './tasks/connector-watchdog.ts';
+import { createOperationsMetrics } from './tasks/metrics.ts';
+import { redriveResolver } from './tasks/redrive-resolver.ts';
+import { redriveSender } from './tasks/redrive-sender.ts';
+import { sampler } from './tasks/sampler.ts';
+
+// The one wiring place of the operations service: its database; the operator API; the reader that
+// indexes every dead letter; the heartbeat consumer; and its periodic passes: heartbeats, redrives,
+// the connector watchdog and the sampler of CDC and consumer-group figures. Run alone with
+// `node services/operations/src/main.ts` (the stack runner waits for GET /ready, which includes
+// `event flow`: a heartbeat must come back through outbox → Debezium → Kafka within the threshold).
+
+const redrivePassMs = 500;
+
+export const service = defineService({
+  name: 'operations',
+  config: operationsConfig,
+  database: { migrations: new URL('../migrations/', import.meta.url) },
+  wire: ({ config, pool, logger, metrics, onStop }) => {
+    const connect = createConnectClient({ url: config.CONNECT_URL, logger });
+    onStop('kafka connect client', () => connect.close());
+    const producer = createProducer({
+      bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
+      clientId: `${config.INSTANCE_ID}-redrive`,
+      logger,
+    });
+    onStop('redrive producer', () => producer.close());
+    const opsMetrics = createOperationsMetrics(metrics);
+    const thresholdMs = config.EVENT_FLOW_THRESHOLD_MS;
+    const eventFlow = currentEventFlow({ pool, thresholdMs, startedAt: new Date() });
+    const watchdog = connectorWatchdog({
+      pool,
+      connect,
+      policy: watchdogPolicy(config),
+      metrics: opsMetrics,
+      logger,
+    });
+    const bootstrapServers = config.KAFKA_BOOTSTRAP_SERVERS;
+    const samples = sampler({ pool, bootstrapServers, metrics: opsMetrics, eventFlow });
+    return {
+      http: (base) =>
+        build({
+          ...base,
+          pool,
+          connect,
+          eventFlow,
+          eventFlowThresholdMs: thresholdMs,
+          sample: samples.current,
+        }),
+      background: { 'dead-letter reader': () => deadLetterReader(config, pool, logger) },
+      consumers: { heartbeats: { topics: [config.HEARTBEAT_TOPIC], handle: readHeartbeats() } },
+      tasks: {
+        ...heartbeatTasks(config, pool),
+        'redrive sender': {
+          intervalMs: redrivePassMs,
+          run: redriveSender({ pool, producer, perPass: perPass(config), logger }),
+        },
+        'redrive resolver': { intervalMs: 5_000, run: redriveResolver({ pool, bootstrapServers }) },
+        'connector watchdog': { intervalMs: config.WATCHDOG_INTERVAL_MS, run: watchdog.run },
+        sampler: { intervalMs: config.SAMPLE_INTERVAL_MS, run: samples.run },
+      },
+      readiness: [{ name: 'event flow', check: () => assertFlowing(eventFlow) }],
+    };
+  },
+});
+
+function deadLetterReader(config: OperationsConfig, pool: Pool, logger: Logger) {
+  return startDeadLetterReader({
+    bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
+    topic: config.DEAD_LETTER_TOPIC,
+    groupId: config.DEAD_LETTER_GROUP,
+    clientId: `${config.INSTANCE_ID}-dead-letters`,
+    logger,
+    index: indexDeadLetters({ pool, services: config.KNOWN_SERVICES }),
+  });
+}
+
+/** A heartbeat through the outbox every interval; a day of them kept. */
+function heartbeatTasks(config: OperationsConfig, pool: Pool): Record<string, PeriodicSpec> {
+  const send = sendHeartbeat({ pool, topic: heartbeatTopicOf(config), instance: config.INSTANCE_ID });
+  const keepMs = 24 * 3_600_000;
+  return {
+    heartbeat: { intervalMs: config.HEARTBEAT_INTERVAL_MS, run: send },
+    'heartbeat retention': {
+      intervalMs: 3_600_000,
+      run: () => pruneExpired(pool, { table: 'heartbeats', column: 'sent_at', keepMs }),
+    },
+  };
+}
+
+async function assertFlowing(eventFlow: () => Promise<EventFlow>): Promise<void> {
+  const flow = await eventFlow();
+  if (!flow.ok) throw new Error(flow.problem ?? 'events do not flow');
+}
+
+function watchdogPolicy(config: OperationsConfig) {
+  return {
+    initialBackoffMs: config.WATCHDOG_BACKOFF_MS,
+    maxBackoffMs: config.WATCHDOG_MAX_BACKOFF_MS,
+    healthyAfterMs: Math.max(60_000, config.WATCHDOG_BACKOFF_MS * 2),
+  };
+}
+
+/** Redrives produced per pass: the rate limit spread over the passes of a second. */
+function perPass(config: OperationsConfig): number {
+  return Math.max(1, Math.ceil((config.REDRIVE_RATE_PER_SECOND * redrivePassMs) / 1000));
+}
+
+if (import.meta.main) await runStandalone(service);

@@ -1,0 +1,104 @@
+import { consumerGroupsLag, listConsumerGroups, type PartitionLag, type Pool } from '@microshop/platform';
+import type { EventFlow } from '../domain/event-flow.ts';
+import { openByGroup } from '../store/dead-letter-reads.ts';
+import { replicationSlots, type SlotFigures } from '../store/replication.ts';
+import type { OperationsMetrics } from './metrics.ts';
+
+/**
+ * Samples what the console shows and Prometheus scrapes, every interval: replication slots, event flow
+ * and outbox lag, open dead letters per group, and every consumer group's lag per topic and partition.
+ * The operator API answers from the latest sample (with its time), so a console refreshing every few
+ * seconds costs the brokers nothing more.
+ */
+
+export interface GroupLag {
+  group: string;
+  state: string;
+  totalLag: number;
+  partitions: PartitionLag[];
+}
+
+export interface Sample {
+  at: Date;
+  slots: SlotFigures[];
+  consumerGroups: GroupLag[];
+  eventFlow: EventFlow;
+}
+
+export function sampler(deps: {
+  pool: Pool;
+  bootstrapServers: readonly string[];
+  metrics: OperationsMetrics;
+  eventFlow: () => Promise<EventFlow>;
+}) {
+  let latest: Sample | null = null;
+
+  async function run(): Promise<void> {
+    const [slots, open, consumerGroups, eventFlow] = await Promise.all([
+      replicationSlots(deps.pool),
+      openByGroup(deps.pool),
+      groupLags(deps.bootstrapServers),
+      deps.eventFlow(),
+    ]);
+    latest = { at: new Date(), slots, consumerGroups, eventFlow };
+    report(latest, open, deps.metrics);
+  }
+
+  /** The latest sample, or one taken now when there is none yet. */
+  async function current(): Promise<Sample> {
+    if (latest === null) await run();
+    return latest as unknown as Sample;
+  }
+
+  return { run, current };
+}
+
+async function groupLags(bootstrapServers: readonly string[]): Promise<GroupLag[]> {
+  const connection = { bootstrapServers, clientId: 'operations-sampler' };
+  const groups = await listConsumerGroups(connection);
+  const lags = await consumerGroupsLag({ ...connection, groups: groups.map((g) => g.group) });
+  return groups.map(({ group, state }) => {
+    const partitions = lags.get(group) ?? [];
+    return { group, state, partitions, totalLag: partitions.reduce((sum, p) => sum + Number(p.lag), 0) };
+  });
+}
+
+function report(
+  sample: Sample,
+  open: readonly { group: string; count: number }[],
+  metrics: OperationsMetrics,
+): void {
+  for (const gauge of [
+    metrics.slotLagBytes,
+    metrics.slotRetainedBytes,
+    metrics.slotSafeWalBytes,
+    metrics.slotActive,
+  ]) {
+    gauge.reset();
+  }
+  for (const slot of sample.slots) {
+    const labels = { slot: slot.slot };
+    if (slot.lagBytes !== null) metrics.slotLagBytes.set(labels, slot.lagBytes);
+    if (slot.retainedBytes !== null) metrics.slotRetainedBytes.set(labels, slot.retainedBytes);
+    if (slot.safeWalSizeBytes !== null) metrics.slotSafeWalBytes.set(labels, slot.safeWalSizeBytes);
+    metrics.slotActive.set(labels, slot.active ? 1 : 0);
+  }
+  metrics.deadLettersOpen.reset();
+  for (const { group, count } of open) metrics.deadLettersOpen.set({ group }, count);
+  metrics.consumerGroupLag.reset();
+  for (const group of sample.consumerGroups) {
+    for (const p of group.partitions) {
+      metrics.consumerGroupLag.set(
+        { group: group.group, topic: p.topic, partition: String(p.partition) },
+        Number(p.lag),
+      );
+    }
+  }
+  reportEventFlow(sample.eventFlow, metrics);
+}
+
+export function reportEventFlow(flow: EventFlow, metrics: OperationsMetrics): void {
+  metrics.eventFlowOk.set(flow.ok ? 1 : 0);
+  metrics.outboxLagSeconds.set(flow.outboxLagMs / 1000);
+  if (flow.lastRoundTripMs !== null) metrics.eventFlowRoundTripSeconds.set(flow.lastRoundTripMs / 1000);
+}
