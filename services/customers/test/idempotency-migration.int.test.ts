@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  fingerprint,
-  inboxTableSql,
-  migrate,
-  migrateServiceSchema,
-  migrationsDirOf,
-  outboxTableSql,
-} from '@microshop/platform';
-import { createTestSchema } from '@microshop/platform/testing';
+import { fingerprint, migrateServiceSchema, migrationsDirOf } from '@microshop/platform';
+import { createTestSchema, schemaMigratedUpTo } from '@microshop/platform/testing';
 import { service } from '../src/main.ts';
 import { httpApp, uniqueEmail } from './harness.ts';
 
@@ -21,12 +11,7 @@ import { httpApp, uniqueEmail } from './harness.ts';
 
 test('keys of the former idempotency_keys table move to the platform table and still replay their customer', async (t) => {
   const db = await createTestSchema('customers_keys_upgrade', t);
-  const dir = migrationsDirOf(service);
-  const before = await mkdtemp(join(tmpdir(), 'customers-migrations-'));
-  t.after(() => rm(before, { recursive: true, force: true }));
-  await copyFile(join(dir, '001_customers.sql'), join(before, '001_customers.sql'));
-  const prelude = [outboxTableSql(db.name), inboxTableSql(db.name)];
-  await migrate(db.pool, { schema: db.name, dir: before, prelude });
+  await schemaMigratedUpTo(service, db, '001_customers.sql', t);
 
   const body = { name: 'Dora', email: uniqueEmail('dora'), level: 'gold' };
   const customerId = randomUUID();
@@ -37,7 +22,7 @@ test('keys of the former idempotency_keys table move to the platform table and s
     [customerId, body.name, body.email, body.level, fingerprint(body)],
   );
 
-  await migrateServiceSchema(db.pool, { schema: db.name, dir });
+  await migrateServiceSchema(db.pool, { schema: db.name, dir: migrationsDirOf(service) });
   const app = await httpApp(db);
   t.after(() => app.close());
   const post = (payload: object) =>

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { sandboxTokens } from '@microshop/contracts';
-import {
-  inboxTableSql,
-  migrate,
-  migrateServiceSchema,
-  migrationsDirOf,
-  outboxTableSql,
-  withTransaction,
-} from '@microshop/platform';
-import { createTestSchema, type TestSchema } from '@microshop/platform/testing';
+import { migrateServiceSchema, migrationsDirOf, withTransaction } from '@microshop/platform';
+import { createTestSchema, schemaMigratedUpTo, type TestSchema } from '@microshop/platform/testing';
 import { paymentMethodsPath } from '../src/http/payment-methods.ts';
 import { service } from '../src/main.ts';
 import { revealToken, sealLegacyTokens } from '../src/store/payment-methods.ts';
@@ -100,15 +90,7 @@ test('an order whose token is no longer kept fails its payment instead of chargi
 
 test('tokens an earlier version kept in clear: dropped when settled, encrypted when a charge waits for them', async (t) => {
   const legacy = await createTestSchema('payments_legacy_tokens', t);
-  const dir = migrationsDirOf(service);
-  const before = await mkdtemp(join(tmpdir(), 'payments-migrations-'));
-  t.after(() => rm(before, { recursive: true, force: true }));
-  await copyFile(join(dir, '001_payments.sql'), join(before, '001_payments.sql'));
-  await migrate(legacy.pool, {
-    schema: legacy.name,
-    dir: before,
-    prelude: [outboxTableSql(legacy.name), inboxTableSql(legacy.name)],
-  });
+  await schemaMigratedUpTo(service, legacy, '001_payments.sql', t);
   const [waiting, cancelled] = [randomUUID(), randomUUID()];
   const [waitingToken, cancelledToken] = [uniqueVisa(), uniqueVisa()];
   await legacy.pool.query(
@@ -117,7 +99,7 @@ test('tokens an earlier version kept in clear: dropped when settled, encrypted w
     [waiting, waitingToken, cancelled, cancelledToken],
   );
 
-  await migrateServiceSchema(legacy.pool, { schema: legacy.name, dir });
+  await migrateServiceSchema(legacy.pool, { schema: legacy.name, dir: migrationsDirOf(service) });
   const sealed = await withTransaction(legacy.pool, (client) =>
     sealLegacyTokens(client, testCipher, new Date()),
   );
