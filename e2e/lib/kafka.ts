@@ -20,6 +20,7 @@ const logger = createLogger({ service: 'e2e', level: 'warn' });
 /** The consumer groups of `microshop.order-outbox`: every service that reacts to an order's status. */
 export const orderOutboxConsumers = [
   'inventory',
+  'inventory-order-fates',
   'fraud',
   'order-details',
   'order-background',

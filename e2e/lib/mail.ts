@@ -26,7 +26,7 @@ export interface Mail {
 
 export interface Notification {
   orderStatus: string;
-  status: 'PENDING' | 'SENT';
+  status: 'PENDING' | 'SENDING' | 'SENT' | 'FAILED';
   to: string;
   subject: string;
   attempts: number;

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { upstreamVariable } from '@microshop/platform/pure';
 import { serviceDatabaseUrl } from './database-roles.ts';
-import { repoRoot } from './paths.ts';
+import { repoRoot, stackDirs } from './paths.ts';
 import { stackSecrets } from './secrets.ts';
 import { bootstrapServers, connectUrl, gatewayUrl, type Layout, type StackSettings } from './settings.ts';
 
@@ -59,8 +59,8 @@ function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv, layout: Layout
 }
 
 /**
- * Settings that differ per stack. The test stack expires stuck orders quickly so the watchdog can be
- * tested end to end without waiting a minute.
+ * Settings that differ per stack. The test stack ends stuck orders quickly (every watchdog deadline
+ * is short) so the watchdog can be tested end to end without waiting minutes.
  */
 function profileEnv(settings: StackSettings): Record<string, string> {
   // Every local client is 127.0.0.1, so the gateway's per-client rate limit would throttle the
@@ -75,6 +75,14 @@ function profileEnv(settings: StackSettings): Record<string, string> {
         ...local,
         WATCHDOG_CREATED_DEADLINE_MS: '15000',
         WATCHDOG_VALIDATED_DEADLINE_MS: '30000',
+        WATCHDOG_APPROVED_DEADLINE_MS: '30000',
+        WATCHDOG_SHIPPED_DEADLINE_MS: '60000',
+        // The reconciliation and the reaper look soon, and report past the sum of the deadlines above.
+        RECONCILE_INTERVAL_MS: '2000',
+        RECONCILE_AFTER_MS: '5000',
+        REAPER_INTERVAL_MS: '2000',
+        REAPER_GRACE_MS: '5000',
+        REAPER_REPORT_AFTER_MS: '75000',
         // Card tokens are forgotten within seconds of their order's payment, not minutes.
         PAYMENT_METHOD_GRACE_MS: '15000',
         PAYMENT_METHOD_PURGE_INTERVAL_MS: '2000',
@@ -140,9 +148,12 @@ function instanceEnv(settings: StackSettings, part: string, service: string, por
     MICROSHOP_PROFILE: settings.profile,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
+    // Where an instance keeps files that must outlive a restart (the sandboxes' ledgers, the mailbox).
+    DATA_DIR: join(stackDirs(settings.home).data, part),
     KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(settings),
     CONNECT_URL: connectUrl(settings),
-    SMTP_URL: `smtp://127.0.0.1:${settings.smtp.port}`,
+    // The stack's mail sink unless SMTP_URL (TEST_SMTP_URL) names another server, credentials and all.
+    SMTP_URL: settings.smtp.url ?? `smtp://127.0.0.1:${settings.smtp.port}`,
     SMTP_PORT: String(settings.smtp.port),
     // The carrier's delivery webhooks reach shipments through the gateway.
     SHIPMENTS_PUBLIC_URL: gatewayUrl(settings),

@@ -35,7 +35,8 @@ export interface StackSettings {
   gateway: { port: number };
   /** Services listen on consecutive ports from here (see apphost.ts). */
   servicePortBase: number;
-  smtp: { port: number };
+  /** The mail sink's port; `url` (SMTP_URL) sends the customer emails to another server instead. */
+  smtp: { port: number; url?: string | undefined };
 }
 
 const defaults: Record<Profile, Record<string, string>> = {
@@ -96,7 +97,7 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
     connect: { port: port('CONNECT_PORT'), heapMb: integer('CONNECT_HEAP_MB', '768', 256, 8192) },
     gateway: { port: port('GATEWAY_PORT') },
     servicePortBase: port('SERVICE_PORT_BASE'),
-    smtp: { port: port('SMTP_PORT') },
+    smtp: { port: port('SMTP_PORT'), url: env[`${prefix}SMTP_URL`] || undefined },
   };
   if (errors.length > 0) throw new Error(`Invalid stack settings:\n  ${errors.join('\n  ')}`);
   return settings;

@@ -174,6 +174,8 @@ export function serviceInstanceConfig(options: { instance: string; schema: strin
     INSTANCE_ID: z.string().min(1).default(options.instance),
     /** Inbox rows older than this are pruned; keep it above the topics' retention (7 days). */
     INBOX_RETENTION_HOURS: envInteger({ min: 1, default: 14 * 24 }),
+    /** Idempotency keys older than this are pruned; keep it well above any client's retry window. */
+    IDEMPOTENCY_RETENTION_HOURS: envInteger({ min: 1, default: 7 * 24 }),
     /**
      * Outbox rows older than this are pruned. Kept so a lost replication slot can be recovered by
      * streaming them again; keep it below the inbox's retention, which dedupes the copies.

@@ -26,7 +26,8 @@ export function idempotencyTableSql(schema: string): string {
     resource_id text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (scope, key)
-  )`;
+  );
+  CREATE INDEX IF NOT EXISTS idempotency_created_at ON ${qualified(schema, idempotencyTable)} (created_at)`;
 }
 
 export const idempotencyKeyHeader = 'Idempotency-Key';

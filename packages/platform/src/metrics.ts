@@ -1,6 +1,6 @@
-import { collectDefaultMetrics, Histogram, type Metric, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 
-export type { Registry } from 'prom-client';
+export type { Counter, Gauge, Registry } from 'prom-client';
 
 /**
  * One registry per service, never prom-client's global one: tests build several apps in one
@@ -43,4 +43,24 @@ export function httpRequestDuration(registry: Registry): Histogram<'method' | 'r
         registers: [],
       }),
   );
+}
+
+/** A service's own gauge (a count it sets, e.g. orders waiting for an operator), registered once. */
+export function gauge<L extends string = never>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+): Gauge<L> {
+  return registerOnce(registry, name, () => new Gauge({ name, help, labelNames, registers: [] }));
+}
+
+/** A service's own counter (things it did, e.g. orphan charges refunded), registered once. */
+export function counter<L extends string = never>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+): Counter<L> {
+  return registerOnce(registry, name, () => new Counter({ name, help, labelNames, registers: [] }));
 }

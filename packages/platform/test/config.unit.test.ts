@@ -100,11 +100,12 @@ describe('serviceInstanceConfig and consumerConfig', () => {
     ...consumerConfig({ group: 'fraud' }),
   });
 
-  test('default to the real schema, instance, inbox and outbox retention, group and dead-letter topic', () => {
+  test('default to the real schema, instance, inbox, idempotency and outbox retention, group and dead-letter topic', () => {
     assert.deepEqual(loadConfig(config, {}), {
       DATABASE_SCHEMA: 'fraud',
       INSTANCE_ID: 'fraud',
       INBOX_RETENTION_HOURS: 336,
+      IDEMPOTENCY_RETENTION_HOURS: 168,
       OUTBOX_RETENTION_HOURS: 72,
       CONSUMER_GROUP: 'fraud',
       DEAD_LETTER_TOPIC: 'microshop.dead-letter',

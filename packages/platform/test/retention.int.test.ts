@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { idempotencyTableSql } from '../src/idempotency.ts';
 import { inboxTableSql } from '../src/inbox.ts';
 import { defaultOutboxRetentionMs, outboxTableSql } from '../src/outbox.ts';
-import { pruneExpired } from '../src/retention.ts';
+import { kitRetentionRules, pruneAll, pruneExpired } from '../src/retention.ts';
 import { createTestSchema } from '../src/testing/index.ts';
 
 test('inbox rows older than the retention window are pruned in batches; newer ones stay', async (t) => {
@@ -30,6 +31,41 @@ test('inbox rows older than the retention window are pruned in batches; newer on
   assert.deepEqual(
     left.rows.map((row) => row.event_id),
     ['now', 'recent'],
+  );
+});
+
+test('the kit prunes idempotency keys after 7 days, outbox rows after 3 and inbox rows after 14 by default, each table by its own window', async (t) => {
+  const db = await createTestSchema('retention_kit', t);
+  await db.pool.query(inboxTableSql(db.name));
+  await db.pool.query(idempotencyTableSql(db.name));
+  await db.pool.query(outboxTableSql(db.name));
+  await db.pool.query(
+    `INSERT INTO idempotency (key, fingerprint, resource_id, created_at)
+     VALUES ('week-old', 'f', 'r1', now() - interval '8 days'), ('fresh', 'f', 'r2', now() - interval '6 days')`,
+  );
+  await db.pool.query(
+    `INSERT INTO inbox (consumer, event_id, topic, partition, "offset", handled_at)
+     VALUES ('orders', 'eight-days', 'microshop.payments', 0, 1, now() - interval '8 days')`,
+  );
+
+  const deleted = await pruneAll(db.pool, kitRetentionRules());
+
+  assert.deepEqual(deleted, { inbox: 0, idempotency: 1, outbox: 0 });
+  const keys = await db.pool.query('SELECT key FROM idempotency');
+  assert.deepEqual(
+    keys.rows.map((row) => row.key),
+    ['fresh'],
+  );
+  assert.deepEqual(
+    kitRetentionRules({ inboxHours: 1, idempotencyHours: 2, outboxHours: 3 }).map((rule) => [
+      rule.table,
+      rule.keepMs,
+    ]),
+    [
+      ['inbox', 3_600_000],
+      ['idempotency', 7_200_000],
+      ['outbox', 10_800_000],
+    ],
   );
 });
 

@@ -2,7 +2,7 @@ import { envHttpHost, envInteger, envLogLevel, envPort, envSecretList } from '@m
 import { z } from 'zod';
 import type { WebhookSenderOptions } from './clients/webhook-sender.ts';
 
-/** The sandbox carrier's environment, read once by the kit. It has no database and no Kafka. */
+/** The sandbox carrier's environment, read once by the kit. No database, no Kafka: a journal under DATA_DIR. */
 export const sandboxConfig = z.object({
   HTTP_HOST: envHttpHost,
   HTTP_PORT: envPort(8122),
@@ -25,6 +25,8 @@ export const sandboxConfig = z.object({
   /** Delay before the second attempt, doubled each time up to the maximum. */
   CARRIER_CALLBACK_BACKOFF_MS: envInteger({ min: 1, max: 3_600_000, default: 500 }),
   CARRIER_CALLBACK_MAX_BACKOFF_MS: envInteger({ min: 1, max: 3_600_000, default: 30_000 }),
+  /** Where bookings and pending callbacks survive a restart; unset: in memory only. */
+  DATA_DIR: z.string().min(1).optional(),
 });
 export type SandboxConfig = z.output<typeof sandboxConfig>;
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMetrics, type HttpApp } from '@microshop/platform';
+import { createMetrics, type FaultSwitch, type HttpApp, type HttpOutage } from '@microshop/platform';
 import { type CleanupRegistrar, serviceTestKit } from '@microshop/platform/testing';
 import { build } from '../src/http/routes.ts';
 import { service } from '../src/main.ts';
@@ -17,13 +17,22 @@ export interface Sandbox {
   url: string;
   app: HttpApp;
   store: ShipmentStore;
+  /** Stops deliveries and HTTP, as a stopping process does (also done when the test ends). */
+  stop(): Promise<void>;
 }
 
 export type SandboxOptions = Partial<Omit<CallbackDispatcherOptions, 'store' | 'logger'>>;
 
-/** The sandbox on a free port with fast deliveries and retries unless told otherwise. */
-export async function startSandbox(t: CleanupRegistrar, options: SandboxOptions = {}): Promise<Sandbox> {
-  const store = createShipmentStore();
+/**
+ * The sandbox on a free port with fast deliveries and retries unless told otherwise; given a `store`
+ * (read back from a journal) it resumes deliveries and callbacks as a restarted process does.
+ */
+export async function startSandbox(
+  t: CleanupRegistrar,
+  options: SandboxOptions = {},
+  parts: { store?: ShipmentStore; faults?: FaultSwitch<HttpOutage> } = {},
+): Promise<Sandbox> {
+  const store = parts.store ?? createShipmentStore();
   const dispatcher = createCallbackDispatcher({
     store,
     deliveryDelayMs: 20,
@@ -36,14 +45,18 @@ export async function startSandbox(t: CleanupRegistrar, options: SandboxOptions 
     carrier: { store, dispatcher, newIds: randomShipmentIds, now: () => new Date() },
     logger,
     metrics: createMetrics('carrier-sandbox-test'),
+    ...(parts.faults === undefined ? {} : { faults: parts.faults }),
   });
-  t.after(async () => {
-    await dispatcher.stop();
-    await app.close();
-  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= dispatcher.stop().then(() => app.close());
+    return stopping;
+  };
+  t.after(stop);
   await app.listen({ host: '127.0.0.1', port: 0 });
+  if (parts.store !== undefined) dispatcher.resume();
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, app, store };
+  return { url: `http://127.0.0.1:${port}`, app, store, stop };
 }
 
 export interface ReceivedCallback {

@@ -19,6 +19,7 @@ describe('route table', () => {
     ['/api/v1/payments/abc', 'payments'],
     ['/api/v1/shipments/abc/delivered', 'shipments'],
     ['/api/v1/notifications', 'notifications'],
+    ['/api/v1/attention/orders', 'order-background'],
     ['/api/v1/ops/dead-letters', 'operations'],
     ['/api/v1/ops/connectors/microshop-outbox/restart', 'operations'],
   ];

@@ -1,5 +1,12 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import { commonConfig, consumerConfig, envPort, serviceInstanceConfig } from '@microshop/platform';
+import {
+  commonConfig,
+  consumerConfig,
+  envInteger,
+  envPort,
+  type RetentionRule,
+  serviceInstanceConfig,
+} from '@microshop/platform';
 import { z } from 'zod';
 import type { InventoryTopics } from './handlers/publishing.ts';
 
@@ -21,6 +28,17 @@ export const inventoryConfig = z.object({
   /** Where product changes go (through the outbox); compacted. */
   PRODUCTS_TOPIC: topicName.default(topics.products),
   DEAD_LETTER_TOPIC: topicName.default(topics.deadLetter),
+  /** The consumer group that records every order's fate, apart from the reservations. */
+  ORDER_FATES_GROUP: z.string().min(1).default('inventory-order-fates'),
+  /** How often the reaper settles reservations whose order's fate is known but never settled them. */
+  REAPER_INTERVAL_MS: envInteger({ min: 100, max: 3_600_000, default: 30_000 }),
+  /** How long after a fate was seen before the reaper acts: the order's own event goes first. */
+  REAPER_GRACE_MS: envInteger({ min: 0, max: 86_400_000, default: 60_000 }),
+  /**
+   * RESERVED lines older than this whose order's fate was never seen are reported: the sum of the
+   * watchdog's CREATED, VALIDATED and APPROVED deadlines (60 s + 120 s + 600 s) by default.
+   */
+  REAPER_REPORT_AFTER_MS: envInteger({ min: 1_000, max: 30 * 86_400_000, default: 780_000 }),
 });
 export type InventoryConfig = z.output<typeof inventoryConfig>;
 
@@ -33,4 +51,9 @@ export function topicsOf(config: InventoryConfig): InventoryTopics {
     validations: config.ORDER_VALIDATIONS_TOPIC as TopicName,
     products: config.PRODUCTS_TOPIC as TopicName,
   };
+}
+
+/** A fate is needed only while its order's reservations may still be settled: kept as long as the inbox. */
+export function retentionOf(config: InventoryConfig): RetentionRule[] {
+  return [{ table: 'order_fates', column: 'seen_at', keepMs: config.INBOX_RETENTION_HOURS * 3_600_000 }];
 }

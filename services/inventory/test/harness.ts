@@ -4,6 +4,7 @@ import { asMessageHandler, createMetrics, type HttpApp, type MessageHandler } fr
 import { serviceTestKit, type TestSchema } from '@microshop/platform/testing';
 import { upsertProduct } from '../src/handlers/catalog-commands.ts';
 import { reserveForOrders } from '../src/handlers/order-events.ts';
+import { recordOrderFates } from '../src/handlers/order-fates.ts';
 import type { Publishing } from '../src/handlers/publishing.ts';
 import { build } from '../src/http/routes.ts';
 import { service } from '../src/main.ts';
@@ -35,6 +36,17 @@ export async function httpApp(db: TestSchema): Promise<HttpApp> {
 /** The consumer's handler as the kit wires it: in a transaction on the pool, with the inbox of `consumer`. */
 export function orderEventHandler(db: TestSchema, consumer = 'inventory'): MessageHandler {
   return asMessageHandler(reserveForOrders({ publishing }), { pool: db.pool, consumer });
+}
+
+/** The fates consumer's handler as the kit wires it (group `inventory-order-fates`). */
+export function fateDeliverer(
+  db: TestSchema,
+  consumer = 'inventory-order-fates',
+): (...events: unknown[]) => Promise<void> {
+  const handle = asMessageHandler(recordOrderFates({ now: () => new Date() }), { pool: db.pool, consumer });
+  return async (...events) => {
+    for (const event of events) await handle(consumed(event), handlerContext());
+  };
 }
 
 /** Delivers events to the Kafka handler as the consumer would, one after the other. */

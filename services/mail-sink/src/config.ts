@@ -15,5 +15,7 @@ export const mailSinkConfig = z.object({
   MAIL_SINK_CAPACITY: envInteger({ min: 1, max: 1_000_000, default: 10_000 }),
   /** Larger messages are refused with 552. With the capacity, bounds the memory used. */
   MAIL_SINK_MAX_MESSAGE_BYTES: envInteger({ min: 1_024, max: 50 * 1024 * 1024, default: 1024 * 1024 }),
+  /** Where every email received survives a restart; unset: in memory only. */
+  DATA_DIR: z.string().min(1).optional(),
 });
 export type MailSinkConfig = z.output<typeof mailSinkConfig>;

@@ -8,6 +8,7 @@ import {
   serviceInstanceConfig,
 } from '@microshop/platform';
 import { z } from 'zod';
+import type { SmtpMailerOptions } from './clients/smtp-mailer.ts';
 import type { SendBackoff } from './domain/delivery.ts';
 import type { GracePeriods } from './domain/emails.ts';
 import type { ForwardingRules } from './domain/forwarding.ts';
@@ -17,23 +18,35 @@ import { defaultRoutedTopicPrefix } from './domain/routing.ts';
  * The environment of the notifications service, read once by the kit. Topic, group and schema
  * names default to the real ones and are overridable for tests.
  */
-export const notificationsConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'notifications', schema: 'notifications' }),
-  ...consumerConfig({ group: 'notifications' }),
-  HTTP_PORT: envPort(8104),
-  /** How long an order waits for its customer to be known before it is routed as bronze. */
-  REFERENCE_GRACE_MS: envInteger({ min: 0, max: 3_600_000, default: 5_000 }),
-  ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
-  CUSTOMERS_TOPIC: envTopic(topics.customers),
-  /** Routed orders go to `<prefix><level>`. */
-  ROUTED_TOPIC_PREFIX: z.string().min(1).default(defaultRoutedTopicPrefix),
-  /** How often the parked order events whose wait is over are taken up again. */
-  PARKED_EVENTS_INTERVAL_MS: envInteger({ min: 10, max: 60_000, default: 250 }),
-  PAYMENTS_TOPIC: envTopic(topics.payments),
-  SHIPMENTS_TOPIC: envTopic(topics.shipments),
-  ...emailConfig(),
-});
+export const notificationsConfig = z
+  .object({
+    ...commonConfig,
+    ...serviceInstanceConfig({ instance: 'notifications', schema: 'notifications' }),
+    ...consumerConfig({ group: 'notifications' }),
+    HTTP_PORT: envPort(8104),
+    /** How long an order waits for its customer to be known before it is routed as bronze. */
+    REFERENCE_GRACE_MS: envInteger({ min: 0, max: 3_600_000, default: 5_000 }),
+    ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
+    CUSTOMERS_TOPIC: envTopic(topics.customers),
+    /** Routed orders go to `<prefix><level>`. */
+    ROUTED_TOPIC_PREFIX: z.string().min(1).default(defaultRoutedTopicPrefix),
+    /** How often the parked order events whose wait is over are taken up again. */
+    PARKED_EVENTS_INTERVAL_MS: envInteger({ min: 10, max: 60_000, default: 250 }),
+    PAYMENTS_TOPIC: envTopic(topics.payments),
+    SHIPMENTS_TOPIC: envTopic(topics.shipments),
+    ...emailConfig(),
+  })
+  .superRefine((config, context) => {
+    // A send takes at most a connection, a greeting and a quiet socket: a claim shorter than that
+    // could lapse while the send is still going, and the email would be sent twice.
+    if (config.MAIL_CLAIM_MS < 3 * config.SMTP_TIMEOUT_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['MAIL_CLAIM_MS'],
+        message: 'must be at least 3 × SMTP_TIMEOUT_MS (connection, greeting and socket timeouts)',
+      });
+    }
+  });
 export type NotificationsConfig = z.output<typeof notificationsConfig>;
 
 /** The customer emails' variables. */
@@ -51,6 +64,11 @@ function emailConfig() {
     /** How often the sender loop looks for due emails (a queued email also wakes it at once). */
     MAIL_SENDER_INTERVAL_MS: ms(10, 60_000, 1_000),
     MAIL_BATCH_SIZE: envInteger({ min: 1, max: 500, default: 20 }),
+    /**
+     * How long a claimed email is held for its send; past it, an email still SENDING (its sender died
+     * between the send and the record) is sent again. Keep it above a send's worst case.
+     */
+    MAIL_CLAIM_MS: ms(1_000, 3_600_000, 60_000),
     /** After a failed attempt: initial, doubled each time, capped. */
     MAIL_RETRY_INITIAL_MS: ms(10, 3_600_000, 1_000),
     MAIL_RETRY_MAX_MS: ms(10, 86_400_000, 30_000),
@@ -58,8 +76,6 @@ function emailConfig() {
     TRACKING_GRACE_MS: ms(0, 3_600_000, 10_000),
     /** How long a paid order's CANCELLED email waits for its refund. */
     REFUND_GRACE_MS: ms(0, 3_600_000, 10_000),
-    /** Order events older than this get no email (a replayed backlog is not news). */
-    EMAIL_STALE_MS: ms(1_000, 30 * 86_400_000, 86_400_000),
   };
 }
 
@@ -68,7 +84,6 @@ export function emailGrace(config: NotificationsConfig): GracePeriods {
     customerMs: config.REFERENCE_GRACE_MS,
     trackingMs: config.TRACKING_GRACE_MS,
     refundMs: config.REFUND_GRACE_MS,
-    staleMs: config.EMAIL_STALE_MS,
   };
 }
 
@@ -84,5 +99,14 @@ export function sendBackoff(config: NotificationsConfig): SendBackoff {
   return {
     initialMs: config.MAIL_RETRY_INITIAL_MS,
     maxMs: Math.max(config.MAIL_RETRY_INITIAL_MS, config.MAIL_RETRY_MAX_MS),
+  };
+}
+
+/** The SMTP client of SMTP_URL as given: smtp:// or smtps://, user:password@host:port, tls.* options. */
+export function smtpOptionsOf(config: NotificationsConfig): SmtpMailerOptions {
+  return {
+    url: config.SMTP_URL,
+    timeoutMs: config.SMTP_TIMEOUT_MS,
+    maxConnections: config.SMTP_MAX_CONNECTIONS,
   };
 }

@@ -1,6 +1,6 @@
 import { defineService, runStandalone } from '@microshop/platform';
 import { createSmtpMailer } from './clients/smtp-mailer.ts';
-import { forwardingRules, notificationsConfig, sendBackoff } from './config.ts';
+import { forwardingRules, notificationsConfig, sendBackoff, smtpOptionsOf } from './config.ts';
 import type { Progress } from './handlers/forwarding.ts';
 import { notificationsHandler } from './handlers/messages.ts';
 import { build } from './http/routes.ts';
@@ -21,11 +21,7 @@ export const service = defineService({
   config: notificationsConfig,
   database: { migrations: new URL('../migrations/', import.meta.url) },
   wire: ({ config, pool, logger, onStop }) => {
-    const mailer = createSmtpMailer({
-      url: config.SMTP_URL,
-      timeoutMs: config.SMTP_TIMEOUT_MS,
-      maxConnections: config.SMTP_MAX_CONNECTIONS,
-    });
+    const mailer = createSmtpMailer(smtpOptionsOf(config));
     onStop('smtp', () => mailer.close());
     let sender: MailSender | undefined;
     // A committed email wakes the sender at once instead of at its next tick.
@@ -43,6 +39,7 @@ export const service = defineService({
             from: config.MAIL_FROM,
             backoff: sendBackoff(config),
             batchSize: config.MAIL_BATCH_SIZE,
+            claimMs: config.MAIL_CLAIM_MS,
             intervalMs: config.MAIL_SENDER_INTERVAL_MS,
             logger: logger.child({ component: 'mail-sender' }),
           });

@@ -40,7 +40,6 @@ export const grace: GracePeriods = {
   customerMs: 5_000,
   trackingMs: 10_000,
   refundMs: 10_000,
-  staleMs: 86_400_000,
 };
 
 export interface EmailTestBed {

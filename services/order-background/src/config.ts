@@ -5,6 +5,7 @@ import {
   envInteger,
   envPort,
   envTopic,
+  type RetentionRule,
   serviceInstanceConfig,
 } from '@microshop/platform';
 import { z } from 'zod';
@@ -23,6 +24,10 @@ export const orderBackgroundConfig = z.object({
   WATCHDOG_CREATED_DEADLINE_MS: envInteger({ min: 1, default: 60_000 }),
   /** How long an order may stay VALIDATED before the watchdog expires it. */
   WATCHDOG_VALIDATED_DEADLINE_MS: envInteger({ min: 1, default: 120_000 }),
+  /** How long an order may stay APPROVED (no shipment booked) before the watchdog cancels it. */
+  WATCHDOG_APPROVED_DEADLINE_MS: envInteger({ min: 1, default: 600_000 }),
+  /** How long an order may stay SHIPPED (no delivery reported) before it is flagged to operators. */
+  WATCHDOG_SHIPPED_DEADLINE_MS: envInteger({ min: 1, default: 86_400_000 }),
   /** How often the watchdog looks for orders past their deadline. */
   WATCHDOG_INTERVAL_MS: envInteger({ min: 10, max: 3_600_000, default: 1_000 }),
   ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
@@ -31,7 +36,12 @@ export const orderBackgroundConfig = z.object({
 export type OrderBackgroundConfig = z.output<typeof orderBackgroundConfig>;
 
 export function deadlinesOf(config: OrderBackgroundConfig): Deadlines {
-  return { CREATED: config.WATCHDOG_CREATED_DEADLINE_MS, VALIDATED: config.WATCHDOG_VALIDATED_DEADLINE_MS };
+  return {
+    CREATED: config.WATCHDOG_CREATED_DEADLINE_MS,
+    VALIDATED: config.WATCHDOG_VALIDATED_DEADLINE_MS,
+    APPROVED: config.WATCHDOG_APPROVED_DEADLINE_MS,
+    SHIPPED: config.WATCHDOG_SHIPPED_DEADLINE_MS,
+  };
 }
 
 /**
@@ -40,4 +50,11 @@ export function deadlinesOf(config: OrderBackgroundConfig): Deadlines {
  */
 export function commandsTopicOf(config: OrderBackgroundConfig): TopicName {
   return config.ORDER_COMMANDS_TOPIC as TopicName;
+}
+
+/** Sent deadlines only guard against acting twice on one (order, status): kept as long as the inbox. */
+export function retentionOf(config: OrderBackgroundConfig): RetentionRule[] {
+  return [
+    { table: 'order_deadlines', column: 'expiry_sent_at', keepMs: config.INBOX_RETENTION_HOURS * 3_600_000 },
+  ];
 }

@@ -4,12 +4,13 @@ import { expireOrderCommandSchema } from '@microshop/contracts';
 import {
   type Deadlines,
   deadlineFor,
+  dueForAttention,
   dueForExpiry,
   enteredBefore,
   type WatchedOrder,
 } from '../src/domain/deadlines.ts';
 
-const deadlines: Deadlines = { CREATED: 60_000, VALIDATED: 120_000 };
+const deadlines: Deadlines = { CREATED: 60_000, VALIDATED: 120_000, APPROVED: 600_000, SHIPPED: 86_400_000 };
 const entered = new Date('2025-03-01T10:00:00.000Z');
 const after = (ms: number) => new Date(entered.getTime() + ms);
 
@@ -26,9 +27,11 @@ function watched(
 }
 
 describe('deadlineFor', () => {
-  test('each expirable status gets its own allowance from the time the order entered it', () => {
+  test('each watched status gets its own allowance from the time the order entered it', () => {
     assert.deepEqual(deadlineFor('CREATED', entered, deadlines), after(60_000));
     assert.deepEqual(deadlineFor('VALIDATED', entered, deadlines), after(120_000));
+    assert.deepEqual(deadlineFor('APPROVED', entered, deadlines), after(600_000));
+    assert.deepEqual(deadlineFor('SHIPPED', entered, deadlines), after(86_400_000));
   });
 
   test('enteredBefore is the latest entry time that is due now', () => {
@@ -86,5 +89,37 @@ describe('dueForExpiry', () => {
 
   test('nothing watched means no commands', () => {
     assert.deepEqual(dueForExpiry([], after(1e9), deadlines, ids()), []);
+  });
+
+  test('an APPROVED order past its deadline is expired too (the orders service cancels it); a SHIPPED one never is', () => {
+    const rows = [
+      watched('APPROVED', '11111111-1111-4111-8111-111111111111'),
+      watched('SHIPPED', '22222222-2222-4222-8222-222222222222'),
+    ];
+
+    const commands = dueForExpiry(rows, after(1e9), deadlines, ids());
+
+    assert.deepEqual(
+      commands.map((c) => [c.orderId, c.expectedStatus, c.reason, c.deadlineAt]),
+      [['11111111-1111-4111-8111-111111111111', 'APPROVED', 'TIMEOUT', after(600_000).toISOString()]],
+    );
+  });
+});
+
+describe('dueForAttention', () => {
+  test('a SHIPPED order past its deadline is flagged with a reason; earlier statuses are expired, not flagged', () => {
+    const rows = [watched('SHIPPED'), watched('APPROVED', '22222222-2222-4222-8222-222222222222')];
+
+    assert.deepEqual(dueForAttention(rows, after(86_399_999), deadlines), []);
+    assert.deepEqual(dueForAttention(rows, after(86_400_000), deadlines), [
+      {
+        orderId: '11111111-1111-4111-8111-111111111111',
+        status: 'SHIPPED',
+        reason: 'NO_DELIVERY_REPORTED',
+        detail: `SHIPPED since ${entered.toISOString()}; no delivery reported by ${after(86_400_000).toISOString()}`,
+        since: entered,
+        deadlineAt: after(86_400_000),
+      },
+    ]);
   });
 });

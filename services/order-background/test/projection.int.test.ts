@@ -100,8 +100,8 @@ describe('order timeline', () => {
     );
     assert.deepEqual(
       await pendingDeadlines(created.orderId),
-      [],
-      'a late CREATED must not reopen a deadline',
+      ['APPROVED'],
+      'a late CREATED or VALIDATED must not reopen its deadline',
     );
   });
 
@@ -227,9 +227,10 @@ describe('messages that are not usable order events', () => {
   });
 });
 
-test('the OpenAPI document describes both routes', async () => {
+test('the OpenAPI document describes every route', async () => {
   const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
   assert.deepEqual(Object.keys(document.paths).sort(), [
+    '/api/v1/attention/orders',
     '/api/v1/customers/{id}/orders',
     '/api/v1/orders/{id}/timeline',
   ]);

@@ -71,13 +71,34 @@ describe('decide of the projection', () => {
     assert.equal(events[0]?.type === 'StatusReached' && events[0].entry.status, 'CREATED');
   });
 
-  for (const status of ['APPROVED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED'] as const) {
-    test(`an order reaching ${status} has its pending deadlines cleared`, () => {
+  for (const status of ['APPROVED', 'SHIPPED'] as const) {
+    test(`an order reaching ${status} gets a ${status} deadline in place of its pending one`, () => {
+      const event = orderEvent(status);
+
+      const [, snapshot, deadline] = project(event, { status: 'VALIDATED', updatedAtMs: 0 });
+
+      assert.deepEqual(deadline, {
+        type: 'DeadlineOpened',
+        orderId: event.orderId,
+        status,
+        enteredAt: new Date(event.order.updatedAt),
+      });
+      assert.equal(snapshot?.type === 'SnapshotUpdated' && snapshot.order.status, status);
+    });
+  }
+
+  for (const status of ['DELIVERED', 'FAILED', 'CANCELLED'] as const) {
+    test(`an order reaching ${status} has its pending deadlines cleared (and any flag resolved)`, () => {
       const event = orderEvent(status, { reasons: status === 'FAILED' ? ['PAYMENT_DECLINED'] : [] });
 
       const [, snapshot, deadline] = project(event, { status: 'VALIDATED', updatedAtMs: 0 });
 
-      assert.deepEqual(deadline, { type: 'DeadlinesCleared', orderId: event.orderId });
+      assert.deepEqual(deadline, {
+        type: 'DeadlinesCleared',
+        orderId: event.orderId,
+        status,
+        at: new Date(event.order.updatedAt),
+      });
       assert.equal(snapshot?.type === 'SnapshotUpdated' && snapshot.order.status, status);
     });
   }

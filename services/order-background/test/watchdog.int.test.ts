@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { expireOrderCommandSchema, topics } from '@microshop/contracts';
-import { startPeriodicTask } from '@microshop/platform';
+import { type ExpireOrderCommand, expireOrderCommandSchema, topics } from '@microshop/contracts';
+import { type HttpApp, startPeriodicTask } from '@microshop/platform';
 import { eventually, withDecodingSlot } from '@microshop/platform/testing';
 import type { Deadlines } from '../src/domain/deadlines.ts';
-import { expireDueOrders, type WatchdogOptions } from '../src/tasks/watchdog.ts';
+import { expireDueOrders, type WatchdogOptions, watchOrders } from '../src/tasks/watchdog.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
-import { handlerContext, logger, migratedSchema, orderEventHandler } from './harness.ts';
+import { handlerContext, httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
 
 const db = await migratedSchema('order_background_watchdog');
 const handle = orderEventHandler(db.pool);
-const deadlines: Deadlines = { CREATED: 1_000, VALIDATED: 2_000 };
+const deadlines: Deadlines = { CREATED: 1_000, VALIDATED: 2_000, APPROVED: 3_000, SHIPPED: 4_000 };
 
 function watchdog(overrides: Partial<WatchdogOptions> = {}): WatchdogOptions {
   return { pool: db.pool, deadlines, commandsTopic: topics.orderCommands, logger, ...overrides };
@@ -36,6 +36,25 @@ async function sentMarks(orderId: string): Promise<{ status: string; command: st
 }
 
 const later = (from: string, ms: number) => new Date(Date.parse(from) + ms);
+
+interface AttentionEntry {
+  orderId: string;
+  customerId: string | null;
+  currentStatus: string | null;
+  status: string;
+  reason: string;
+  since: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+
+/** The order's entries on the operators' attention list, as GET /api/v1/attention/orders answers. */
+async function attentionOf(app: HttpApp, state: string, orderId: string): Promise<AttentionEntry[]> {
+  const response = await app.inject({ method: 'GET', url: `/api/v1/attention/orders?state=${state}` });
+  assert.equal(response.statusCode, 200, response.body);
+  const { orders } = response.json() as { orders: AttentionEntry[] };
+  return orders.filter((entry) => entry.orderId === orderId);
+}
 
 describe('the watchdog', () => {
   test('a CREATED order past its deadline gets exactly one ExpireOrder, even with two watchdog loops running', async () => {
@@ -73,18 +92,17 @@ describe('the watchdog', () => {
     });
   });
 
-  test('an order that moved to APPROVED gets no command, however late it is', async () => {
+  test('an order that ended gets no command and no flag, however late it is', async () => {
     await withDecodingSlot(db, async (readInserts) => {
-      const [created, validated, approved] = orderHistory(['CREATED', 'VALIDATED', 'APPROVED']);
-      assert.ok(created && validated && approved);
-      await deliver(created, validated, approved);
+      const history = orderHistory(['CREATED', 'VALIDATED', 'APPROVED', 'SHIPPED', 'DELIVERED']);
+      const [created, , , , delivered] = history;
+      assert.ok(created && delivered);
+      await deliver(...history);
 
-      const sent = await expireDueOrders(
-        watchdog({ now: () => later(approved.order.updatedAt, 86_400_000) }),
-      );
+      const pass = await watchOrders(watchdog({ now: () => later(delivered.order.updatedAt, 86_400_000) }));
 
       assert.deepEqual(
-        sent.filter((command) => command.orderId === created.orderId),
+        [...pass.commands, ...pass.flags].filter((action) => action.orderId === created.orderId),
         [],
       );
       assert.deepEqual(
@@ -92,6 +110,72 @@ describe('the watchdog', () => {
         [],
       );
     });
+  });
+
+  test('an order stuck in APPROVED past its deadline gets one ExpireOrder for APPROVED', async () => {
+    await withDecodingSlot(db, async (readInserts) => {
+      const history = orderHistory(['CREATED', 'VALIDATED', 'APPROVED']);
+      const approved = history[2];
+      assert.ok(approved);
+      await deliver(...history);
+      const mine = (sent: ExpireOrderCommand[]) => sent.filter((c) => c.orderId === approved.orderId);
+
+      const early = await expireDueOrders(watchdog({ now: () => later(approved.order.updatedAt, 2_999) }));
+      const due = await expireDueOrders(watchdog({ now: () => later(approved.order.updatedAt, 3_000) }));
+      const again = await expireDueOrders(watchdog({ now: () => later(approved.order.updatedAt, 9_000) }));
+
+      assert.deepEqual([mine(early).length, mine(again).length], [0, 0]);
+      assert.deepEqual(
+        mine(due).map((c) => [c.expectedStatus, c.reason, c.deadlineAt]),
+        [['APPROVED', 'TIMEOUT', later(approved.order.updatedAt, 3_000).toISOString()]],
+      );
+      const inserts = (await readInserts()).filter((insert) => insert.payload.orderId === approved.orderId);
+      assert.deepEqual(
+        inserts.map((insert) => insert.payload.expectedStatus),
+        ['APPROVED'],
+      );
+    });
+  });
+
+  test('an order SHIPPED past its deadline is flagged for operators (no command) until its delivery is reported', async (t) => {
+    const app = await httpApp(db);
+    t.after(() => app.close());
+    const history = orderHistory(['CREATED', 'VALIDATED', 'APPROVED', 'SHIPPED', 'DELIVERED']);
+    const [, , , shipped, delivered] = history;
+    assert.ok(shipped && delivered);
+    await deliver(...history.slice(0, 4));
+    const open: number[] = [];
+    const options = watchdog({
+      now: () => later(shipped.order.updatedAt, 4_000),
+      onAttention: (n) => open.push(n),
+    });
+
+    const pass = await watchOrders(options);
+    await watchOrders(options);
+
+    assert.deepEqual(
+      pass.commands.filter((c) => c.orderId === shipped.orderId),
+      [],
+    );
+    assert.deepEqual(
+      pass.flags.filter((f) => f.orderId === shipped.orderId).map((f) => [f.status, f.reason]),
+      [['SHIPPED', 'NO_DELIVERY_REPORTED']],
+    );
+    const listed = await attentionOf(app, 'open', shipped.orderId);
+    assert.deepEqual(
+      listed.map((entry) => [entry.customerId, entry.currentStatus, entry.status, entry.reason, entry.since]),
+      [[shipped.customerId, 'SHIPPED', 'SHIPPED', 'NO_DELIVERY_REPORTED', shipped.order.updatedAt]],
+    );
+    assert.ok(open.length === 2 && (open[0] ?? 0) >= 1 && open[0] === open[1], 'flagged once, counted');
+
+    await deliver(delivered);
+
+    assert.deepEqual(await attentionOf(app, 'open', shipped.orderId), []);
+    const resolved = await attentionOf(app, 'resolved', shipped.orderId);
+    assert.deepEqual(
+      resolved.map((entry) => [entry.resolvedBy, entry.resolvedAt]),
+      [['DELIVERED', delivered.order.updatedAt]],
+    );
   });
 
   test('an order is expired only once its deadline has passed, and only once', async () => {

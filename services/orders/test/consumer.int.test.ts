@@ -164,6 +164,37 @@ describe('the orders message handler', () => {
     assert.deepEqual(state.reasons, ['TIMEOUT']);
   });
 
+  test('ExpireOrder of an APPROVED order cancels it with reason TIMEOUT and publishes OrderCancelled', async (t) => {
+    const { app } = await givenInstance(db, t);
+    const order = await placeOrder(app);
+    await handle(delivered(topics.orderDecisions, { type: 'OrderValidated', orderId: order.id }), context);
+    const paid = {
+      type: 'PaymentSucceeded',
+      orderId: order.id,
+      paymentId: 'ch_1',
+      amount: 1,
+      currency: 'EUR',
+    };
+    await handle(delivered(topics.payments, paid), context);
+    const expire = delivered(topics.orderCommands, {
+      type: 'ExpireOrder',
+      orderId: order.id,
+      expectedStatus: 'APPROVED',
+      reason: 'TIMEOUT',
+      deadlineAt: new Date().toISOString(),
+    });
+
+    const inserts = await outboxInsertsDuring(db, () => handle(expire, context));
+
+    const state = await statusOf(order.id);
+    assert.deepEqual([state.status, state.reasons], ['CANCELLED', ['TIMEOUT']]);
+    assert.deepEqual(state.history, ['CREATED', 'VALIDATED', 'APPROVED', 'CANCELLED']);
+    assert.deepEqual(
+      inserts.map((insert) => [insert.payload.type, (insert.payload.order as { reasons: string[] }).reasons]),
+      [['OrderCancelled', ['TIMEOUT']]],
+    );
+  });
+
   test('a message for an unknown order is refused as non-retriable and not recorded', async () => {
     const message = delivered(topics.orderDecisions, { type: 'OrderValidated', orderId: randomUUID() });
     await assert.rejects(handle(message, context), (error: unknown) => {

@@ -385,9 +385,21 @@ describe('ExpireOrder', () => {
     });
   }
 
-  it('refuses to expire an order still in a status that cannot fail', () => {
-    const error = thenRejected(given('APPROVED').when(expire('APPROVED')).decision, 'INVALID_TRANSITION');
-    assert.equal(error.message, 'cannot change from APPROVED to FAILED');
+  it('cancels an APPROVED order still APPROVED with reason TIMEOUT (paid, so it is compensated)', () => {
+    const { state, decision } = given('APPROVED').when(expire('APPROVED'));
+    const events = thenEvents(decision);
+    assert.deepEqual(events, [{ type: 'OrderCancelled', orderId, at, reasons: ['TIMEOUT'] }]);
+    assert.deepEqual(fold(state, events)?.status, 'CANCELLED');
+    assert.deepEqual(fold(state, events)?.reasons, ['TIMEOUT']);
+  });
+
+  it('does nothing when an order expected in APPROVED has shipped meanwhile', () => {
+    thenIgnored(given('SHIPPED').when(expire('APPROVED')).decision, 'NOT_IN_EXPECTED_STATUS');
+  });
+
+  it('refuses to expire an order still in a status nothing may end', () => {
+    const error = thenRejected(given('SHIPPED').when(expire('SHIPPED')).decision, 'INVALID_TRANSITION');
+    assert.equal(error.message, 'cannot change from SHIPPED to FAILED');
   });
 
   it('refuses to expire an order that does not exist', () => {

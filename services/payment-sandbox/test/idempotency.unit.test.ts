@@ -9,8 +9,8 @@ test('a key runs its request once and replays the final answer afterwards', asyn
   let runs = 0;
   const execute = async () => created(++runs);
 
-  const first = await store.run('k', 'f', execute);
-  const second = await store.run('k', 'f', execute);
+  const first = await store.run('k', 'f', 'charge', execute);
+  const second = await store.run('k', 'f', 'charge', execute);
 
   assert.deepEqual(first, { kind: 'fresh', response: { status: 201, body: 1 } });
   assert.deepEqual(second, { kind: 'replay', response: { status: 201, body: 1 } });
@@ -23,12 +23,17 @@ test('a key bound to one request refuses another, even while the first is in fli
 }, async () => {
   const store = createIdempotencyStore();
   let release = () => {};
-  const first = store.run('k', 'f1', () => new Promise((resolve) => (release = () => resolve(created('a')))));
+  const first = store.run(
+    'k',
+    'f1',
+    'charge',
+    () => new Promise((resolve) => (release = () => resolve(created('a')))),
+  );
 
-  assert.deepEqual(await store.run('k', 'f2', async () => created('b')), { kind: 'reused' });
+  assert.deepEqual(await store.run('k', 'f2', 'charge', async () => created('b')), { kind: 'reused' });
   release();
   await first;
-  assert.deepEqual(await store.run('k', 'f2', async () => created('b')), { kind: 'reused' });
+  assert.deepEqual(await store.run('k', 'f2', 'charge', async () => created('b')), { kind: 'reused' });
 });
 
 test('requests arriving while the first is in flight wait for it and get its answer', {
@@ -38,7 +43,7 @@ test('requests arriving while the first is in flight wait for it and get its ans
   let runs = 0;
   const slow = () => new Promise<Execution>((resolve) => setTimeout(() => resolve(created(++runs)), 50));
 
-  const results = await Promise.all([1, 2, 3].map(() => store.run('k', 'f', slow)));
+  const results = await Promise.all([1, 2, 3].map(() => store.run('k', 'f', 'charge', slow)));
 
   assert.deepEqual(
     results.map((r) => r.kind),
@@ -57,7 +62,7 @@ test('an answer that is not final (an outage) lets the next attempt run, with it
 
   const statuses = [];
   for (let i = 0; i < 4; i++) {
-    const result = await store.run('k', 'f', execute);
+    const result = await store.run('k', 'f', 'charge', execute);
     statuses.push(result.kind === 'reused' ? 0 : result.response.status);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type TopicName, topics } from '@microshop/contracts';
 import {
+  type CircuitBreakerSettings,
   commaList,
   commonConfig,
   consumerConfig,
@@ -38,13 +39,32 @@ export const paymentsConfig = z
     UPSTREAM_PAYMENT_SANDBOX: z.string().optional(),
     /** Per provider request; the sandbox's tok_slow takes 3000 ms, so it is retried. */
     PAYMENT_TIMEOUT_MS: envInteger({ min: 10, max: 120_000, default: 2_000 }),
-    /** Attempts of one provider request (same idempotency key) before the event is retried later. */
-    PAYMENT_MAX_ATTEMPTS: envInteger({ min: 1, max: 20, default: 6 }),
+    /**
+     * Attempts of one provider request (same idempotency key) before the event is retried later. With
+     * the timeout and the waits they bound how long one event holds its partition (README: the budget).
+     */
+    PAYMENT_MAX_ATTEMPTS: envInteger({ min: 1, max: 20, default: 3 }),
     PAYMENT_RETRY_BACKOFF_MS: envInteger({ min: 1, max: 60_000, default: 200 }),
-    PAYMENT_MAX_BACKOFF_MS: envInteger({ min: 1, max: 600_000, default: 5_000 }),
-    /** Handler calls per event before it is dead-lettered: a provider outage may last a while. */
+    PAYMENT_MAX_BACKOFF_MS: envInteger({ min: 1, max: 600_000, default: 1_000 }),
+    /** Failed attempts in a row (any order's) that open the circuit: calls then fail at once. */
+    PAYMENT_BREAKER_FAILURES: envInteger({ min: 1, max: 1_000, default: 5 }),
+    /** How long the circuit stays open before one trial call may go through. */
+    PAYMENT_BREAKER_HALF_OPEN_MS: envInteger({ min: 10, max: 600_000, default: 5_000 }),
+    /**
+     * Handler calls before an event failing for an unknown reason (a bug) is dead-lettered. A provider
+     * that is down is waited out by the kit's consumer, however long it takes.
+     */
     CONSUMER_MAX_ATTEMPTS: envInteger({ min: 1, max: 1_000, default: 10 }),
     CONSUMER_RETRY_BACKOFF_MS: envInteger({ min: 1, max: 600_000, default: 1_000 }),
+    /** How often the reconciliation asks the provider about charges whose outcome payments does not know. */
+    RECONCILE_INTERVAL_MS: envInteger({ min: 100, max: 3_600_000, default: 30_000 }),
+    /** How long after a charge was sent (or the order ended) before it asks, and between two asks. */
+    RECONCILE_AFTER_MS: envInteger({ min: 0, max: 86_400_000, default: 60_000 }),
+    /**
+     * How long after the last charge was sent "the provider has no charge" is taken as final: longer
+     * than a provider may hold a request before it charges.
+     */
+    RECONCILE_SETTLE_MS: envInteger({ min: 0, max: 86_400_000, default: 600_000 }),
     MICROSHOP_PROFILE: envProfile,
     /**
      * The keys card tokens are encrypted with at rest: comma-separated, each 32 bytes in base64; the
@@ -118,7 +138,7 @@ export function providerUrlOf(config: PaymentsConfig): string {
 
 /**
  * How one provider request is retried (same idempotency key): bounded, so a provider that stays
- * down makes the handler give up with a retriable error and the consumer try the event later.
+ * down makes the handler give up with a retriable error and the consumer wait (README: the budget).
  */
 export function providerRetryOf(config: PaymentsConfig): Omit<HttpRetrySettings, 'retryStatus'> {
   return {
@@ -131,4 +151,12 @@ export function providerRetryOf(config: PaymentsConfig): Omit<HttpRetrySettings,
 /** Only the catalog's topics exist on the stack's broker; another name is a test's own topic. */
 export function paymentsTopicOf(config: PaymentsConfig): TopicName {
   return config.PAYMENTS_TOPIC as TopicName;
+}
+
+/** The provider's circuit breaker: after enough failed attempts in a row, calls fail at once for a while. */
+export function providerBreakerOf(config: PaymentsConfig): CircuitBreakerSettings {
+  return {
+    consecutiveFailures: config.PAYMENT_BREAKER_FAILURES,
+    halfOpenAfterMs: config.PAYMENT_BREAKER_HALF_OPEN_MS,
+  };
 }

@@ -1,13 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
-import { type OrderEvent, topics } from '@microshop/contracts';
-import { createMetrics, type HttpApp } from '@microshop/platform';
+import { type OrderEvent, sandboxTokens, topics } from '@microshop/contracts';
+import {
+  type CircuitBreakerSettings,
+  createFaultSwitch,
+  createMetrics,
+  type FaultSwitch,
+  type HttpApp,
+  type HttpOutage,
+} from '@microshop/platform';
 import { parseOutboxInsert, serviceTestKit, type TestSchema } from '@microshop/platform/testing';
 import pg from 'pg';
 import { build as buildSandbox } from '../../payment-sandbox/src/http/routes.ts';
 import { createHttpProvider, type HttpPaymentProvider } from '../src/clients/http-provider.ts';
 import type { PaymentProvider } from '../src/clients/payment-provider.ts';
+import { chargeKey } from '../src/domain/payment.ts';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import type { PaymentDeps } from '../src/handlers/payment-step.ts';
 import { build } from '../src/http/routes.ts';
@@ -22,6 +30,10 @@ export const { logger, migratedSchema, handlerContext } = serviceTestKit(service
 
 export interface Sandbox {
   url: string;
+  /** The provider's outage switch (operators': PUT /api/v1/outage). */
+  faults: FaultSwitch<HttpOutage>;
+  /** Charges the order at the provider directly, with its charge key: a charge payments never heard of. */
+  chargeBehindPaymentsBack(orderId: string, amount: number): Promise<{ id: string }>;
   /** The charges the sandbox holds for an order: what the customer's card statement would show. */
   charges(orderId: string): Promise<{ id: string; amount: number; amount_refunded: number }[]>;
   refunds(chargeId: string): Promise<{ id: string; amount: number }[]>;
@@ -29,13 +41,29 @@ export interface Sandbox {
 
 /** The payment sandbox on 127.0.0.1, a free port, closed when the file is done. */
 export async function startSandbox(settings = { slowMs: 600, errorTimes: 2 }): Promise<Sandbox> {
-  const app = await buildSandbox({ logger, metrics: createMetrics('payment-sandbox-test'), settings });
+  const faults = createFaultSwitch<HttpOutage>();
+  const app = await buildSandbox({
+    logger,
+    metrics: createMetrics('payment-sandbox-test'),
+    settings,
+    faults,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   after(() => app.close());
   const { port } = app.server.address() as AddressInfo;
   const list = async (url: string) => (await app.inject({ method: 'GET', url })).json().data;
   return {
     url: `http://127.0.0.1:${port}`,
+    faults,
+    chargeBehindPaymentsBack: async (orderId, amount) => {
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/v1/charges',
+        headers: { 'idempotency-key': chargeKey(orderId) },
+        payload: { amount, currency: 'EUR', source: sandboxTokens.success, metadata: { orderId } },
+      });
+      return answer.json();
+    },
     charges: (orderId) => list(`/v1/charges?orderId=${orderId}`),
     refunds: (chargeId) => list(`/v1/refunds?charge=${chargeId}`),
   };
@@ -44,12 +72,13 @@ export async function startSandbox(settings = { slowMs: 600, errorTimes: 2 }): P
 /** The HTTP adapter with test-sized waits: 300 ms per request (the sandbox's slow token takes 600). */
 export function httpProvider(
   url: string,
-  overrides: { timeoutMs?: number; maxAttempts?: number } = {},
+  overrides: { timeoutMs?: number; maxAttempts?: number; circuitBreaker?: CircuitBreakerSettings } = {},
 ): HttpPaymentProvider {
   const provider = createHttpProvider({
     baseUrl: url,
     timeoutMs: overrides.timeoutMs ?? 300,
     retry: { maxAttempts: overrides.maxAttempts ?? 6, initialMs: 20, maxMs: 200 },
+    ...(overrides.circuitBreaker === undefined ? {} : { circuitBreaker: overrides.circuitBreaker }),
     logger,
   });
   after(() => provider.close());

@@ -120,3 +120,41 @@ test('findCharge returns the order charge the provider holds, or null', async ()
   );
   assert.equal(await provider.findCharge(randomUUID()), null);
 });
+
+test('lookupCharge says what became of a charge key: captured, refused for good, or never made', async () => {
+  const provider = httpProvider(sandbox.url);
+  const paid = chargeCall(sandboxTokens.success);
+  const outcome = await provider.charge(paid);
+  const declined = chargeCall(sandboxTokens.declined);
+  await provider.charge(declined);
+
+  assert.deepEqual(await provider.lookupCharge(paid.idempotencyKey), {
+    kind: 'captured',
+    charge: {
+      paymentId: outcome.status === 'succeeded' ? outcome.paymentId : '',
+      amount: 5000,
+      currency: 'EUR',
+    },
+  });
+  assert.deepEqual(await provider.lookupCharge(declined.idempotencyKey), {
+    kind: 'refused',
+    refusal: { status: 'declined', message: 'Your card was declined.' },
+  });
+  assert.deepEqual(await provider.lookupCharge(chargeKey(randomUUID())), { kind: 'none' });
+});
+
+test('with the circuit breaker on, a provider that keeps failing is not called for a while: calls fail at once, retriable', async () => {
+  const provider = httpProvider('http://127.0.0.1:9', {
+    maxAttempts: 2,
+    circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+  });
+  const first = await failureOf(provider.charge(chargeCall(sandboxTokens.success)));
+  const started = Date.now();
+  const second = await failureOf(provider.charge(chargeCall(sandboxTokens.success)));
+
+  assert.match(first.message, /failed 2 times/);
+  assert.match(second.message, /circuit is open/);
+  assert.equal((second as { attempts?: number }).attempts, 0);
+  assert.equal(isRetriable(second), true);
+  assert.ok(Date.now() - started < 100, 'failed at once');
+});

@@ -90,7 +90,7 @@ test('an order whose token is no longer kept fails its payment instead of chargi
 
 test('tokens an earlier version kept in clear: dropped when settled, encrypted when a charge waits for them', async (t) => {
   const legacy = await createTestSchema('payments_legacy_tokens', t);
-  await schemaMigratedUpTo(service, legacy, '001_payments.sql', t);
+  await schemaMigratedUpTo(service, legacy, '002_reconciliation.sql', t);
   const [waiting, cancelled] = [randomUUID(), randomUUID()];
   const [waitingToken, cancelledToken] = [uniqueVisa(), uniqueVisa()];
   await legacy.pool.query(

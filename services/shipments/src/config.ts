@@ -37,7 +37,10 @@ export const shipmentsConfig = z
     ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
     /** Where ShipmentDispatched and ShipmentDelivered go (through the outbox). */
     SHIPMENTS_TOPIC: envTopic(topics.shipments),
-    /** Handler calls per event before it is dead-lettered: each already retries the carrier itself. */
+    /**
+     * Handler calls before an event failing for an unknown reason (a bug) is dead-lettered. A carrier
+     * that is down is waited out by the kit's consumer, however long it takes.
+     */
     CONSUMER_MAX_ATTEMPTS: envInteger({ min: 1, max: 1000, default: 10 }),
     /** The carrier's base URL; else the first of UPSTREAM_CARRIER_SANDBOX; else the sandbox's default port. */
     CARRIER_URL: envHttpUrl().optional(),
@@ -45,6 +48,10 @@ export const shipmentsConfig = z
     CARRIER_TIMEOUT_MS: envInteger({ min: 10, max: 120_000, default: 5000 }),
     CARRIER_MAX_ATTEMPTS: envInteger({ min: 1, max: 20, default: 3 }),
     CARRIER_RETRY_BACKOFF_MS: envInteger({ min: 1, max: 60_000, default: 200 }),
+    /** Failed attempts in a row that open the carrier's circuit: calls then fail at once. */
+    CARRIER_BREAKER_FAILURES: envInteger({ min: 1, max: 1000, default: 5 }),
+    /** How long the circuit stays open before one trial call may go through. */
+    CARRIER_BREAKER_HALF_OPEN_MS: envInteger({ min: 10, max: 600_000, default: 5000 }),
     /**
      * The base URL the carrier calls back, the same for every instance (it is part of the booking
      * request, which must not change between retries). Else the first of UPSTREAM_SHIPMENTS; else

@@ -36,6 +36,10 @@ export const service = defineService({
       timeoutMs: config.CARRIER_TIMEOUT_MS,
       maxAttempts: config.CARRIER_MAX_ATTEMPTS,
       backoffMs: config.CARRIER_RETRY_BACKOFF_MS,
+      circuitBreaker: {
+        consecutiveFailures: config.CARRIER_BREAKER_FAILURES,
+        halfOpenAfterMs: config.CARRIER_BREAKER_HALF_OPEN_MS,
+      },
     });
     onStop('carrier', () => carrier.close());
     const handle = createOrderEventHandler({

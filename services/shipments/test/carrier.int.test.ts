@@ -102,6 +102,27 @@ describe('the sandbox carrier adapter', () => {
     );
   });
 
+  test('with the circuit breaker on, a carrier that keeps failing is not called for a while: calls fail at once', async (t) => {
+    const down = await serve(t, (_request, response) => response.writeHead(503).end());
+    const carrier = sandboxCarrier(down.url, {
+      maxAttempts: 2,
+      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+    });
+    await assert.rejects(carrier.book(bookingFor(randomUUID())));
+    const started = Date.now();
+
+    await assert.rejects(
+      carrier.book(bookingFor(randomUUID())),
+      (error: { message: string; retriable?: boolean }) => {
+        assert.match(error.message, /circuit is open/);
+        assert.equal(error.retriable, true);
+        return true;
+      },
+    );
+    assert.equal(down.requests(), 2, 'the second booking never left');
+    assert.ok(Date.now() - started < 100);
+  });
+
   test('a booking refused as malformed is not retried and not retriable', async (t) => {
     const sandbox = await startSandbox(t);
     const counting = await serve(t, (request, response) => void forward(sandbox.url, request, response));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { topics } from '@microshop/contracts';
-import { createMetrics, type HttpApp } from '@microshop/platform';
+import { type CircuitBreakerSettings, createMetrics, type HttpApp } from '@microshop/platform';
 import {
   type CleanupRegistrar,
   consumedMessage,
@@ -56,7 +56,7 @@ export async function startSandbox(
 /** The HTTP adapter, quick to retry. */
 export function sandboxCarrier(
   url: string,
-  overrides: { timeoutMs?: number; maxAttempts?: number } = {},
+  overrides: { timeoutMs?: number; maxAttempts?: number; circuitBreaker?: CircuitBreakerSettings } = {},
 ): Carrier {
   return createSandboxCarrier({ baseUrl: url, timeoutMs: 2000, maxAttempts: 3, backoffMs: 10, ...overrides });
 }

@@ -7,6 +7,7 @@ import type { MessageHandler } from '../kafka/message-processor.ts';
 import type { IdentifiedEvent, TransactionalHandler } from '../kafka/transactional.ts';
 import type { Logger } from '../logger.ts';
 import type { Registry } from '../metrics.ts';
+import type { RetentionRule } from '../retention.ts';
 
 /**
  * What a service is, declared once in its `src/main.ts` and started by the kit:
@@ -80,6 +81,11 @@ export interface ServiceParts {
   tasks?: Record<string, PeriodicSpec>;
   /** Checks of the service's own behind `/ready`, besides the ones the kit adds. */
   readiness?: ReadinessCheck[];
+  /**
+   * Tables of the service's own that only guard against redelivery: the kit's hourly retention task
+   * prunes them with the inbox and the idempotency keys (see retention.ts).
+   */
+  retention?: RetentionRule[];
 }
 
 export interface BackgroundPart {

@@ -3,13 +3,11 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import { createPool, ping } from '../db/pool.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
-import { defaultInboxRetentionMs, inboxTable } from '../inbox.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
 import { asBatchHandler, asMessageHandler, isTransactional } from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
-import { defaultOutboxRetentionMs, outboxTable } from '../outbox.ts';
 import { startPeriodicTask } from '../periodic.ts';
-import { pruneExpired } from '../retention.ts';
+import { kitRetentionRules, pruneAll, type RetentionRule } from '../retention.ts';
 import type { ServiceContext } from '../service.ts';
 import { migrateServiceSchema } from '../service-schema.ts';
 import type {
@@ -24,6 +22,7 @@ import type {
 interface KitConfig {
   CONSUMER_MAX_BATCH?: number;
   INBOX_RETENTION_HOURS?: number;
+  IDEMPOTENCY_RETENTION_HOURS?: number;
   OUTBOX_RETENTION_HOURS?: number;
   DATABASE_URL?: string;
   DATABASE_SCHEMA?: string;
@@ -89,7 +88,10 @@ export async function startDefinition<S extends z.ZodObject>(
     await consumer.start();
   }
   started.consumers = true;
-  const tasks = { ...(pool ? { retention: retentionTask(pool, settings) } : {}), ...parts.tasks };
+  const tasks = {
+    ...(pool ? { retention: retentionTask(pool, settings, parts.retention ?? []) } : {}),
+    ...parts.tasks,
+  };
   for (const [label, spec] of Object.entries(tasks)) {
     const task = startPeriodicTask({ name: label, intervalMs: spec.intervalMs, logger, run: spec.run });
     onStop(label, () => task.stop());
@@ -124,18 +126,20 @@ export function migrationsDirOf(definition: Pick<ServiceDefinition, 'name' | 'da
   return migrations instanceof URL ? fileURLToPath(migrations) : migrations;
 }
 
-/** Hourly: inbox and outbox rows past their retention windows go (see retention.ts). */
-function retentionTask(pool: pg.Pool, settings: KitConfig): PeriodicSpec {
-  const hours = 3_600_000;
-  const inboxKeepMs = (settings.INBOX_RETENTION_HOURS ?? defaultInboxRetentionMs / hours) * hours;
-  const outboxKeepMs = (settings.OUTBOX_RETENTION_HOURS ?? defaultOutboxRetentionMs / hours) * hours;
-  return {
-    intervalMs: hours,
-    run: async () => {
-      await pruneExpired(pool, { table: inboxTable, column: 'handled_at', keepMs: inboxKeepMs });
-      await pruneExpired(pool, { table: outboxTable, column: 'created_at', keepMs: outboxKeepMs });
-    },
-  };
+/**
+ * Hourly: inbox rows, idempotency keys, outbox rows and the service's own guards past their window go
+ * (see retention.ts).
+ */
+function retentionTask(pool: pg.Pool, settings: KitConfig, own: readonly RetentionRule[]): PeriodicSpec {
+  const rules = [
+    ...kitRetentionRules({
+      inboxHours: settings.INBOX_RETENTION_HOURS,
+      idempotencyHours: settings.IDEMPOTENCY_RETENTION_HOURS,
+      outboxHours: settings.OUTBOX_RETENTION_HOURS,
+    }),
+    ...own,
+  ];
+  return { intervalMs: 3_600_000, run: () => pruneAll(pool, rules) };
 }
 
 function consumerChecks(parts: ServiceParts, running: () => boolean): ReadinessCheck[] {

@@ -1,5 +1,13 @@
-import { buildHttpApp, type HttpApp, type HttpBase } from '@microshop/platform';
+import {
+  buildHttpApp,
+  createFaultSwitch,
+  type FaultSwitch,
+  type HttpApp,
+  type HttpBase,
+  type HttpOutage,
+} from '@microshop/platform';
 import { book, type CarrierDeps, cancel, existing } from '../handlers/bookings.ts';
+import { registerOutage } from './outage.ts';
 import {
   bookSchema,
   cancelPath,
@@ -17,14 +25,17 @@ import {
  *   GET  /v1/shipments/{id}            one shipment, with its callback's progress
  *   GET  /v1/shipments?reference=…     the shipments of a reference (tests count bookings per order)
  *   POST /v1/shipments/{id}/cancel     cancel before delivery
+ *   GET/PUT/DELETE /api/v1/outage      operators: the outage switch (outage.ts)
  */
 
 export interface HttpDeps extends HttpBase {
   carrier: CarrierDeps;
+  /** The outage switch; a new one (off) unless given. */
+  faults?: FaultSwitch<HttpOutage>;
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject` or port 0. */
-export async function build({ carrier, ...base }: HttpDeps): Promise<HttpApp> {
+export async function build({ carrier, faults, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'carrier-sandbox',
     ...base,
@@ -34,6 +45,7 @@ export async function build({ carrier, ...base }: HttpDeps): Promise<HttpApp> {
       description: 'A local shipping company: books shipments and calls back when they are delivered.',
     },
   });
+  registerOutage(app, faults ?? createFaultSwitch<HttpOutage>());
   registerRoutes(app, carrier);
   return app;
 }

@@ -1,13 +1,20 @@
 import { HttpCallFailed, type HttpFailureReason, type Logger, unreachable } from '@microshop/platform';
 import { createWebhookSender, type WebhookSenderOptions } from '../clients/webhook-sender.ts';
-import { type CallbackProgress, decide, deliveredCallback, evolve } from '../domain/shipment.ts';
+import {
+  type CallbackProgress,
+  type CarrierShipment,
+  decide,
+  deliveredCallback,
+  evolve,
+} from '../domain/shipment.ts';
 import type { ShipmentStore } from '../store/shipments.ts';
 
 /**
  * Delivers booked shipments after `deliveryDelayMs` and tells the shipper by POSTing to the
  * booking's callback URL (the webhook sender retries while the receiver answers non-2xx or is
- * unreachable), keeping the callback's progress with the shipment. Timers live in memory: on stop,
- * pending deliveries and callbacks are dropped (README says so).
+ * unreachable), keeping the callback's progress with the shipment. Timers live in memory, the
+ * shipments in the store's journal: on stop the timers are dropped, and `resume` after a restart
+ * schedules again every delivery still due and every callback not yet acknowledged or abandoned.
  */
 
 export interface CallbackDispatcherOptions {
@@ -27,6 +34,8 @@ export interface CallbackDispatcher {
   schedule(shipmentId: string): void;
   /** Drops the shipment's pending delivery (it was cancelled). */
   forget(shipmentId: string): void;
+  /** After a restart: delivers what is still booked (when its delay is up) and calls back what is still due. */
+  resume(): void;
   /** Drops every pending delivery and callback, aborts the ones in flight, closes the connections. */
   stop(): Promise<void>;
 }
@@ -90,16 +99,26 @@ export function createCallbackDispatcher(options: CallbackDispatcherOptions): Ca
     return callBack(shipmentId);
   };
 
+  const scheduleIn = (shipmentId: string, delayMs: number): void => {
+    if (stopping.signal.aborted) return;
+    const timer = setTimeout(() => {
+      timers.delete(shipmentId);
+      void deliver(shipmentId);
+    }, delayMs);
+    // Pending deliveries never keep a stopping process (or a finished test file) alive.
+    timer.unref();
+    timers.set(shipmentId, timer);
+  };
+
   return {
-    schedule(shipmentId) {
-      if (stopping.signal.aborted) return;
-      const timer = setTimeout(() => {
-        timers.delete(shipmentId);
-        void deliver(shipmentId);
-      }, options.deliveryDelayMs);
-      // Pending deliveries never keep a stopping process (or a finished test file) alive.
-      timer.unref();
-      timers.set(shipmentId, timer);
+    schedule: (shipmentId) => scheduleIn(shipmentId, options.deliveryDelayMs),
+    resume() {
+      for (const shipment of options.store.all()) {
+        if (shipment.status === 'booked') {
+          const dueAt = Date.parse(shipment.createdAt) + options.deliveryDelayMs;
+          scheduleIn(shipment.id, Math.max(0, dueAt - now().getTime()));
+        } else if (callbackDue(shipment)) void callBack(shipment.id);
+      }
     },
     forget(shipmentId) {
       clearTimeout(timers.get(shipmentId));
@@ -112,6 +131,14 @@ export function createCallbackDispatcher(options: CallbackDispatcherOptions): Ca
       return sender.close();
     },
   };
+}
+
+/** Delivered, and its callback neither acknowledged nor given up on: a restart calls back again. */
+function callbackDue(shipment: CarrierShipment): boolean {
+  return (
+    shipment.status === 'delivered' &&
+    (shipment.callback.state === 'pending' || shipment.callback.state === 'none')
+  );
 }
 
 /** What the shipment shows of the last attempt: the receiver's status, or why there was none. */

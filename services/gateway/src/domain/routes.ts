@@ -37,6 +37,7 @@ export const routeTable: readonly RouteRule[] = [
   { segments: ['payments'], exact: false, service: 'payments' },
   { segments: ['shipments'], exact: false, service: 'shipments' },
   { segments: ['notifications'], exact: false, service: 'notifications' },
+  { segments: ['attention'], exact: false, service: 'order-background' },
   { segments: ['ops'], exact: false, service: 'operations' },
 ];
 

@@ -35,9 +35,7 @@ export function reserveForOrders(options: { publishing: Publishing }): Transacti
     apply: async (event, tx) => {
       const command = commandFor(event.type, event.order);
       if (command === null) return;
-      await lockOrder(tx.client, command.orderId);
-      const events = decide(command, await load(tx, command));
-      for (const happened of events) await record(tx, options.publishing, happened);
+      const events = await applyCommand(tx, options.publishing, command);
       tx.logger.debug(
         { orderId: event.orderId, type: event.type, events: events.map((e) => e.type) },
         'order event handled',
@@ -46,12 +44,31 @@ export function reserveForOrders(options: { publishing: Publishing }): Transacti
   });
 }
 
+/** Where an inventory command runs: a transaction and the outbox rows it publishes. */
+export type InventoryTransaction = Pick<HandlerTransaction, 'client' | 'publish'>;
+
+/**
+ * One command in the caller's transaction: the order locked, its stock loaded, `decide`, every event
+ * recorded and published. The consumer runs it for each order event, the reaper for an order whose
+ * fate it knows (tasks/reaper.ts).
+ */
+export async function applyCommand(
+  tx: InventoryTransaction,
+  publishing: Publishing,
+  command: InventoryCommand,
+): Promise<InventoryEvent[]> {
+  await lockOrder(tx.client, command.orderId);
+  const events = decide(command, await load(tx, command));
+  for (const happened of events) await record(tx, publishing, happened);
+  return events;
+}
+
 /**
  * The order's stock, under the order's lock: its verdict and reservations, and for reserving the
  * products it names, locked (only while it has no verdict: a second announcement locks nothing).
  * Settling locks its products once their deltas are known.
  */
-async function load(tx: HandlerTransaction, command: InventoryCommand): Promise<OrderStock> {
+async function load(tx: InventoryTransaction, command: InventoryCommand): Promise<OrderStock> {
   const verdict = await findCheck(tx.client, command.orderId);
   if (command.type === 'SettleOrder') {
     return { verdict, reservations: await readReservations(tx.client, command.orderId), products: new Map() };
@@ -61,7 +78,11 @@ async function load(tx: HandlerTransaction, command: InventoryCommand): Promise<
   return { verdict, reservations: [], products };
 }
 
-async function record(tx: HandlerTransaction, publishing: Publishing, event: InventoryEvent): Promise<void> {
+async function record(
+  tx: InventoryTransaction,
+  publishing: Publishing,
+  event: InventoryEvent,
+): Promise<void> {
   const at = publishing.now();
   switch (event.type) {
     case 'StockReserved': {
@@ -87,7 +108,7 @@ async function record(tx: HandlerTransaction, publishing: Publishing, event: Inv
 
 /** The one verdict of the order: recorded, and sent as an OrderValidation. */
 async function verdictOf(
-  tx: HandlerTransaction,
+  tx: InventoryTransaction,
   publishing: Publishing,
   event: Extract<InventoryEvent, { type: 'StockReserved' | 'ReservationRefused' }>,
   at: Date,

@@ -2,7 +2,7 @@ import type { PoolClient } from '@microshop/platform';
 import type { AuditedChange, AuditedField } from '../domain/audit.ts';
 import type { Queryable } from './products.ts';
 
-// The catalog audit (migrations/002_catalog_audit.sql).
+// The catalog audit (migrations/003_catalog_audit.sql).
 
 export interface AuditEntry {
   field: AuditedField;

@@ -1,34 +1,29 @@
 import {
   buildHttpApp,
+  createFaultSwitch,
+  type FaultSwitch,
   type HttpApp,
   type HttpBase,
   notFound,
   problemDetailsSchema,
 } from '@microshop/platform';
 import { z } from 'zod';
-import type { Mailbox } from '../store/mailbox.ts';
+import type { SmtpOutage } from '../handlers/smtp.ts';
+import { type Mailbox, storedMailSchema } from '../store/mailbox.ts';
+import { registerOutage } from './outage.ts';
 
 /**
  * The sink's mailbox over HTTP (the console and the tests read emails here):
  *   GET    /api/v1/mail?to=&subject=&limit=   emails, newest first
  *   GET    /api/v1/mail/{id}                  one email
  *   DELETE /api/v1/mail                       empties the mailbox
+ *   GET/PUT/DELETE /api/v1/outage             operators: the SMTP outage switch (outage.ts)
  */
 
 export const defaultListLimit = 100;
 export const maxListLimit = 10_000;
 
-const mailSchema = z
-  .object({
-    id: z.string(),
-    messageId: z.string().nullable(),
-    from: z.string(),
-    to: z.array(z.string()),
-    subject: z.string(),
-    text: z.string(),
-    receivedAt: z.string(),
-  })
-  .meta({ id: 'Mail' });
+const mailSchema = storedMailSchema.meta({ id: 'Mail' });
 
 const listQuery = z.object({
   to: z.string().min(1).max(320).optional(),
@@ -38,10 +33,12 @@ const listQuery = z.object({
 
 export interface HttpDeps extends HttpBase {
   mailbox: Mailbox;
+  /** The switch the SMTP server obeys; a new one (off) unless given. */
+  faults?: FaultSwitch<SmtpOutage>;
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject`. */
-export async function build({ mailbox, ...base }: HttpDeps): Promise<HttpApp> {
+export async function build({ mailbox, faults, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'mail-sink',
     ...base,
@@ -52,6 +49,7 @@ export async function build({ mailbox, ...base }: HttpDeps): Promise<HttpApp> {
     },
   });
   registerRoutes(app, mailbox);
+  registerOutage(app, faults ?? createFaultSwitch<SmtpOutage>());
   return app;
 }
 

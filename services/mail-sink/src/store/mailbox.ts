@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { type Journal, memoryJournal, openJournal } from '@microshop/platform';
+import { z } from 'zod';
 import type { ParsedMessage } from '../domain/message.ts';
 
 /**
- * The received emails, in memory only: the sink is a development tool, and a restart starting
- * empty is what a developer expects. Bounded: past `capacity` the oldest email is dropped, so a
- * long-running stack (or a benchmark) cannot grow the process without limit.
+ * The received emails. In memory, bounded: past `capacity` the oldest email is dropped from the
+ * list, so a long-running stack (or a benchmark) cannot grow the process without limit. Every email
+ * is also appended to a journal (the kit's JSON-lines file under DATA_DIR, fsynced before the SMTP
+ * server answers 250), so a restarted sink still lists what it received, and the chaos run can audit
+ * every email ever received, the dropped and emptied ones included: emptying the mailbox is a line of
+ * its own, which a restart honours.
  */
 
 export interface StoredMail extends ParsedMessage {
@@ -35,6 +41,8 @@ export interface Mailbox {
 
 export interface MailboxOptions {
   capacity: number;
+  /** Where every email (and every emptying) is kept; default: in memory only. */
+  journal?: Journal<MailboxRecord>;
   now?: () => Date;
   newId?: () => string;
 }
@@ -45,7 +53,8 @@ export function createMailbox(options: MailboxOptions): Mailbox {
   }
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
-  let mails: StoredMail[] = []; // oldest first
+  const journal = options.journal ?? memoryJournal<MailboxRecord>();
+  let mails: StoredMail[] = listed(journal.records).slice(-options.capacity); // oldest first
   return {
     add(message, recipients) {
       const mail: StoredMail = {
@@ -54,6 +63,7 @@ export function createMailbox(options: MailboxOptions): Mailbox {
         to: [...recipients],
         receivedAt: now().toISOString(),
       };
+      journal.append({ type: 'received', mail });
       mails.push(mail);
       if (mails.length > options.capacity) mails.splice(0, mails.length - options.capacity);
       return mail;
@@ -69,6 +79,7 @@ export function createMailbox(options: MailboxOptions): Mailbox {
     },
     get: (id) => mails.find((mail) => mail.id === id),
     clear() {
+      journal.append({ type: 'emptied', at: now().toISOString() });
       const count = mails.length;
       mails = [];
       return count;
@@ -86,3 +97,36 @@ function matches(mail: StoredMail, filter: MailFilter): boolean {
   const subject = filter.subject?.toLowerCase();
   return subject === undefined || mail.subject.toLowerCase().includes(subject);
 }
+
+/** A line of the mailbox's journal: an email received, or the mailbox emptied. */
+export type MailboxRecord = { type: 'received'; mail: StoredMail } | { type: 'emptied'; at: string };
+
+/** The emails listed after `records`: every one received since the last emptying, oldest first. */
+function listed(records: readonly MailboxRecord[]): StoredMail[] {
+  const emptied = records.findLastIndex((record) => record.type === 'emptied');
+  return records.slice(emptied + 1).flatMap((record) => (record.type === 'received' ? [record.mail] : []));
+}
+
+export const journalFile = 'mailbox.jsonl';
+
+/** The mailbox's journal under `dataDir`; in memory only without a data directory (tests, a quick run). */
+export function openMailJournal(dataDir: string | undefined): Journal<MailboxRecord> {
+  if (dataDir === undefined) return memoryJournal();
+  return openJournal(join(dataDir, journalFile), (value) => mailboxRecordSchema.parse(value));
+}
+
+/** An email as the mailbox keeps it (and as the HTTP API shows it). */
+export const storedMailSchema = z.object({
+  id: z.string(),
+  messageId: z.string().nullable(),
+  from: z.string(),
+  to: z.array(z.string()),
+  subject: z.string(),
+  text: z.string(),
+  receivedAt: z.string(),
+});
+
+const mailboxRecordSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('received'), mail: storedMailSchema }),
+  z.object({ type: z.literal('emptied'), at: z.string() }),
+]);

@@ -55,9 +55,10 @@ export type Awaited = 'customer' | 'tracking' | 'refund';
 export type EmailDecision =
   /**
    * No email: `not-notable` (CREATED, VALIDATED), `no-recipient` (the customer is still unknown
-   * after the grace period), `stale` (an event too old to be news, e.g. a replayed backlog).
+   * after the grace period). An event of any age gets its email: a late replay still sends what it
+   * owes (the (order, status) key keeps it to one).
    */
-  | { kind: 'none'; why: 'not-notable' | 'no-recipient' | 'stale' }
+  | { kind: 'none'; why: 'not-notable' | 'no-recipient' }
   /** Something the email needs is not here yet and the event is young: wait for it. */
   | { kind: 'wait'; awaiting: Awaited; ageMs: number }
   /** `missing`: sent without a fact it waited for in vain (the caller logs a warning). */
@@ -68,8 +69,6 @@ export interface GracePeriods {
   customerMs: number;
   trackingMs: number;
   refundMs: number;
-  /** Older events get no email: a customer should not hear about last month's order today. */
-  staleMs: number;
 }
 
 /** How long an email waits for `awaiting`, from the order event's `occurredAt`. */
@@ -115,7 +114,6 @@ export function emailStatusOf(status: OrderStatus): EmailStatus | null {
 export function decideEmail(input: EmailInput): EmailDecision {
   const status = emailStatusOf(input.order.status);
   if (status === null) return { kind: 'none', why: 'not-notable' };
-  if (input.ageMs >= input.grace.staleMs) return { kind: 'none', why: 'stale' };
   const recipient = input.recipient;
   if (recipient === null) {
     if (input.ageMs < input.grace.customerMs)

@@ -57,8 +57,8 @@ export type ForwardingEvent =
       messageId: string;
       missing: Awaited | null;
     }
-  /** No email: the customer is still unknown after the grace period, or the event is too old to be news. */
-  | { type: 'EmailSkipped'; status: EmailStatus; why: 'no-recipient' | 'stale' }
+  /** No email: the customer is still unknown after the grace period. */
+  | { type: 'EmailSkipped'; status: EmailStatus; why: 'no-recipient' }
   /** Something is not here yet and the event is young: it waits (parked) until `deadlineAt`. */
   | { type: 'WaitStarted'; awaiting: Awaited; deadlineAt: Date; routed: boolean };
 

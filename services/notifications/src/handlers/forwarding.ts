@@ -175,11 +175,9 @@ async function write(
       });
       return;
     case 'EmailSkipped': {
-      // A stale event is expected on a replay (info); a customer never known is worth a look (warn).
-      const about = { orderId: event.orderId, status: happened.status };
-      if (happened.why === 'no-recipient') {
-        tx.logger.warn(about, 'no email: customer still unknown after the grace period');
-      } else tx.logger.info(about, 'no email: the order event is too old');
+      // A customer never known is worth a look.
+      const about = { orderId: event.orderId, status: happened.status, why: happened.why };
+      tx.logger.warn(about, 'no email: customer still unknown after the grace period');
       return;
     }
     default:

@@ -20,8 +20,11 @@ const notificationSchema = z
     orderId: idSchema,
     /** The order status the email announces. */
     orderStatus: z.enum(emailStatuses),
-    /** PENDING until the SMTP server accepted it. */
-    status: z.enum(['PENDING', 'SENT']),
+    /**
+     * PENDING until the SMTP server accepted it (SENDING while an attempt is under way); FAILED when
+     * the server refused it for good (5xx), `lastError` saying why.
+     */
+    status: z.enum(['PENDING', 'SENDING', 'SENT', 'FAILED']),
     to: z.string(),
     subject: z.string(),
     text: z.string(),
@@ -62,7 +65,7 @@ export function registerRoutes(app: HttpApp, pool: Pool): void {
     '/api/v1/notifications',
     {
       schema: {
-        summary: "An order's emails, oldest first, each PENDING or SENT with its attempts",
+        summary: "An order's emails, oldest first, each PENDING, SENDING, SENT or FAILED with its attempts",
         querystring: z.object({ orderId: idSchema }),
         response: { 200: listResponse, 400: problemDetailsSchema },
       },

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from '@microshop/platform';
 import type { Delivery } from '../domain/delivery.ts';
 import type { EmailStatus } from '../domain/emails.ts';
 
-// The emails table: queued in an order event's transaction, claimed and marked by the sender loop.
+// The emails table: queued in an order event's transaction, claimed, then marked, by the sender loop.
 
 export interface NewEmail {
   orderId: string;
@@ -27,8 +27,8 @@ export interface EmailRow extends Delivery {
 }
 
 const columns = `order_id AS "orderId", order_status AS "orderStatus", recipient, subject, body AS text,
-  message_id AS "messageId", state, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError",
-  created_at AS "createdAt", sent_at AS "sentAt"`;
+  message_id AS "messageId", state, attempts, next_attempt_at AS "nextAttemptAt", claimed_until AS "claimedUntil",
+  last_error AS "lastError", created_at AS "createdAt", sent_at AS "sentAt"`;
 
 /** Whether the (order, status) email exists already: a duplicate event then has nothing to do. */
 export async function emailQueued(
@@ -66,19 +66,29 @@ export async function queueEmail(client: PoolClient, email: NewEmail): Promise<b
 }
 
 /**
- * Locks up to `limit` PENDING emails due at `now`, oldest due first, for the caller's transaction.
- * SKIP LOCKED: another instance's sender passes over rows this one holds, so no email is claimed twice.
+ * Locks up to `limit` emails claimable at `now` — PENDING and due, or SENDING under a lapsed claim —
+ * oldest due first, for the caller's (short) claim transaction. SKIP LOCKED: another instance's sender
+ * passes over rows this one holds, and once the claim commits they are SENDING under a live claim.
  */
-export async function claimDue(client: PoolClient, now: Date, limit: number): Promise<EmailRow[]> {
+export async function lockClaimable(client: PoolClient, now: Date, limit: number): Promise<EmailRow[]> {
   const result = await client.query<EmailRow>(
     `SELECT ${columns} FROM emails
-     WHERE state = 'PENDING' AND next_attempt_at <= $1
+     WHERE (state = 'PENDING' AND next_attempt_at <= $1) OR (state = 'SENDING' AND claimed_until <= $1)
      ORDER BY next_attempt_at, created_at
      LIMIT $2
      FOR UPDATE SKIP LOCKED`,
     [now, limit],
   );
   return result.rows;
+}
+
+/** The email, locked for the caller's transaction (recording an attempt); null if it is gone. */
+export async function lockEmail(client: PoolClient, key: EmailKey): Promise<EmailRow | null> {
+  const result = await client.query<EmailRow>(
+    `SELECT ${columns} FROM emails WHERE order_id = $1 AND order_status = $2 FOR UPDATE`,
+    [key.orderId, key.orderStatus],
+  );
+  return result.rows[0] ?? null;
 }
 
 export interface EmailKey {
@@ -89,7 +99,8 @@ export interface EmailKey {
 /** Writes where the email's delivery stands after an attempt (the row is the caller's, claimed). */
 export async function saveDelivery(client: PoolClient, key: EmailKey, delivery: Delivery): Promise<void> {
   await client.query(
-    `UPDATE emails SET state = $3, attempts = $4, next_attempt_at = $5, last_error = $6, sent_at = $7
+    `UPDATE emails SET state = $3, attempts = $4, next_attempt_at = $5, claimed_until = $6, last_error = $7,
+       sent_at = $8
      WHERE order_id = $1 AND order_status = $2`,
     [
       key.orderId,
@@ -97,6 +108,7 @@ export async function saveDelivery(client: PoolClient, key: EmailKey, delivery: 
       delivery.state,
       delivery.attempts,
       delivery.nextAttemptAt,
+      delivery.claimedUntil,
       delivery.lastError,
       delivery.sentAt,
     ],

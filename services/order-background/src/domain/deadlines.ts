@@ -1,54 +1,59 @@
 import type { ExpireOrderCommand } from '@microshop/contracts';
-import { unreachable } from '@microshop/platform/pure';
-import type { ExpirableStatus } from './status.ts';
+import { deadlineOutcome, type WatchedStatus } from './status.ts';
 
 /**
- * The watchdog's decisions: how long an order may stay in CREATED or VALIDATED, and which of the
- * watched orders are due for an ExpireOrder command. Pure: the clock and ids come in as arguments.
+ * The watchdog's decisions: how long an order may stay in each watched status, and what each watched
+ * order past its deadline gets: an ExpireOrder command (CREATED, VALIDATED, APPROVED) or a flag on the
+ * operators' attention list (SHIPPED). Pure: the clock and ids come in as arguments.
  */
 
-/** How long an order may stay in each expirable status, in milliseconds. */
-export interface Deadlines {
-  CREATED: number;
-  VALIDATED: number;
-}
+/** How long an order may stay in each watched status, in milliseconds. */
+export type Deadlines = Record<WatchedStatus, number>;
 
 /** A pending deadline as the store holds it: the order entered `status` at `enteredAt`. */
 export interface WatchedOrder {
   orderId: string;
-  status: ExpirableStatus;
+  status: WatchedStatus;
   enteredAt: Date;
+}
+
+/** An order operators should look at: it stayed in `status` past its deadline. */
+export interface AttentionFlag {
+  orderId: string;
+  status: WatchedStatus;
+  /** A word for dashboards and filters. */
+  reason: 'NO_DELIVERY_REPORTED';
+  /** The same in a sentence, with the times. */
+  detail: string;
+  since: Date;
+  deadlineAt: Date;
 }
 
 export const watchdogSource = 'order-background';
 
-export function deadlineFor(status: ExpirableStatus, enteredAt: Date, deadlines: Deadlines): Date {
-  return new Date(enteredAt.getTime() + allowedMs(status, deadlines));
-}
-
-function allowedMs(status: ExpirableStatus, deadlines: Deadlines): number {
-  switch (status) {
-    case 'CREATED':
-      return deadlines.CREATED;
-    case 'VALIDATED':
-      return deadlines.VALIDATED;
-    default:
-      return unreachable(status);
-  }
+export function deadlineFor(status: WatchedStatus, enteredAt: Date, deadlines: Deadlines): Date {
+  return new Date(enteredAt.getTime() + deadlines[status]);
 }
 
 /**
  * The latest time an order could have entered `status` and be due at `now`: lets the store
  * pre-select candidates with an index instead of reading every watched order.
  */
-export function enteredBefore(status: ExpirableStatus, now: Date, deadlines: Deadlines): Date {
-  return new Date(now.getTime() - allowedMs(status, deadlines));
+export function enteredBefore(status: WatchedStatus, now: Date, deadlines: Deadlines): Date {
+  return new Date(now.getTime() - deadlines[status]);
+}
+
+/** The rows whose deadline has passed at `now` (a deadline equal to `now` counts as passed). */
+function overdue(rows: readonly WatchedOrder[], now: Date, deadlines: Deadlines) {
+  return rows
+    .map((row) => ({ row, deadlineAt: deadlineFor(row.status, row.enteredAt, deadlines) }))
+    .filter(({ deadlineAt }) => deadlineAt.getTime() <= now.getTime());
 }
 
 /**
- * One ExpireOrder command per watched order whose deadline has passed at `now` (a deadline equal
- * to `now` counts as passed). The orders service applies it only if the order is still in
- * `expectedStatus`, so a command racing with the order's own progress is harmless.
+ * One ExpireOrder command per overdue order in a status that expires. The orders service applies it
+ * only if the order is still in `expectedStatus`, so a command racing with the order's own progress
+ * is harmless.
  */
 export function dueForExpiry(
   rows: readonly WatchedOrder[],
@@ -56,11 +61,9 @@ export function dueForExpiry(
   deadlines: Deadlines,
   newId: () => string,
 ): ExpireOrderCommand[] {
-  const commands: ExpireOrderCommand[] = [];
-  for (const row of rows) {
-    const deadlineAt = deadlineFor(row.status, row.enteredAt, deadlines);
-    if (deadlineAt.getTime() > now.getTime()) continue;
-    commands.push({
+  return overdue(rows, now, deadlines)
+    .filter(({ row }) => deadlineOutcome(row.status) === 'expire')
+    .map(({ row, deadlineAt }) => ({
       id: newId(),
       type: 'ExpireOrder',
       occurredAt: now.toISOString(),
@@ -69,7 +72,23 @@ export function dueForExpiry(
       expectedStatus: row.status,
       reason: 'TIMEOUT',
       deadlineAt: deadlineAt.toISOString(),
-    });
-  }
-  return commands;
+    }));
+}
+
+/** One attention flag per overdue order in a status that is flagged (SHIPPED, no delivery reported). */
+export function dueForAttention(
+  rows: readonly WatchedOrder[],
+  now: Date,
+  deadlines: Deadlines,
+): AttentionFlag[] {
+  return overdue(rows, now, deadlines)
+    .filter(({ row }) => deadlineOutcome(row.status) === 'flag')
+    .map(({ row, deadlineAt }) => ({
+      orderId: row.orderId,
+      status: row.status,
+      reason: 'NO_DELIVERY_REPORTED',
+      detail: `${row.status} since ${row.enteredAt.toISOString()}; no delivery reported by ${deadlineAt.toISOString()}`,
+      since: row.enteredAt,
+      deadlineAt,
+    }));
 }

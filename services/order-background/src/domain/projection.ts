@@ -1,6 +1,6 @@
 import type { Order, OrderEvent, OrderStatus } from '@microshop/contracts';
 import { unreachable } from '@microshop/platform/pure';
-import { type ExpirableStatus, isExpirable, isNewer, type SnapshotVersion, statusRank } from './status.ts';
+import { isNewer, isWatched, type SnapshotVersion, statusRank, type WatchedStatus } from './status.ts';
 
 /**
  * What one order status event changes in this service's read models: decide(command, state) → events,
@@ -34,10 +34,13 @@ export type ProjectionEvent =
   | { type: 'StatusReached'; entry: TimelineRow }
   /** The event's order is newer than the stored snapshot: it becomes the customer's latest copy. */
   | { type: 'SnapshotUpdated'; order: Order }
-  /** The order entered an expirable status: watch it, and drop any pending deadline of an earlier one. */
-  | { type: 'DeadlineOpened'; orderId: string; status: ExpirableStatus; enteredAt: Date }
-  /** The order moved past CREATED/VALIDATED: nothing left to expire. */
-  | { type: 'DeadlinesCleared'; orderId: string };
+  /** The order entered a watched status: watch it, and drop any pending deadline of an earlier one. */
+  | { type: 'DeadlineOpened'; orderId: string; status: WatchedStatus; enteredAt: Date }
+  /**
+   * The order ended in `status` (DELIVERED, FAILED, CANCELLED) at `at`: nothing left to watch, and a
+   * flag raised on it is resolved.
+   */
+  | { type: 'DeadlinesCleared'; orderId: string; status: OrderStatus; at: Date };
 
 export function versionOf(order: Pick<Order, 'status' | 'updatedAt'>): SnapshotVersion {
   return { status: order.status, updatedAtMs: Date.parse(order.updatedAt) };
@@ -76,7 +79,7 @@ function timelineRow(order: Order, eventId: string): TimelineRow {
 }
 
 function deadlineEventFor(order: Order): ProjectionEvent {
-  if (isExpirable(order.status)) {
+  if (isWatched(order.status)) {
     return {
       type: 'DeadlineOpened',
       orderId: order.id,
@@ -84,7 +87,7 @@ function deadlineEventFor(order: Order): ProjectionEvent {
       enteredAt: new Date(order.updatedAt),
     };
   }
-  return { type: 'DeadlinesCleared', orderId: order.id };
+  return { type: 'DeadlinesCleared', orderId: order.id, status: order.status, at: new Date(order.updatedAt) };
 }
 
 /** A timeline in the order the changes happened: along the status machine, then by time. */

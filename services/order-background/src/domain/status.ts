@@ -27,12 +27,35 @@ export function statusRank(status: OrderStatus): number {
   }
 }
 
-/** The statuses the watchdog guards: the only ones the status machine lets become FAILED. */
-export const expirableStatuses = ['CREATED', 'VALIDATED'] as const;
-export type ExpirableStatus = (typeof expirableStatuses)[number];
+/**
+ * The statuses the watchdog guards: every status an order may not stay in for ever. What happens when
+ * an order overstays is `deadlineOutcome`.
+ */
+export const watchedStatuses = ['CREATED', 'VALIDATED', 'APPROVED', 'SHIPPED'] as const;
+export type WatchedStatus = (typeof watchedStatuses)[number];
 
-export function isExpirable(status: OrderStatus): status is ExpirableStatus {
-  return status === 'CREATED' || status === 'VALIDATED';
+export function isWatched(status: OrderStatus): status is WatchedStatus {
+  return (watchedStatuses as readonly OrderStatus[]).includes(status);
+}
+
+/**
+ * What an order past its deadline gets: `expire` an ExpireOrder command (the orders service fails an
+ * order not yet paid and cancels an APPROVED one, which compensates), `flag` a place on the operators'
+ * attention list (a SHIPPED parcel is with the carrier: nothing here can end it).
+ */
+export type DeadlineOutcome = 'expire' | 'flag';
+
+export function deadlineOutcome(status: WatchedStatus): DeadlineOutcome {
+  switch (status) {
+    case 'CREATED':
+    case 'VALIDATED':
+    case 'APPROVED':
+      return 'expire';
+    case 'SHIPPED':
+      return 'flag';
+    default:
+      return unreachable(status);
+  }
 }
 
 /** The version of an order a snapshot shows, for "is this one newer?". */

@@ -10,11 +10,13 @@ import {
 } from '@microshop/platform';
 import { z } from 'zod';
 import { findTimeline, listCustomerOrders } from '../store/read-models.ts';
+import { registerAttentionRoute } from './attention.ts';
 
 /**
  * The service's HTTP API, reached through the gateway under the same paths:
  *   GET /api/v1/orders/{id}/timeline      every status change of the order, with its time
  *   GET /api/v1/customers/{id}/orders     the customer's orders, latest snapshot each, newest first
+ *   GET /api/v1/attention/orders          operators: orders past a deadline no command can end
  */
 
 export const defaultOrdersLimit = 50;
@@ -54,6 +56,7 @@ export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
     },
   });
   registerRoutes(app, pool);
+  registerAttentionRoute(app, pool);
   return app;
 }
 

@@ -3,6 +3,7 @@ import type { PoolClient } from '@microshop/platform';
 import { unreachable } from '@microshop/platform/pure';
 import type { ProjectionEvent, TimelineRow } from '../domain/projection.ts';
 import { type SnapshotVersion, statusRank } from '../domain/status.ts';
+import { resolveFlag } from './attention-store.ts';
 
 // Writes of the projection, each inside the caller's transaction (the one the kit opened for the event).
 
@@ -49,7 +50,8 @@ async function applyOne(client: PoolClient, event: ProjectionEvent): Promise<voi
       );
       return;
     case 'DeadlinesCleared':
-      return deletePendingDeadlines(client, event.orderId, null);
+      await deletePendingDeadlines(client, event.orderId, null);
+      return resolveFlag(client, event.orderId, event.status, event.at);
     default:
       return unreachable(event);
   }

@@ -208,11 +208,17 @@ function decideExpire({ message, now }: ExpireOrder, state: OrderState): Decisio
     const detail = `order ${order.id} is ${order.status}, no longer ${message.expectedStatus}`;
     return ignored('NOT_IN_EXPECTED_STATUS', detail);
   }
-  // Still stuck, but in a status that cannot fail (e.g. APPROVED: money was taken): the watchdog
-  // should not have asked; refusing makes that visible instead of silently doing nothing.
-  if (!canTransition(order.status, 'FAILED'))
-    return rejected(new InvalidTransitionError(order.status, 'FAILED'));
-  return applied([orderFailed(order.id, now.toISOString(), [message.reason])]);
+  const at = now.toISOString();
+  // Before payment an order that runs out of time fails; once paid (APPROVED, no shipment booked in
+  // time) it is cancelled, which compensates: payments refunds, inventory restocks, shipments cancels
+  // a late booking.
+  if (canTransition(order.status, 'FAILED')) return applied([orderFailed(order.id, at, [message.reason])]);
+  if (canTransition(order.status, 'CANCELLED')) {
+    return applied([{ type: 'OrderCancelled', orderId: order.id, at, reasons: [message.reason] }]);
+  }
+  // Still stuck, but in a status nothing may end (SHIPPED: the watchdog flags it to operators
+  // instead): refusing makes a wrong command visible instead of silently doing nothing.
+  return rejected(new InvalidTransitionError(order.status, 'FAILED'));
 }
 
 /**

@@ -33,7 +33,7 @@ export const cardDeclined = (): ProviderError =>
     message: 'Your card was declined.',
   });
 
-export const outage = (status: 500 | 503): ProviderError =>
+export const outage = (status: number): ProviderError =>
   providerError(status, {
     type: 'api_error',
     message:
@@ -93,6 +93,14 @@ export const alreadyRefunded = (chargeId: string): ProviderError =>
     type: 'invalid_request_error',
     code: 'charge_already_refunded',
     message: `Charge ${chargeId} has already been refunded.`,
+  });
+
+export const noSuchKey = (key: string): ProviderError =>
+  providerError(404, {
+    type: 'invalid_request_error',
+    code: 'resource_missing',
+    param: 'key',
+    message: `No request was made with the idempotency key '${key}'.`,
   });
 
 export const unrecognizedUrl = (method: string, path: string): ProviderError =>

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { buildHttpApp, type HttpApp, type HttpBase, unreachable } from '@microshop/platform';
+import {
+  buildHttpApp,
+  createFaultSwitch,
+  type FaultSwitch,
+  type HttpApp,
+  type HttpBase,
+  type HttpOutage,
+  type Journal,
+  unreachable,
+} from '@microshop/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   cardDeclined,
@@ -20,7 +29,10 @@ import {
   type Execution,
   fingerprintOf,
   type IdempotencyStore,
+  type KeyRecord,
 } from './idempotency.ts';
+import { registerKeyLookup } from './lookup.ts';
+import { registerOutage } from './outage.ts';
 import {
   type ChargeRequest,
   chargeListQuerySchema,
@@ -37,8 +49,10 @@ import {
  *   GET  /v1/charges?orderId=  the charges whose metadata.orderId matches (a list object)
  *   POST /v1/refunds           {charge, amount?}                      Idempotency-Key required
  *   GET  /v1/refunds?charge=   the refunds of a charge
+ *   GET  /v1/idempotency_keys/{key}   what became of the request made with a key
  * Answers and errors are the provider's JSON, not problem+json; the kit's /health, /ready and
- * /metrics are there as in every service.
+ * /metrics are there as in every service, and operators switch an outage on and off at
+ * /api/v1/outage (outage.ts).
  */
 
 export const idempotencyKeyHeader = 'idempotency-key';
@@ -49,10 +63,20 @@ export interface HttpDeps extends HttpBase {
   settings: BehaviourSettings;
   /** Default: random hex ids and the real clock. */
   ledger?: LedgerDeps;
+  /** Where final answers are kept across restarts; default: in memory only. */
+  journal?: Journal<KeyRecord>;
+  /** The outage switch (main shares it with nothing else; tests hold it). */
+  faults?: FaultSwitch<HttpOutage>;
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject` or port 0. */
-export async function build({ settings, ledger: ledgerDeps, ...base }: HttpDeps): Promise<HttpApp> {
+export async function build({
+  settings,
+  ledger: ledgerDeps,
+  journal,
+  faults,
+  ...base
+}: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'payment-sandbox',
     ...base,
@@ -63,12 +87,18 @@ export async function build({ settings, ledger: ledgerDeps, ...base }: HttpDeps)
     },
   });
   const ledger = createLedger(ledgerDeps ?? defaultLedgerDeps);
-  const keys = createIdempotencyStore();
+  const keys = createIdempotencyStore(journal);
+  for (const record of journal?.records ?? []) {
+    keys.restore(record);
+    ledger.restore(record);
+  }
+  registerOutage(app, faults ?? createFaultSwitch<HttpOutage>());
   await app.register(
     async (scope) => {
       installProviderErrors(scope);
       registerCharges(scope, ledger, keys, settings);
       registerRefunds(scope, ledger, keys);
+      registerKeyLookup(scope, keys);
     },
     { prefix: '/v1' },
   );
@@ -96,7 +126,7 @@ function registerCharges(
     const behaviour = behaviourOf(parsed.value.source);
     if (behaviour === null) return sendError(reply, unknownToken(parsed.value.source));
     const fingerprint = fingerprintOf('POST', '/v1/charges', request.body);
-    const result = await keys.run(key, fingerprint, (attempt) =>
+    const result = await keys.run(key, fingerprint, 'charge', (attempt) =>
       executeCharge(ledger, parsed.value, attemptOutcome(behaviour, attempt, settings)),
     );
     return sendKeyed(reply, key, result);
@@ -145,7 +175,7 @@ function registerRefunds(scope: FastifyInstance, ledger: Ledger, keys: Idempoten
     const parsed = parseParams(refundRequestSchema, request.body);
     if (!parsed.ok) return sendError(reply, parsed.error);
     const fingerprint = fingerprintOf('POST', '/v1/refunds', request.body);
-    const result = await keys.run(key, fingerprint, async () => {
+    const result = await keys.run(key, fingerprint, 'refund', async () => {
       const refunded = ledger.refund(parsed.value.charge, parsed.value.amount);
       return { response: refunded.ok ? { status: 201, body: refunded.refund } : refunded.error, final: true };
     });

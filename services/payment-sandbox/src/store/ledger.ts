@@ -1,9 +1,11 @@
 import { type Charge, decide, evolve } from '../domain/charge.ts';
 import { noSuchCharge, type ProviderError } from '../domain/provider-errors.ts';
+import type { KeyRecord } from '../http/idempotency.ts';
+import { chargeRecordSchema, refundRecordSchema } from './journal.ts';
 
 /**
- * The sandbox's book of charges and refunds, in memory (a sandbox forgets everything on restart,
- * as its README says); ids and the clock are injected. Node runs one request handler at a time
+ * The sandbox's book of charges and refunds, in memory, rebuilt on start from the journal's final
+ * answers (store/journal.ts); ids and the clock are injected. Node runs one request handler at a time
  * between awaits, and no method here awaits, so each is atomic.
  */
 
@@ -41,6 +43,8 @@ export interface Ledger {
   /** Refunds `amount` of the charge, or all that is left of it when `amount` is undefined. */
   refund(chargeId: string, amount: number | undefined): RefundResult;
   listRefunds(filter?: { charge?: string }): Refund[];
+  /** Puts back what a final answer read from the journal made: a charge, or a refund of one. */
+  restore(record: KeyRecord): void;
 }
 
 export function createLedger(deps: LedgerDeps): Ledger {
@@ -90,6 +94,21 @@ export function createLedger(deps: LedgerDeps): Ledger {
       refunds.push(refund);
       charges.set(charge.id, evolve(charge, event));
       return { ok: true, refund: { ...refund } };
+    },
+    restore(record) {
+      if (record.response.status !== 201) return; // a decline or a refused refund made nothing
+      if (record.operation === 'charge') {
+        const charge = chargeRecordSchema.parse(record.response.body);
+        // The answer shows the charge as it was made; its refunds are put back after it.
+        charges.set(charge.id, { ...charge, amount_refunded: 0, refunded: false });
+        return;
+      }
+      const refund = refundRecordSchema.parse(record.response.body);
+      const charge = charges.get(refund.charge);
+      if (charge === undefined)
+        throw new Error(`journal: refund ${refund.id} of an unknown charge ${refund.charge}`);
+      refunds.push(refund);
+      charges.set(charge.id, evolve(charge, { type: 'ChargeRefunded', amount: refund.amount }));
     },
     listRefunds(filter = {}) {
       return refunds

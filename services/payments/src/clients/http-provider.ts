@@ -1,5 +1,6 @@
 import {
   AppError,
+  type CircuitBreakerSettings,
   createHttpClient,
   type HttpAnswer,
   type HttpClient,
@@ -8,8 +9,9 @@ import {
 } from '@microshop/platform';
 import type { ChargeOutcome } from '../domain/decide.ts';
 import type { ProviderCharge } from '../domain/events.ts';
+import type { KeyLookup } from '../domain/reconciliation.ts';
 import type { CallOptions, PaymentProvider, RefundCall, RefundResult } from './payment-provider.ts';
-import { chargeListSchema, chargeSchema, errorMessageOf, refundSchema } from './wire.ts';
+import { chargeListSchema, chargeSchema, errorMessageOf, keyLookupSchema, refundSchema } from './wire.ts';
 
 /**
  * The payment provider over HTTP, in the card-provider dialect the payment sandbox speaks
@@ -25,6 +27,8 @@ export interface HttpProviderOptions {
   timeoutMs: number;
   /** Attempts of one request (same idempotency key) and the waits between them. */
   retry: Omit<HttpRetrySettings, 'retryStatus'>;
+  /** Shared by every call: a provider that keeps failing is not called for a while (calls fail at once). */
+  circuitBreaker?: CircuitBreakerSettings;
   logger: Logger;
 }
 
@@ -45,6 +49,7 @@ export function createHttpProvider(options: HttpProviderOptions): HttpPaymentPro
     timeoutMs: options.timeoutMs,
     retry: { ...options.retry, retryStatus: isTransient },
     agent: { connections: 32, keepAliveTimeoutMs: 10_000 },
+    circuitBreaker: options.circuitBreaker,
     logger: options.logger,
   });
   return {
@@ -70,6 +75,15 @@ export function createHttpProvider(options: HttpProviderOptions): HttpPaymentPro
       });
       if (answer.status !== 200) throw refused('list charges', answer);
       return firstCaptured(answer);
+    },
+    async lookupCharge(idempotencyKey, callOptions) {
+      const answer = await http.send({
+        method: 'GET',
+        url: `/v1/idempotency_keys/${encodeURIComponent(idempotencyKey)}`,
+        signal: callOptions?.signal,
+        logFields: { key: idempotencyKey },
+      });
+      return keyLookupOf(answer);
     },
     close: () => http.close(),
   };
@@ -113,6 +127,26 @@ function chargeOutcome(answer: HttpAnswer): ChargeOutcome {
     amount: charge.data.amount,
     currency: charge.data.currency,
   };
+}
+
+/**
+ * 404: no request with the key reached the provider's ledger (nothing charged); a final answer: the
+ * charge, or the refusal; still running or last met an outage: ask again later.
+ */
+function keyLookupOf(answer: HttpAnswer): KeyLookup {
+  if (answer.status === 404) return { kind: 'none' };
+  if (answer.status !== 200) throw refused('look up an idempotency key', answer);
+  const lookup = keyLookupSchema.safeParse(answer.body);
+  if (!lookup.success) throw unexpected('key look-up', answer);
+  const { status, response } = lookup.data;
+  if (status !== 'completed' || response === null) return { kind: 'pending' };
+  const outcome = chargeOutcome({ status: response.status, body: response.body, attempts: 1 });
+  return outcome.status === 'succeeded'
+    ? {
+        kind: 'captured',
+        charge: { paymentId: outcome.paymentId, amount: outcome.amount, currency: outcome.currency },
+      }
+    : { kind: 'refused', refusal: outcome };
 }
 
 function refundResult(answer: HttpAnswer, call: RefundCall): RefundResult {

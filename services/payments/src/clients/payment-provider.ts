@@ -1,6 +1,7 @@
 import { unreachable } from '@microshop/platform';
 import type { CallResult, ChargeOutcome, ProviderCall } from '../domain/decide.ts';
 import type { ProviderCharge } from '../domain/events.ts';
+import type { KeyLookup } from '../domain/reconciliation.ts';
 
 /**
  * The payment provider as payments sees it: charge, refund, and look up the charge of an order.
@@ -29,6 +30,8 @@ export interface PaymentProvider {
   refund(call: RefundCall, options?: CallOptions): Promise<RefundResult>;
   /** The order's captured charge, if the provider holds one. */
   findCharge(orderId: string, options?: CallOptions): Promise<ProviderCharge | null>;
+  /** What became of the charge request made with `idempotencyKey` (reconciliation). */
+  lookupCharge(idempotencyKey: string, options?: CallOptions): Promise<KeyLookup>;
 }
 
 export interface ExecuteOptions extends CallOptions {

@@ -19,6 +19,12 @@ export const refundSchema = z.object({
 
 export const chargeListSchema = z.object({ data: z.array(chargeSchema) });
 
+/** What became of a request made with an idempotency key (GET /v1/idempotency_keys/{key}). */
+export const keyLookupSchema = z.object({
+  status: z.enum(['completed', 'in_progress', 'retryable']),
+  response: z.object({ status: z.number().int(), body: z.unknown() }).nullable(),
+});
+
 const errorSchema = z.object({ error: z.object({ message: z.string().min(1) }) });
 
 /** `{error: {message}}`, the provider's error shape; undefined for anything else. */

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from '@microshop/platform';
 import type { TokenCipher } from './token-cipher.ts';
 
-// Card tokens, encrypted, under their payment references (migrations/002_payment_methods.sql).
+// Card tokens, encrypted, under their payment references (migrations/003_payment_methods.sql).
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 

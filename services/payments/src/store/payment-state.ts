@@ -87,15 +87,17 @@ function stateOf(row: StateRow): PaymentState {
 }
 
 /**
- * Notes that a charge request is about to be sent. Its own statement, outside the event's
- * transaction on purpose: it must survive a handler that never gets to commit.
+ * Notes that a charge request is about to be sent (the first time, and the latest). Its own
+ * statement, outside the event's transaction on purpose: it must survive a handler that never gets
+ * to commit. Reconciliation asks the provider about such charges (tasks/reconciler.ts).
  */
 export async function markChargeAttempted(db: Queryable, orderId: string, at: Date): Promise<void> {
   await db.query(
-    `INSERT INTO payment_orders (order_id, charge_attempted_at, created_at, updated_at)
-     VALUES ($1, $2, $2, $2)
+    `INSERT INTO payment_orders (order_id, charge_attempted_at, charge_last_sent_at, created_at, updated_at)
+     VALUES ($1, $2, $2, $2, $2)
      ON CONFLICT (order_id) DO UPDATE
-       SET charge_attempted_at = coalesce(payment_orders.charge_attempted_at, excluded.charge_attempted_at)`,
+       SET charge_attempted_at = coalesce(payment_orders.charge_attempted_at, excluded.charge_attempted_at),
+           charge_last_sent_at = excluded.charge_last_sent_at`,
     [orderId, at],
   );
 }

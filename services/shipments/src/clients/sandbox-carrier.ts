@@ -1,6 +1,7 @@
 import {
   AppError,
   badGateway,
+  type CircuitBreakerSettings,
   createHttpClient,
   type HttpAnswer,
   type HttpClient,
@@ -27,6 +28,8 @@ export interface SandboxCarrierOptions {
   maxAttempts: number;
   /** Wait before the second attempt, doubled each time (with jitter) up to 16 times it. */
   backoffMs: number;
+  /** Shared by every call: a carrier that keeps failing is not called for a while (calls fail at once). */
+  circuitBreaker?: CircuitBreakerSettings;
 }
 
 export interface SandboxCarrier extends Carrier {
@@ -52,6 +55,7 @@ export function createSandboxCarrier(options: SandboxCarrierOptions): SandboxCar
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     retry: { maxAttempts: options.maxAttempts, initialMs: options.backoffMs, maxMs: options.backoffMs * 16 },
+    circuitBreaker: options.circuitBreaker,
   });
   return {
     name: sandboxCarrierName,
