@@ -99,12 +99,14 @@ describe('the delivery callback', () => {
 
   test('a repeated callback (signed anew) answers 200 and changes nothing', async (t) => {
     const { shipments, approved, body } = await dispatched(t);
-    const first = await postCallback(shipments.app, body);
+    // Two signing times, one second apart: the carrier signs every attempt anew.
+    const at = nowSeconds();
+    const first = await postCallback(shipments.app, body, { at });
     assert.equal(first.statusCode, 200);
     const before = await shipmentOf(db, approved.orderId);
 
     await withDecodingSlot(db, async (readInserts) => {
-      const again = await postCallback(shipments.app, body, { at: nowSeconds() - 1 });
+      const again = await postCallback(shipments.app, body, { at: at - 1 });
 
       assert.equal(again.statusCode, 200);
       assert.equal(again.json().status, 'DELIVERED');
