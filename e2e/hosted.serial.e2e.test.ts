@@ -3,7 +3,7 @@
 // as it does on the test stack, where every instance has a process of its own. Serial: a second stack.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadSettings } from '../infra/src/settings.ts';
+import { databaseUrl, loadSettings } from '../infra/src/settings.ts';
 import { type Stack, startStack, stopStack } from '../infra/src/stack.ts';
 import { gatewayUrl } from './lib/api.ts';
 import { comparable, stockScenario } from './lib/scenarios.ts';
@@ -59,7 +59,7 @@ describe('hosted layout: the services in one process, the gateway in another', {
     timeout: 300_000,
   }, async () => {
     const split = await stockScenario(gatewayUrl);
-    const hosted = await stockScenario(hostedGateway);
+    const hosted = await stockScenario(hostedGateway, databaseUrl(settings));
     assert.deepEqual(comparable(hosted), comparable(split));
   });
 });

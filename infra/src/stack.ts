@@ -4,7 +4,6 @@
 // starts (started-parts.ts), so a start that fails halfway stops what it had started.
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import pg from 'pg';
 import {
   type ServiceInstance,
   type ServiceProcess,
@@ -16,7 +15,7 @@ import {
 import { registerConnectors, startConnect } from './connect.ts';
 import { createTopics, kafkaNodeNames, startKafka } from './kafka.ts';
 import { type StackDirs, stackDirs } from './paths.ts';
-import { startPostgres, superuserUrl } from './postgres.ts';
+import { startPostgres, withSuperuser } from './postgres.ts';
 import { type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
 import { kafkaNodePorts, type StackSettings } from './settings.ts';
 import { ensureReady } from './setup.ts';
@@ -190,16 +189,12 @@ async function answersReady(instance: ServiceInstance): Promise<boolean> {
 }
 
 async function outboxSlotActive(settings: StackSettings): Promise<boolean> {
-  const client = new pg.Client({ connectionString: superuserUrl(settings, settings.pg.database) });
-  await client.connect();
-  try {
+  return withSuperuser(settings, settings.pg.database, async (client) => {
     const result = await client.query(
       "select active from pg_replication_slots where slot_name = 'microshop_outbox'",
     );
     return result.rows[0]?.active === true;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function checkPortsFree(settings: StackSettings, instances: ServiceInstance[]): Promise<void> {

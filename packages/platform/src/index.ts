@@ -24,6 +24,7 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './outbox.ts';
 export * from './periodic.ts';
+export * from './profile.ts';
 export * from './pure/index.ts';
 export * from './retention.ts';
 export * from './service/index.ts';

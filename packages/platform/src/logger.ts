@@ -5,7 +5,8 @@ export type { Logger } from 'pino';
 
 /**
  * Secrets that must never reach a log line, wherever they sit in a logged object: request headers
- * (fastify logs `req`), a request body, or a message payload logged by a consumer.
+ * (fastify logs `req`), a request body, or a message payload logged by a consumer. A card token is
+ * redacted under any `token` key one or two levels down, besides every place a payment carries it.
  */
 export const redactedPaths: readonly string[] = [
   'authorization',
@@ -15,10 +16,14 @@ export const redactedPaths: readonly string[] = [
   'cookie',
   'headers.cookie',
   'req.headers.cookie',
+  'token',
+  '*.token',
+  '*.*.token',
   'payment.token',
   '*.payment.token',
   'body.payment.token',
   'payload.payment.token',
+  'value.payment.token',
 ];
 
 export interface LoggerOptions {

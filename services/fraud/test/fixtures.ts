@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type OrderCreatedEvent, orderCreatedEventSchema } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
-import { consumedMessage } from '@microshop/platform/testing';
+import { consumedMessage, samplePaymentReference } from '@microshop/platform/testing';
 
 // OrderCreated events as the orders service writes them, for unit and integration tests.
 
@@ -40,7 +40,7 @@ export function orderCreated(options: OrderCreatedOptions = {}): OrderCreatedEve
     customerId: order.customerId,
     status: 'CREATED',
     order,
-    payment: { token: 'tok_visa' },
+    payment: { reference: samplePaymentReference },
   });
 }
 

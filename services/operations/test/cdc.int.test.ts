@@ -40,7 +40,9 @@ async function brokenConnector(t: CleanupRegistrar): Promise<string> {
       'database.hostname': '127.0.0.1',
       'database.port': stack.port,
       'database.user': 'microshop_cdc',
-      'database.password': 'microshop_cdc',
+      // The stack's CDC password, as the stack's own connector names it: the worker resolves it.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Kafka Connect's config-provider syntax
+      'database.password': '${env:MICROSHOP_CDC_PASSWORD}',
       'database.dbname': 'microshop',
       'topic.prefix': name,
       'plugin.name': 'decoderbufs',

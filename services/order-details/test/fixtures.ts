@@ -9,7 +9,7 @@ import {
   productChangedEventSchema,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
-import { consumedMessage } from '@microshop/platform/testing';
+import { consumedMessage, samplePaymentReference } from '@microshop/platform/testing';
 
 // Events as the orders, customers and inventory services write them, for unit and integration tests.
 
@@ -47,7 +47,7 @@ export function orderCreated(options: OrderCreatedOptions = {}): OrderCreatedEve
     customerId: order.customerId,
     status: 'CREATED',
     order,
-    payment: { token: 'tok_visa' },
+    payment: { reference: samplePaymentReference },
   });
 }
 

@@ -1,7 +1,9 @@
 import { topics } from '@microshop/contracts';
 import {
+  commaList,
   commonConfig,
   consumerConfig,
+  envHttpUrl,
   envInteger,
   envPort,
   envTopic,
@@ -29,6 +31,14 @@ export const ordersConfig = z.object({
   PAYMENTS_TOPIC: envTopic(topics.payments),
   SHIPMENTS_TOPIC: envTopic(topics.shipments),
   ORDER_COMMANDS_TOPIC: envTopic(topics.orderCommands),
+  /** The compacted catalog topic the copy of the prices is kept from. */
+  PRODUCTS_TOPIC: envTopic(topics.products),
+  /** The copy's own consumer group: a new one reads the compacted topic from its start. */
+  CATALOG_CONSUMER_GROUP: z.string().min(1).default('orders-catalog'),
+  /** The payments service (card tokens go there); else the first of UPSTREAM_PAYMENTS; else its default port. */
+  PAYMENTS_URL: envHttpUrl().optional(),
+  UPSTREAM_PAYMENTS: z.string().transform(commaList).optional(),
+  PAYMENTS_TIMEOUT_MS: envInteger({ min: 10, max: 60_000, default: 2_000 }),
 });
 export type OrdersConfig = z.output<typeof ordersConfig>;
 
@@ -44,4 +54,8 @@ export function inboundTopicsOf(config: OrdersConfig): string[] {
 
 export function waitLimitsOf(config: OrdersConfig): TimeoutLimits {
   return { defaultMs: config.WAIT_DEFAULT_MS, maxMs: config.WAIT_MAX_MS };
+}
+
+export function paymentsUrlOf(config: OrdersConfig): string {
+  return config.PAYMENTS_URL ?? config.UPSTREAM_PAYMENTS?.[0] ?? 'http://127.0.0.1:8105';
 }

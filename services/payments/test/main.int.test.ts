@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { OrderEvent } from '@microshop/contracts';
+import { type OrderEvent, sandboxTokens } from '@microshop/contracts';
 import { createProducer, deleteConsumerGroups } from '@microshop/platform';
 import {
   createTestSchema,
@@ -18,6 +18,7 @@ import {
   uniqueGroup,
   uniqueTopic,
 } from '@microshop/platform/testing';
+import { paymentMethodsPath } from '../src/http/payment-methods.ts';
 import { newOrder, orderEvent } from './fixtures.ts';
 import { asOperator, issuer, logger, startSandbox } from './harness.ts';
 
@@ -52,6 +53,7 @@ test('the process charges a validated order from its topic, answers GET, and sto
       CONSUMER_GROUP: consumerGroup,
       // As the stack runner passes it: every instance of the sandbox, comma-separated; the first is used.
       UPSTREAM_PAYMENT_SANDBOX: `${sandbox.url},http://127.0.0.1:9`,
+      PAYMENT_TOKEN_KEYS: Buffer.alloc(32, 7).toString('base64'),
       LOG_LEVEL: 'warn',
     },
     t,
@@ -72,7 +74,17 @@ test('the process charges a validated order from its topic, answers GET, and sto
     value: event,
     headers: { id: event.id },
   });
-  await producer.send([orderEvent(order, 'CREATED'), orderEvent(order, 'VALIDATED')].map(asPublished));
+  // As the orders service does: the card token to payments, its reference into OrderCreated.
+  const registered = await fetch(`${service.base}${paymentMethodsPath}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: sandboxTokens.success }),
+  });
+  assert.equal(registered.status, 200);
+  const { reference } = (await registered.json()) as { reference: string };
+  const created = orderEvent(order, 'CREATED');
+  const withReference = { ...created, payment: { reference } } as OrderEvent;
+  await producer.send([withReference, orderEvent(order, 'VALIDATED')].map(asPublished));
 
   const payment = await eventually('the order to be charged', async () => {
     const answer = await fetchJson(`${service.base}/api/v1/payments/${order.orderId}`, asOperator);

@@ -38,7 +38,7 @@ test('the processes start ready, book an approved order from Kafka, take the del
   const secret = 'main-test-webhook-secret';
   const sandbox = await startService(
     sandboxMain,
-    { CARRIER_DELIVERY_DELAY_MS: '300', CARRIER_WEBHOOK_SECRET: secret, INSTANCE_ID: 'carrier-sandbox' },
+    { CARRIER_DELIVERY_DELAY_MS: '300', CARRIER_WEBHOOK_SECRETS: secret, INSTANCE_ID: 'carrier-sandbox' },
     t,
   );
   const trusted = await serveIssuer(issuer, t);
@@ -53,7 +53,8 @@ test('the processes start ready, book an approved order from Kafka, take the del
       DEAD_LETTER_TOPIC: deadLetterTopic,
       CONSUMER_GROUP: consumerGroup,
       UPSTREAM_CARRIER_SANDBOX: sandbox.base,
-      CARRIER_WEBHOOK_SECRET: secret,
+      // Mid-rotation: the carrier still signs with the old secret, which shipments still accepts.
+      CARRIER_WEBHOOK_SECRETS: `the-rotated-in-webhook-secret,${secret}`,
       INSTANCE_ID: 'shipments-1',
     },
     t,
