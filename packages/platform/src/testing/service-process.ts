@@ -1,6 +1,12 @@
 import { deleteConsumerGroups } from '../kafka/admin.ts';
-import { type TestIssuer, serveIssuer } from './auth.ts';
-import { createTestTopics, type TestTopic, testKafkaBootstrapServers, uniqueGroup, uniqueTopic } from './kafka.ts';
+import { serveIssuer, type TestIssuer } from './auth.ts';
+import {
+  createTestTopics,
+  type TestTopic,
+  testKafkaBootstrapServers,
+  uniqueGroup,
+  uniqueTopic,
+} from './kafka.ts';
 import { type RunningService, type StartServiceOptions, startService } from './process.ts';
 import { type CleanupRegistrar, createTestSchema, type TestSchema, testDatabaseUrl } from './schema.ts';
 
@@ -85,5 +91,8 @@ async function freshTopics<Topic extends string>(
     entries.map(([, topic]) => topic),
     bootstrapServers,
   );
-  return Object.fromEntries(entries.map(([variable, topic]) => [variable, topic.name])) as Record<Topic, string>;
+  return Object.fromEntries(entries.map(([variable, topic]) => [variable, topic.name])) as Record<
+    Topic,
+    string
+  >;
 }
