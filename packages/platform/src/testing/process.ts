@@ -20,7 +20,7 @@ export interface RunningService {
 }
 
 export interface StartServiceOptions {
-  /** How long the process may take to become ready; default 30 s. */
+  /** How long the process may take to become ready; default 90 s. */
   readyTimeoutMs?: number;
 }
 
@@ -47,7 +47,8 @@ export async function startService(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const base = `http://127.0.0.1:${port}`;
-  await untilReady(base, child, output, options.readyTimeoutMs ?? 30_000);
+  // Generous: a loaded machine may take long to load a service's modules; a hang still fails.
+  await untilReady(base, child, output, options.readyTimeoutMs ?? 90_000);
   return {
     base,
     output,
