@@ -86,18 +86,22 @@ export async function fetchJson(
 
 async function untilReady(base: string, child: ChildProcess, output: string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
+  let lastAnswer = 'nothing listening';
   for (;;) {
-    const status = await fetch(`${base}/ready`).then(
-      (response) => response.status,
-      () => 0, // not listening yet
+    const answer = await fetch(`${base}/ready`).then(
+      async (response) => ({ status: response.status, body: await response.text() }),
+      () => ({ status: 0, body: 'nothing listening' }),
     );
-    if (status === 200) return;
+    if (answer.status === 200) return;
+    lastAnswer = answer.status === 0 ? answer.body : `${answer.status} ${answer.body}`;
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(
         `exited (${child.exitCode ?? child.signalCode}) before ready; the process wrote:\n${output.join('')}`,
       );
     }
-    if (Date.now() > deadline) throw new Error(`never ready; the process wrote:\n${output.join('')}`);
+    if (Date.now() > deadline) {
+      throw new Error(`never ready (last /ready: ${lastAnswer}); the process wrote:\n${output.join('')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
