@@ -115,6 +115,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     abandon: abandon.signal,
   });
   const processRecords = createBatchProcessor({
+    group: options.groupId,
     single: processor,
     handleBatch: options.handleBatch ?? unbatched,
     backoff,
