@@ -1,4 +1,6 @@
 // The traces the stack keeps (the operations service's span store) as end-to-end tests read them.
+
+import type { OpsClient } from '../../infra/src/ops-client.ts';
 import { eventually } from './api.ts';
 import { ops } from './ops.ts';
 
@@ -22,17 +24,51 @@ export interface StoredTrace {
   spans: StoredSpan[];
 }
 
-/** The order's trace once it shows a span of each of `services` (spans arrive in batches). */
-export function traceOfOrder(orderId: string, services: readonly string[], timeoutMs = 30_000) {
+/**
+ * The order's trace once it shows a span of each of `services` and a span named `last` (spans arrive
+ * in batches, each process's every half second).
+ */
+export function traceOfOrder(
+  orderId: string,
+  { services, last }: { services: readonly string[]; last: string },
+  { client = ops, timeoutMs = 30_000 }: { client?: OpsClient; timeoutMs?: number } = {},
+): Promise<StoredTrace> {
+  let seen: StoredTrace | undefined;
   return eventually(
-    `the trace of order ${orderId} to cover ${services.join(', ')}`,
+    `the trace of order ${orderId} to cover ${services.join(', ')} and ${last}: ${spanListing(seen)}`,
     async () => {
-      const trace = await ops.call<StoredTrace>('GET', `/api/v1/ops/orders/${orderId}/trace`);
-      return services.every((service) => trace.services.includes(service)) ? trace : undefined;
+      seen = await client.call<StoredTrace>('GET', `/api/v1/ops/orders/${orderId}/trace`);
+      const complete =
+        services.every((service) => seen?.services.includes(service)) &&
+        seen.spans.some((span) => span.name === last);
+      return complete ? seen : undefined;
     },
     timeoutMs,
   );
 }
+
+/** A trace as a test failure shows it: a line per span, the service that made it first. */
+export function spanListing(trace: StoredTrace | undefined): string {
+  if (trace === undefined) return 'no trace yet';
+  return trace.spans.map((span) => `${span.service}: ${span.name}`).join('\n');
+}
+
+/** Every service a delivered order passes through, the gateway first. */
+export const orderPath = [
+  'gateway',
+  'orders',
+  'fraud',
+  'inventory',
+  'order-details',
+  'validation-aggregator',
+  'payments',
+  'shipments',
+  'notifications',
+  'order-background',
+];
+
+/** The consumer span a delivered order's trace ends with. */
+export const deliveredSpan = 'handle OrderDelivered';
 
 /**
  * The spans that hang together with none of the trace: neither their parent nor a span they link to
