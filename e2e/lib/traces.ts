@@ -35,7 +35,7 @@ export function traceOfOrder(
 ): Promise<StoredTrace> {
   let seen: StoredTrace | undefined;
   return eventually(
-    `the trace of order ${orderId} to cover ${services.join(', ')} and ${last}: ${spanListing(seen)}`,
+    `the trace of order ${orderId} to cover ${services.join(', ')} and ${last}`,
     async () => {
       seen = await client.call<StoredTrace>('GET', `/api/v1/ops/orders/${orderId}/trace`);
       const complete =
@@ -44,7 +44,9 @@ export function traceOfOrder(
       return complete ? seen : undefined;
     },
     timeoutMs,
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; it has:\n${spanListing(seen)}`, { cause: error });
+  });
 }
 
 /** A trace as a test failure shows it: a line per span, the service that made it first. */

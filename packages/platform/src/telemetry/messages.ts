@@ -24,6 +24,11 @@ import { traceAttributes } from '../pure/trace-attributes.ts';
 
 export const tracer = () => trace.getTracer('microshop-kit');
 
+/** Whether a sampled trace is running here (its context is what an instrumented HTTP client sends). */
+export function inTrace(): boolean {
+  return trace.getActiveSpan()?.spanContext() !== undefined && currentTraceparent() !== '';
+}
+
 /** The active trace context as a `traceparent` value, or '' when no sampled trace is running. */
 export function currentTraceparent(): string {
   const carrier: Record<string, string> = {};
