@@ -6,6 +6,7 @@
 
 import type { StackSettings } from '../infra/src/settings.ts';
 import { measureFlow, prepareShop, type Shop } from './lib/flow.ts';
+import { measureLimit } from './lib/limit.ts';
 import { machine, table, writeSection } from './lib/report.ts';
 import { withBenchStack } from './lib/stack.ts';
 import { snapshotUsage, type Usage, usageBetween } from './lib/usage.ts';
@@ -109,10 +110,18 @@ function breakdown(results: ConfigurationResult[]): (string | number)[][] {
 export async function checkout(): Promise<void> {
   const results: ConfigurationResult[] = [];
   for (const configuration of configurations) results.push(await measure(configuration));
-  const summary = configurations.map((configuration, i) => [
-    configuration.name,
-    `**${results[i]?.sustained} orders/s**`,
-  ]);
+  const limit = await measureLimit(seconds);
+  console.log(`limit: PostgreSQL alone, ten commits per order: ${limit.ordersPerSecond.toFixed(0)} orders/s`);
+  const summary = [
+    ...configurations.map((configuration, i) => [
+      configuration.name,
+      `**${results[i]?.sustained} orders/s**`,
+    ]),
+    [
+      `limit: PostgreSQL alone, the ten commits of one order (\`bench/sql/order-limit.sql\`, ${limit.clients} clients)`,
+      `${limit.ordersPerSecond.toFixed(0)} orders/s`,
+    ],
+  ];
   writeSection(
     'benchmarks.md',
     'checkout',

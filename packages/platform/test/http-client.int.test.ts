@@ -136,7 +136,8 @@ describe('the kit HTTP client', () => {
     assert.equal(error.code, 'TIMEOUT');
     assert.match(error.message, /failed 2 times, last: TimeoutError: no answer within 50 ms/);
     assert.equal(server.seen.length, 2);
-    assert.ok(Date.now() - started < 1_000);
+    // The silent server never answers: only the timeouts end the call (generous for a loaded machine).
+    assert.ok(Date.now() - started < 5_000);
   });
 
   test('no listener is retried, then ends in UPSTREAM_UNAVAILABLE', async (t) => {
@@ -170,7 +171,8 @@ describe('the kit HTTP client', () => {
       assert.equal(error.reason.kind, 'aborted');
       assert.match(error.message, /aborted: the service is stopping/);
     }
-    assert.ok(Date.now() - started < 1_000);
+    // Well under the 10 s the request or the wait would have taken without the aborts.
+    assert.ok(Date.now() - started < 5_000);
     assert.equal(failing.seen.length, 1);
   });
 

@@ -1,14 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import {
-  commaList,
-  commonConfig,
-  consumerConfig,
-  envHttpUrl,
-  envInteger,
-  envPort,
-  envTopic,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { commaList, envHttpUrl, envInteger, envTopic, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 
 /**
@@ -16,11 +7,8 @@ import { z } from 'zod';
  * and schema names default to the real ones and are overridable for tests. Times are in milliseconds.
  */
 export const operationsConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'operations', schema: 'operations' }),
-  // The group that reads the heartbeats back; the dead letters have a group of their own.
-  ...consumerConfig({ group: 'operations' }),
-  HTTP_PORT: envPort(8123),
+  // Its group reads the heartbeats back; the dead letters have a group of their own.
+  ...serviceConfig({ name: 'operations', port: 8123 }),
   DEAD_LETTER_GROUP: z.string().min(1).default('operations-dead-letters'),
   HEARTBEAT_TOPIC: envTopic(topics.heartbeats),
   CONNECT_URL: envHttpUrl('http://127.0.0.1:18083'),
