@@ -25,8 +25,9 @@ export interface StoredTrace {
 }
 
 /**
- * The order's trace once it shows a span of each of `services` and a span named `last` (spans arrive
- * in batches, each process's every half second).
+ * The order's trace once it shows a span of each of `services`, a span named `last`, and every span's
+ * parent or link (spans arrive in batches, each process's every half second, a parent after its
+ * children: it ends last). On time out, the failure lists what the trace had.
  */
 export function traceOfOrder(
   orderId: string,
@@ -40,7 +41,8 @@ export function traceOfOrder(
       seen = await client.call<StoredTrace>('GET', `/api/v1/ops/orders/${orderId}/trace`);
       const complete =
         services.every((service) => seen?.services.includes(service)) &&
-        seen.spans.some((span) => span.name === last);
+        seen.spans.some((span) => span.name === last) &&
+        detachedSpans(seen).length === 0;
       return complete ? seen : undefined;
     },
     timeoutMs,
