@@ -173,6 +173,7 @@ describe('migrate', () => {
         'outbox.type text not null',
         'outbox.payload jsonb not null',
         'outbox.created_at timestamp with time zone not null',
+        'outbox.traceparent text not null',
       ],
     );
   });

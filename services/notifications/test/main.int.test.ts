@@ -53,6 +53,15 @@ test('the process starts ready, routes an order from Kafka by its customer level
     const created = orderEvent('CREATED', { customerId: customer.customerId });
     await producer.send([
       { topic: customersTopic, key: customer.customerId, value: customer, headers: { id: customer.id } },
+    ]);
+    // Known before the order comes: the order is routed by the level at once, not after a parked wait
+    // (the second of grace below is short for a loaded machine).
+    await eventually('the customer copied', async () =>
+      (await db.pool.query('SELECT 1 FROM customers WHERE id = $1', [customer.customerId])).rowCount === 1
+        ? true
+        : null,
+    );
+    await producer.send([
       { topic: ordersTopic, key: created.customerId, value: created, headers: { id: created.id } },
     ]);
 

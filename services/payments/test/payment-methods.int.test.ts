@@ -8,7 +8,15 @@ import { paymentMethodsPath } from '../src/http/payment-methods.ts';
 import { service } from '../src/main.ts';
 import { revealToken, sealLegacyTokens } from '../src/store/payment-methods.ts';
 import { newOrder, orderEvent, referenceFor, testCipher } from './fixtures.ts';
-import { deliverer, httpApp, httpProvider, migratedSchema, paymentDeps, startSandbox } from './harness.ts';
+import {
+  deliverer,
+  httpApp,
+  httpProvider,
+  issuer,
+  migratedSchema,
+  paymentDeps,
+  startSandbox,
+} from './harness.ts';
 
 // Card tokens in payments: handed over for a reference, kept only encrypted, and only as long as a
 // charge may still need them; tokens an earlier version kept in clear are encrypted on start.
@@ -21,8 +29,11 @@ const app = await httpApp(db);
 /** A card token no other test uses, which the sandbox charges like tok_visa. */
 const uniqueVisa = () => `${sandboxTokens.success}_${randomUUID()}`;
 
-function register(token: string) {
-  return app.inject({ method: 'POST', url: paymentMethodsPath, payload: { token } });
+/** Hands `token` over as the orders service does, with the ordering customer's bearer token. */
+const customerId = randomUUID();
+async function register(token: string) {
+  const headers = (await issuer.customer(customerId)).headers;
+  return app.inject({ method: 'POST', url: paymentMethodsPath, payload: { token }, headers });
 }
 
 /** Every row of payment_methods and payment_orders as text: where a token in clear would show. */
