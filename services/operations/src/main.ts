@@ -1,3 +1,4 @@
+import { topics } from '@microshop/contracts';
 import {
   createProducer,
   defineService,
@@ -9,10 +10,12 @@ import {
 } from '@microshop/platform';
 import { createConnectClient } from './clients/connect.ts';
 import { startDeadLetterReader } from './clients/dead-letter-reader.ts';
+import { createKafkaBrowser } from './clients/kafka-browser.ts';
 import { heartbeatTopicOf, type OperationsConfig, operationsConfig } from './config.ts';
 import type { EventFlow } from './domain/event-flow.ts';
 import { indexDeadLetters } from './handlers/dead-letters.ts';
 import { currentEventFlow, readHeartbeats, sendHeartbeat } from './handlers/heartbeats.ts';
+import { indexOrderFlow } from './handlers/order-flow.ts';
 import { build } from './http/routes.ts';
 import { connectorWatchdog } from './tasks/connector-watchdog.ts';
 import { createOperationsMetrics } from './tasks/metrics.ts';
@@ -53,6 +56,8 @@ export const service = defineService({
     });
     const bootstrapServers = config.KAFKA_BOOTSTRAP_SERVERS;
     const samples = sampler({ pool, bootstrapServers, metrics: opsMetrics, eventFlow });
+    const kafka = createKafkaBrowser({ bootstrapServers, clientId: config.INSTANCE_ID });
+    onStop('kafka browser', () => kafka.close());
     return {
       http: (base) =>
         build({
@@ -62,8 +67,12 @@ export const service = defineService({
           eventFlow,
           eventFlowThresholdMs: thresholdMs,
           sample: samples.current,
+          kafka,
         }),
-      background: { 'dead-letter reader': () => deadLetterReader(config, pool, logger) },
+      background: {
+        'dead-letter reader': () => deadLetterReader(config, pool, logger),
+        'order-flow reader': () => orderFlowReader(config, pool, logger),
+      },
       consumers: { heartbeats: { topics: [config.HEARTBEAT_TOPIC], handle: readHeartbeats() } },
       tasks: {
         ...heartbeatTasks(config, pool),
@@ -74,6 +83,11 @@ export const service = defineService({
         'redrive resolver': { intervalMs: 5_000, run: redriveResolver({ pool, bootstrapServers }) },
         'connector watchdog': { intervalMs: config.WATCHDOG_INTERVAL_MS, run: watchdog.run },
         sampler: { intervalMs: config.SAMPLE_INTERVAL_MS, run: samples.run },
+        'lag sample retention': {
+          intervalMs: 3_600_000,
+          run: () =>
+            pruneExpired(pool, { table: 'consumer_lag_samples', column: 'at', keepMs: 24 * 3_600_000 }),
+        },
       },
       readiness: [{ name: 'event flow', check: () => assertFlowing(eventFlow) }],
     };
@@ -90,6 +104,28 @@ function deadLetterReader(config: OperationsConfig, pool: Pool, logger: Logger) 
     index: indexDeadLetters({ pool, services: config.KNOWN_SERVICES }),
   });
 }
+
+/** Every order topic, read raw into the order-flow index (group operations-order-flow). */
+function orderFlowReader(config: OperationsConfig, pool: Pool, logger: Logger) {
+  return startDeadLetterReader({
+    bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
+    topic: orderFlowTopics,
+    groupId: 'operations-order-flow',
+    clientId: `${config.INSTANCE_ID}-order-flow`,
+    logger,
+    index: indexOrderFlow(pool),
+  });
+}
+
+const orderFlowTopics = [
+  topics.orderOutbox,
+  topics.orderValidations,
+  topics.orderDecisions,
+  topics.orderCommands,
+  topics.payments,
+  topics.shipments,
+  topics.deadLetter,
+];
 
 /** A heartbeat through the outbox every interval; a day of them kept. */
 function heartbeatTasks(config: OperationsConfig, pool: Pool): Record<string, PeriodicSpec> {

@@ -5,8 +5,10 @@ import {
   type HttpBase,
   type Pool,
 } from '@microshop/platform';
+import type { KafkaBrowser } from '../clients/kafka-browser.ts';
 import { type CdcDeps, registerCdcRoutes } from './cdc-routes.ts';
 import { registerDeadLetterRoutes } from './dead-letter-routes.ts';
+import { registerKafkaRoutes } from './kafka-routes.ts';
 
 /**
  * The operations service's HTTP API, for operators (every route declares `x-access: operator`):
@@ -20,6 +22,8 @@ export interface HttpDeps extends HttpBase, Omit<CdcDeps, 'pool' | 'logger'> {
   pool: Pool;
   /** Token verification; tests pass a test issuer's. */
   access?: AccessControlOptions;
+  /** The console's Kafka reads; without it the /kafka routes are not there (tests of the rest). */
+  kafka?: KafkaBrowser;
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject`. */
@@ -30,6 +34,7 @@ export async function build({
   eventFlow,
   eventFlowThresholdMs,
   sample,
+  kafka,
   ...base
 }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
@@ -45,5 +50,6 @@ export async function build({
   });
   registerDeadLetterRoutes(app, pool);
   registerCdcRoutes(app, { pool, logger: base.logger, connect, eventFlow, eventFlowThresholdMs, sample });
+  if (kafka !== undefined) registerKafkaRoutes(app, { pool, kafka });
   return app;
 }

@@ -1,0 +1,7 @@
+export function App() {
+  return (
+    <main>
+      <h1>microshop console</h1>
+    </main>
+  );
+}
