@@ -37,6 +37,8 @@ function useForm<T extends Record<string, string>>(initial: T) {
 }
 
 function afterSignIn(): void {
+  // In the console the page under the form is the one asked for: it shows once the session is set.
+  if (location.pathname.startsWith('/console')) return;
   const next = new URLSearchParams(location.search).get('next');
   navigate(next?.startsWith('/') ? next : '/');
 }

@@ -30,7 +30,9 @@ export function CartPage({ session }: { session: Session | null }) {
     setError(null);
     try {
       // The price shown is sent: if the catalog changed meanwhile the server refuses it (409) and names both.
-      const prices = new Map((products.value?.products ?? []).map((product) => [product.sku, product.unitPrice]));
+      const prices = new Map(
+        (products.value?.products ?? []).map((product) => [product.sku, product.unitPrice]),
+      );
       const items = skus.map((sku) => ({ sku, quantity: cart[sku] ?? 0, unitPrice: prices.get(sku) ?? 0 }));
       const order = await post<Order>('/api/v1/orders', {
         items,
