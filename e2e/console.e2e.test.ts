@@ -61,7 +61,10 @@ describe('the operator console', () => {
     // Paging both ways: Previous after Next is the first page again.
     // By offset, from the flow's link to the order's first event: its partition, its offset.
     await page.goto(`/console/flow?order=${order.id}`);
-    const created = events.filter({ hasText: 'OrderCreated' }).filter({ hasText: topics.orderOutbox }).first();
+    const created = events
+      .filter({ hasText: 'OrderCreated' })
+      .filter({ hasText: topics.orderOutbox })
+      .first();
     const link = (await created.getByRole('link').getAttribute('href')) ?? '';
     assert.match(link, /seek=offset&offset=\d+/);
     await page.goto(`${link}&limit=2`);
