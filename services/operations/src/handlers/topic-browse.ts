@@ -181,7 +181,14 @@ async function scan(
     if (scanned >= request.budget.records || performance.now() - began > request.budget.ms) {
       return { records, next: position, scanned, budgetExhausted: true, reachedEnd: false };
     }
-    const chunk = await window(kafka, request.topic, wanted, bounds, 500);
+    // Never more than the budget has left: a scan stops where it said it would.
+    const chunk = await window(
+      kafka,
+      request.topic,
+      wanted,
+      bounds,
+      Math.min(500, request.budget.records - scanned),
+    );
     if (chunk.records.length === 0) break;
     for (const record of chunk.records) {
       scanned++;
