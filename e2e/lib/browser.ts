@@ -1,46 +1,9 @@
-// A real browser for the web pages' end-to-end tests: Debian's `chromium` package driven by
-// playwright-core (no browser download: `.ci/run` installs the package). Each launch runs on a fresh
-// profile: Playwright gives the browser a new temporary --user-data-dir and removes it on close.
-import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+// The browser of the web pages' end-to-end tests, on the test stack's gateway.
+import { launchBrowser as launch, type WebBrowser } from '../../infra/src/browser.ts';
 import { defaultGatewayUrl } from './session.ts';
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export type { WebBrowser };
 
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
-
-export interface WebBrowser {
-  browser: Browser;
-  /** A new tab in a context of its own (its own sessionStorage: one signed-in person). */
-  newPage(options?: { width?: number; height?: number }): Promise<Page>;
-  close(): Promise<void>;
-}
-
-export async function launchBrowser(): Promise<WebBrowser> {
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install chromium`);
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
-  const contexts: BrowserContext[] = [];
-  return {
-    browser,
-    async newPage(options = {}) {
-      const context = await browser.newContext({
-        baseURL: defaultGatewayUrl,
-        viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
-      });
-      contexts.push(context);
-      return context.newPage();
-    },
-    async close() {
-      await browser.close();
-    },
-  };
+export function launchBrowser(): Promise<WebBrowser> {
+  return launch(defaultGatewayUrl);
 }

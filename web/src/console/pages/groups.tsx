@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../../shared/api.ts';
 import { ago, Loading, time, useLoad } from '../../shared/ui.tsx';
@@ -46,8 +47,8 @@ export function Groups() {
                 </thead>
                 <tbody>
                   {list.map((group) => (
-                    <>
-                      <tr key={group.group} data-testid="group-row">
+                    <Fragment key={group.group}>
+                      <tr data-testid="group-row">
                         <td>{group.group}</td>
                         <td>{group.state}</td>
                         <td data-testid="group-lag">{group.totalLag}</td>
@@ -69,7 +70,7 @@ export function Groups() {
                           </td>
                         </tr>
                       )}
-                    </>
+                    </Fragment>
                   ))}
                 </tbody>
               </table>

@@ -44,20 +44,32 @@ async function loadDetails(id: string): Promise<Details> {
 
 function useLiveOrder(id: string) {
   const [order, setOrder] = useState<Order | null>(null);
+  // Every status the stream showed, with its time: the timeline is complete at once, even while the
+  // service that keeps timelines has not caught up with the latest change yet.
+  const [seen, setSeen] = useState<TimelineEntry[]>([]);
   const [state, setState] = useState<StreamState>('connecting');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setOrder(null);
+    setSeen([]);
     setError(null);
     return openStream(`/api/v1/orders/${id}/events`, {
       onState: setState,
       onEvent: (type, data) => {
-        if (type === 'order') setOrder(JSON.parse(data) as Order);
-        if (type === 'error') setError(problemText(data));
+        if (type !== 'order') {
+          if (type === 'error') setError(problemText(data));
+          return;
+        }
+        const next = JSON.parse(data) as Order;
+        setOrder(next);
+        setSeen((entries) => [
+          ...entries,
+          { status: next.status, at: next.updatedAt, reasons: next.reasons },
+        ]);
       },
     });
   }, [id]);
-  return { order, state, error };
+  return { order, seen, state, error };
 }
 
 function problemText(data: string): string {
@@ -70,7 +82,7 @@ function problemText(data: string): string {
 }
 
 export function OrderPage({ id }: { id: string }) {
-  const { order, state, error } = useLiveOrder(id);
+  const { order, seen, state, error } = useLiveOrder(id);
   const [details, setDetails] = useState<Details>(emptyDetails);
   const [actionError, setActionError] = useState<unknown>(null);
   const [detailsTick, setDetailsTick] = useState(0);
@@ -131,13 +143,22 @@ export function OrderPage({ id }: { id: string }) {
       )}
       <ErrorBox error={actionError} />
       <div class="grid">
-        <Timeline entries={details.timeline} />
+        <Timeline entries={mergedTimeline(details.timeline, seen)} />
         <PaymentCard payments={details.payments} />
         <ShipmentCard shipments={details.shipments} />
       </div>
       <Emails emails={details.emails} onRefresh={() => setDetailsTick((tick) => tick + 1)} />
     </>
   );
+}
+
+/** The service's timeline, plus the statuses the stream showed that it does not list yet. */
+function mergedTimeline(stored: TimelineEntry[], seen: TimelineEntry[]): TimelineEntry[] {
+  const known = new Set(stored.map((entry) => entry.status));
+  const missing = seen.filter(
+    (entry, index) => !known.has(entry.status) && seen.findIndex((e) => e.status === entry.status) === index,
+  );
+  return [...stored, ...missing].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 function Items({ order }: { order: Order }) {
