@@ -83,11 +83,7 @@ export const service = defineService({
         'redrive resolver': { intervalMs: 5_000, run: redriveResolver({ pool, bootstrapServers }) },
         'connector watchdog': { intervalMs: config.WATCHDOG_INTERVAL_MS, run: watchdog.run },
         sampler: { intervalMs: config.SAMPLE_INTERVAL_MS, run: samples.run },
-        'lag sample retention': {
-          intervalMs: 3_600_000,
-          run: () =>
-            pruneExpired(pool, { table: 'consumer_lag_samples', column: 'at', keepMs: 24 * 3_600_000 }),
-        },
+        'console retention': { intervalMs: 3_600_000, run: () => pruneConsoleTables(pool) },
       },
       readiness: [{ name: 'event flow', check: () => assertFlowing(eventFlow) }],
     };
@@ -103,6 +99,13 @@ function deadLetterReader(config: OperationsConfig, pool: Pool, logger: Logger) 
     logger,
     index: indexDeadLetters({ pool, services: config.KNOWN_SERVICES }),
   });
+}
+
+/** A day of lag samples, thirty days of the order-flow index. */
+async function pruneConsoleTables(pool: Pool): Promise<void> {
+  const day = 24 * 3_600_000;
+  await pruneExpired(pool, { table: 'consumer_lag_samples', column: 'at', keepMs: day });
+  await pruneExpired(pool, { table: 'order_flow', column: 'at', keepMs: 30 * day });
 }
 
 /** Every order topic, read raw into the order-flow index (group operations-order-flow). */
