@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { topics } from '@microshop/contracts';
-import { createLogger, createProducer } from '@microshop/platform';
 import { devOperatorAccount } from '@microshop/platform/pure';
-import { testKafkaBootstrapServers } from '@microshop/platform/testing';
 import type { Page } from 'playwright-core';
 import { eventually } from './lib/api.ts';
 import { launchBrowser, type WebBrowser } from './lib/browser.ts';
+import { producePoison } from './lib/kafka.ts';
 import { deadLettersOf } from './lib/ops.ts';
 import { awaitStatus, newShopper, placeOrder } from './lib/shop.ts';
 
@@ -90,7 +89,7 @@ describe('the operator console', () => {
   });
 
   it('redrives a dead letter and finds it in the audit log', async () => {
-    const record = await poison(randomUUID());
+    const record = await producePoison(randomUUID());
     const fraud = await eventually(
       'fraud’s dead letter',
       async () => (await deadLettersOf(record)).find((d) => d.group === 'fraud'),
@@ -108,29 +107,3 @@ describe('the operator console', () => {
     assert.match((await page.getByTestId('audit-entry').first().textContent()) ?? '', /console e2e|redrive/);
   });
 });
-
-/** An OrderCreated whose order breaks the schema: every group reading OrderCreated parks it. */
-async function poison(orderId: string) {
-  const producer = createProducer({
-    bootstrapServers: testKafkaBootstrapServers(),
-    clientId: 'e2e-console-poison',
-    logger: createLogger({ service: 'e2e', level: 'warn' }),
-  });
-  const customerId = randomUUID();
-  const value = {
-    id: randomUUID(),
-    type: 'OrderCreated',
-    occurredAt: new Date().toISOString(),
-    source: 'orders',
-    orderId,
-    customerId,
-    order: { total: 'a lot' },
-  };
-  try {
-    const [at] = await producer.send([{ topic: topics.orderOutbox, key: customerId, value }]);
-    assert.ok(at);
-    return { topic: topics.orderOutbox, partition: at.partition, offset: at.offset };
-  } finally {
-    await producer.close();
-  }
-}

@@ -130,9 +130,14 @@ export async function statusLag(browser: WebBrowser, gateway: string, operator: 
     { name: 'Bench web', unitPrice: 100, stock: 1_000 },
     await operator.authorization(),
   );
-  const deltas: number[] = [];
-  for (let i = 0; i < orders; i++) deltas.push(...(await oneOrder(browser, gateway, operator, sku)));
-  return { orders, stats: stats(deltas) };
+  const afterKafka: number[] = [];
+  const afterChange: number[] = [];
+  for (let i = 0; i < orders; i++) {
+    const measured = await oneOrder(browser, gateway, operator, sku);
+    afterKafka.push(...measured.afterKafka);
+    afterChange.push(...measured.afterChange);
+  }
+  return { orders, stats: stats(afterKafka), fromChange: stats(afterChange) };
 }
 
 async function oneOrder(
@@ -140,7 +145,7 @@ async function oneOrder(
   gateway: string,
   operator: Caller,
   sku: string,
-): Promise<number[]> {
+): Promise<{ afterKafka: number[]; afterChange: number[] }> {
   const email = `bench-web-${randomUUID()}@bench.microshop.test`;
   const tokens = await json<Tokens>(gateway, 'POST', '/api/v1/auth/register', {
     name: 'Bench',
@@ -172,11 +177,25 @@ async function oneOrder(
     undefined,
     await operator.authorization(),
   );
+  const { timeline } = await json<{ timeline: { status: string; at: string }[] }>(
+    gateway,
+    'GET',
+    `/api/v1/orders/${order.id}/timeline`,
+    undefined,
+    `Bearer ${tokens.accessToken}`,
+  );
   // The first status drawn was read at load, not seen changing: it measures nothing.
-  return seen.slice(1).flatMap(({ status, at }) => {
-    const event = flow.events.find(
-      (e) => e.topic === 'microshop.order-outbox' && statusOfEvent[e.type] === status,
-    );
-    return event === undefined ? [] : [at - Date.parse(event.at)];
-  });
+  const changes = seen.slice(1);
+  const since = (at: number, iso: string | undefined) => (iso === undefined ? [] : [at - Date.parse(iso)]);
+  return {
+    afterKafka: changes.flatMap(({ status, at }) =>
+      since(
+        at,
+        flow.events.find((e) => e.topic === 'microshop.order-outbox' && statusOfEvent[e.type] === status)?.at,
+      ),
+    ),
+    afterChange: changes.flatMap(({ status, at }) =>
+      since(at, timeline.find((e) => e.status === status)?.at),
+    ),
+  };
 }

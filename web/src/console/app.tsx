@@ -1,12 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-import { onLinkClick, useLocation } from '../shared/router.ts';
-import {
-  currentSession,
-  isOperatorSession,
-  onSessionChange,
-  type Session,
-  signOut,
-} from '../shared/session.ts';
+import { useLocation } from '../shared/router.ts';
+import { isOperatorSession, type Session, signOut } from '../shared/session.ts';
+import { Shell, useSession } from '../shared/shell.tsx';
 import { SignIn } from '../storefront/pages/account.tsx';
 import { Connect } from './pages/connect.tsx';
 import { Audit, DeadLetters } from './pages/dead-letters.tsx';
@@ -28,41 +22,25 @@ const sections = [
   ['/console/shop', 'Shop'],
 ] as const;
 
-function useSession(): Session | null {
-  const [session, setSession] = useState(currentSession);
-  useEffect(() => onSessionChange(setSession), []);
-  return session;
-}
-
 export function App() {
   const { path } = useLocation();
   const session = useSession();
-  return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: delegates clicks on the links inside
-    // biome-ignore lint/a11y/useKeyWithClickEvents: links keep their own keyboard behaviour
-    <div onClick={onLinkClick}>
-      <a class="visually-hidden" href="#main">
-        Skip to content
-      </a>
-      <header class="bar">
-        <a class="brand" href="/console">
-          microshop console
+  const nav = isOperatorSession(session) && (
+    <nav aria-label="Console" class="row">
+      {sections.map(([href, label]) => (
+        <a key={href} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
+          {label}
         </a>
-        {isOperatorSession(session) && (
-          <nav aria-label="Console" class="row">
-            {sections.map(([href, label]) => (
-              <a key={href} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
-                {label}
-              </a>
-            ))}
-            <button type="button" class="secondary" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </nav>
-        )}
-      </header>
-      <main id="main">{body(path, session)}</main>
-    </div>
+      ))}
+      <button type="button" class="secondary" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </nav>
+  );
+  return (
+    <Shell brand="microshop console" home="/console" nav={nav}>
+      {body(path, session)}
+    </Shell>
   );
 }
 

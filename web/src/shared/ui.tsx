@@ -111,3 +111,37 @@ export function ago(iso: string | number): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)}m ago`;
   return `${Math.round(seconds / 3600)}h ago`;
 }
+
+/** A table of rows, one cell per heading, scrolling sideways on a narrow screen. */
+export function Table<T>(props: {
+  head: readonly string[];
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  cells: (row: T) => ComponentChildren[];
+  caption?: string;
+  rowTestId?: string;
+}) {
+  return (
+    <div class="scroll">
+      <table>
+        {props.caption !== undefined && <caption>{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.head.map((heading) => (
+              <th key={heading}>{heading}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={props.rowKey(row)} data-testid={props.rowTestId}>
+              {props.cells(row).map((cell, index) => (
+                <td key={props.head[index] ?? index}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

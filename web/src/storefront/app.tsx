@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-import { onLinkClick, useLocation } from '../shared/router.ts';
-import { currentSession, onSessionChange, type Session, signOut } from '../shared/session.ts';
+import { useLocation } from '../shared/router.ts';
+import { type Session, signOut } from '../shared/session.ts';
+import { Shell, useSession } from '../shared/shell.tsx';
 import { useCart } from './cart.ts';
 import { SignIn, SignUp } from './pages/account.tsx';
 import { CartPage } from './pages/cart.tsx';
@@ -8,55 +8,41 @@ import { Catalog } from './pages/catalog.tsx';
 import { OrderPage } from './pages/order.tsx';
 import { OrdersPage } from './pages/orders.tsx';
 
-export function useSession(): Session | null {
-  const [session, setSession] = useState(currentSession);
-  useEffect(() => onSessionChange(setSession), []);
-  return session;
-}
-
 export function App() {
   const { path } = useLocation();
   const session = useSession();
   const cart = useCart();
   const items = Object.values(cart).reduce((sum, quantity) => sum + quantity, 0);
   const current = (href: string) => (path === href ? 'page' : undefined);
-  return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: delegates clicks on the links inside
-    // biome-ignore lint/a11y/useKeyWithClickEvents: links keep their own keyboard behaviour
-    <div onClick={onLinkClick}>
-      <a class="visually-hidden" href="#main">
-        Skip to content
+  const nav = (
+    <nav aria-label="Shop" class="row">
+      <a href="/" aria-current={current('/')}>
+        Catalog
       </a>
-      <header class="bar">
-        <a class="brand" href="/">
-          microshop
+      <a href="/cart" aria-current={current('/cart')}>
+        Cart ({items})
+      </a>
+      {session && (
+        <a href="/orders" aria-current={current('/orders')}>
+          My orders
         </a>
-        <nav aria-label="Shop" class="row">
-          <a href="/" aria-current={current('/')}>
-            Catalog
-          </a>
-          <a href="/cart" aria-current={current('/cart')}>
-            Cart ({items})
-          </a>
-          {session && (
-            <a href="/orders" aria-current={current('/orders')}>
-              My orders
-            </a>
-          )}
-          {session ? (
-            <button type="button" class="secondary" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          ) : (
-            <>
-              <a href="/sign-in">Sign in</a>
-              <a href="/sign-up">Sign up</a>
-            </>
-          )}
-        </nav>
-      </header>
-      <main id="main">{page(path, session)}</main>
-    </div>
+      )}
+      {session ? (
+        <button type="button" class="secondary" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      ) : (
+        <>
+          <a href="/sign-in">Sign in</a>
+          <a href="/sign-up">Sign up</a>
+        </>
+      )}
+    </nav>
+  );
+  return (
+    <Shell brand="microshop" home="/" nav={nav}>
+      {page(path, session)}
+    </Shell>
   );
 }
 

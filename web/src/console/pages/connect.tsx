@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post } from '../../shared/api.ts';
-import { ErrorBox, Loading, useLoad } from '../../shared/ui.tsx';
+import { ErrorBox, Loading, Table, useLoad } from '../../shared/ui.tsx';
 
 // Kafka Connect: each connector and task with its state and failure trace; restart, pause, resume.
 // The service polls Connect until the state changes (5 s at most) and answers before and after, so a
@@ -105,28 +105,18 @@ export function Connect() {
       <h2>Replication slots</h2>
       <Loading loaded={slots}>
         {({ slots: list }) => (
-          <table>
-            <thead>
-              <tr>
-                <th>Slot</th>
-                <th>Active</th>
-                <th>WAL status</th>
-                <th>Lag</th>
-                <th>Retained</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((slot) => (
-                <tr key={slot.slot}>
-                  <td>{slot.slot}</td>
-                  <td>{slot.active ? 'yes' : 'no'}</td>
-                  <td>{slot.walStatus ?? '—'}</td>
-                  <td>{bytes(slot.lagBytes)}</td>
-                  <td>{bytes(slot.retainedBytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            head={['Slot', 'Active', 'WAL status', 'Lag', 'Retained']}
+            rows={list}
+            rowKey={(slot) => slot.slot}
+            cells={(slot) => [
+              slot.slot,
+              slot.active ? 'yes' : 'no',
+              slot.walStatus ?? '—',
+              bytes(slot.lagBytes),
+              bytes(slot.retainedBytes),
+            ]}
+          />
         )}
       </Loading>
     </>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, get, post, query } from '../../shared/api.ts';
 import { navigate, useLocation } from '../../shared/router.ts';
-import { ErrorBox, Field, Loading, time, useLoad } from '../../shared/ui.tsx';
+import { ErrorBox, Field, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
 
 // Dead letters by group, error and attempts; redrive one or many (back to the recorded origin topic,
 // for the group that failed) or discard with a required reason. Every action states the count it
@@ -232,34 +232,22 @@ export function Audit() {
       </form>
       <Loading loaded={entries}>
         {({ items }) => (
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Who</th>
-                  <th>What</th>
-                  <th>Target</th>
-                  <th>Result</th>
-                  <th>Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((entry) => (
-                  <tr key={entry.id} data-testid="audit-entry">
-                    <td>{time(entry.at)}</td>
-                    <td>{entry.actor}</td>
-                    <td>{entry.action}</td>
-                    <td>
-                      {entry.targetType} <code>{entry.targetId}</code>
-                    </td>
-                    <td>{entry.result}</td>
-                    <td>{entry.reason ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={['When', 'Who', 'What', 'Target', 'Result', 'Reason']}
+            rows={items}
+            rowKey={(entry) => entry.id}
+            rowTestId="audit-entry"
+            cells={(entry) => [
+              time(entry.at),
+              entry.actor,
+              entry.action,
+              <>
+                {entry.targetType} <code>{entry.targetId}</code>
+              </>,
+              entry.result,
+              entry.reason ?? '—',
+            ]}
+          />
         )}
       </Loading>
     </>

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../../shared/api.ts';
-import { ago, Loading, time, useLoad } from '../../shared/ui.tsx';
+import { ago, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
 import { LineChart } from '../chart.tsx';
 
 // Consumer groups with their lag per topic and partition, from the operations service's sampler
@@ -92,29 +92,13 @@ function GroupDetail({ group }: { group: GroupLag }) {
   );
   return (
     <>
-      <table>
-        <caption>Lag of {group.group} per partition</caption>
-        <thead>
-          <tr>
-            <th>Topic</th>
-            <th>Partition</th>
-            <th>Committed</th>
-            <th>End</th>
-            <th>Lag</th>
-          </tr>
-        </thead>
-        <tbody>
-          {group.partitions.map((p) => (
-            <tr key={`${p.topic}:${p.partition}`}>
-              <td>{p.topic}</td>
-              <td>{p.partition}</td>
-              <td>{p.committed ?? 'none'}</td>
-              <td>{p.end}</td>
-              <td>{p.lag}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        caption={`Lag of ${group.group} per partition`}
+        head={['Topic', 'Partition', 'Committed', 'End', 'Lag']}
+        rows={group.partitions}
+        rowKey={(p) => `${p.topic}:${p.partition}`}
+        cells={(p) => [p.topic, p.partition, p.committed ?? 'none', p.end, p.lag]}
+      />
       <Loading loaded={history}>
         {({ points }) => (
           <LineChart

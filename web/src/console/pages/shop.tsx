@@ -1,5 +1,5 @@
 import { get } from '../../shared/api.ts';
-import { Loading, money, time, useLoad } from '../../shared/ui.tsx';
+import { Loading, money, Table, time, useLoad } from '../../shared/ui.tsx';
 import { BarChart } from '../chart.tsx';
 
 // The shop at a glance: each service's health as the gateway sees it, the event flow, the catalog
@@ -74,30 +74,12 @@ export function Shop() {
       <h2>Catalog</h2>
       <Loading loaded={products}>
         {({ products: list }) => (
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th>Sku</th>
-                  <th>Name</th>
-                  <th>Price</th>
-                  <th>Stock</th>
-                  <th>Reserved</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((p) => (
-                  <tr key={p.sku}>
-                    <td>{p.sku}</td>
-                    <td>{p.name}</td>
-                    <td>{money(p.unitPrice, p.currency)}</td>
-                    <td>{p.stock}</td>
-                    <td>{p.reserved}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={['Sku', 'Name', 'Price', 'Stock', 'Reserved']}
+            rows={list}
+            rowKey={(p) => p.sku}
+            cells={(p) => [p.sku, p.name, money(p.unitPrice, p.currency), p.stock, p.reserved]}
+          />
         )}
       </Loading>
       <h2>Mail sink</h2>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { get } from '../../shared/api.ts';
 import { navigate, useLocation } from '../../shared/router.ts';
-import { ago, ErrorBox, Loading, time, useLoad } from '../../shared/ui.tsx';
+import { ago, ErrorBox, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
 
 // Topics and the message browser. The browser reads nothing until a place to start is chosen; each
 // page's position is the cursor in the URL (per-partition offsets), so Previous/Next, a reload and a
@@ -23,34 +23,19 @@ export function Topics() {
       <h1>Topics</h1>
       <Loading loaded={topics}>
         {({ topics: list }) => (
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  <th>Partitions</th>
-                  <th>Replicas</th>
-                  <th>Records</th>
-                  <th>Retention</th>
-                  <th>Cleanup</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((topic) => (
-                  <tr key={topic.name}>
-                    <td>
-                      <a href={`/console/topics/${encodeURIComponent(topic.name)}`}>{topic.name}</a>
-                    </td>
-                    <td>{topic.partitions}</td>
-                    <td>{topic.replicas}</td>
-                    <td>{topic.records}</td>
-                    <td>{retention(topic.retentionMs)}</td>
-                    <td>{topic.cleanupPolicy ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={['Topic', 'Partitions', 'Replicas', 'Records', 'Retention', 'Cleanup']}
+            rows={list}
+            rowKey={(topic) => topic.name}
+            cells={(topic) => [
+              <a href={`/console/topics/${encodeURIComponent(topic.name)}`}>{topic.name}</a>,
+              topic.partitions,
+              topic.replicas,
+              topic.records,
+              retention(topic.retentionMs),
+              topic.cleanupPolicy ?? '—',
+            ]}
+          />
         )}
       </Loading>
     </>

@@ -1,6 +1,6 @@
 import { get } from '../../shared/api.ts';
 import type { Session } from '../../shared/session.ts';
-import { Loading, money, time, useLoad } from '../../shared/ui.tsx';
+import { Loading, money, Table, time, useLoad } from '../../shared/ui.tsx';
 import type { Order } from '../types.ts';
 
 export function OrdersPage({ session }: { session: Session }) {
@@ -18,32 +18,17 @@ export function OrdersPage({ session }: { session: Session }) {
               No orders yet. <a href="/">Browse the catalog</a>
             </p>
           ) : (
-            <div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Order</th>
-                    <th>Placed</th>
-                    <th>Total</th>
-                    <th>Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((order) => (
-                    <tr key={order.id}>
-                      <td>
-                        <a href={`/orders/${order.id}`}>{order.id.slice(0, 8)}</a>
-                      </td>
-                      <td>{time(order.createdAt)}</td>
-                      <td>{money(order.total, order.currency)}</td>
-                      <td>
-                        <span class={`status ${order.status}`}>{order.status}</span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              head={['Order', 'Placed', 'Total', 'Status']}
+              rows={list}
+              rowKey={(order) => order.id}
+              cells={(order) => [
+                <a href={`/orders/${order.id}`}>{order.id.slice(0, 8)}</a>,
+                time(order.createdAt),
+                money(order.total, order.currency),
+                <span class={`status ${order.status}`}>{order.status}</span>,
+              ]}
+            />
           )
         }
       </Loading>
