@@ -1,6 +1,7 @@
 // Web pages: first load of each page in chromium; one page of 100 records from a topic of a million
 // through the console's API; and how soon the order page shows a status change after its event is on
 // Kafka. On its own stack (the test stack's ports, data under .local/bench/).
+import { loadavg } from 'node:os';
 import { launchBrowser } from '../infra/src/browser.ts';
 import { bootstrapServers, gatewayUrl, type StackSettings } from '../infra/src/settings.ts';
 import { type Caller, signInOperator } from './lib/auth.ts';
@@ -41,6 +42,7 @@ async function browsePages(settings: StackSettings, operator: Caller, topic: str
 }
 
 export async function web(): Promise<void> {
+  const loadBefore = loadavg()[0] ?? 0;
   const result = await withBenchStack(async (settings) => {
     const gateway = gatewayUrl(settings);
     const topic = 'bench.web-million';
@@ -57,7 +59,7 @@ export async function web(): Promise<void> {
       await browser.close();
     }
   });
-  report(result);
+  report({ ...result, load: [loadBefore, loadavg()[0] ?? 0] });
 }
 
 interface WebFigures {
@@ -65,6 +67,8 @@ interface WebFigures {
   loads: { page: string; stats: Stats }[];
   lag: { orders: number; stats: Stats; fromChange: Stats };
   produceMs: number;
+  /** The machine's 1-minute load average before and after: the figures mean little on a crowded box. */
+  load: [number, number];
 }
 
 function report(r: WebFigures): void {
@@ -73,7 +77,8 @@ function report(r: WebFigures): void {
   const markdown = `### Web: first loads, a page of a million-record topic, live order status
 
 \`npm run bench -- web\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}; Debian chromium (headless)
-through playwright-core, on a fresh bench stack with every service running.
+through playwright-core, on a fresh bench stack with every service running; load average ${r.load[0].toFixed(1)} before,
+${r.load[1].toFixed(1)} after (on 2 cores: anything far above 2 means other work was competing for them).
 
 First load of each page: a new browser context (empty cache), from navigation until the page's content
 is drawn (the catalog's products, the console's topic table): HTML, scripts and the API calls behind it.

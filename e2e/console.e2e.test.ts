@@ -77,6 +77,11 @@ describe('the operator console', () => {
     await page.getByRole('button', { name: 'Previous' }).click();
     await page.getByTestId('cursor').getByText(first, { exact: true }).waitFor();
     assert.deepEqual(await positions(), firstRecords);
+
+    // The live tail: the newest records at once, then what arrives, until paused.
+    await page.getByRole('button', { name: 'Follow live' }).click();
+    await page.getByTestId('tail-record').first().waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
   });
 
   it('shows a consumer group’s lag', async () => {

@@ -14,7 +14,11 @@ export default defineConfig({
     emptyOutDir: true,
     // Every asset is a file served by the gateway on the same origin: nothing is inlined from a CDN.
     assetsInlineLimit: 0,
-    rolldownOptions: { input: { storefront: page('./index.html'), console: page('./console/index.html') } },
+    rolldownOptions: {
+      input: { storefront: page('./index.html'), console: page('./console/index.html') },
+      // On a loaded machine every build would warn that it was slow: noise, not news.
+      checks: { bundlerTimings: false },
+    },
   },
   server: { proxy: { '/api': process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080' } },
 });

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, get, post, query } from '../../shared/api.ts';
 import { navigate, useLocation } from '../../shared/router.ts';
 import { ErrorBox, Field, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
+import { DeadLetterRecord, DeadLetterSummary } from './dead-letter-detail.tsx';
 
 // Dead letters by group, error and attempts; redrive one or many (back to the recorded origin topic,
 // for the group that failed) or discard with a required reason. Every action states the count it
@@ -91,6 +92,12 @@ export function DeadLetters() {
           </select>
         </div>
       </form>
+      <DeadLetterSummary status={status} reload={list.value} />
+      {group !== '' && (
+        <p>
+          Group {group} only · <a href={`/console/dead-letters?status=${status}`}>every group</a>
+        </p>
+      )}
       <Loading loaded={list}>
         {({ items, total }) => (
           <>
@@ -134,7 +141,9 @@ export function DeadLetters() {
                           {item.origin.topic} {item.origin.partition}:{item.origin.offset}
                         </a>
                       </td>
-                      <td>{item.eventType ?? '—'}</td>
+                      <td>
+                        <DeadLetterRecord id={item.id} label={item.eventType ?? 'record'} />
+                      </td>
                       <td>
                         {item.code}
                         <div class="muted">{item.error}</div>

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { get } from '../../shared/api.ts';
 import { navigate, useLocation } from '../../shared/router.ts';
 import { ago, ErrorBox, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
+import { type Page, RecordValue } from './record-view.tsx';
+import { LiveTail, TopicDetail } from './topic-extras.tsx';
 
 // Topics and the message browser. The browser reads nothing until a place to start is chosen; each
 // page's position is the cursor in the URL (per-partition offsets), so Previous/Next, a reload and a
@@ -49,35 +51,6 @@ function retention(ms: string | null): string {
   return hours >= 24 ? `${(hours / 24).toFixed(0)} days` : `${hours.toFixed(1)} h`;
 }
 
-interface RecordView {
-  partition: number;
-  offset: string;
-  timestamp: string;
-  key: string | null;
-  headers: Record<string, string>;
-  size: number;
-  json?: unknown;
-  text?: string;
-  hex?: string;
-  note?: string;
-}
-
-interface Page {
-  cursor: string;
-  next: string | null;
-  prev: string | null;
-  records: RecordView[];
-  scan: {
-    scanned: number;
-    matched: number;
-    budgetExhausted: boolean;
-    reachedEnd: boolean;
-    elapsedMs: number;
-  };
-  range: { from: string | null; to: string | null };
-  partitions: { partition: number; start: string; end: string }[];
-}
-
 const filterNames = ['key', 'header', 'field', 'type', 'partition', 'until'] as const;
 const seekNames = ['cursor', 'seek', 'offset', 'time'] as const;
 
@@ -102,10 +75,15 @@ export function Messages({ topic }: { topic: string }) {
   return (
     <>
       <h1>{topic}</h1>
+      <TopicDetail topic={topic} />
       <SeekForm params={params} onSeek={go} />
       <ErrorBox error={page.error} />
       {!asked && <p class="muted">Choose where to start reading: nothing is read before.</p>}
       {page.value && <PageView page={page.value} onGo={(cursor) => go({ cursor })} onRefresh={page.reload} />}
+      <LiveTail
+        topic={topic}
+        filters={Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? undefined]))}
+      />
     </>
   );
 }
@@ -257,25 +235,5 @@ function PageView({
         </table>
       </div>
     </section>
-  );
-}
-
-function RecordValue({ record }: { record: RecordView }) {
-  const summary =
-    record.json !== undefined
-      ? String((record.json as { type?: unknown }).type ?? 'JSON')
-      : (record.note ?? '');
-  return (
-    <details>
-      <summary>
-        {summary} <span class="muted">({record.size} bytes)</span>
-      </summary>
-      {record.note && <p class="muted">{record.note}</p>}
-      <pre>
-        {record.json !== undefined ? JSON.stringify(record.json, null, 2) : (record.text ?? record.hex ?? '')}
-      </pre>
-      <p class="muted">Headers</p>
-      <pre>{JSON.stringify(record.headers, null, 2)}</pre>
-    </details>
   );
 }
