@@ -37,6 +37,22 @@ async function shippedOrder(): Promise<{ id: string; createdAt: string }> {
   return { id: order.id, createdAt: order.createdAt };
 }
 
+/** The order's trace, once its spans are stored (exporters send them in batches): the page asked again. */
+async function traceShown(page: Page): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const summary = page.getByTestId('trace-summary');
+  while (!(await summary.isVisible())) {
+    assert.ok(Date.now() < deadline, 'the order’s trace is shown');
+    await page.waitForTimeout(1_000);
+    await page.reload();
+    await page.getByTestId('flow-event').first().waitFor();
+    await page.getByRole('heading', { name: 'Trace' }).waitFor();
+    await page.waitForTimeout(300);
+  }
+  await summary.click();
+  assert.match((await summary.textContent()) ?? '', /\d+ spans in \d+ services/);
+}
+
 describe('the operator console', () => {
   it('shows an order’s flow and browses its topic by offset and by time', async () => {
     const order = await shippedOrder();
@@ -45,7 +61,7 @@ describe('the operator console', () => {
     await events.filter({ hasText: 'OrderShipped' }).first().waitFor({ timeout: 30_000 });
     assert.ok((await events.filter({ hasText: 'OrderCreated' }).count()) >= 1);
     assert.ok((await events.filter({ hasText: 'microshop.order-validations' }).count()) >= 3, 'three checks');
-    await page.getByText('Not available: tracing is not available').waitFor();
+    await traceShown(page);
 
     // By timestamp: from the order's creation, filtered on its id on the server.
     await page.goto(`/console/topics/${topics.orderOutbox}`);

@@ -9,7 +9,7 @@ import { topicCatalog, topics } from '@microshop/contracts';
 import { type CollectedMessage, collectMessages } from '@microshop/platform/testing';
 import { Admin } from '@platformatic/kafka';
 import { type ServiceSpec, serviceSpecs } from '../infra/src/apphost.ts';
-import { bootstrapServers, loadSettings } from '../infra/src/settings.ts';
+import { bootstrapServers, databaseUrl, loadSettings } from '../infra/src/settings.ts';
 import { type Stack, startStack, stopStack } from '../infra/src/stack.ts';
 import { eventually, gatewayUrl } from './lib/api.ts';
 import { orderIdOf } from './lib/kafka.ts';
@@ -146,7 +146,7 @@ describe('partitioned mode: three brokers, six partitions, two instances of each
     timeout: 300_000,
   }, async (t) => {
     const single = await stockScenario(gatewayUrl);
-    const partitioned = await stockScenario(partitionedGateway);
+    const partitioned = await stockScenario(partitionedGateway, databaseUrl(settings));
     t.diagnostic(
       `scenario: ${single.durationMs} ms on the test stack, ${partitioned.durationMs} ms partitioned`,
     );

@@ -21,12 +21,9 @@ import {
   uniqueSku,
 } from './lib/shop.ts';
 
-async function reservedBecomes(sku: string, reserved: number): Promise<void> {
-  await eventually(
-    `${sku} reserved = ${reserved}`,
-    async () => ((await getProduct(sku)).reserved === reserved ? true : undefined),
-    20_000,
-  );
+interface ProblemBody {
+  code: string;
+  errors: { field: string; rule: string; message: string }[];
 }
 
 describe('validating orders end to end', () => {
@@ -82,23 +79,51 @@ describe('validating orders end to end', () => {
     assert.deepEqual(await reservationsOf(sku), []);
   });
 
-  it('fails an order whose unit price differs from the catalog for ORDER_DETAILS and releases what inventory reserved', async () => {
+  it('refuses at once an order whose unit price differs from the catalog: 409 naming the sku and both prices, nothing reserved', async () => {
     const sku = uniqueSku('E2E-PRICE');
     await putProduct(sku, { unitPrice: 2500, stock: 5 });
     const customer = await registerCustomer();
-    const order = await placeOrder(customer.id, [{ sku, quantity: 2, unitPrice: 2000 }]);
-    const failed = await awaitStatus(order.id);
-    assert.equal(failed.status, 'FAILED', describeOrder(failed));
-    assert.ok(
-      failed.reasons.some(
-        (r) => r.startsWith('ORDER_DETAILS:') && /price mismatch/.test(r) && r.includes(sku),
-      ),
-      `ORDER_DETAILS price mismatch naming ${sku}: ${describeOrder(failed)}`,
+    const body = (unitPrice?: number) => ({
+      customerId: customer.id,
+      items: [{ sku, quantity: 2, ...(unitPrice === undefined ? {} : { unitPrice }) }],
+      currency: 'EUR',
+      payment: { token: sandboxTokens.success },
+    });
+
+    const refused = await api<ProblemBody>('POST', '/api/v1/orders', { body: body(1) });
+
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.deepEqual(
+      refused.body.errors.map((e) => [e.field, e.message]),
+      [['items[0].unitPrice', `${sku} costs 2500 in the catalog, not 1`]],
     );
-    assert.ok(!failed.reasons.some((r) => r.startsWith('INVENTORY:')), 'the stock was there');
-    // Inventory reserved the two units on OrderCreated; the failure releases them.
-    await reservedBecomes(sku, 0);
-    assert.equal((await getProduct(sku)).stock, 5);
+    const orders = await api<{ orders: unknown[] }>('GET', `/api/v1/customers/${customer.id}/orders`);
+    assert.deepEqual(orders.body.orders, [], 'no order was written');
+    assert.deepEqual(await reservationsOf(sku), [], 'nothing was reserved');
+    // Without a price the order is priced from the catalog, and charged that.
+    const placed = await api<OrderBody>('POST', '/api/v1/orders', { body: body() });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    assert.equal(placed.body.total, 5000);
+    const paid = await paymentWhen(placed.body.id, 'charged', (p) => p.charges.length > 0);
+    assert.equal(paid.charges[0]?.amount, 5000);
+  });
+
+  it('refuses at once an order naming a sku the catalog does not have: 400 naming the line', async () => {
+    const customer = await registerCustomer();
+    const unknown = uniqueSku('E2E-NO-SUCH');
+    const refused = await api<ProblemBody>('POST', '/api/v1/orders', {
+      body: {
+        customerId: customer.id,
+        items: [{ sku: unknown, quantity: 1 }],
+        currency: 'EUR',
+        payment: { token: sandboxTokens.success },
+      },
+    });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.deepEqual(
+      refused.body.errors.map((e) => e.field),
+      ['items[0].sku'],
+    );
   });
 
   it('releases the reservation of a VALIDATED order when it is cancelled, refunding its charge, while the other order of the sku is sold', async () => {

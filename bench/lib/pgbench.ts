@@ -7,6 +7,7 @@ import { migrateServiceSchema } from '@microshop/platform';
 import pg from 'pg';
 import { repoRoot } from '../../infra/src/paths.ts';
 import { findPostgresBin } from '../../infra/src/postgres-bin.ts';
+import { stackSecrets } from '../../infra/src/secrets.ts';
 import { databaseUrl, type StackSettings } from '../../infra/src/settings.ts';
 
 /**
@@ -51,7 +52,11 @@ export async function pgbench(settings: StackSettings, run: PgbenchRun): Promise
   args.push('-h', '127.0.0.1', '-p', String(settings.pg.port), '-U', settings.pg.user, settings.pg.database);
   const { stdout: out } = await promisify(execFile)(join(bin.dir, 'pgbench'), args, {
     encoding: 'utf8',
-    env: { ...process.env, PGPASSWORD: settings.pg.password, PGOPTIONS: `-c search_path=${run.schema}` },
+    env: {
+      ...process.env,
+      PGPASSWORD: stackSecrets(settings).admin,
+      PGOPTIONS: `-c search_path=${run.schema}`,
+    },
   });
   const tps = /tps = ([\d.]+)/.exec(out)?.[1];
   const transactions = /number of transactions actually processed: (\d+)/.exec(out)?.[1];

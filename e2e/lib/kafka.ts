@@ -6,6 +6,7 @@ import {
   consumerLag,
   createLogger,
   createProducer,
+  listTopicNames,
   type OutgoingMessage,
   type PartitionLag,
 } from '@microshop/platform';
@@ -79,9 +80,15 @@ export async function allMessagesAbout(
   orderIds: readonly string[],
 ): Promise<CollectedMessage[]> {
   const wanted = new Set(orderIds);
+  return (await everyMessage(topic)).filter((m) => wanted.has(orderIdOf(m) ?? ''));
+}
+
+/** Every message `topic` holds now, from the beginning up to the log end offsets when called. */
+export async function everyMessage(topic: string): Promise<CollectedMessage[]> {
   const partitions = await logEndOffsets([topic]);
   const last = new Map(partitions.filter((p) => p.lag > 0n).map((p) => [p.partition, p.end - 1n]));
-  const all = await collectMessages({
+  if (last.size === 0) return [];
+  return collectMessages({
     topic,
     until: (ms) =>
       [...last].every(([partition, offset]) =>
@@ -89,7 +96,11 @@ export async function allMessagesAbout(
       ),
     timeoutMs: 30_000,
   });
-  return all.filter((m) => wanted.has(orderIdOf(m) ?? ''));
+}
+
+/** Every topic of the test stack's Kafka (its internal consumer-offsets topic aside). */
+export function everyTopic(): Promise<string[]> {
+  return listTopicNames({ bootstrapServers: testKafkaBootstrapServers(), clientId: 'e2e-topics' });
 }
 
 /** The decisions of the validation aggregator about these orders (`microshop.order-decisions`). */

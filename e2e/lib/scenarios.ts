@@ -37,17 +37,20 @@ export const scenarioUnitPrice = 1_500;
 const endStatuses = ['DELIVERED', 'FAILED', 'CANCELLED'];
 
 /**
- * Runs the scenario against `baseUrl` (a gateway). The ten first orders are placed together and
+ * Runs the scenario against `baseUrl` (a gateway) of the stack whose database is at `databaseUrl`. The ten first orders are placed together and
  * awaited until validated (the blocking GET answers for a status reached earlier, so an order
  * already APPROVED counts) before the eleventh is placed: the eleventh meets a sold-out product
  * whatever the order in which the first ten were handled, and whether their reservations are still
  * held or already turned into stock decrements. Then every order is awaited to its end, and the
  * product read once inventory has settled every reservation (or after 20 s, as it then is).
  */
-export async function stockScenario(baseUrl: string): Promise<StockScenarioOutcome> {
+export async function stockScenario(
+  baseUrl: string,
+  databaseUrl: string | undefined = process.env.DATABASE_URL,
+): Promise<StockScenarioOutcome> {
   const t0 = performance.now();
   const sku = uniqueSku('E2E-STOCK');
-  await putProduct(sku, { unitPrice: scenarioUnitPrice, stock: scenarioStock }, baseUrl);
+  await putProduct(sku, { unitPrice: scenarioUnitPrice, stock: scenarioStock }, baseUrl, databaseUrl);
   const customers = await Promise.all(
     Array.from({ length: scenarioStock + 1 }, (_, i) =>
       registerCustomer({ name: `Stock buyer ${i}`, baseUrl }),

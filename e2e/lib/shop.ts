@@ -56,10 +56,16 @@ async function levelKnownToNotifications(customerId: string, level: string): Pro
   });
 }
 
+/**
+ * Creates or updates a product, then waits until the orders service's copy of the catalog has it
+ * (orders are priced from that copy, filled from the products topic a moment after the change), so
+ * an order placed next sees the new price. `databaseUrl` is the stack's (default the test stack's).
+ */
 export async function putProduct(
   sku: string,
   product: { name?: string; unitPrice: number; currency?: string; stock?: number },
   baseUrl?: string,
+  databaseUrl: string | undefined = process.env.DATABASE_URL,
 ): Promise<ProductBody> {
   const res = await api<ProductBody>('PUT', `/api/v1/products/${sku}`, {
     body: { name: product.name ?? `E2E ${sku}`, ...product },
@@ -67,6 +73,14 @@ export async function putProduct(
     as: await operator(baseUrl),
   });
   assert.ok(res.status === 201 || res.status === 200, `PUT product ${sku} → ${res.status}`);
+  await eventually(`the orders service's copy of ${sku} at ${res.body.unitPrice}`, async () => {
+    const rows = await query(
+      'select 1 from orders.catalog where sku = $1 and unit_price = $2 and updated_at >= $3',
+      [sku, res.body.unitPrice, res.body.updatedAt],
+      databaseUrl,
+    );
+    return rows.length === 1 ? true : undefined;
+  });
   return res.body;
 }
 

@@ -3,20 +3,20 @@
 // which process listens where and talks to what.
 import { join } from 'node:path';
 import { upstreamVariable } from '@microshop/platform/pure';
+import { serviceDatabaseUrl } from './database-roles.ts';
 import { repoRoot, stackDirs } from './paths.ts';
-import {
-  bootstrapServers,
-  connectUrl,
-  databaseUrl,
-  gatewayUrl,
-  type Layout,
-  type StackSettings,
-} from './settings.ts';
+import { stackSecrets } from './secrets.ts';
+import { bootstrapServers, connectUrl, gatewayUrl, type Layout, type StackSettings } from './settings.ts';
 
 export interface ServiceSpec {
   /** Directory under services/; the process runs services/<name>/src/main.ts. */
   name: string;
   instances: number;
+  /**
+   * The PostgreSQL schema it owns, if any: the stack gives it a role of its own that owns this
+   * schema and nothing else, and the service logs in with it.
+   */
+  schema?: string;
 }
 
 /**
@@ -25,25 +25,30 @@ export interface ServiceSpec {
  * `INSTANCES_FRAUD=2` (the partitioned-mode test runs two of each validator).
  */
 export const serviceSpecs: readonly ServiceSpec[] = [
-  { name: 'orders', instances: 2 },
-  { name: 'order-background', instances: 1 },
-  { name: 'customers', instances: 1 },
-  { name: 'inventory', instances: 1 },
-  { name: 'fraud', instances: 1 },
-  { name: 'order-details', instances: 1 },
-  { name: 'validation-aggregator', instances: 1 },
-  { name: 'notifications', instances: 1 },
-  { name: 'payments', instances: 1 },
-  { name: 'shipments', instances: 1 },
+  { name: 'orders', instances: 2, schema: 'orders' },
+  { name: 'order-background', instances: 1, schema: 'order_background' },
+  { name: 'customers', instances: 1, schema: 'customers' },
+  { name: 'inventory', instances: 1, schema: 'inventory' },
+  { name: 'fraud', instances: 1, schema: 'fraud' },
+  { name: 'order-details', instances: 1, schema: 'order_details' },
+  { name: 'validation-aggregator', instances: 1, schema: 'validation_aggregator' },
+  { name: 'notifications', instances: 1, schema: 'notifications' },
+  { name: 'payments', instances: 1, schema: 'payments' },
+  { name: 'shipments', instances: 1, schema: 'shipments' },
   // Dead letters, the audit log and the CDC pipeline's supervision, for operators. One instance: its
   // connector watchdog would restart a failed connector twice with two.
-  { name: 'operations', instances: 1 },
+  { name: 'operations', instances: 1, schema: 'operations' },
   // The outside world, imitated locally: a payment provider, a shipping company, an SMTP server.
   { name: 'payment-sandbox', instances: 1 },
   { name: 'carrier-sandbox', instances: 1 },
   { name: 'mail-sink', instances: 1 },
   { name: 'gateway', instances: 1 },
 ];
+
+/** Every schema a service of the stack owns (the stack makes a role for each). */
+export function serviceSchemas(specs: readonly ServiceSpec[] = serviceSpecs): string[] {
+  return specs.flatMap((spec) => (spec.schema === undefined ? [] : [spec.schema]));
+}
 
 /** A second instance in the same process would only double its consumers: hosted, each runs once. */
 function instanceCount(spec: ServiceSpec, env: NodeJS.ProcessEnv, layout: Layout): number {
@@ -85,6 +90,9 @@ function profileEnv(settings: StackSettings): Record<string, string> {
         REAPER_INTERVAL_MS: '2000',
         REAPER_GRACE_MS: '5000',
         REAPER_REPORT_AFTER_MS: '75000',
+        // Card tokens are forgotten within seconds of their order's payment, not minutes.
+        PAYMENT_METHOD_GRACE_MS: '15000',
+        PAYMENT_METHOD_PURGE_INTERVAL_MS: '2000',
         CARRIER_DELIVERY_DELAY_MS: '1000',
         // Tests and benchmarks sign up thousands of customers: cheap hashes (4 MiB, not 32).
         AUTH_SCRYPT_LOG2N: '12',
@@ -122,7 +130,12 @@ export function serviceInstances(
         entry: join(repoRoot, 'services', spec.name, 'src', 'main.ts'),
         port,
         url: `http://127.0.0.1:${port}`,
-        env: { ...instanceEnv(settings, part, spec.name, port), ...profileEnv(settings) },
+        env: {
+          ...instanceEnv(settings, part, spec.name, port),
+          ...databaseEnv(settings, spec),
+          ...secretEnv(settings, spec.name),
+          ...profileEnv(settings),
+        },
       });
     }
   }
@@ -132,8 +145,42 @@ export function serviceInstances(
     const variable = upstreamVariable(instance.service);
     upstreams[variable] = [upstreams[variable], instance.url].filter(Boolean).join(',');
   }
-  for (const instance of instances) Object.assign(instance.env, upstreams, identityEnv(instances));
+  const tracing = telemetryEnv(settings, instances, env);
+  for (const instance of instances) {
+    Object.assign(instance.env, upstreams, identityEnv(instances), tracing, {
+      OTEL_SERVICE_NAME: instance.service,
+    });
+  }
   return instances;
+}
+
+/** The trace receiver's header, which the exporters send and the operations service checks. */
+export const traceIngestHeader = 'x-trace-ingest-key';
+
+/**
+ * Every process exports its spans over OTLP/HTTP to the operations service's receiver (which keeps
+ * those of recent orders for the console), showing the stack's ingest key: spans come only from the
+ * stack's own processes. OTEL_EXPORTER_OTLP_ENDPOINT set for the stack runner sends them to an outside
+ * collector instead (its own OTEL_… variables then pass through to every process as they are).
+ * MICROSHOP_TRACING=off turns tracing off (the benchmark's "tracing off" variant). Spans are sent
+ * every second (half a second in the test stack, whose tests read them).
+ */
+function telemetryEnv(
+  settings: StackSettings,
+  instances: readonly ServiceInstance[],
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
+  if (env.MICROSHOP_TRACING === 'off') return { OTEL_SDK_DISABLED: 'true' };
+  const delay = { OTEL_BSP_SCHEDULE_DELAY: settings.profile === 'test' ? '500' : '1000' };
+  const receiver = instances.find((instance) => instance.service === 'operations');
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || receiver === undefined) return delay;
+  const key = stackSecrets(settings).traceIngest;
+  return {
+    ...delay,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_HEADERS: `${traceIngestHeader}=${key}`,
+    TRACE_INGEST_KEY: key,
+  };
 }
 
 /**
@@ -151,21 +198,46 @@ function instanceEnv(settings: StackSettings, part: string, service: string, por
   return {
     SERVICE_NAME: service,
     INSTANCE_ID: part,
+    // Which defaults a service may fall back on: dev and test only (unset means production).
+    MICROSHOP_PROFILE: settings.profile,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
     // Where an instance keeps files that must outlive a restart (the sandboxes' ledgers, the mailbox).
     DATA_DIR: join(stackDirs(settings.home).data, part),
-    DATABASE_URL: databaseUrl(settings),
     KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(settings),
     CONNECT_URL: connectUrl(settings),
     // The stack's mail sink unless SMTP_URL (TEST_SMTP_URL) names another server, credentials and all.
     SMTP_URL: settings.smtp.url ?? `smtp://127.0.0.1:${settings.smtp.port}`,
     SMTP_PORT: String(settings.smtp.port),
-    // The carrier's delivery webhooks reach shipments through the gateway, signed with a secret
-    // both sides share (a local default; set CARRIER_WEBHOOK_SECRET to use your own).
+    // The carrier's delivery webhooks reach shipments through the gateway.
     SHIPMENTS_PUBLIC_URL: gatewayUrl(settings),
-    CARRIER_WEBHOOK_SECRET: process.env.CARRIER_WEBHOOK_SECRET ?? 'microshop-local-webhook-secret',
   };
+}
+
+/**
+ * Each secret goes to the services that need it and no other, generated with the stack's
+ * passwords unless the environment gives it:
+ *   - the webhook secret both the carrier (signs) and shipments (verifies) share;
+ *     CARRIER_WEBHOOK_SECRETS=new,old while rotating (the carrier signs with the first);
+ *   - the key payments encrypts card tokens with (PAYMENT_TOKEN_KEYS=new,old while rotating).
+ */
+function secretEnv(settings: StackSettings, service: string): Record<string, string> {
+  const secrets = () => stackSecrets(settings);
+  switch (service) {
+    case 'shipments':
+    case 'carrier-sandbox':
+      return { CARRIER_WEBHOOK_SECRETS: process.env.CARRIER_WEBHOOK_SECRETS ?? secrets().webhook };
+    case 'payments':
+      return { PAYMENT_TOKEN_KEYS: process.env.PAYMENT_TOKEN_KEYS ?? secrets().paymentTokenKey };
+    default:
+      return {};
+  }
+}
+
+/** A service owning a schema logs in with its own role; the others get no database at all. */
+function databaseEnv(settings: StackSettings, spec: ServiceSpec): Record<string, string> {
+  if (spec.schema === undefined) return {};
+  return { DATABASE_URL: serviceDatabaseUrl(settings, spec.schema), DATABASE_SCHEMA: spec.schema };
 }
 
 /** One operating-system process of the stack and the service instances it runs. */
@@ -203,10 +275,17 @@ export function serviceProcesses(instances: readonly ServiceInstance[], layout: 
             env: {
               [hostedVariable]: JSON.stringify(backends.map(({ service, env }) => ({ service, env }))),
               LOG_LEVEL: backends[0]?.env.LOG_LEVEL ?? 'info',
+              // One tracer provider serves the process: it exports as each service would alone.
+              ...otelEnvOf(backends[0]?.env ?? {}),
+              OTEL_SERVICE_NAME: 'microshop-services',
             },
           },
         ];
   return [...host, ...gateways.map(ownProcess)];
+}
+
+function otelEnvOf(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('OTEL_')));
 }
 
 function ownProcess(instance: ServiceInstance): ServiceProcess {

@@ -9,10 +9,11 @@ import { existsSync } from 'node:fs';
 import { devOperatorAccount } from '@microshop/platform/pure';
 import { stackDirs } from './paths.ts';
 import { logFileOf } from './proc.ts';
+import { secretsFile } from './secrets.ts';
 import {
   bootstrapServers,
   connectUrl,
-  databaseUrl,
+  databaseAddress,
   gatewayUrl,
   loadSettings,
   type Profile,
@@ -30,7 +31,7 @@ function addresses(settings: StackSettings): [string, string][] {
     ['Operator sign-in', operatorSignIn()],
     ['Kafka', bootstrapServers(settings)],
     ['Kafka Connect REST', connectUrl(settings)],
-    ['PostgreSQL', databaseUrl(settings)],
+    ['PostgreSQL', `${databaseAddress(settings)} (passwords: ${secretsFile(settings)})`],
     ['Logs', stackDirs(settings.home).logs],
   ];
 }

@@ -7,9 +7,13 @@ import { jvmArgs } from './jvm.ts';
 import { connectorsDir, infraConfigDir, pluginDir, type StackDirs } from './paths.ts';
 import { logFileOf, type RunningPart, startPart, waitUntil } from './proc.ts';
 import { renderFile, renderTemplate } from './render.ts';
+import { stackSecrets } from './secrets.ts';
 import { bootstrapServers, connectUrl, replication, type StackSettings } from './settings.ts';
 
 const debeziumConnectorClass = 'io.debezium.connector.postgresql.PostgresConnector';
+
+/** The one environment variable the worker's config provider may read (its allowlist). */
+export const cdcPasswordVariable = 'MICROSHOP_CDC_PASSWORD';
 
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
@@ -31,6 +35,7 @@ export async function startConnect(settings: StackSettings, dirs: StackDirs): Pr
       CONNECT_PORT: settings.connect.port,
       PLUGIN_PATH: pluginDir,
       REPLICATION_FACTOR: replication(settings).factor,
+      CDC_PASSWORD_VARIABLE: cdcPasswordVariable,
     },
   );
   const logFile = logFileOf(dirs.logs, 'connect');
@@ -40,7 +45,10 @@ export async function startConnect(settings: StackSettings, dirs: StackDirs): Pr
     mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
     args: [config],
   });
-  const part = startPart({ name: 'connect', command: 'java', args }, dirs);
+  // The CDC password reaches the worker in its environment only; the connector config names it as
+  // ${env:…} (the worker's EnvVarConfigProvider resolves it), so the REST API never shows it.
+  const env = { ...process.env, [cdcPasswordVariable]: stackSecrets(settings).cdc };
+  const part = startPart({ name: 'connect', command: 'java', args, env }, dirs);
   await waitUntil(
     part,
     `Kafka Connect REST at ${connectUrl(settings)} with the Debezium plugin`,
@@ -61,7 +69,6 @@ export function connectorConfigs(settings: StackSettings): ConnectorFile[] {
     PG_PORT: settings.pg.port,
     PG_DATABASE: settings.pg.database,
     PG_CDC_USER: settings.pg.cdcUser,
-    PG_CDC_PASSWORD: settings.pg.cdcPassword,
   };
   return readdirSync(connectorsDir)
     .filter((file) => file.endsWith('.json'))

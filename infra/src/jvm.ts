@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { infraConfigDir, kafkaLibDir } from './paths.ts';
 
+const envVarConfigProvider = 'org.apache.kafka.common.config.provider.EnvVarConfigProvider';
+
 /** java arguments shared by the Kafka and Connect JVMs: sized heap, logs to a file only. */
 export function jvmArgs(options: {
   heapMb: number;
@@ -15,6 +17,9 @@ export function jvmArgs(options: {
     '-XX:MaxGCPauseMillis=20',
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
+    // Config providers a config may name: only the environment one the Connect worker uses for the
+    // CDC password (Kafka would otherwise load any provider class a config names).
+    `-Dorg.apache.kafka.automatic.config.providers=${envVarConfigProvider}`,
     `-Dlog4j2.configurationFile=${join(infraConfigDir, 'log4j2.properties')}`,
     `-Dmicroshop.log.file=${options.logFile}`,
     '-cp',

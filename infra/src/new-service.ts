@@ -95,9 +95,10 @@ export function nextSteps(name: string): string {
 Next steps:
   1. npm install: links the new workspace @microshop/${name}.
   2. npm run test:unit, then npm test -- services/${name}: its tests pass.
-  3. Add { name: '${name}', instances: 1 } to serviceSpecs in infra/src/apphost.ts (before the
-     gateway) so the stack runs it. To reach it through the gateway, add it to the gateway's route
-     table (serviceNames and routeTable in services/gateway/src/domain/routes.ts).
+  3. Add { name: '${name}', instances: 1, schema: '${name.replaceAll('-', '_')}' } to serviceSpecs in
+     infra/src/apphost.ts (before the gateway) so the stack runs it, with a database role of its own
+     that owns its schema. To reach it through the gateway, add it to the gateway's route table
+     (serviceNames and routeTable in services/gateway/src/domain/routes.ts).
   4. Replace the tally (domain, table, route) with the service's own, and say what it owns, consumes,
      publishes and serves in its README.md and in docs/architecture.md.`;
 }

@@ -4,6 +4,7 @@
 // dev reads e.g. KAFKA_PORT, the test stack reads TEST_KAFKA_PORT.
 import { join } from 'node:path';
 import { localDir } from './paths.ts';
+import { stackSecrets } from './secrets.ts';
 
 export type Profile = 'dev' | 'test';
 
@@ -22,10 +23,12 @@ export interface StackSettings {
   pg: {
     port: number;
     database: string;
+    /** The administrator role: owns the database; every service has a role of its own besides. */
     user: string;
-    password: string;
+    /** Only when the environment sets it; otherwise the stack's generated one (secrets.ts). */
+    password: string | undefined;
     cdcUser: string;
-    cdcPassword: string;
+    cdcPassword: string | undefined;
   };
   kafka: { nodes: number; port: number; controllerPort: number; heapMb: number; partitions: number };
   connect: { port: number; heapMb: number };
@@ -71,6 +74,7 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
     return value;
   };
   const port = (name: string) => integer(name, '', 1, 65535);
+  const optional = (name: string): string | undefined => env[prefix + name] || undefined;
   const settings: StackSettings = {
     profile,
     home: read('MICROSHOP_HOME', join(localDir, profile)),
@@ -79,9 +83,9 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
       port: port('PG_PORT'),
       database: read('PG_DATABASE', 'microshop'),
       user: read('PG_USER', 'microshop'),
-      password: read('PG_PASSWORD', 'microshop'),
+      password: optional('PG_PASSWORD'),
       cdcUser: read('PG_CDC_USER', 'microshop_cdc'),
-      cdcPassword: read('PG_CDC_PASSWORD', 'microshop_cdc'),
+      cdcPassword: optional('PG_CDC_PASSWORD'),
     },
     kafka: {
       nodes: integer('KAFKA_NODES', '1', 1, 5),
@@ -120,9 +124,20 @@ export function bootstrapServers(settings: StackSettings): string {
   ).join(',');
 }
 
+/** The administrator's URL (people and tests); services each have a role of their own (database-roles.ts). */
 export function databaseUrl(settings: StackSettings): string {
-  const { user, password, port, database } = settings.pg;
-  return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  return loginUrl(settings, { user: settings.pg.user, password: stackSecrets(settings).admin });
+}
+
+export function loginUrl(settings: StackSettings, login: { user: string; password: string }): string {
+  const { port, database } = settings.pg;
+  return `postgres://${login.user}:${encodeURIComponent(login.password)}@127.0.0.1:${port}/${database}`;
+}
+
+/** The same without the password, to print: the password is in the stack's secrets file. */
+export function databaseAddress(settings: StackSettings): string {
+  const { user, port, database } = settings.pg;
+  return `postgres://${user}@127.0.0.1:${port}/${database}`;
 }
 
 export function connectUrl(settings: StackSettings): string {

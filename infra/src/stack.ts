@@ -4,7 +4,7 @@
 // starts (started-parts.ts), so a start that fails halfway stops what it had started.
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import pg from 'pg';
+import { join } from 'node:path';
 import {
   type ServiceInstance,
   type ServiceProcess,
@@ -15,8 +15,8 @@ import {
 } from './apphost.ts';
 import { registerConnectors, startConnect } from './connect.ts';
 import { createTopics, kafkaNodeNames, startKafka } from './kafka.ts';
-import { type StackDirs, stackDirs } from './paths.ts';
-import { startPostgres, superuserUrl } from './postgres.ts';
+import { repoRoot, type StackDirs, stackDirs } from './paths.ts';
+import { startPostgres, withSuperuser } from './postgres.ts';
 import { type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
 import { kafkaNodePorts, type StackSettings } from './settings.ts';
 import { ensureReady } from './setup.ts';
@@ -97,12 +97,15 @@ export function startService(instance: ServiceInstance, dirs: StackDirs): Runnin
   );
 }
 
+const telemetryRegister = join(repoRoot, 'packages', 'platform', 'src', 'telemetry', 'register.ts');
+
 export function startProcess(service: ServiceProcess, dirs: StackDirs): RunningPart {
   return startPart(
     {
       name: service.part,
       command: process.execPath,
-      args: [service.entry],
+      // Tracing first, so it can instrument pg and node:http before the service loads them.
+      args: ['--import', telemetryRegister, service.entry],
       env: { ...process.env, ...service.env },
     },
     dirs,
@@ -190,16 +193,12 @@ async function answersReady(instance: ServiceInstance): Promise<boolean> {
 }
 
 async function outboxSlotActive(settings: StackSettings): Promise<boolean> {
-  const client = new pg.Client({ connectionString: superuserUrl(settings, settings.pg.database) });
-  await client.connect();
-  try {
+  return withSuperuser(settings, settings.pg.database, async (client) => {
     const result = await client.query(
       "select active from pg_replication_slots where slot_name = 'microshop_outbox'",
     );
     return result.rows[0]?.active === true;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function checkPortsFree(settings: StackSettings, instances: ServiceInstance[]): Promise<void> {

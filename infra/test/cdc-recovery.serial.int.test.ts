@@ -65,6 +65,10 @@ describe('recovery after the replication slot is lost', () => {
     const schema = await createTestSchema('cdc_recovery', t);
     await schema.pool.query(outboxTableSql(schema.name));
     await publishOutbox(schema.pool, schema.name);
+    // As the stack does for each service's outbox: the CDC role may read it (the recovery snapshots it).
+    const cdc = pg.escapeIdentifier(settings.pg.cdcUser);
+    await schema.pool.query(`GRANT USAGE ON SCHEMA "${schema.name}" TO ${cdc}`);
+    await schema.pool.query(`GRANT SELECT ON "${schema.name}".outbox TO ${cdc}`);
     const [topic] = await createTestTopics(t, [{ name: uniqueTopic('cdc-recovery'), partitions: 3 }]);
     assert.ok(topic);
     const written: string[] = [];

@@ -48,8 +48,14 @@ const orderItemShape = {
   quantity: z.number().int().positive().max(maxQuantity),
   unitPrice: moneySchema,
 };
-/** An order line as requested (strict) — an unknown field in a request is a 400. */
-export const orderItemRequestSchema = z.strictObject(orderItemShape);
+/**
+ * An order line as requested (strict) — an unknown field in a request is a 400. The price is the
+ * catalog's: a client may state the one it saw, and a different one is refused (409), not charged.
+ */
+export const orderItemRequestSchema = z.strictObject({
+  ...orderItemShape,
+  unitPrice: moneySchema.optional().describe("Optional: the catalog's unit price the client saw"),
+});
 /** An order line as the API returns it and as events carry it. */
 export const orderItemSchema = z.object(orderItemShape);
 export type OrderItem = z.infer<typeof orderItemSchema>;
@@ -106,12 +112,21 @@ function orderEvent<T extends string, S extends OrderStatus>(type: T, status: S)
 }
 
 /**
- * OrderCreated alone also carries the payment token, which the Order itself never exposes: services
- * talk only through Kafka, and payments needs it to charge once the order is validated. A provider
- * token is a single-use reference to a payment method, not card data.
+ * The payment method of an order as every service but payments sees it: an opaque reference that
+ * payments issued for the card token (which only payments ever holds, encrypted).
+ */
+export const paymentReferenceSchema = z
+  .string()
+  .regex(/^pm_[A-Za-z0-9_-]{16,64}$/, 'a payment reference is pm_ and 16 to 64 URL-safe characters');
+export type PaymentReference = z.infer<typeof paymentReferenceSchema>;
+
+/**
+ * OrderCreated alone also carries the order's payment reference (never the card token): payments
+ * looks the token up by it to charge once the order is validated. Events written before references
+ * existed have none (readers drop any other field), which payments treats as no payment method.
  */
 export const orderCreatedEventSchema = orderEvent('OrderCreated', 'CREATED').extend({
-  payment: z.object({ token: z.string().min(1) }),
+  payment: z.object({ reference: paymentReferenceSchema.optional() }),
 });
 export const orderValidatedEventSchema = orderEvent('OrderValidated', 'VALIDATED');
 export const orderApprovedEventSchema = orderEvent('OrderApproved', 'APPROVED');

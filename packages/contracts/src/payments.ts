@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { envelopeBase } from './envelope.ts';
-import { currencySchema, idSchema, paymentFailedSchema, paymentSucceededSchema } from './orders.ts';
+import {
+  currencySchema,
+  idSchema,
+  paymentFailedSchema,
+  paymentReferenceSchema,
+  paymentSucceededSchema,
+} from './orders.ts';
 
 // Everything the payments service publishes on `microshop.payments` (key = order id), through its
 // outbox. `PaymentSucceeded` / `PaymentFailed` are defined in orders.ts because the orders service
@@ -27,7 +33,21 @@ export const paymentEventSchema = z.discriminatedUnion('type', [
 ]);
 export type PaymentEvent = z.infer<typeof paymentEventSchema>;
 
-/** The test tokens of the payment sandbox (and of the payment providers it imitates). */
+/**
+ * The internal call that hands a card token to payments (the orders service makes it while placing
+ * an order): payments keeps the token encrypted and answers with the reference other services see.
+ */
+export const registerPaymentMethodRequestSchema = z.strictObject({
+  token: z.string().min(1).max(256),
+});
+export type RegisterPaymentMethodRequest = z.infer<typeof registerPaymentMethodRequestSchema>;
+export const registerPaymentMethodResponseSchema = z.object({ reference: paymentReferenceSchema });
+export type RegisterPaymentMethodResponse = z.infer<typeof registerPaymentMethodResponseSchema>;
+
+/**
+ * The test tokens of the payment sandbox (and of the payment providers it imitates). A token with a
+ * suffix (`tok_visa_<anything>`) behaves like its base token, so a test can use a token of its own.
+ */
 export const sandboxTokens = {
   /** Charged at once. */
   success: 'tok_visa',

@@ -64,6 +64,11 @@ describe('CreateOrderRequest', () => {
     assert.equal(createOrderRequestSchema.safeParse(body).success, true);
   });
 
+  it('accepts a line without a unit price: the price is the catalog’s', () => {
+    const body = { ...validBody(), items: [{ sku: 'JUMPERS', quantity: 2 }] };
+    assert.deepEqual(createOrderRequestSchema.safeParse(body).data?.items, [{ sku: 'JUMPERS', quantity: 2 }]);
+  });
+
   it('accepts the largest bounded values', () => {
     const body = { ...validBody(), items: [{ sku: 'A'.repeat(64), quantity: 10_000, unitPrice: 1e12 }] };
     assert.equal(createOrderRequestSchema.safeParse(body).success, true);
@@ -86,7 +91,6 @@ describe('CreateOrderRequest', () => {
     ['a negative unit price', item({ unitPrice: -1 }), ['items', 0, 'unitPrice']],
     ['a unit price in floating-point units', item({ unitPrice: 12.5 }), ['items', 0, 'unitPrice']],
     ['a unit price above 10^12 minor units', item({ unitPrice: 1e12 + 1 }), ['items', 0, 'unitPrice']],
-    ['a missing unit price', item({ unitPrice: undefined }), ['items', 0, 'unitPrice']],
     ['a lower-case sku', item({ sku: 'jumpers' }), ['items', 0, 'sku']],
     ['an empty sku', item({ sku: '' }), ['items', 0, 'sku']],
     ['a sku of 65 characters', item({ sku: 'A'.repeat(65) }), ['items', 0, 'sku']],
@@ -143,7 +147,7 @@ describe('Order status events', () => {
     customerId,
     status,
     order: order({ status }),
-    ...(status === 'CREATED' ? { payment: { token: 'tok_success' } } : {}),
+    ...(status === 'CREATED' ? { payment: { reference: 'pm_contractTestReference000' } } : {}),
   });
 
   for (const status of orderStatuses) {
@@ -176,11 +180,16 @@ describe('Order status events', () => {
     assert.deepEqual(firstIssue(orderEventSchema.safeParse(bad)).path, ['order']);
   });
 
-  it('requires the payment token on OrderCreated', () => {
+  it('requires the payment on OrderCreated, carrying a reference and never the card token', () => {
     const { payment: _payment, ...withoutPayment } = event('CREATED') as ReturnType<typeof event> & {
       payment: unknown;
     };
     assert.deepEqual(firstIssue(orderEventSchema.safeParse(withoutPayment)).path, ['payment']);
+    const badReference = { ...event('CREATED'), payment: { reference: 'tok_visa' } };
+    assert.deepEqual(firstIssue(orderEventSchema.safeParse(badReference)).path, ['payment', 'reference']);
+    // An event from before references existed carries the token: every reader drops it.
+    const earlier = orderEventSchema.parse({ ...event('CREATED'), payment: { token: 'tok_visa' } });
+    assert.deepEqual(earlier.type === 'OrderCreated' ? earlier.payment : null, {});
   });
 
   it('rejects an event id that is not a uuid', () => {

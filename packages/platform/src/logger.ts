@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from './config.ts';
 
@@ -5,7 +6,8 @@ export type { Logger } from 'pino';
 
 /**
  * Secrets that must never reach a log line, wherever they sit in a logged object: request headers
- * (fastify logs `req`), a request body, or a message payload logged by a consumer.
+ * (fastify logs `req`), a request body, or a message payload logged by a consumer. A card token is
+ * redacted under any `token` key one or two levels down, besides every place a payment carries it.
  */
 export const redactedPaths: readonly string[] = [
   'authorization',
@@ -15,10 +17,14 @@ export const redactedPaths: readonly string[] = [
   'cookie',
   'headers.cookie',
   'req.headers.cookie',
+  'token',
+  '*.token',
+  '*.*.token',
   'payment.token',
   '*.payment.token',
   'body.payment.token',
   'payload.payment.token',
+  'value.payment.token',
 ];
 
 export interface LoggerOptions {
@@ -31,7 +37,10 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON lines on stdout with ISO times: what a log shipper expects, and still greppable by hand. */
+/**
+ * JSON lines on stdout with ISO times: what a log shipper expects, and still greppable by hand. A line
+ * written inside a trace carries its `trace_id` and `span_id`, so a trace leads to its log lines.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -40,7 +49,13 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: [...redactedPaths, ...(options.redact ?? [])], censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceFields,
     },
     options.destination,
   );
+}
+
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span === undefined ? {} : { trace_id: span.traceId, span_id: span.spanId };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../src/errors.ts';
 import { decodeCustomerChange, decodeOrderCreated, decodeOrderEvent } from '../src/kafka/event-decoders.ts';
+import { samplePaymentReference } from '../src/testing/orders.ts';
 
 const orderId = '0b7d8a55-1e2f-4a3b-8c9d-0e1f2a3b4c5d';
 const customerId = '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
@@ -21,14 +22,14 @@ const nonRetriable = (error: unknown) =>
   error instanceof AppError && error.code === 'VALIDATION_FAILED' && !error.retriable;
 
 describe('decodeOrderEvent and decodeOrderCreated', () => {
-  const created = orderEvent('OrderCreated', 'CREATED', { payment: { token: 'tok_visa' } });
+  const created = orderEvent('OrderCreated', 'CREATED', { payment: { reference: samplePaymentReference } });
   const approved = orderEvent('OrderApproved', 'APPROVED');
 
   test('an order status event of a type the reader acts on is parsed; any other is skipped', () => {
     assert.equal(decodeOrderEvent(approved)?.type, 'OrderApproved');
     assert.equal(decodeOrderEvent(approved, ['OrderCreated', 'OrderApproved'])?.orderId, orderId);
     assert.equal(decodeOrderEvent(approved, ['OrderCreated']), null);
-    assert.equal(decodeOrderCreated(created)?.payment.token, 'tok_visa');
+    assert.equal(decodeOrderCreated(created)?.payment.reference, samplePaymentReference);
     assert.equal(decodeOrderCreated(approved), null);
     assert.equal(decodeOrderCreated({ value: null }), null);
   });

@@ -17,9 +17,15 @@ test('authorization headers and payment tokens are redacted wherever they are lo
   logger.info({ headers: { authorization: 'Basic xyz' } }, 'outgoing');
   logger.info({ body: { payment: { token: 'tok_visa_4242' } } }, 'body');
   logger.info({ payment: { token: 'tok_top' }, authorization: 'raw' }, 'top level');
+  logger.info(
+    { token: 'tok_alone', call: { token: 'tok_nested' }, req: { body: { token: 'tok_deep' } } },
+    'tokens',
+  );
+  logger.info({ value: { payment: { token: 'tok_in_a_message' } } }, 'message');
   const text = JSON.stringify(lines());
-  for (const secret of ['Bearer abc', 'Basic xyz', 'tok_visa_4242', 'tok_top', '"raw"']) {
+  const secrets = ['Bearer abc', 'Basic xyz', 'tok_visa_4242', 'tok_top', '"raw"', 'tok_alone', 'tok_nested'];
+  for (const secret of [...secrets, 'tok_deep', 'tok_in_a_message']) {
     assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
   }
-  assert.equal(text.match(/\[redacted\]/g)?.length, 5);
+  assert.equal(text.match(/\[redacted\]/g)?.length, 9);
 });

@@ -1,4 +1,11 @@
-import { authConfig, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
+import {
+  authConfig,
+  envHttpHost,
+  envInteger,
+  envLogLevel,
+  envPort,
+  envSecretList,
+} from '@microshop/platform';
 import { z } from 'zod';
 import type { WebhookSenderOptions } from './clients/webhook-sender.ts';
 
@@ -13,7 +20,12 @@ export const sandboxConfig = z.object({
   INSTANCE_ID: z.string().min(1).default('carrier-sandbox'),
   /** From booking to delivery (and the first callback). */
   CARRIER_DELIVERY_DELAY_MS: envInteger({ min: 0, max: 86_400_000, default: 5000 }),
-  /** Signs callbacks (X-Carrier-Signature) when set; the receiver must know the same secret. */
+  /**
+   * Signs callbacks (X-Carrier-Signature) with the first of these (`new,old` while rotating: the
+   * receiver accepts both); unsigned without any, which a receiver refuses.
+   */
+  CARRIER_WEBHOOK_SECRETS: envSecretList(16).optional(),
+  /** The single secret earlier versions read; used when the list is not set. */
   CARRIER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** A callback not answered within this is a failed attempt. */
   CARRIER_CALLBACK_TIMEOUT_MS: envInteger({ min: 10, max: 120_000, default: 5000 }),
@@ -34,4 +46,9 @@ export function callbackRetryOf(config: SandboxConfig): WebhookSenderOptions['re
     initialMs: config.CARRIER_CALLBACK_BACKOFF_MS,
     maxMs: Math.max(config.CARRIER_CALLBACK_BACKOFF_MS, config.CARRIER_CALLBACK_MAX_BACKOFF_MS),
   };
+}
+
+/** The secret callbacks are signed with: the current (first) one of the list, else the single one. */
+export function signingSecretOf(config: SandboxConfig): string | undefined {
+  return config.CARRIER_WEBHOOK_SECRETS?.[0] ?? config.CARRIER_WEBHOOK_SECRET;
 }

@@ -1,5 +1,5 @@
 import { defineService, runStandalone } from '@microshop/platform';
-import { callbackRetryOf, sandboxConfig } from './config.ts';
+import { callbackRetryOf, sandboxConfig, signingSecretOf } from './config.ts';
 import { build } from './http/routes.ts';
 import { createShipmentStore, openShipmentJournal, randomShipmentIds } from './store/shipments.ts';
 import { createCallbackDispatcher } from './tasks/callbacks.ts';
@@ -21,7 +21,7 @@ export const service = defineService({
       deliveryDelayMs: config.CARRIER_DELIVERY_DELAY_MS,
       retry: callbackRetryOf(config),
       timeoutMs: config.CARRIER_CALLBACK_TIMEOUT_MS,
-      secret: config.CARRIER_WEBHOOK_SECRET,
+      secret: signingSecretOf(config),
       logger: logger.child({ component: 'callbacks' }),
     });
     return {

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   claimIdempotencyKey,
   fingerprint,
-  inboxTableSql,
-  migrate,
   migrateServiceSchema,
   migrationsDirOf,
-  outboxTableSql,
   withTransaction,
 } from '@microshop/platform';
-import { createTestSchema } from '@microshop/platform/testing';
+import { createTestSchema, schemaMigratedUpTo } from '@microshop/platform/testing';
 import { service } from '../src/main.ts';
 import { uniqueEmail } from './harness.ts';
 
@@ -23,12 +17,7 @@ import { uniqueEmail } from './harness.ts';
 
 test('keys of the former idempotency_keys table move to the platform table and still replay their customer there', async (t) => {
   const db = await createTestSchema('customers_keys_upgrade', t);
-  const dir = migrationsDirOf(service);
-  const before = await mkdtemp(join(tmpdir(), 'customers-migrations-'));
-  t.after(() => rm(before, { recursive: true, force: true }));
-  await copyFile(join(dir, '001_customers.sql'), join(before, '001_customers.sql'));
-  const prelude = [outboxTableSql(db.name), inboxTableSql(db.name)];
-  await migrate(db.pool, { schema: db.name, dir: before, prelude });
+  await schemaMigratedUpTo(service, db, '001_customers.sql', t);
 
   const body = { name: 'Dora', email: uniqueEmail('dora'), level: 'gold' };
   const customerId = randomUUID();
@@ -39,7 +28,7 @@ test('keys of the former idempotency_keys table move to the platform table and s
     [customerId, body.name, body.email, body.level, fingerprint(body)],
   );
 
-  await migrateServiceSchema(db.pool, { schema: db.name, dir });
+  await migrateServiceSchema(db.pool, { schema: db.name, dir: migrationsDirOf(service) });
   // Registrations are an operator's now, and keys are each caller's own: keys from before belong to
   // no caller (the empty scope), where they still replay their customer until retention drops them.
   const claim = (payload: object) =>

@@ -8,7 +8,7 @@ import {
   orderEventTypeByStatus,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
-import { consumedMessage } from '@microshop/platform/testing';
+import { consumedMessage, samplePaymentReference } from '@microshop/platform/testing';
 
 // Order status events as the orders service writes them, for unit and integration tests.
 
@@ -38,7 +38,7 @@ export function orderCreated(lines: readonly Line[], options: { orderId?: string
     createdAt: now,
     updatedAt: now,
   };
-  return envelope(order, { payment: { token: 'tok_visa' } });
+  return envelope(order, { payment: { reference: samplePaymentReference } });
 }
 
 /** The event announcing that the order of `created` moved to `status`. */

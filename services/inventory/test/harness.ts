@@ -63,12 +63,18 @@ export function deliverer(db: TestSchema, consumer = 'inventory'): (...events: u
 
 /** Creates a product with `stock` units (price 100 EUR cents) and returns its sku. */
 export async function addProduct(db: TestSchema, sku: string, stock: number): Promise<string> {
-  await upsertProduct(db.pool, publishing, sku, {
-    name: `Test ${sku}`,
-    unitPrice: 100,
-    currency: 'EUR',
-    stock,
-  });
+  await upsertProduct(
+    db.pool,
+    publishing,
+    sku,
+    {
+      name: `Test ${sku}`,
+      unitPrice: 100,
+      currency: 'EUR',
+      stock,
+    },
+    'inventory-test',
+  );
   return sku;
 }
 

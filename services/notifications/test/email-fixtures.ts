@@ -13,6 +13,7 @@ import {
   type ShipmentEvent,
   shipmentEventSchema,
 } from '@microshop/contracts';
+import { samplePaymentReference } from '@microshop/platform/testing';
 
 // The events the email tests feed the service, as the customers, orders, payments and shipments
 // services write them. One order (ids) is shared by the events about it.
@@ -78,7 +79,7 @@ export function statusEvent(
       reasons: options.reasons ?? [],
       ...(options.total === undefined ? {} : { total: options.total }),
     }),
-    ...(type === 'OrderCreated' ? { payment: { token: 'tok_visa' } } : {}),
+    ...(type === 'OrderCreated' ? { payment: { reference: samplePaymentReference } } : {}),
   });
 }
 

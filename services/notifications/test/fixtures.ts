@@ -11,7 +11,7 @@ import {
   orderEventTypeByStatus,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
-import { consumedMessage } from '@microshop/platform/testing';
+import { consumedMessage, samplePaymentReference } from '@microshop/platform/testing';
 
 // Customer and order events as the customers and orders services write them.
 
@@ -67,7 +67,7 @@ export function orderEvent(
     customerId: order.customerId,
     status,
     order,
-    ...(type === 'OrderCreated' ? { payment: { token: 'tok_visa' } } : {}),
+    ...(type === 'OrderCreated' ? { payment: { reference: samplePaymentReference } } : {}),
   });
 }
 

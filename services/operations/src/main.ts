@@ -30,6 +30,7 @@ import { sampler } from './tasks/sampler.ts';
 // `event flow`: a heartbeat must come back through outbox → Debezium → Kafka within the threshold).
 
 const redrivePassMs = 500;
+const day = 24 * 3_600_000;
 
 export const service = defineService({
   name: 'operations',
@@ -68,6 +69,7 @@ export const service = defineService({
           eventFlowThresholdMs: thresholdMs,
           sample: samples.current,
           kafka,
+          traceIngestKey: config.TRACE_INGEST_KEY,
         }),
       background: {
         'dead-letter reader': () => deadLetterReader(config, pool, logger),
@@ -83,9 +85,14 @@ export const service = defineService({
         'redrive resolver': { intervalMs: 5_000, run: redriveResolver({ pool, bootstrapServers }) },
         'connector watchdog': { intervalMs: config.WATCHDOG_INTERVAL_MS, run: watchdog.run },
         sampler: { intervalMs: config.SAMPLE_INTERVAL_MS, run: samples.run },
-        'console retention': { intervalMs: 3_600_000, run: () => pruneConsoleTables(pool) },
       },
       readiness: [{ name: 'event flow', check: () => assertFlowing(eventFlow) }],
+      retention: [
+        { table: 'spans', column: 'received_at', keepMs: config.TRACE_RETENTION_HOURS * 3_600_000 },
+        // The console's: a day of lag samples, thirty days of the order-flow index.
+        { table: 'consumer_lag_samples', column: 'at', keepMs: day },
+        { table: 'order_flow', column: 'at', keepMs: 30 * day },
+      ],
     };
   },
 });
@@ -99,13 +106,6 @@ function deadLetterReader(config: OperationsConfig, pool: Pool, logger: Logger) 
     logger,
     index: indexDeadLetters({ pool, services: config.KNOWN_SERVICES }),
   });
-}
-
-/** A day of lag samples, thirty days of the order-flow index. */
-async function pruneConsoleTables(pool: Pool): Promise<void> {
-  const day = 24 * 3_600_000;
-  await pruneExpired(pool, { table: 'consumer_lag_samples', column: 'at', keepMs: day });
-  await pruneExpired(pool, { table: 'order_flow', column: 'at', keepMs: 30 * day });
 }
 
 /** Every order topic, read raw into the order-flow index (group operations-order-flow). */

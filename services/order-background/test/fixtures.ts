@@ -7,7 +7,7 @@ import {
   orderEventTypeByStatus,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
-import { consumedMessage } from '@microshop/platform/testing';
+import { consumedMessage, samplePaymentReference } from '@microshop/platform/testing';
 
 // Order status events as the orders service writes them, for unit and integration tests.
 
@@ -44,7 +44,7 @@ export function orderEvent(status: OrderStatus, options: OrderEventOptions = {})
     customerId: order.customerId,
     status,
     order,
-    ...(type === 'OrderCreated' ? { payment: { token: 'tok_visa' } } : {}),
+    ...(type === 'OrderCreated' ? { payment: { reference: samplePaymentReference } } : {}),
   };
   // Parsed, so a fixture that drifts from the contract fails loudly here rather than in a test.
   return orderEventSchema.parse(envelope);

@@ -21,10 +21,11 @@ const order: Order = {
   createdAt: created,
   updatedAt: created,
 };
-const orderCreated: OrderDomainEvent = { type: 'OrderCreated', order, payment: { token: 'tok_success' } };
+const reference = 'pm_orderReference00000000000000';
+const orderCreated: OrderDomainEvent = { type: 'OrderCreated', order, payment: { reference } };
 
 describe('order outbox events', () => {
-  it('builds an OrderCreated envelope that the contract accepts, with the payment token', () => {
+  it('builds an OrderCreated envelope that the contract accepts, with the payment reference (never a card token)', () => {
     const event = buildOrderEvent(order, orderCreated, eventIds[0] as string, now);
     assert.deepEqual(orderEventSchema.parse(event), {
       id: eventIds[0],
@@ -35,7 +36,7 @@ describe('order outbox events', () => {
       customerId,
       status: 'CREATED',
       order,
-      payment: { token: 'tok_success' },
+      payment: { reference },
     });
   });
 

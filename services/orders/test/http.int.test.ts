@@ -66,7 +66,9 @@ describe('POST /api/v1/orders', () => {
     const payload = inserts[0]?.payload ?? {};
     assert.equal(payload.type, 'OrderCreated');
     assert.equal(payload.orderId, orderId);
-    assert.deepEqual(payload.payment, { token: 'tok_success' }, 'payments needs the token to charge');
+    const { reference } = payload.payment as { reference: string };
+    assert.match(reference, /^pm_/, 'payments looks the card token up by its reference to charge');
+    assert.ok(!JSON.stringify(payload).includes('tok_success'), 'the card token never reaches the outbox');
     assert.equal((payload.order as { status: string }).status, 'CREATED');
     const kept = await db.pool.query('SELECT type FROM outbox WHERE id = $1', [payload.id]);
     assert.deepEqual(
@@ -273,9 +275,11 @@ describe('GET /openapi.json', () => {
       '400',
       '401',
       '403',
+      '409',
       '413',
       '415',
       '422',
+      '503',
     ]);
     assert.ok(paths['/api/v1/orders/{id}']?.get?.responses['504']);
     assert.ok(paths['/api/v1/orders/{id}/cancel']?.post?.responses['409']);

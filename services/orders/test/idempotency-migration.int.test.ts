@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  fingerprint,
-  inboxTableSql,
-  migrate,
-  migrateServiceSchema,
-  migrationsDirOf,
-  outboxTableSql,
-} from '@microshop/platform';
-import { createTestSchema } from '@microshop/platform/testing';
+import { fingerprint, migrateServiceSchema, migrationsDirOf } from '@microshop/platform';
+import { createTestSchema, schemaMigratedUpTo } from '@microshop/platform/testing';
 import { service } from '../src/main.ts';
 import { asCustomer, givenInstance, orderRequest } from './support.ts';
 
@@ -22,15 +12,7 @@ import { asCustomer, givenInstance, orderRequest } from './support.ts';
 
 test("keys of the former idempotency_keys table move to the platform table, into their order's customer's keys, and still replay their order", async (t) => {
   const db = await createTestSchema('orders_keys_upgrade', t);
-  const dir = migrationsDirOf(service);
-  const before = await mkdtemp(join(tmpdir(), 'orders-migrations-'));
-  t.after(() => rm(before, { recursive: true, force: true }));
-  await copyFile(join(dir, '001_orders.sql'), join(before, '001_orders.sql'));
-  await migrate(db.pool, {
-    schema: db.name,
-    dir: before,
-    prelude: [outboxTableSql(db.name), inboxTableSql(db.name)],
-  });
+  await schemaMigratedUpTo(service, db, '001_orders.sql', t);
 
   const body = orderRequest();
   const orderId = randomUUID();
@@ -44,7 +26,7 @@ test("keys of the former idempotency_keys table move to the platform table, into
     [orderId, body.customerId, fingerprint(body)],
   );
 
-  await migrateServiceSchema(db.pool, { schema: db.name, dir });
+  await migrateServiceSchema(db.pool, { schema: db.name, dir: migrationsDirOf(service) });
   const { app } = await givenInstance(db, t);
   const post = async (payload: object) =>
     app.inject({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CreateOrderRequest, type OrderStatus, orderStatuses } from '@microshop/contracts';
+import { type OrderItem, type OrderStatus, orderStatuses } from '@microshop/contracts';
 import { type Decision, decide, type OrderCommand } from '../src/domain/decide.ts';
 import { InvalidTransitionError, OrderDomainError } from '../src/domain/errors.ts';
 import { evolve, fold, initialState, type OrderDomainEvent, type OrderState } from '../src/domain/order.ts';
@@ -12,15 +12,14 @@ const createdAt = new Date('2025-03-01T12:00:00.000Z');
 const now = new Date('2025-03-01T12:05:00.000Z');
 const at = now.toISOString();
 
-const request = (
-  items: CreateOrderRequest['items'] = [{ sku: 'JUMPERS', quantity: 2, unitPrice: 2500 }],
-) => ({
+const reference = 'pm_orderReference00000000000000';
+const request = (items: readonly OrderItem[] = [{ sku: 'JUMPERS', quantity: 2, unitPrice: 2500 }]) => ({
   customerId,
   items,
   currency: 'EUR',
-  payment: { token: 'tok_success' },
+  payment: { reference },
 });
-const create = (items?: CreateOrderRequest['items']): OrderCommand => ({
+const create = (items?: readonly OrderItem[]): OrderCommand => ({
   type: 'CreateOrder',
   orderId,
   request: request(items),
@@ -133,7 +132,7 @@ describe('CreateOrder', () => {
     const [event] = thenEvents(decision);
     assert.deepEqual(event, {
       type: 'OrderCreated',
-      payment: { token: 'tok_success' },
+      payment: { reference },
       order: {
         id: orderId,
         customerId,

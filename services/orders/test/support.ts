@@ -7,6 +7,7 @@ import {
   serviceTestKit,
   type TestSchema,
 } from '@microshop/platform/testing';
+import { createPaymentMethods } from '../src/clients/payment-methods.ts';
 import type { TimeoutLimits } from '../src/domain/wait.ts';
 import {
   type ChangeCommand,
@@ -18,9 +19,11 @@ import { build } from '../src/http/routes.ts';
 import { createWaiterRegistry, type WaiterRegistry } from '../src/http/waiter-registry.ts';
 import { service } from '../src/main.ts';
 import { type StatusListener, startStatusListener } from '../src/store/status-listener.ts';
+import { type PaymentsStandIn, startPaymentsStandIn } from './payments-stand-in.ts';
 
-// Shared givens of the orders integration tests: a migrated schema of the test's own, apps built
-// on it with their own LISTEN connections, request bodies, and a way to move an order as a consumer would.
+// Shared givens of the orders integration tests: a migrated schema of the test's own with a copy of
+// the catalog, apps built on it with their own LISTEN connections and the payments service they hand
+// card tokens to, request bodies, and a way to move an order as a consumer would.
 
 const kit = serviceTestKit(service);
 export const silentLogger: Logger = kit.logger;
@@ -38,9 +41,38 @@ export async function asCustomer(
 
 export const asOperator: Record<string, string> = (await issuer.operator()).headers;
 
-/** A fresh schema with the orders tables, dropped when the file is done. */
-export function givenOrdersSchema(prefix: string): Promise<TestSchema> {
-  return kit.migratedSchema(prefix);
+/** The copy of the catalog every test schema starts with (EUR, minor units). */
+export const testCatalog = { JUMPERS: 2500, STOCKINGS: 999, YACHTS: 1_000_000_000_000 } as const;
+
+/**
+ * A fresh schema with the orders tables and the test catalog, dropped when the file is done; the
+ * payments app the file's instances hand card tokens to starts with it (so it lives as long).
+ */
+export async function givenOrdersSchema(prefix: string): Promise<TestSchema> {
+  await givenPayments();
+  const db = await kit.migratedSchema(prefix);
+  for (const [sku, unitPrice] of Object.entries(testCatalog)) await givenCatalogPrice(db, sku, unitPrice);
+  return db;
+}
+
+/** The copy of the catalog says `sku` costs `unitPrice` (EUR). */
+export async function givenCatalogPrice(db: TestSchema, sku: string, unitPrice: number): Promise<void> {
+  await db.pool.query(
+    `INSERT INTO catalog (sku, unit_price, currency, updated_at, event_id) VALUES ($1, $2, 'EUR', now(), $3)
+     ON CONFLICT (sku) DO UPDATE SET unit_price = excluded.unit_price, updated_at = excluded.updated_at`,
+    [sku, unitPrice, randomUUID()],
+  );
+}
+
+let payments: Promise<PaymentsStandIn> | undefined;
+
+/**
+ * Where the instances hand card tokens: the payments stand-in, one per test file (first asked for at
+ * the file's top level, so it is closed when the file is done).
+ */
+export function givenPayments(): Promise<PaymentsStandIn> {
+  payments ??= startPaymentsStandIn(silentLogger);
+  return payments;
 }
 
 export interface TestInstance {
@@ -73,6 +105,7 @@ export async function givenInstance(
     onChange: (orderId) => waiters.wake(orderId),
     onConnected: () => waiters.wakeAll(),
   });
+  const paymentMethods = createPaymentMethods({ baseUrl: (await givenPayments()).url, timeoutMs: 5_000 });
   const app = await build({
     pool: db.pool,
     waiters,
@@ -81,10 +114,12 @@ export async function givenInstance(
     access: { verify: issuer.verify },
     wait,
     ...(options.waitsPerPrincipal === undefined ? {} : { waitsPerPrincipal: options.waitsPerPrincipal }),
+    paymentMethods,
   });
   t.after(async () => {
     await app.close();
     await listener.stop();
+    await paymentMethods.close();
   });
   await app.ready();
   return { app, waiters, listener, listenerName };

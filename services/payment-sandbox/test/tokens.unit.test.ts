@@ -15,6 +15,16 @@ test('each test token of the contract has its behaviour; any other token has non
   assert.equal(behaviourOf('toString'), null);
 });
 
+test('a test token with a suffix behaves like the test token, so a test can use a token of its own', () => {
+  assert.equal(behaviourOf('tok_visa_0b6f3c1e-7a4d-4f7e-9c2a-5d1e8b3f6a90'), 'succeed');
+  assert.equal(behaviourOf('tok_chargeDeclined_e2e'), 'decline');
+  assert.equal(behaviourOf('tok_slow_1'), 'slow');
+  assert.equal(behaviourOf('tok_error_a_b'), 'flaky');
+  assert.equal(behaviourOf('tok_visa-no-underscore'), null);
+  assert.equal(behaviourOf('tok_mastercard_1'), null);
+  assert.equal(behaviourOf('xtok_visa_1'), null);
+});
+
 test('tok_slow charges after the configured delay, tok_visa at once, tok_chargeDeclined never', () => {
   assert.deepEqual(attemptOutcome('slow', 1, settings), { kind: 'charge', delayMs: 3000 });
   assert.deepEqual(attemptOutcome('succeed', 1, settings), { kind: 'charge', delayMs: 0 });

@@ -1,14 +1,16 @@
+import { createHash } from 'node:crypto';
 import { type TopicName, topics } from '@microshop/contracts';
 import {
   type CircuitBreakerSettings,
-  commonConfig,
-  consumerConfig,
+  commaList,
   envInteger,
-  envPort,
+  envProfile,
   type HttpRetrySettings,
-  serviceInstanceConfig,
+  isLocalProfile,
+  serviceConfig,
 } from '@microshop/platform';
 import { z } from 'zod';
+import { parseTokenKey } from './store/token-cipher.ts';
 
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a topic name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
@@ -21,10 +23,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or http
  */
 export const paymentsConfig = z
   .object({
-    ...commonConfig,
-    ...serviceInstanceConfig({ instance: 'payments', schema: 'payments' }),
-    ...consumerConfig({ group: 'payments' }),
-    HTTP_PORT: envPort(8105),
+    ...serviceConfig({ name: 'payments', port: 8105 }),
     /** Where the order status events come from. */
     ORDER_EVENTS_TOPIC: topicName.default(topics.orderOutbox),
     /** Where the payment events go (through the outbox). */
@@ -60,8 +59,36 @@ export const paymentsConfig = z
      * than a provider may hold a request before it charges.
      */
     RECONCILE_SETTLE_MS: envInteger({ min: 0, max: 86_400_000, default: 600_000 }),
+    MICROSHOP_PROFILE: envProfile,
+    /**
+     * The keys card tokens are encrypted with at rest: comma-separated, each 32 bytes in base64; the
+     * first encrypts, every one decrypts (add the new one first to rotate, drop the old one once the
+     * tokens it sealed are gone). Required outside the dev and test profiles.
+     */
+    PAYMENT_TOKEN_KEYS: z
+      .string()
+      .transform(commaList)
+      .refine((keys) => keys.length > 0 && keys.every((key) => parseTokenKey(key) !== null), {
+        message: 'must be comma-separated 32-byte keys in base64 (e.g. `openssl rand -base64 32`)',
+      })
+      .optional(),
+    /**
+     * A token registered this recently is kept even when no order payments knows still needs it:
+     * its order's OrderCreated may not have arrived yet. At least the watchdog's deadline for a
+     * CREATED order (after which the order fails anyway).
+     */
+    PAYMENT_METHOD_GRACE_MS: envInteger({ min: 0, max: 7 * 86_400_000, default: 120_000 }),
+    /** How often tokens past their grace and no longer needed are looked for. */
+    PAYMENT_METHOD_PURGE_INTERVAL_MS: envInteger({ min: 100, max: 86_400_000, default: 60_000 }),
   })
   .superRefine((config, context) => {
+    if (config.PAYMENT_TOKEN_KEYS === undefined && !isLocalProfile(config.MICROSHOP_PROFILE)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_TOKEN_KEYS'],
+        message: 'is required outside the dev and test profiles: card tokens are encrypted with it',
+      });
+    }
     if (config.PAYMENT_PROVIDER_URL !== undefined) return;
     const first = firstUpstream(config.UPSTREAM_PAYMENT_SANDBOX);
     if (first === undefined || !httpUrl.safeParse(first).success) {
@@ -73,6 +100,21 @@ export const paymentsConfig = z
     }
   });
 export type PaymentsConfig = z.output<typeof paymentsConfig>;
+
+/**
+ * The dev and test profiles' key when none is configured: a fixed, published value, so it protects
+ * nothing; a production process never uses it (the config refuses to start without real keys).
+ */
+const localTokenKey = createHash('sha256').update('microshop dev and test card token key').digest();
+
+/** The token keys, the encrypting one first. */
+export function tokenKeysOf(config: PaymentsConfig): Buffer[] {
+  const configured = (config.PAYMENT_TOKEN_KEYS ?? []).map(parseTokenKey);
+  const keys = configured.filter((key): key is Buffer => key !== null);
+  if (keys.length > 0) return keys;
+  if (isLocalProfile(config.MICROSHOP_PROFILE)) return [localTokenKey];
+  throw new Error('PAYMENT_TOKEN_KEYS is required outside the dev and test profiles');
+}
 
 function firstUpstream(list: string | undefined): string | undefined {
   return list

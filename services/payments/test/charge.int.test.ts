@@ -138,12 +138,12 @@ test('an order whose OrderCreated was never seen fails its payment rather than w
   );
 });
 
-test('a token the provider does not know is a PaymentFailed with the provider message', async () => {
+test('a token the provider does not know is a PaymentFailed with the provider message, the token cut out', async () => {
   const order = await createAndValidate('tok_unknown');
 
   assert.deepEqual(
     (await published(order.orderId)).map((e) => [e.payload.type, e.payload.reason]),
-    [['PaymentFailed', "payment rejected: No such token: 'tok_unknown'"]],
+    [['PaymentFailed', "payment rejected: No such token: '[card token]'"]],
   );
 });
 

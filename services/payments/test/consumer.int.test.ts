@@ -5,7 +5,15 @@ import { type OrderEvent, sandboxTokens } from '@microshop/contracts';
 import { createConsumerTestBed, eventually } from '@microshop/platform/testing';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import { newOrder, orderEvent } from './fixtures.ts';
-import { httpProvider, logger, migratedSchema, outboxWindow, paymentDeps, startSandbox } from './harness.ts';
+import {
+  httpProvider,
+  logger,
+  migratedSchema,
+  outboxWindow,
+  paymentDeps,
+  registerCardTokens,
+  startSandbox,
+} from './harness.ts';
 
 const db = await migratedSchema('payments_consumer');
 const sandbox = await startSandbox({ slowMs: 600, errorTimes: 2 });
@@ -35,9 +43,11 @@ test('order events consumed from Kafka, with a duplicate and a flaky card, charg
     orderEvent(cancelled, 'CANCELLED'),
     { ...orderEvent(newOrder(), 'SHIPPED'), id: randomUUID() },
   ];
+  const deps = paymentDeps(db, httpProvider(sandbox.url), bed.groupId);
+  await registerCardTokens(deps, events);
   await bed.producer.send(events.map(asPublished));
 
-  await bed.consume(createOrderEventHandler(paymentDeps(db, httpProvider(sandbox.url), bed.groupId)));
+  await bed.consume(createOrderEventHandler(deps));
 
   const typesOf = async (orderId: string) => (await published(orderId)).map((e) => e.payload.type);
   const seen = new Map<string, string[]>();

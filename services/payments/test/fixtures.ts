@@ -9,8 +9,25 @@ import {
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
 import { consumedMessage } from '@microshop/platform/testing';
+import { createTokenCipher } from '../src/store/token-cipher.ts';
 
 // Order status events as the orders service writes them, for unit and integration tests.
+
+/** The tests' token key and cipher (the service reads its keys from config). */
+export const testCipher = createTokenCipher([Buffer.alloc(32, 7)]);
+
+/**
+ * The card token behind each reference an OrderCreated fixture carries, as the orders service
+ * would have registered it: the harness's deliverer registers it before the event is handled.
+ */
+export const registeredTokens = new Map<string, { subject: string; token: string }>();
+
+/** The reference payments issues for the order's customer and `token`, noted in `registeredTokens`. */
+export function referenceFor(order: OrderFixture, token: string): string {
+  const reference = testCipher.referenceOf(order.customerId, token);
+  registeredTokens.set(reference, { subject: order.customerId, token });
+  return reference;
+}
 
 export interface OrderFixture {
   orderId: string;
@@ -23,7 +40,7 @@ export function newOrder(total = 5000, currency = 'EUR'): OrderFixture {
   return { orderId: randomUUID(), customerId: randomUUID(), total, currency };
 }
 
-/** The order's event announcing `status`; OrderCreated carries `token` (default tok_visa). */
+/** The order's event announcing `status`; OrderCreated carries the reference of `token` (default tok_visa). */
 export function orderEvent(
   order: OrderFixture,
   status: OrderStatus,
@@ -52,7 +69,9 @@ export function orderEvent(
     customerId: order.customerId,
     status,
     order: body,
-    ...(type === 'OrderCreated' ? { payment: { token: options.token ?? sandboxTokens.success } } : {}),
+    ...(type === 'OrderCreated'
+      ? { payment: { reference: referenceFor(order, options.token ?? sandboxTokens.success) } }
+      : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
-import { sandboxTokens, topics } from '@microshop/contracts';
+import { type OrderEvent, sandboxTokens, topics } from '@microshop/contracts';
 import {
   type CircuitBreakerSettings,
   createFaultSwitch,
@@ -20,7 +20,8 @@ import { createOrderEventHandler } from '../src/handlers/order-events.ts';
 import type { PaymentDeps } from '../src/handlers/payment-step.ts';
 import { build } from '../src/http/routes.ts';
 import { service } from '../src/main.ts';
-import { consumed } from './fixtures.ts';
+import { registerMethod } from '../src/store/payment-methods.ts';
+import { consumed, registeredTokens, testCipher } from './fixtures.ts';
 
 // What the integration tests share: a migrated throwaway schema, the payment sandbox listening on
 // a free port, the HTTP provider pointed at it, the handler, and a window on the write-ahead log.
@@ -89,25 +90,53 @@ export function paymentDeps(db: TestSchema, provider: PaymentProvider, consumer 
     pool: db.pool,
     consumer,
     provider,
+    cipher: testCipher,
+    // No grace: a token goes as soon as its orders are charged or ended.
+    methodGraceMs: 0,
     paymentsTopic: topics.payments,
     now: () => new Date(),
     newId: randomUUID,
   };
 }
 
-/** Delivers events to the Kafka handler as the consumer would, one after the other. */
+/**
+ * Delivers events to the Kafka handler as the consumer would, one after the other. The card token of
+ * an OrderCreated is registered first, as the orders service does before it writes the event.
+ */
 export function deliverer(deps: PaymentDeps): (...events: Parameters<typeof consumed>[0][]) => Promise<void> {
   const handle = createOrderEventHandler(deps);
   return async (...events) => {
-    for (const event of events) await handle(consumed(event), handlerContext());
+    for (const event of events) {
+      await registerCardTokens(deps, [event]);
+      await handle(consumed(event), handlerContext());
+    }
   };
 }
 
 /** Signs the tests' tokens; the app trusts it. */
 export const { issuer, access, asOperator } = await testAccess();
 
+/** Registers the card token behind each OrderCreated's reference, as the orders service does first. */
+export async function registerCardTokens(
+  deps: Pick<PaymentDeps, 'pool' | 'cipher'>,
+  events: readonly OrderEvent[],
+): Promise<void> {
+  for (const event of events) {
+    const registration =
+      event.type === 'OrderCreated' ? registeredTokens.get(event.payment.reference ?? '') : undefined;
+    // Registered long ago: the grace period never keeps a token these tests expect to be forgotten.
+    if (registration) await registerMethod(deps.pool, deps.cipher, registration, new Date(0));
+  }
+}
+
 export async function httpApp(db: TestSchema): Promise<HttpApp> {
-  const app = await build({ pool: db.pool, logger, metrics: createMetrics('payments-test'), access });
+  const app = await build({
+    pool: db.pool,
+    cipher: testCipher,
+    logger,
+    metrics: createMetrics('payments-test'),
+    access,
+  });
   after(() => app.close());
   await app.ready();
   return app;

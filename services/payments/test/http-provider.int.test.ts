@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { sandboxTokens } from '@microshop/contracts';
 import { isRetriable } from '@microshop/platform';
-import type { ChargeCall } from '../src/clients/payment-provider.ts';
+import type { TokenisedCharge } from '../src/clients/payment-provider.ts';
 import { chargeKey, refundKey } from '../src/domain/payment.ts';
 import { httpProvider, startSandbox } from './harness.ts';
 
@@ -11,13 +11,14 @@ import { httpProvider, startSandbox } from './harness.ts';
 
 const sandbox = await startSandbox({ slowMs: 5_000, errorTimes: 3 });
 
-function chargeCall(token: string, orderId = randomUUID()): ChargeCall {
+function chargeCall(token: string, orderId = randomUUID()): TokenisedCharge {
   return {
     kind: 'charge',
     idempotencyKey: chargeKey(orderId),
     orderId,
     amount: 5000,
     currency: 'EUR',
+    reference: 'pm_providerTestReference0000',
     token,
   };
 }
@@ -38,7 +39,7 @@ test('a succeeded charge comes back with the provider id, amount and currency', 
   assert.deepEqual(outcome.status === 'succeeded' ? [outcome.amount, outcome.currency] : [], [5000, 'EUR']);
 });
 
-test('a 402 is a decline and another 4xx a rejection, each with the provider message', async () => {
+test('a 402 is a decline and another 4xx a rejection, each with the provider message (the card token cut out)', async () => {
   const provider = httpProvider(sandbox.url);
 
   assert.deepEqual(await provider.charge(chargeCall(sandboxTokens.declined)), {
@@ -47,7 +48,7 @@ test('a 402 is a decline and another 4xx a rejection, each with the provider mes
   });
   assert.deepEqual(await provider.charge(chargeCall('tok_bogus')), {
     status: 'rejected',
-    message: "No such token: 'tok_bogus'",
+    message: "No such token: '[card token]'",
   });
 });
 

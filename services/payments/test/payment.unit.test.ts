@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import type { OrderEvent } from '@microshop/contracts';
 import { type CallResult, type Decision, decide } from '../src/domain/decide.ts';
 import { emptyState, evolve, type PaymentState, paymentStatus } from '../src/domain/payment.ts';
-import { newOrder, orderEvent } from './fixtures.ts';
+import { newOrder, orderEvent, referenceFor } from './fixtures.ts';
 
 // The payment saga as pure decisions: given the state and the calls made so far, which provider
 // call comes next, and what is recorded and published once none is left; and the state after.
 
 const order = newOrder(5000);
-const known: PaymentState = { ...emptyState, token: 'tok_visa' };
+const visa = referenceFor(order, 'tok_visa');
+const known: PaymentState = { ...emptyState, reference: visa };
 const captured: PaymentState = {
   ...known,
   chargeAttempted: true,
@@ -55,7 +56,7 @@ function summary({ facts, events }: Recorded) {
   const fact = <T extends Recorded['facts'][number]['type']>(type: T) =>
     facts.find((f): f is Extract<Recorded['facts'][number], { type: T }> => f.type === type);
   return {
-    token: fact('PaymentMethodRemembered')?.token ?? null,
+    reference: fact('PaymentMethodRemembered')?.reference ?? null,
     end: fact('OrderEnded')?.end ?? null,
     charge: fact('ChargeRecorded')?.charge.outcome ?? null,
     refund: fact('RefundRecorded')?.refund.reason ?? null,
@@ -70,11 +71,11 @@ test('OrderValidated asks to charge the order total with the key order-<id>', ()
     orderId: order.orderId,
     amount: 5000,
     currency: 'EUR',
-    token: 'tok_visa',
+    reference: visa,
   });
 });
 
-test('OrderValidated asks nothing when the charge is recorded, the order ended, or no token is known', () => {
+test('OrderValidated asks nothing when the charge is recorded, the order ended, or no payment method is known', () => {
   assert.equal(nextCall(validated, captured, []), null);
   assert.equal(nextCall(validated, { ...known, ended: 'CANCELLED' }, []), null);
   assert.equal(nextCall(validated, emptyState, []), null);
@@ -93,7 +94,7 @@ test('a successful charge for an order that ended meanwhile asks for the refund 
   });
   assert.equal(nextCall(validated, endedMeanwhile, [succeeded, refunded]), null);
   assert.deepEqual(summary(recorded(validated, endedMeanwhile, [succeeded, refunded])), {
-    token: null,
+    reference: null,
     end: null,
     charge: 'SUCCEEDED',
     refund: 'CANCELLED',
@@ -110,7 +111,7 @@ test('a declined charge is recorded and published as PaymentFailed with the reas
   const decision = recorded(validated, known, [declined]);
 
   assert.deepEqual(summary(decision), {
-    token: null,
+    reference: null,
     end: null,
     charge: 'FAILED',
     refund: null,
@@ -129,7 +130,7 @@ test('a declined charge is recorded and published as PaymentFailed with the reas
 test('a cancellation after the capture asks for the refund and records it with the order status as reason', () => {
   assert.equal(nextCall(cancelled, captured, [])?.kind, 'refund');
   assert.deepEqual(summary(recorded(cancelled, captured, [refunded])), {
-    token: null,
+    reference: null,
     end: 'CANCELLED',
     charge: null,
     refund: 'CANCELLED',
@@ -171,7 +172,7 @@ test('an end after a charge was sent but never recorded asks the provider, and r
   assert.equal(nextCall(failed, attempted, [found])?.kind, 'refund');
   assert.equal(nextCall(failed, attempted, [none]), null);
   assert.deepEqual(summary(recorded(failed, attempted, [found, refunded])), {
-    token: null,
+    reference: null,
     end: 'FAILED',
     charge: 'SUCCEEDED',
     refund: 'FAILED',
@@ -179,18 +180,18 @@ test('an end after a charge was sent but never recorded asks the provider, and r
   });
 });
 
-test('OrderCreated remembers the first token only; the other statuses ask and record nothing', () => {
+test('OrderCreated remembers the first payment reference only; the other statuses ask and record nothing', () => {
   const created = orderEvent(order, 'CREATED', { token: 'tok_visa' });
-  assert.equal(summary(recorded(created, emptyState, [])).token, 'tok_visa');
-  assert.equal(summary(recorded(created, known, [])).token, null);
+  assert.equal(summary(recorded(created, emptyState, [])).reference, visa);
+  assert.equal(summary(recorded(created, known, [])).reference, null);
   for (const status of ['CREATED', 'APPROVED', 'SHIPPED', 'DELIVERED'] as const) {
     assert.equal(nextCall(orderEvent(order, status), captured, []), null, status);
   }
 });
 
-test('an order without a known token fails its payment with a reason instead of charging', () => {
+test('an order without a known payment method fails its payment with a reason instead of charging', () => {
   assert.deepEqual(summary(recorded(validated, emptyState, [])), {
-    token: null,
+    reference: null,
     end: null,
     charge: 'FAILED',
     refund: null,
@@ -205,7 +206,7 @@ test('the payment status reads REFUNDED over SUCCEEDED over PENDING', () => {
   assert.equal(paymentStatus({ ...captured, refund: {} }), 'REFUNDED');
 });
 
-test('the recorded facts evolve the state: charged, then refunded; a first token and a first end win', () => {
+test('the recorded facts evolve the state: charged, then refunded; a first reference and a first end win', () => {
   const charge = recorded(validated, known, [succeeded]);
   const afterCharge = charge.facts.reduce(evolve, known);
   const refund = recorded(cancelled, afterCharge, [refunded]);
@@ -221,6 +222,7 @@ test('the recorded facts evolve the state: charged, then refunded; a first token
   });
   assert.equal(afterRefund.ended, 'CANCELLED');
   assert.equal(paymentStatus(afterRefund), 'REFUNDED');
-  assert.equal(evolve(known, { type: 'PaymentMethodRemembered', token: 'tok_other' }).token, 'tok_visa');
+  const other = referenceFor(order, 'tok_other');
+  assert.equal(evolve(known, { type: 'PaymentMethodRemembered', reference: other }).reference, visa);
   assert.equal(evolve(afterRefund, { type: 'OrderEnded', end: 'FAILED' }).ended, 'CANCELLED');
 });

@@ -16,7 +16,11 @@ const refund = {
   amount: 4200,
   currency: 'EUR',
 };
-const waiting: PaymentState = { ...emptyState, token: 'tok_visa', chargeAttempted: true };
+const waiting: PaymentState = {
+  ...emptyState,
+  reference: 'pm_reconciliationTest0000000',
+  chargeAttempted: true,
+};
 const failed: PaymentState = { ...waiting, ended: 'FAILED' };
 
 function given(state: PaymentState, lookup: KeyLookup, overrides: Partial<Reconcile> = {}) {

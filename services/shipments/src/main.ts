@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineService, runStandalone } from '@microshop/platform';
+import { defineService, pruneExpired, runStandalone } from '@microshop/platform';
 import { createSandboxCarrier } from './clients/sandbox-carrier.ts';
 import {
   callbackUrlOf,
@@ -7,10 +7,13 @@ import {
   type ShipmentsConfig,
   shipmentsConfig,
   shipmentsTopicOf,
+  webhookSecretsOf,
 } from './config.ts';
 import { createOrderEventHandler } from './handlers/order-events.ts';
+import type { WebhookOptions } from './http/carrier-callback.ts';
 import { build } from './http/routes.ts';
 import type { Publishing } from './store/outbox-events.ts';
+import { webhookReceiptsTable } from './store/webhook-receipts.ts';
 
 // The one wiring place of the shipments service: its database, the carrier's client, its HTTP
 // routes (so /health answers and the carrier's callbacks land) and the consumer that books and
@@ -48,6 +51,18 @@ export const service = defineService({
     });
     return {
       http: (base) => build({ ...base, pool, publishing, webhook: webhookOf(config) }),
+      tasks: {
+        // A signature past its time window is refused anyway: its receipt is no longer needed.
+        'webhook receipts': {
+          intervalMs: 60_000,
+          run: () =>
+            pruneExpired(pool, {
+              table: webhookReceiptsTable,
+              column: 'received_at',
+              keepMs: 2 * config.CARRIER_WEBHOOK_TOLERANCE_S * 1000,
+            }),
+        },
+      },
       consumers: {
         // Not the kit's transactional handler: the carrier is called between two transactions.
         orderEvents: {
@@ -60,9 +75,8 @@ export const service = defineService({
   },
 });
 
-function webhookOf(config: ShipmentsConfig) {
-  const secret = config.CARRIER_WEBHOOK_SECRET;
-  return secret === undefined ? undefined : { secret, toleranceSeconds: config.CARRIER_WEBHOOK_TOLERANCE_S };
+function webhookOf(config: ShipmentsConfig): WebhookOptions {
+  return { secrets: webhookSecretsOf(config), toleranceSeconds: config.CARRIER_WEBHOOK_TOLERANCE_S };
 }
 
 if (import.meta.main) await runStandalone(service);

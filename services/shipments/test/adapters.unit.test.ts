@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { loadConfig } from '@microshop/platform';
-import { callbackUrlOf, carrierUrlOf, shipmentsConfig } from '../src/config.ts';
+import { callbackUrlOf, carrierUrlOf, shipmentsConfig, webhookSecretsOf } from '../src/config.ts';
 import { decodeOrderEvent } from '../src/handlers/order-events.ts';
 import { verifySignature } from '../src/http/signature.ts';
 import { orderEvent } from './fixtures.ts';
@@ -18,17 +18,35 @@ function sign(body: string, at = t, key = secret): string {
 describe('the webhook signature', () => {
   const body = '{"event":"delivered"}';
 
-  test('a signature of this body and a recent time with the shared secret is accepted', () => {
-    assert.deepEqual(verifySignature(secret, sign(body), body, now, 300), { ok: true });
+  test('a signature of this body and a recent time with the shared secret is accepted, keyed by time and MAC', () => {
+    const check = verifySignature([secret], sign(body), body, now, 300);
+    assert.deepEqual(check, { ok: true, replayKey: `${t}:${sign(body).split('v1=')[1]}` });
   });
 
   test('a missing, tampered, foreign or stale signature is refused', () => {
-    assert.equal(verifySignature(secret, undefined, body, now, 300).ok, false);
-    assert.equal(verifySignature(secret, sign(body), `${body} `, now, 300).ok, false);
-    assert.equal(verifySignature(secret, sign(body, t, 'another-secret-entirely'), body, now, 300).ok, false);
-    assert.deepEqual(verifySignature(secret, sign(body, t - 301), body, now, 300), {
+    assert.equal(verifySignature([secret], undefined, body, now, 300).ok, false);
+    assert.equal(verifySignature([secret], sign(body), `${body} `, now, 300).ok, false);
+    assert.equal(
+      verifySignature([secret], sign(body, t, 'another-secret-entirely'), body, now, 300).ok,
+      false,
+    );
+    assert.deepEqual(verifySignature([secret], sign(body, t - 301), body, now, 300), {
       ok: false,
       reason: 'is too old',
+    });
+  });
+
+  test('while a secret is rotated, a signature made with the new or the old one is accepted', () => {
+    const secrets = ['the-new-webhook-secret', secret];
+    assert.equal(verifySignature(secrets, sign(body, t, 'the-new-webhook-secret'), body, now, 300).ok, true);
+    assert.equal(verifySignature(secrets, sign(body), body, now, 300).ok, true);
+    assert.equal(verifySignature(secrets, sign(body, t, 'a-third-webhook-secret'), body, now, 300).ok, false);
+  });
+
+  test('without a secret nothing is accepted', () => {
+    assert.deepEqual(verifySignature([], sign(body), body, now, 300), {
+      ok: false,
+      reason: 'cannot be checked: no webhook secret is configured',
     });
   });
 });
@@ -52,9 +70,34 @@ describe('decoding order events', () => {
   });
 });
 
+const testProfile = { MICROSHOP_PROFILE: 'test' };
+
+describe('the webhook secrets in the config', () => {
+  test('outside dev and test, a service without a webhook secret refuses to start', () => {
+    assert.throws(() => loadConfig(shipmentsConfig, {}), /CARRIER_WEBHOOK_SECRETS: is required outside/);
+    assert.deepEqual(webhookSecretsOf(loadConfig(shipmentsConfig, testProfile)), []);
+  });
+
+  test('the list (new, old) and the single secret of earlier versions are all accepted', () => {
+    const config = loadConfig(shipmentsConfig, {
+      CARRIER_WEBHOOK_SECRETS: 'the-new-webhook-secret, the-old-webhook-secret',
+      CARRIER_WEBHOOK_SECRET: 'the-single-webhook-secret',
+    });
+    assert.deepEqual(webhookSecretsOf(config), [
+      'the-new-webhook-secret',
+      'the-old-webhook-secret',
+      'the-single-webhook-secret',
+    ]);
+    assert.throws(
+      () => loadConfig(shipmentsConfig, { CARRIER_WEBHOOK_SECRETS: 'short' }),
+      /at least 16 characters/,
+    );
+  });
+});
+
 describe('where the carrier and its callbacks go', () => {
   test('CARRIER_URL wins, else the first carrier-sandbox upstream, else the sandbox default', () => {
-    const config = (env: Record<string, string>) => loadConfig(shipmentsConfig, env);
+    const config = (env: Record<string, string>) => loadConfig(shipmentsConfig, { ...testProfile, ...env });
     assert.equal(
       carrierUrlOf(config({ CARRIER_URL: 'http://c:1', UPSTREAM_CARRIER_SANDBOX: 'http://u:2' })),
       'http://c:1',
@@ -64,7 +107,7 @@ describe('where the carrier and its callbacks go', () => {
   });
 
   test('the callback URL is the same for every instance: the public URL, else the first shipments upstream', () => {
-    const config = (env: Record<string, string>) => loadConfig(shipmentsConfig, env);
+    const config = (env: Record<string, string>) => loadConfig(shipmentsConfig, { ...testProfile, ...env });
     const path = '/api/v1/shipments/callbacks/carrier';
     assert.equal(callbackUrlOf(config({ SHIPMENTS_PUBLIC_URL: 'http://gw:8080' })), `http://gw:8080${path}`);
     assert.equal(

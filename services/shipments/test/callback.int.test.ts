@@ -13,6 +13,7 @@ import {
   shippingDeps,
   startSandbox,
   startShipmentsApp,
+  testWebhookSecret,
 } from './harness.ts';
 
 // The carrier's delivery webhook: the sandbox on port 0 calls the shipments app on port 0.
@@ -24,12 +25,33 @@ async function statusOf(orderId: string): Promise<unknown> {
   return (await shipmentOf(db, orderId))?.status;
 }
 
-function postCallback(app: HttpApp, body: unknown, headers: Record<string, string> = {}) {
+/** `X-Carrier-Signature` of `payload` as the carrier makes it: at `at` (unix seconds), with `secret`. */
+function signatureOf(payload: string, at: number, secret = testWebhookSecret): string {
+  return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${payload}`).digest('hex')}`;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A callback signed as the carrier would, at `at` (default now), unless `headers` say otherwise. */
+function postCallback(
+  app: HttpApp,
+  body: unknown,
+  options: { at?: number; secret?: string; headers?: Record<string, string> } = {},
+) {
+  const payload = JSON.stringify(body);
+  const signature = signatureOf(payload, options.at ?? nowSeconds(), options.secret);
   return app.inject({
     method: 'POST',
     url: path,
-    headers: { 'content-type': 'application/json', ...headers },
-    payload: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', 'x-carrier-signature': signature, ...options.headers },
+    payload,
+  });
+}
+
+function signatureRefusals(answers: readonly { statusCode: number; json(): unknown }[]) {
+  return answers.map((answer) => {
+    const problem = answer.json() as { code: string; errors: { field: string; rule: string }[] };
+    return [answer.statusCode, problem.code, problem.errors.map((e) => [e.field, e.rule])];
   });
 }
 
@@ -75,14 +97,16 @@ describe('the delivery callback', () => {
     });
   });
 
-  test('a repeated callback answers 200 and changes nothing', async (t) => {
+  test('a repeated callback (signed anew) answers 200 and changes nothing', async (t) => {
     const { shipments, approved, body } = await dispatched(t);
-    const first = await postCallback(shipments.app, body);
+    // Two signing times, one second apart: the carrier signs every attempt anew.
+    const at = nowSeconds();
+    const first = await postCallback(shipments.app, body, { at });
     assert.equal(first.statusCode, 200);
     const before = await shipmentOf(db, approved.orderId);
 
     await withDecodingSlot(db, async (readInserts) => {
-      const again = await postCallback(shipments.app, body);
+      const again = await postCallback(shipments.app, body, { at: at - 1 });
 
       assert.equal(again.statusCode, 200);
       assert.equal(again.json().status, 'DELIVERED');
@@ -144,43 +168,72 @@ describe('the delivery callback', () => {
   });
 });
 
-describe('signed callbacks', () => {
-  const secret = 'shared-webhook-secret-for-tests';
-
-  test('with a webhook secret, the signed callback of the sandbox is accepted', async (t) => {
-    const shipments = await startShipmentsApp(t, db, { secret, toleranceSeconds: 300 });
-    const sandbox = await startSandbox(t, { deliveryDelayMs: 20, secret });
+describe('the webhook signature', () => {
+  test('the callbacks the sandbox signs with the shared secret are accepted', async (t) => {
+    const shipments = await startShipmentsApp(t, db);
+    const sandbox = await startSandbox(t, { deliveryDelayMs: 20 });
     const approved = orderEvent('APPROVED');
 
     await deliverer(shippingDeps(db, sandboxCarrier(sandbox.url), shipments.callbackUrl))(approved);
     await eventually('the signed callback', async () => (await statusOf(approved.orderId)) === 'DELIVERED');
   });
 
-  test('with a webhook secret, an unsigned or tampered callback is a 400 naming the signature header', async (t) => {
-    const { approved, body } = await dispatched(t);
-    const shipments = await startShipmentsApp(t, db, { secret, toleranceSeconds: 300 });
-    const now = Math.floor(Date.now() / 1000);
-    const signed = createHmac('sha256', secret)
-      .update(`${now}.${JSON.stringify(body)}`)
-      .digest('hex');
+  test('an unsigned, tampered, foreign or stale callback is a 401 naming the signature header', async (t) => {
+    const { shipments, approved, body } = await dispatched(t);
     const tampered = { ...body, deliveredAt: new Date(0).toISOString() };
+    const signedForBody = signatureOf(JSON.stringify(body), nowSeconds());
 
-    const unsigned = await postCallback(shipments.app, body);
-    const forged = await postCallback(shipments.app, tampered, {
-      'x-carrier-signature': `t=${now},v1=${signed}`,
-    });
+    const answers = [
+      await postCallback(shipments.app, body, { headers: { 'x-carrier-signature': '' } }),
+      await postCallback(shipments.app, tampered, { headers: { 'x-carrier-signature': signedForBody } }),
+      await postCallback(shipments.app, body, { secret: 'somebody-elses-webhook-secret' }),
+      await postCallback(shipments.app, body, { at: nowSeconds() - 301 }),
+    ];
 
-    for (const answer of [unsigned, forged]) {
-      assert.equal(answer.statusCode, 400);
-      assert.deepEqual(
-        answer.json().errors.map((e: { field: string; rule: string }) => [e.field, e.rule]),
-        [['x-carrier-signature', 'signature']],
-      );
-    }
+    const refusal = [401, 'UNAUTHENTICATED', [['x-carrier-signature', 'signature']]];
+    assert.deepEqual(signatureRefusals(answers), [refusal, refusal, refusal, refusal]);
     assert.equal(await statusOf(approved.orderId), 'DISPATCHED');
-    const genuine = await postCallback(shipments.app, body, {
-      'x-carrier-signature': `t=${now},v1=${signed}`,
-    });
-    assert.equal(genuine.statusCode, 200);
+    assert.equal((await postCallback(shipments.app, body)).statusCode, 200);
+  });
+
+  test('a callback replayed as it was recorded is a 401, even within its time window', async (t) => {
+    const { shipments, approved, body } = await dispatched(t);
+    const recorded = { 'x-carrier-signature': signatureOf(JSON.stringify(body), nowSeconds()) };
+
+    const first = await postCallback(shipments.app, body, { headers: recorded });
+    const replayed = await postCallback(shipments.app, body, { headers: recorded });
+
+    assert.equal(first.statusCode, 200);
+    assert.equal(await statusOf(approved.orderId), 'DELIVERED');
+    assert.deepEqual(signatureRefusals([replayed]), [
+      [401, 'UNAUTHENTICATED', [['x-carrier-signature', 'signature']]],
+    ]);
+    assert.match((replayed.json() as { detail: string }).detail, /used before/);
+  });
+
+  test('without a webhook secret every callback is refused (fail closed)', async (t) => {
+    const { approved, body } = await dispatched(t);
+    const closed = await startShipmentsApp(t, db, { secrets: [], toleranceSeconds: 300 });
+
+    const answer = await postCallback(closed.app, body);
+
+    assert.equal(answer.statusCode, 401);
+    assert.match((answer.json() as { detail: string }).detail, /no webhook secret is configured/);
+    assert.equal(await statusOf(approved.orderId), 'DISPATCHED');
+  });
+
+  test('while the secret is rotated, callbacks signed with the new or the old one are accepted', async (t) => {
+    const newSecret = 'the-rotated-in-webhook-secret';
+    const rotating = { secrets: [newSecret, testWebhookSecret], toleranceSeconds: 300 };
+    const first = await dispatched(t);
+    const second = await dispatched(t);
+    const shipments = await startShipmentsApp(t, db, rotating);
+
+    const byNew = await postCallback(shipments.app, first.body, { secret: newSecret });
+    const byOld = await postCallback(shipments.app, second.body);
+
+    assert.deepEqual([byNew.statusCode, byOld.statusCode], [200, 200]);
+    assert.equal(await statusOf(first.approved.orderId), 'DELIVERED');
+    assert.equal(await statusOf(second.approved.orderId), 'DELIVERED');
   });
 });

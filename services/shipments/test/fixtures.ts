@@ -6,6 +6,7 @@ import {
   orderEventSchema,
   orderEventTypeByStatus,
 } from '@microshop/contracts';
+import { samplePaymentReference } from '@microshop/platform/testing';
 
 // Order status events as the orders service writes them, for unit and integration tests.
 
@@ -37,7 +38,7 @@ export function orderEvent(status: OrderStatus, orderId: string = randomUUID()):
     customerId: order.customerId,
     status,
     order,
-    ...(status === 'CREATED' ? { payment: { token: 'tok_visa' } } : {}),
+    ...(status === 'CREATED' ? { payment: { reference: samplePaymentReference } } : {}),
   });
 }
 

@@ -15,6 +15,7 @@ import type { Carrier } from '../src/clients/carrier.ts';
 import { createSandboxCarrier } from '../src/clients/sandbox-carrier.ts';
 import type { ShippingDeps } from '../src/handlers/deps.ts';
 import { createOrderEventHandler } from '../src/handlers/order-events.ts';
+import type { WebhookOptions } from '../src/http/carrier-callback.ts';
 import { build } from '../src/http/routes.ts';
 import { carrierCallbackPath } from '../src/http/schemas.ts';
 import { service } from '../src/main.ts';
@@ -36,7 +37,13 @@ export interface SandboxCarrier {
   bookings(orderId: string): { id: string; status: string; trackingNumber: string }[];
 }
 
-/** The sandbox carrier listening on port 0; deliveries after `deliveryDelayMs` (default: 1 hour, i.e. never). */
+/** The webhook secret the sandbox signs with and the shipments app checks, unless a test says otherwise. */
+export const testWebhookSecret = 'shared-webhook-secret-for-tests';
+
+/**
+ * The sandbox carrier listening on port 0; deliveries after `deliveryDelayMs` (default: 1 hour, i.e.
+ * never), signed with `secret` (default the tests' shared one).
+ */
 export async function startSandbox(
   t: CleanupRegistrar,
   options: { deliveryDelayMs?: number; secret?: string } = {},
@@ -45,7 +52,7 @@ export async function startSandbox(
     deliveryDelayMs: options.deliveryDelayMs ?? 3_600_000,
     retry: { maxAttempts: 20, initialMs: 20, maxMs: 200 },
     timeoutMs: 2000,
-    secret: options.secret,
+    secret: options.secret ?? testWebhookSecret,
   });
   return { url: sandbox.url, bookings: (orderId) => sandbox.store.byReference(orderId) };
 }
@@ -62,7 +69,7 @@ export function sandboxCarrier(
 export async function startShipmentsApp(
   t: CleanupRegistrar,
   db: TestSchema,
-  webhook?: { secret: string; toleranceSeconds: number },
+  webhook: WebhookOptions = { secrets: [testWebhookSecret], toleranceSeconds: 300 },
 ): Promise<{ app: HttpApp; url: string; callbackUrl: string }> {
   const app = await build({
     pool: db.pool,

@@ -75,7 +75,7 @@ async function migrateLocked(
   files: readonly MigrationFile[],
   options: MigrateOptions,
 ): Promise<MigrateResult> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  await ensureSchema(client, schema);
   await client.query(migrationsTableSql(schema));
   for (const sql of options.prelude ?? []) await client.query(sql);
 
@@ -87,6 +87,15 @@ async function migrateLocked(
     options.logger?.info({ schema, version: file.version, migration: file.name }, 'migration applied');
   }
   return { applied: pending, alreadyApplied: files.length - pending.length };
+}
+
+/**
+ * Creates the schema only when it is missing: a service's role owns its schema (the stack made it)
+ * but may not create schemas, and PostgreSQL checks that right even for CREATE SCHEMA IF NOT EXISTS.
+ */
+async function ensureSchema(client: pg.PoolClient, schema: string): Promise<void> {
+  const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (found.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
 }
 
 function migrationsTableSql(schema: string): string {

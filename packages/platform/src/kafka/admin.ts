@@ -133,6 +133,11 @@ async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000)
   }
 }
 
+/** Every topic the cluster holds, Kafka's own internal ones (consumer offsets) aside. */
+export function listTopicNames(connection: AdminConnection): Promise<string[]> {
+  return withAdmin(connection, (admin) => admin.listTopics());
+}
+
 /**
  * Deletes the topics that exist and ignores the others (test cleanup, ops). Deletion is asynchronous
  * on the brokers, so it waits until no broker lists them any more: a caller that lists, or creates

@@ -6,12 +6,14 @@ import {
   type OrderEventType,
   orderEventSchema,
   orderEventTypes,
+  type ProductChangedEvent,
+  productChangedEventSchema,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from './codec.ts';
 import { decodeEvent } from './decode-event.ts';
 
 // The events several services read, decoded once: a consumer's `decode` for the order outbox and
-// the customers topic. What each event means is in the contracts; here is how a consumed record
+// the customers and products topics. What each event means is in the contracts; here is how a consumed record
 // becomes one: skipped when it is not a type the reader acts on, refused (non-retriable, so
 // dead-lettered) when it is one but breaks its schema.
 
@@ -40,6 +42,11 @@ export function decodeCustomerChange(message: Pick<ConsumedMessage, 'value'>): C
     customerChangedEventSchema.shape.type.options,
     customerChangedEventSchema,
   );
+}
+
+/** A ProductChanged (the whole product, from the compacted catalog topic); null for any other type. */
+export function decodeProductChange(message: Pick<ConsumedMessage, 'value'>): ProductChangedEvent | null {
+  return decodeEvent(message.value, ['ProductChanged'], productChangedEventSchema);
 }
 
 function isOneOf<T extends OrderEventType>(

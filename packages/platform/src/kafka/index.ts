@@ -10,6 +10,7 @@ export {
   type EnsureTopicsResult,
   ensureTopics,
   listConsumerGroups,
+  listTopicNames,
   type PartitionLag,
   type TopicToEnsure,
 } from './admin.ts';

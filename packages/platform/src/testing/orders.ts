@@ -45,7 +45,12 @@ export interface OrderCreatedOptions {
   at?: Date;
   /** The event id; default a new one. */
   eventId?: string;
+  /** The order's payment reference; default the sample one. */
+  paymentReference?: string;
 }
+
+/** A payment reference as payments issues them (the OrderCreated of the kit's sample order carries it). */
+export const samplePaymentReference = 'pm_sampleReference0000000000';
 
 /**
  * An OrderCreated event as the orders service writes it, parsed by its contract schema so a fixture
@@ -74,6 +79,6 @@ export function orderCreatedEvent(options: OrderCreatedOptions = {}): OrderCreat
     customerId: order.customerId,
     status: 'CREATED',
     order,
-    payment: { token: sandboxTokens.success },
+    payment: { reference: options.paymentReference ?? samplePaymentReference },
   });
 }

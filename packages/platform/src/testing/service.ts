@@ -1,8 +1,14 @@
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type pg from 'pg';
 import type { LogLevel } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { inboxTableSql } from '../inbox.ts';
 import type { ConsumedMessage } from '../kafka/codec.ts';
 import type { HandlerContext } from '../kafka/message-processor.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { outboxTableSql } from '../outbox.ts';
 import type { ServiceDefinition } from '../service/definition.ts';
 import { migrationsDirOf } from '../service/start.ts';
 import { migrateServiceSchema } from '../service-schema.ts';
@@ -113,4 +119,24 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A test schema as an earlier release of the service left it, for upgrade tests: the platform's outbox
+ * and inbox, then the service's migration files up to `lastFile` only. The test writes the data of
+ * that release, then runs `migrateServiceSchema` to upgrade it.
+ */
+export async function schemaMigratedUpTo(
+  definition: Pick<ServiceDefinition, 'name' | 'database'>,
+  db: TestSchema,
+  lastFile: string,
+  t: CleanupRegistrar,
+): Promise<void> {
+  const dir = migrationsDirOf(definition);
+  const before = await mkdtemp(join(tmpdir(), `${definition.name}-migrations-`));
+  t.after(() => rm(before, { recursive: true, force: true }));
+  for (const file of (await readdir(dir)).filter((name) => name <= lastFile && name.endsWith('.sql')))
+    await copyFile(join(dir, file), join(before, file));
+  const prelude = [outboxTableSql(db.name), inboxTableSql(db.name)];
+  await migrate(db.pool, { schema: db.name, dir: before, prelude });
 }

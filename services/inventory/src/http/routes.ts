@@ -10,6 +10,7 @@ import { setStock, upsertProduct } from '../handlers/catalog-commands.ts';
 import type { Publishing } from '../handlers/publishing.ts';
 import { findProduct, listProducts } from '../store/products.ts';
 import { listReservations } from '../store/reservations.ts';
+import { actorOf, registerAuditRoute } from './audit.ts';
 import {
   getProductSchema,
   listProductsSchema,
@@ -30,6 +31,7 @@ import {
  *   PUT /api/v1/products/{sku}                  create or update a product (operators)
  *   PUT /api/v1/products/{sku}/stock            set the units on hand (operators)
  *   GET /api/v1/products/{sku}/reservations     the product's reservations, newest first (operators)
+ *   GET /api/v1/products/{sku}/audit            who changed the product, when, what (operators)
  */
 
 export interface HttpDeps extends HttpBase {
@@ -65,13 +67,13 @@ export function registerRoutes(app: HttpApp, pool: Pool, publishing: Publishing)
 
   app.put(productPath, { schema: upsertProductSchema }, async (request, reply) => {
     const { sku } = request.params;
-    const { product, created } = await upsertProduct(pool, publishing, sku, request.body);
+    const { product, created } = await upsertProduct(pool, publishing, sku, request.body, actorOf(request));
     if (!created) return reply.status(200).send(product);
     return reply.status(201).header('location', productLocation(sku)).send(product);
   });
 
   app.put(stockPath, { schema: setStockSchema }, async (request) =>
-    setStock(pool, publishing, request.params.sku, request.body.stock),
+    setStock(pool, publishing, request.params.sku, request.body.stock, actorOf(request)),
   );
 
   app.get(reservationsPath, { schema: listReservationsSchema }, async (request) => {
@@ -79,6 +81,8 @@ export function registerRoutes(app: HttpApp, pool: Pool, publishing: Publishing)
     if ((await read(() => findProduct(pool, sku))) === null) throw notFound('Product', sku);
     return { sku, reservations: await read(() => listReservations(pool, sku, request.query.limit)) };
   });
+
+  registerAuditRoute(app, pool);
 }
 
 /** A plain read outside a transaction: a lost database becomes a retriable 503, not a 500. */

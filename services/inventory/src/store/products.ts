@@ -6,7 +6,7 @@ import { compareSkus, type SkuDelta } from '../domain/stock.ts';
 // Rows are always locked in sku order ("C" collation), so two transactions never wait on each other
 // in a cycle.
 
-type Queryable = Pick<Pool, 'query'> | PoolClient;
+export type Queryable = Pick<Pool, 'query'> | PoolClient;
 
 interface ProductRow {
   sku: string;

@@ -128,7 +128,6 @@ export function registerKafkaRoutes(app: HttpApp, deps: KafkaRouteDeps): void {
       orderId: request.params.orderId,
       events: await orderFlow(deps.pool, request.params.orderId),
       deadLetters: await openDeadLettersOfOrder(deps.pool, request.params.orderId),
-      trace: { available: false, note: 'tracing is not available in this build' },
     }),
   );
 }

@@ -9,11 +9,13 @@ import type { KafkaBrowser } from '../clients/kafka-browser.ts';
 import { type CdcDeps, registerCdcRoutes } from './cdc-routes.ts';
 import { registerDeadLetterRoutes } from './dead-letter-routes.ts';
 import { registerKafkaRoutes } from './kafka-routes.ts';
+import { registerTraceRoutes } from './trace-routes.ts';
 
 /**
  * The operations service's HTTP API, for operators (every route declares `x-access: operator`):
  * dead letters and their redrives and discards, the audit log (dead-letter-routes.ts), and the CDC
- * pipeline and consumer groups (cdc-routes.ts). Through the gateway under `/api/v1/ops/…`.
+ * pipeline and consumer groups (cdc-routes.ts), the stored traces (trace-routes.ts). Through the
+ * gateway under `/api/v1/ops/…`; the trace receiver `/v1/traces` only on the service's own port.
  */
 
 export type OpsApp = HttpApp;
@@ -24,6 +26,8 @@ export interface HttpDeps extends HttpBase, Omit<CdcDeps, 'pool' | 'logger'> {
   access?: AccessControlOptions;
   /** The console's Kafka reads; without it the /kafka routes are not there (tests of the rest). */
   kafka?: KafkaBrowser;
+  /** What the trace receiver requires of the exporters (trace-routes.ts); unset, it accepts nothing. */
+  traceIngestKey?: string | undefined;
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject`. */
@@ -35,6 +39,7 @@ export async function build({
   eventFlowThresholdMs,
   sample,
   kafka,
+  traceIngestKey,
   ...base
 }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
@@ -45,11 +50,12 @@ export async function build({
       title: 'microshop operations',
       version: '0.1.0',
       description:
-        'Dead letters (list, read, redrive, discard), the audit log, and the CDC pipeline: connectors, replication slots, event flow, consumer-group lag.',
+        'Dead letters (list, read, redrive, discard), the audit log, and the CDC pipeline: connectors, replication slots, event flow, consumer-group lag; the traces of recent orders.',
     },
   });
   registerDeadLetterRoutes(app, pool);
   registerCdcRoutes(app, { pool, logger: base.logger, connect, eventFlow, eventFlowThresholdMs, sample });
   if (kafka !== undefined) registerKafkaRoutes(app, { pool, kafka });
+  registerTraceRoutes(app, { pool, ingestKey: traceIngestKey });
   return app;
 }

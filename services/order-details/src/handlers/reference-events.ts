@@ -1,12 +1,8 @@
-import {
-  type CustomerChangedEvent,
-  type ProductChangedEvent,
-  productChangedEventSchema,
-} from '@microshop/contracts';
+import type { CustomerChangedEvent, ProductChangedEvent } from '@microshop/contracts';
 import {
   type ConsumedMessage,
   decodeCustomerChange,
-  decodeEvent,
+  decodeProductChange,
   type HandlerTransaction,
   type TransactionalHandler,
   transactional,
@@ -65,7 +61,5 @@ async function applyCopy(
  * any other type. A known type that breaks its schema is non-retriable: the consumer dead-letters it.
  */
 export function decodeReferenceEvent(message: Pick<ConsumedMessage, 'value'>): ReferenceEvent | null {
-  return (
-    decodeCustomerChange(message) ?? decodeEvent(message.value, ['ProductChanged'], productChangedEventSchema)
-  );
+  return decodeCustomerChange(message) ?? decodeProductChange(message);
 }

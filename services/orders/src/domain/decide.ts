@@ -1,6 +1,7 @@
 import type {
   ExpireOrderCommand,
   Order,
+  OrderItem,
   OrderStatus,
   PaymentFailed,
   PaymentSucceeded,
@@ -30,7 +31,15 @@ import { canTransition } from './status.ts';
 // ---- Commands -------------------------------------------------------------------------------------
 // Consumed messages are taken as the parsed contract messages; only the fields used are required.
 
-export type CreateOrder = { type: 'CreateOrder'; orderId: string; request: PlacedOrderRequest; now: Date };
+/**
+ * The order as placed once its lines are priced from the catalog (pricing.ts) and its card token has
+ * become a payment reference: the token itself never reaches the domain, the order or its events.
+ */
+export type PlacedOrder = Pick<PlacedOrderRequest, 'customerId' | 'currency'> & {
+  items: readonly OrderItem[];
+  payment: { reference: string };
+};
+export type CreateOrder = { type: 'CreateOrder'; orderId: string; request: PlacedOrder; now: Date };
 export type ApplyValidationDecision = {
   type: 'ApplyValidationDecision';
   message:
@@ -120,7 +129,7 @@ function decideCreate({ orderId, request, now }: CreateOrder, state: OrderState)
     createdAt: at,
     updatedAt: at,
   };
-  return applied([{ type: 'OrderCreated', order, payment: { token: request.payment.token } }]);
+  return applied([{ type: 'OrderCreated', order, payment: { reference: request.payment.reference } }]);
 }
 
 function decideValidation({ message, now }: ApplyValidationDecision, state: OrderState): Decision {

@@ -27,7 +27,12 @@ export function buildOrderEvent(order: Order, event: OrderDomainEvent, id: strin
   } as const;
   switch (event.type) {
     case 'OrderCreated':
-      return { ...base, type: event.type, status: 'CREATED', payment: { token: event.payment.token } };
+      return {
+        ...base,
+        type: event.type,
+        status: 'CREATED',
+        payment: { reference: event.payment.reference },
+      };
     case 'OrderValidated':
       return { ...base, type: event.type, status: 'VALIDATED' };
     case 'OrderApproved':

@@ -12,7 +12,7 @@ export const initialState: OrderState = null;
 // ---- Events (one per status; the outbox envelope of each is built in events.ts) --------------------
 
 type StatusChange<T extends string> = { type: T; orderId: string; at: string };
-export type OrderCreated = { type: 'OrderCreated'; order: Order; payment: { token: string } };
+export type OrderCreated = { type: 'OrderCreated'; order: Order; payment: { reference: string } };
 export type OrderValidated = StatusChange<'OrderValidated'>;
 export type OrderApproved = StatusChange<'OrderApproved'>;
 export type OrderShipped = StatusChange<'OrderShipped'>;

@@ -14,6 +14,7 @@ import {
 } from '@microshop/platform';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { PaymentMethods } from '../clients/payment-methods.ts';
 import type { Parsed } from '../domain/errors.ts';
 import { parseTimeout, parseWaitFor, type TimeoutLimits } from '../domain/wait.ts';
 import { type CommandDeps, cancelOrder, defaultCommandDeps } from '../handlers/change-order.ts';
@@ -53,6 +54,8 @@ export interface HttpDeps extends HttpBase {
   /** Blocking GETs one principal may have waiting at once (default 20). */
   waitsPerPrincipal?: number;
   commands?: CommandDeps;
+  /** Where an order's card token goes (payments), for the reference its events carry instead. */
+  paymentMethods: PaymentMethods;
 }
 
 export const defaultWaitLimits: TimeoutLimits = { defaultMs: 10_000, maxMs: 30_000 };
@@ -68,6 +71,7 @@ export async function build({
   wait,
   waitsPerPrincipal,
   commands,
+  paymentMethods,
   ...base
 }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
@@ -85,6 +89,7 @@ export async function build({
     wait: wait ?? defaultWaitLimits,
     waitCap: createWaitCap(waitsPerPrincipal ?? defaultWaitsPerPrincipal),
     commands: commands ?? defaultCommandDeps,
+    paymentMethods,
   });
   app.addHook('preClose', async () => waiters.releaseAll());
   return app;
@@ -96,6 +101,7 @@ interface RouteDeps {
   wait: TimeoutLimits;
   waitCap: WaitCap;
   commands: CommandDeps;
+  paymentMethods: PaymentMethods;
 }
 
 export function registerRoutes(app: HttpApp, deps: RouteDeps): void {
@@ -103,7 +109,8 @@ export function registerRoutes(app: HttpApp, deps: RouteDeps): void {
     const body = { ...request.body, customerId: orderingCustomer(request.principal, request.body) };
     // Keys are the customer's own: another client's key can neither replay nor block this order.
     const idempotent = idempotentRequest(request.headers['idempotency-key'], body, body.customerId);
-    const { value: order, created } = await placeOrder(deps.pool, deps.commands, body, idempotent);
+    const payment = { paymentMethods: deps.paymentMethods, authorization: request.headers.authorization };
+    const { value: order, created } = await placeOrder(deps.pool, deps.commands, body, idempotent, payment);
     return reply
       .status(created ? 201 : 200)
       .header('location', orderLocation(order.id))

@@ -47,9 +47,11 @@ export const createOrderSchema = {
   tags,
   summary: 'Place an order, as the signed-in customer',
   description:
-    'Stores the order as CREATED with its OrderCreated event; answers 201 with a Location. The customer ' +
-    "is the token's; a customerId in the body must be that customer (403 otherwise). Operators cannot " +
-    "place orders. Idempotency keys are each customer's own.",
+    "Prices the lines from the catalog (a unitPrice, if sent, must be the catalog's: 409 otherwise; " +
+    'an unknown sku is a 400), hands the card token to payments, and stores the order as CREATED with ' +
+    'its OrderCreated event (carrying a payment reference, never the token); answers 201 with a Location. ' +
+    "The customer is the token's; a customerId in the body must be that customer (403 otherwise). " +
+    "Operators cannot place orders. Idempotency keys are each customer's own.",
   'x-access': 'customer' as const,
   headers: idempotencyHeaders,
   body: createOrderRequestSchema,
@@ -57,9 +59,11 @@ export const createOrderSchema = {
     200: orderSchema.describe('Replay of an Idempotency-Key: the order created the first time'),
     201: orderSchema.describe('The order, CREATED'),
     400: problem,
+    409: problem.describe("A unitPrice differs from the catalog's: names the sku and both prices"),
     413: problem,
     415: problem,
     422: problem,
+    503: problem,
   },
 };
 

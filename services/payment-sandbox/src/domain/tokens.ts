@@ -16,9 +16,14 @@ const behaviours: Readonly<Record<string, TokenBehaviour>> = {
   [sandboxTokens.flaky]: 'flaky',
 };
 
-/** null for a token the sandbox does not know (answered 400, like an unknown token at a provider). */
+/**
+ * null for a token the sandbox does not know (answered 400, like an unknown token at a provider). A
+ * test token with a suffix (`tok_visa_<anything>`) behaves like the test token, so a test can use a
+ * card token no other test uses.
+ */
 export function behaviourOf(token: string): TokenBehaviour | null {
-  return Object.hasOwn(behaviours, token) ? (behaviours[token] ?? null) : null;
+  const base = /^(tok_[A-Za-z]+)(?:_[A-Za-z0-9_-]+)?$/.exec(token)?.[1];
+  return base !== undefined && Object.hasOwn(behaviours, base) ? (behaviours[base] ?? null) : null;
 }
 
 export interface BehaviourSettings {

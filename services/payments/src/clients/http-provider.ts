@@ -60,7 +60,8 @@ export function createHttpProvider(options: HttpProviderOptions): HttpPaymentPro
         source: call.token,
         metadata: { orderId: call.orderId },
       };
-      return chargeOutcome(await post(http, '/v1/charges', json, call.idempotencyKey, callOptions));
+      const answer = await post(http, '/v1/charges', json, call.idempotencyKey, callOptions);
+      return withoutToken(chargeOutcome(answer), call.token);
     },
     async refund(call, callOptions) {
       const json = { charge: call.paymentId, amount: call.amount };
@@ -103,6 +104,15 @@ function post(
     signal: callOptions?.signal,
     logFields: { key },
   });
+}
+
+/**
+ * A provider may quote the token in its message ("No such token: 'tok_…'"); that message becomes a
+ * PaymentFailed reason on a shared topic, so the token is cut out of it first.
+ */
+function withoutToken(outcome: ChargeOutcome, token: string): ChargeOutcome {
+  if (outcome.status === 'succeeded') return outcome;
+  return { ...outcome, message: outcome.message.replaceAll(token, '[card token]') };
 }
 
 function chargeOutcome(answer: HttpAnswer): ChargeOutcome {

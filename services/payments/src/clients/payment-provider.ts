@@ -15,6 +15,8 @@ import type { KeyLookup } from '../domain/reconciliation.ts';
  */
 
 export type ChargeCall = Extract<ProviderCall, { kind: 'charge' }>;
+/** A charge as it goes to the provider: with the card token, looked up just before the call. */
+export type TokenisedCharge = ChargeCall & { token: string };
 export type RefundCall = Extract<ProviderCall, { kind: 'refund' }>;
 export type RefundResult = Extract<CallResult, { kind: 'refund' }>;
 
@@ -24,7 +26,7 @@ export interface CallOptions {
 }
 
 export interface PaymentProvider {
-  charge(call: ChargeCall, options?: CallOptions): Promise<ChargeOutcome>;
+  charge(call: TokenisedCharge, options?: CallOptions): Promise<ChargeOutcome>;
   refund(call: RefundCall, options?: CallOptions): Promise<RefundResult>;
   /** The order's captured charge, if the provider holds one. */
   findCharge(orderId: string, options?: CallOptions): Promise<ProviderCharge | null>;
@@ -32,15 +34,26 @@ export interface PaymentProvider {
   lookupCharge(idempotencyKey: string, options?: CallOptions): Promise<KeyLookup>;
 }
 
+export interface ExecuteOptions extends CallOptions {
+  /** The card token of a payment reference; null when none is kept (any more). */
+  tokenOf(reference: string): Promise<string | null>;
+}
+
+/** Why a charge whose token is no longer kept was not made (the order fails with it). */
+export const methodNotKept = 'the payment method is no longer on record';
+
 /** Makes the call the domain asked for; the result is what the domain reads back. */
 export async function execute(
   provider: PaymentProvider,
   call: ProviderCall,
-  options: CallOptions = {},
+  options: ExecuteOptions,
 ): Promise<CallResult> {
   switch (call.kind) {
-    case 'charge':
-      return { kind: 'charge', outcome: await provider.charge(call, options) };
+    case 'charge': {
+      const token = await options.tokenOf(call.reference);
+      if (token === null) return { kind: 'charge', outcome: { status: 'rejected', message: methodNotKept } };
+      return { kind: 'charge', outcome: await provider.charge({ ...call, token }, options) };
+    }
     case 'refund':
       return provider.refund(call, options);
     case 'find-charge':

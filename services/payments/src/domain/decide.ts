@@ -36,7 +36,8 @@ export type ProviderCall =
       orderId: string;
       amount: number;
       currency: string;
-      token: string;
+      /** The payment method: the handler looks its token up just before the provider call. */
+      reference: string;
     }
   | { kind: 'refund'; idempotencyKey: string; orderId: string; paymentId: string; amount: number }
   /** Asks the provider for a charge an interrupted attempt may have made (nothing recorded here). */
@@ -106,14 +107,14 @@ function callForValidated(
     return null;
   }
   // Never charge an order already cancelled or failed, nor one without a payment method.
-  if (state.ended !== null || state.token === null) return null;
+  if (state.ended !== null || state.reference === null) return null;
   return {
     kind: 'charge',
     idempotencyKey: chargeKey(order.id),
     orderId: order.id,
     amount: order.total,
     currency: order.currency,
-    token: state.token,
+    reference: state.reference,
   };
 }
 
@@ -164,10 +165,12 @@ function record(
   stamp: Stamper,
 ): Recorded {
   switch (event.type) {
-    case 'OrderCreated':
-      return state.token === null
-        ? { facts: [{ type: 'PaymentMethodRemembered', token: event.payment.token }], events: [] }
+    case 'OrderCreated': {
+      const { reference } = event.payment;
+      return state.reference === null && reference !== undefined
+        ? { facts: [{ type: 'PaymentMethodRemembered', reference }], events: [] }
         : nothing;
+    }
     case 'OrderValidated':
       return recordValidated(event.order, state, results, stamp);
     case 'OrderCancelled':
@@ -191,7 +194,7 @@ function recordValidated(
   if (state.charge !== null) return nothing;
   const charged = resultOf(results, 'charge');
   if (charged === undefined) {
-    if (state.ended !== null || state.token !== null) return nothing;
+    if (state.ended !== null || state.reference !== null) return nothing;
     return failed(order, noPaymentMethodReason, stamp);
   }
   const { outcome } = charged;

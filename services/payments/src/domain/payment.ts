@@ -28,8 +28,11 @@ export interface RefundRecord {
 }
 
 export interface PaymentState {
-  /** From OrderCreated, the only event carrying it; null if that event was never seen. */
-  token: string | null;
+  /**
+   * The payment method's reference, from OrderCreated (the only event carrying it); null if that
+   * event was never seen or named none. The card token itself stays in the vault, never in the state.
+   */
+  reference: string | null;
   ended: OrderEnd | null;
   /** A charge request was sent at least once: the provider may hold a charge not recorded here. */
   chargeAttempted: boolean;
@@ -38,7 +41,7 @@ export interface PaymentState {
 }
 
 export const emptyState: PaymentState = {
-  token: null,
+  reference: null,
   ended: null,
   chargeAttempted: false,
   charge: null,
@@ -47,8 +50,8 @@ export const emptyState: PaymentState = {
 
 /** What payments records of an order, in the transaction with the event's inbox row. */
 export type PaymentFact =
-  /** The first OrderCreated gave the payment method. */
-  | { type: 'PaymentMethodRemembered'; token: string }
+  /** The first OrderCreated gave the payment method's reference. */
+  | { type: 'PaymentMethodRemembered'; reference: string }
   /** The order was seen cancelled or failed for the first time. */
   | { type: 'OrderEnded'; end: OrderEnd }
   | { type: 'ChargeRecorded'; charge: ChargeRecord }
@@ -58,7 +61,7 @@ export type PaymentFact =
 export function evolve(state: PaymentState, fact: PaymentFact): PaymentState {
   switch (fact.type) {
     case 'PaymentMethodRemembered':
-      return { ...state, token: state.token ?? fact.token };
+      return { ...state, reference: state.reference ?? fact.reference };
     case 'OrderEnded':
       return { ...state, ended: state.ended ?? fact.end };
     case 'ChargeRecorded':

@@ -1,5 +1,6 @@
 import { type OrderEvent, type OrderEventType, orderEventSchema } from '@microshop/contracts';
 import { type ConsumedMessage, decodeEvent, eventTypeOf, type MessageHandler } from '@microshop/platform';
+import { registerMethod } from '../store/payment-methods.ts';
 import { handleOrderEvent, type PaymentDeps, statusAfter } from './payment-step.ts';
 
 /**
@@ -18,11 +19,12 @@ export const actedOn: readonly OrderEventType[] = [
 
 export function createOrderEventHandler(deps: PaymentDeps): MessageHandler {
   return async (message, context) => {
-    const event = decodeOrderEvent(message);
-    if (event === null) {
+    const decoded = decodeOrderEvent(message);
+    if (decoded === null) {
       context.logger.debug({ type: eventTypeOf(message.value) }, 'not an event payments acts on; skipped');
       return;
     }
+    const event = await withLegacyReference(deps, decoded, message.value);
     const outcome = await handleOrderEvent(deps, message, event, context.signal);
     context.logger.info(
       {
@@ -39,4 +41,22 @@ export function createOrderEventHandler(deps: PaymentDeps): MessageHandler {
 
 export function decodeOrderEvent(message: Pick<ConsumedMessage, 'value'>): OrderEvent | null {
   return decodeEvent(message.value, actedOn, orderEventSchema);
+}
+
+/**
+ * An OrderCreated written by an earlier version carries the card token itself instead of a
+ * reference (the contract drops it for every reader): payments alone takes it from the record,
+ * keeps it encrypted like any other and goes on with its reference.
+ */
+async function withLegacyReference(
+  deps: PaymentDeps,
+  event: OrderEvent,
+  value: unknown,
+): Promise<OrderEvent> {
+  if (event.type !== 'OrderCreated' || event.payment.reference !== undefined) return event;
+  const token = (value as { payment?: { token?: unknown } } | null)?.payment?.token;
+  if (typeof token !== 'string' || token === '') return event;
+  const registration = { subject: event.customerId, token };
+  const reference = await registerMethod(deps.pool, deps.cipher, registration, deps.now());
+  return { ...event, payment: { reference } };
 }

@@ -9,9 +9,11 @@ import {
 } from '@microshop/platform';
 import { execute, type PaymentProvider } from '../clients/payment-provider.ts';
 import { type CallResult, type Decision, decide } from '../domain/decide.ts';
-import { evolve, type PaymentState, paymentStatus } from '../domain/payment.ts';
+import { evolve, type PaymentFact, type PaymentState, paymentStatus } from '../domain/payment.ts';
 import { publishPaymentEvents } from '../store/outbox-events.ts';
+import { forgetSettledMethods, revealToken } from '../store/payment-methods.ts';
 import { isHandled, lockOrder, markChargeAttempted, readState, recordFacts } from '../store/payment-state.ts';
+import type { TokenCipher } from '../store/token-cipher.ts';
 
 /**
  * One order event, handled in two phases:
@@ -31,6 +33,10 @@ export interface PaymentDeps {
   /** The inbox's consumer name: the consumer group. */
   consumer: string;
   provider: PaymentProvider;
+  /** Opens the card tokens kept under the payment references. */
+  cipher: TokenCipher;
+  /** A token registered more recently than this is kept even if no order waits for it (yet). */
+  methodGraceMs: number;
   /** `microshop.payments` (tests use their own). */
   paymentsTopic: TopicName;
   now: () => Date;
@@ -86,7 +92,10 @@ async function callProvider(
     // Before the request leaves: if this handler never records the charge, the order's end
     // will know to ask the provider whether the charge was made.
     if (call.kind === 'charge') await markChargeAttempted(deps.pool, call.orderId, deps.now());
-    results.push(await execute(deps.provider, call, signal === undefined ? {} : { signal }));
+    const tokenOf = (reference: string) => revealToken(deps.pool, deps.cipher, reference);
+    results.push(
+      await execute(deps.provider, call, { tokenOf, ...(signal === undefined ? {} : { signal }) }),
+    );
   }
 }
 
@@ -107,7 +116,18 @@ async function record(
   if (decision.kind === 'call') throw new StateMoved('the order changed during the provider call');
   await recordFacts(client, { orderId: event.orderId, customerId: event.customerId }, decision.facts, at);
   await publishPaymentEvents(client, deps.paymentsTopic, decision.events);
-  return { recorded: decision, state: decision.facts.reduce(evolve, state) };
+  const after = decision.facts.reduce(evolve, state);
+  if (after.reference !== null && decision.facts.some(settles)) {
+    // Charged, refused or ended: the token goes unless another order still waits for it.
+    const registeredBefore = new Date(at.getTime() - deps.methodGraceMs);
+    await forgetSettledMethods(client, { registeredBefore, references: [after.reference] });
+  }
+  return { recorded: decision, state: after };
+}
+
+/** A fact after which the order's charge will never need its card token again. */
+function settles(fact: PaymentFact): boolean {
+  return fact.type === 'ChargeRecorded' || fact.type === 'OrderEnded';
 }
 
 /** The payment's status after the event, for the log line. */

@@ -10,11 +10,15 @@ import {
 } from '@microshop/platform';
 import { z } from 'zod';
 import { findOrderPayments, findPaymentOwner } from '../store/read-models.ts';
+import type { TokenCipher } from '../store/token-cipher.ts';
+import { registerPaymentMethodRoute } from './payment-methods.ts';
 
 /**
  * The payments API, reached through the gateway under the same path:
  *   GET /api/v1/payments/{orderId}   the order's payment status, its charge(s) and refund(s)
  *                                    (the order's customer, or operators)
+ * and, for the orders service only (never through the gateway):
+ *   POST /internal/v1/payment-methods   a card token in, its payment reference out
  */
 
 export const paymentsPath = '/api/v1/payments/:orderId';
@@ -66,10 +70,12 @@ const getPaymentsSchema = {
 
 export interface HttpDeps extends HttpBase {
   pool: Pool;
+  cipher: TokenCipher;
+  now?: () => Date;
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject`. */
-export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
+export async function build({ pool, cipher, now, ...base }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
     serviceName: 'payments',
     ...base,
@@ -87,5 +93,6 @@ export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
     if (payments === null) throw notFound('Payment of order', orderId);
     return payments;
   });
+  registerPaymentMethodRoute(app, { pool, cipher, now: now ?? (() => new Date()) });
   return app;
 }

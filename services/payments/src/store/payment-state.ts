@@ -25,7 +25,7 @@ export async function lockOrder(client: PoolClient, orderId: string): Promise<vo
 }
 
 interface StateRow {
-  token: string | null;
+  payment_reference: string | null;
   ended_status: OrderEnd | null;
   charge_attempted: boolean;
   outcome: ChargeRecord['outcome'] | null;
@@ -42,7 +42,7 @@ interface StateRow {
 
 export async function readState(db: Queryable, orderId: string): Promise<PaymentState> {
   const result = await db.query<StateRow>(
-    `SELECT o.token, o.ended_status, o.charge_attempted_at IS NOT NULL AS charge_attempted,
+    `SELECT o.payment_reference, o.ended_status, o.charge_attempted_at IS NOT NULL AS charge_attempted,
             c.outcome, c.payment_id, c.amount, c.currency, c.reason AS charge_reason,
             r.refund_id, r.payment_id AS refund_payment_id, r.amount AS refund_amount,
             r.currency AS refund_currency, r.reason AS refund_reason
@@ -78,7 +78,7 @@ function stateOf(row: StateRow): PaymentState {
           reason: row.refund_reason ?? 'CANCELLED',
         };
   return {
-    token: row.token,
+    reference: row.payment_reference,
     ended: row.ended_status,
     chargeAttempted: row.charge_attempted === true,
     charge,
@@ -129,9 +129,9 @@ export async function recordFacts(
 async function recordFact(client: PoolClient, order: OrderRef, fact: PaymentFact, at: Date): Promise<void> {
   switch (fact.type) {
     case 'PaymentMethodRemembered':
-      return upsertOrder(client, order, { token: fact.token, end: null }, at);
+      return upsertOrder(client, order, { reference: fact.reference, end: null }, at);
     case 'OrderEnded':
-      return upsertOrder(client, order, { token: null, end: fact.end }, at);
+      return upsertOrder(client, order, { reference: null, end: fact.end }, at);
     case 'ChargeRecorded':
       return insertCharge(client, order.orderId, fact.charge, at);
     case 'RefundRecorded':
@@ -141,23 +141,23 @@ async function recordFact(client: PoolClient, order: OrderRef, fact: PaymentFact
   }
 }
 
-/** The order's row; what it already holds wins (a first token, a first end). */
+/** The order's row; what it already holds wins (a first reference, a first end). */
 async function upsertOrder(
   client: PoolClient,
   order: OrderRef,
-  change: { token: string | null; end: OrderEnd | null },
+  change: { reference: string | null; end: OrderEnd | null },
   at: Date,
 ): Promise<void> {
   await client.query(
-    `INSERT INTO payment_orders (order_id, customer_id, token, ended_status, ended_at, created_at, updated_at)
+    `INSERT INTO payment_orders (order_id, customer_id, payment_reference, ended_status, ended_at, created_at, updated_at)
      VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NULL THEN NULL ELSE $5::timestamptz END, $5, $5)
      ON CONFLICT (order_id) DO UPDATE SET
        customer_id = coalesce(payment_orders.customer_id, excluded.customer_id),
-       token = coalesce(payment_orders.token, excluded.token),
+       payment_reference = coalesce(payment_orders.payment_reference, excluded.payment_reference),
        ended_status = coalesce(payment_orders.ended_status, excluded.ended_status),
        ended_at = coalesce(payment_orders.ended_at, excluded.ended_at),
        updated_at = excluded.updated_at`,
-    [order.orderId, order.customerId, change.token, change.end, at],
+    [order.orderId, order.customerId, change.reference, change.end, at],
   );
 }
 

@@ -1,4 +1,5 @@
 import {
+  AppError,
   conflict,
   type HttpApp,
   invalidTransition,
@@ -7,7 +8,6 @@ import {
   type Pool,
   type PoolClient,
   unreachable,
-  validationFailed,
   withTransaction,
 } from '@microshop/platform';
 import type { FastifyRequest } from 'fastify';
@@ -23,22 +23,30 @@ import {
   type ShipmentRow,
   toShipment,
 } from '../store/shipments.ts';
+import { recordReceipt } from '../store/webhook-receipts.ts';
 import { read } from './read.ts';
 import { type CarrierCallback, carrierCallbackPath, carrierCallbackSchema } from './schemas.ts';
 import { signatureHeader, verifySignature } from './signature.ts';
 
 /**
- * POST /api/v1/shipments/callbacks/carrier: the carrier says a parcel arrived. DELIVERED and
- * ShipmentDelivered commit in one transaction; a repeated callback finds DELIVERED and changes
- * nothing (200, so the carrier stops retrying). Unknown shipment → 404, which the carrier retries:
- * it may be a booking whose record has not committed yet.
+ * POST /api/v1/shipments/callbacks/carrier: the carrier says a parcel arrived. Only a callback
+ * signed with one of the webhook secrets, recently, and never seen before gets in: anything else is
+ * a 401 (fail closed: without a secret, nothing gets in). DELIVERED and ShipmentDelivered commit in
+ * one transaction; a repeated callback (signed anew) finds DELIVERED and changes nothing (200, so the
+ * carrier stops retrying). Unknown shipment → 404, which the carrier retries: it may be a booking
+ * whose record has not committed yet.
  */
+
+export interface WebhookOptions {
+  /** The secrets a callback may be signed with (the new one first while rotating); none refuses all. */
+  secrets: readonly string[];
+  toleranceSeconds: number;
+}
 
 export interface CallbackOptions {
   pool: Pool;
   publishing: Publishing;
-  /** Checks X-Carrier-Signature when set. */
-  webhook?: { secret: string; toleranceSeconds: number } | undefined;
+  webhook: WebhookOptions;
 }
 
 export function registerCarrierCallback(app: HttpApp, options: CallbackOptions): void {
@@ -65,21 +73,30 @@ export function registerCarrierCallback(app: HttpApp, options: CallbackOptions):
   });
 }
 
-function checkSignature(options: CallbackOptions, request: FastifyRequest, rawBody: string): void {
-  if (options.webhook === undefined) return;
+async function checkSignature(
+  options: CallbackOptions,
+  request: FastifyRequest,
+  rawBody: string,
+): Promise<void> {
   const header = request.headers[signatureHeader];
+  const now = options.publishing.now();
   const check = verifySignature(
-    options.webhook.secret,
+    options.webhook.secrets,
     typeof header === 'string' ? header : undefined,
     rawBody,
-    options.publishing.now(),
+    now,
     options.webhook.toleranceSeconds,
   );
-  if (!check.ok) {
-    throw validationFailed([
-      { field: signatureHeader, rule: 'signature', message: `signature ${check.reason}` },
-    ]);
+  if (!check.ok) throw signatureRefused(check.reason);
+  if (!(await read(() => recordReceipt(options.pool, check.replayKey, now)))) {
+    throw signatureRefused('was used before: a callback is accepted once');
   }
+}
+
+function signatureRefused(reason: string): AppError {
+  return new AppError('UNAUTHENTICATED', `${signatureHeader} ${reason}`, {
+    fields: [{ field: signatureHeader, rule: 'signature', message: `signature ${reason}` }],
+  });
 }
 
 export async function applyDelivery(options: CallbackOptions, callback: CarrierCallback) {

@@ -48,7 +48,8 @@ export const carrierCallbackSchema = {
   'x-access': 'public' as const,
   description:
     'Moves the shipment to DELIVERED and announces ShipmentDelivered, once: a repeated callback answers ' +
-    '200 and changes nothing. Signed with X-Carrier-Signature when a webhook secret is configured.',
+    '200 and changes nothing. Must carry X-Carrier-Signature made with a webhook secret, recent and not ' +
+    'seen before: anything else is a 401.',
   body: carrierCallbackBodySchema,
-  response: { 200: shipment, 400: problem, 404: problem, 409: problem, 415: problem },
+  response: { 200: shipment, 400: problem, 401: problem, 404: problem, 409: problem, 415: problem },
 };

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get } from '../../shared/api.ts';
 import { navigate, useLocation } from '../../shared/router.ts';
 import { Field, Loading, time, useLoad } from '../../shared/ui.tsx';
+import { OrderTrace } from './trace.tsx';
 
 // An order's flow: every event about it on every topic (the operations service indexes them as they
 // pass), in time order, with the service that wrote it, the time since the previous hop, redriven
@@ -33,7 +34,6 @@ interface Flow {
   orderId: string;
   events: FlowEvent[];
   deadLetters: FlowDeadLetter[];
-  trace: { available: boolean; note: string };
 }
 
 const finalTypes = new Set(['OrderDelivered', 'OrderFailed', 'OrderCancelled']);
@@ -138,10 +138,7 @@ function FlowView({ id }: { id: string }) {
               </ul>
             </section>
           )}
-          <section class="card" aria-labelledby="flow-trace">
-            <h2 id="flow-trace">Trace</h2>
-            <p class="muted">{value.trace.available ? '' : `Not available: ${value.trace.note}.`}</p>
-          </section>
+          <OrderTrace orderId={id} />
         </>
       )}
     </Loading>
