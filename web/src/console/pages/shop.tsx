@@ -1,5 +1,6 @@
 import { get } from '../../shared/api.ts';
 import { Loading, money, Table, time, useLoad } from '../../shared/ui.tsx';
+import type { Product } from '../../storefront/types.ts';
 import { BarChart } from '../chart.tsx';
 
 // The shop at a glance: each service's health as the gateway sees it, the event flow, the catalog
@@ -7,14 +8,6 @@ import { BarChart } from '../chart.tsx';
 
 interface Upstreams {
   services: { service: string; instances: { origin: string; healthy?: boolean; state?: string }[] }[];
-}
-interface Product {
-  sku: string;
-  name: string;
-  unitPrice: number;
-  currency: string;
-  stock: number;
-  reserved: number;
 }
 interface Mail {
   id: string;
