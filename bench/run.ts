@@ -6,6 +6,7 @@ import { ingest } from './ingest.ts';
 import { outboxLatency } from './outbox-latency.ts';
 import { outboxPipeline } from './outbox-pipeline.ts';
 import { validation } from './validation.ts';
+import { web } from './web.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   footprint,
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   'outbox-pipeline': outboxPipeline,
   validation,
   checkout,
+  web,
 };
 
 const wanted = process.argv.slice(2);

@@ -11,40 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { topics } from '@microshop/contracts';
-import { createLogger, createProducer } from '@microshop/platform';
-import { testKafkaBootstrapServers } from '@microshop/platform/testing';
 import { eventually } from './lib/api.ts';
-import { allMessagesAbout, groupsCaughtUp, orderOutboxConsumers } from './lib/kafka.ts';
+import { allMessagesAbout, groupsCaughtUp, orderOutboxConsumers, producePoison } from './lib/kafka.ts';
 import { type DeadLetterSummary, deadLettersOf, ops } from './lib/ops.ts';
-
-const logger = createLogger({ service: 'e2e', level: 'warn' });
-
-/** Produces an OrderCreated whose order breaks the schema, and says where it was written. */
-async function poison(orderId: string) {
-  const producer = createProducer({
-    bootstrapServers: testKafkaBootstrapServers(),
-    clientId: 'e2e-poison',
-    logger,
-  });
-  const value = {
-    id: randomUUID(),
-    type: 'OrderCreated',
-    occurredAt: new Date().toISOString(),
-    source: 'orders',
-    orderId,
-    customerId: randomUUID(),
-    order: { total: 'a lot' },
-  };
-  try {
-    const [at] = await producer.send([
-      { topic: topics.orderOutbox, key: value.customerId, value, headers: { 'e2e-marker': orderId } },
-    ]);
-    assert.ok(at);
-    return { topic: topics.orderOutbox, partition: at.partition, offset: at.offset };
-  } finally {
-    await producer.close();
-  }
-}
 
 /** The groups that parked a record of the order: every group of the topic has read past it by then. */
 async function parkedBy(orderId: string): Promise<string[]> {
@@ -56,7 +25,7 @@ async function parkedBy(orderId: string): Promise<string[]> {
 describe('dead letters on the running stack', () => {
   it('are listed, read, redriven to the failed group alone, handled once, discarded, and audited', async () => {
     const orderId = randomUUID();
-    const record = await poison(orderId);
+    const record = await producePoison(orderId);
     const groups = await parkedBy(orderId);
     assert.ok(groups.includes('fraud'), `fraud parked it (${groups.join(', ')})`);
     const parked = await eventually('a dead letter per group that parked it', async () => {

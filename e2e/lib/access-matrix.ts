@@ -137,6 +137,10 @@ function parameterValue(
       return randomUUID().replaceAll('-', '');
     case 'name':
       return 'matrix-no-such-connector';
+    case 'topic':
+      return 'microshop.order-outbox';
+    case 'group':
+      return 'fraud';
     default:
       throw new Error(`the matrix cannot fill {${name}} of ${operation.method} ${operation.template}`);
   }

@@ -1,5 +1,6 @@
 // Kafka helpers for end-to-end tests: read what the stack published about some orders, produce
 // messages again as a redelivery would, and wait until a service's consumer group has handled them.
+import { randomUUID } from 'node:crypto';
 import { topics } from '@microshop/contracts';
 import {
   consumerLag,
@@ -206,4 +207,34 @@ export async function groupsCaughtUp(
   for (const p of await logEndOffsets(topicNames))
     if (p.end > 0n) targets.set(`${p.topic}:${p.partition}`, p.end);
   await waitForGroups(groups, targets, timeoutMs);
+}
+
+/**
+ * An OrderCreated whose order breaks the schema (and an `e2e-marker` header naming the order): every
+ * group that reads OrderCreated parks it on the dead-letter topic. Says where it was written.
+ */
+export async function producePoison(orderId: string) {
+  const producer = createProducer({
+    bootstrapServers: testKafkaBootstrapServers(),
+    clientId: 'e2e-poison',
+    logger,
+  });
+  const value = {
+    id: randomUUID(),
+    type: 'OrderCreated',
+    occurredAt: new Date().toISOString(),
+    source: 'orders',
+    orderId,
+    customerId: randomUUID(),
+    order: { total: 'a lot' },
+  };
+  try {
+    const [at] = await producer.send([
+      { topic: topics.orderOutbox, key: value.customerId, value, headers: { 'e2e-marker': orderId } },
+    ]);
+    if (at === undefined) throw new Error('the poison record was not written');
+    return { topic: topics.orderOutbox, partition: at.partition, offset: at.offset };
+  } finally {
+    await producer.close();
+  }
 }

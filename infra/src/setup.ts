@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { kafkaLibDir, localDir, pluginDir, repoRoot } from './paths.ts';
 import { findPostgresBin } from './postgres-bin.ts';
+import { buildWebIfStale } from './web-build.ts';
 
 export interface Prerequisite {
   name: string;
@@ -95,6 +96,7 @@ export function ensureReady(log: (line: string) => void = console.log): void {
     throw new Error(`microshop needs these on the machine:\n${lines.join('\n')}`);
   }
   fetchJars(log);
+  buildWebIfStale(log);
 }
 
 if (import.meta.main) {
@@ -104,4 +106,5 @@ if (import.meta.main) {
   for (const { name, detail, fix } of missing)
     console.warn(`microshop setup: missing ${name} (${detail}). ${fix}`);
   if (!missing.some(({ name }) => name === 'Maven' || name === 'JDK 17+')) fetchJars();
+  buildWebIfStale();
 }

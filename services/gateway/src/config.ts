@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { authConfig, commaList, envHttpHost, envInteger, envLogLevel, envPort } from '@microshop/platform';
 import { z } from 'zod';
 import type { RateLimitSettings } from './domain/rate-limit.ts';
@@ -37,8 +38,12 @@ const envProxyList = z
   })
   .default([]);
 
+/** The built storefront and console (`npm run build -w @microshop/web`), served at `/` and `/console`. */
+export const defaultWebRoot = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
 export const gatewayConfig = z.object({
   HTTP_HOST: envHttpHost,
+  WEB_ROOT: z.string().min(1).default(defaultWebRoot),
   HTTP_PORT: envPort(8080),
   LOG_LEVEL: envLogLevel,
   /** The gateway verifies every token itself (the customers service's JWKS by default). */

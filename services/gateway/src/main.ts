@@ -31,6 +31,7 @@ export const service = defineService({
           proxy: { timeoutMs: config.UPSTREAM_TIMEOUT_MS, responseBufferBytes: config.RESPONSE_BUFFER_BYTES },
           trustedProxies: config.TRUSTED_PROXIES,
           requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+          webRoot: config.WEB_ROOT,
         }),
       tasks: {
         'health checks': { intervalMs: config.HEALTH_INTERVAL_MS, run: () => probeAll(upstreams, health) },

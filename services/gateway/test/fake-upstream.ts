@@ -6,6 +6,7 @@ import { after } from 'node:test';
  * A real HTTP server standing in for one instance of a microshop service. It records what reached
  * it and answers by path, so each integration test can provoke one upstream behaviour:
  * `/hang` never answers, `/reset` dies halfway through its answer, `/big` sends `bigSize` bytes,
+ * `/events` sends one server-sent event and then holds the stream open,
  * a path with `missing` is a 404 problem, a malformed JSON body is a 400 problem.
  */
 
@@ -86,6 +87,10 @@ function responderFor(
   if (path === '/openapi.json') return (res) => json(res, 200, openapiDocument(upstream.name, paths));
   if (path.endsWith('/hang')) return (res) => res.on('close', () => upstream.abandoned++);
   if (path.endsWith('/reset')) return resetMidway;
+  if (path.endsWith('/events')) {
+    return (res) =>
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).write('event: order\ndata: {}\n\n');
+  }
   if (path.endsWith('/big'))
     return (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(bigSize));
   if (path.includes('missing')) return (res) => problem(res, 404, 'NOT_FOUND', `${path} not found`);

@@ -17,6 +17,7 @@ export interface GatewayOptions {
   responseBufferBytes?: number;
   rate?: RateLimit;
   trustedProxies?: string[];
+  webRoot?: string;
 }
 
 export interface TestGateway {
@@ -45,6 +46,7 @@ export async function givenGateway(
     access,
     requestTimeoutMs: 15_000,
     ...(options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies }),
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
   after(async () => {
     await app.close();

@@ -1,3 +1,4 @@
+import { topics } from '@microshop/contracts';
 import {
   createProducer,
   defineService,
@@ -9,10 +10,12 @@ import {
 } from '@microshop/platform';
 import { createConnectClient } from './clients/connect.ts';
 import { startDeadLetterReader } from './clients/dead-letter-reader.ts';
+import { createKafkaBrowser } from './clients/kafka-browser.ts';
 import { heartbeatTopicOf, type OperationsConfig, operationsConfig } from './config.ts';
 import type { EventFlow } from './domain/event-flow.ts';
 import { indexDeadLetters } from './handlers/dead-letters.ts';
 import { currentEventFlow, readHeartbeats, sendHeartbeat } from './handlers/heartbeats.ts';
+import { indexOrderFlow } from './handlers/order-flow.ts';
 import { build } from './http/routes.ts';
 import { connectorWatchdog } from './tasks/connector-watchdog.ts';
 import { createOperationsMetrics } from './tasks/metrics.ts';
@@ -27,6 +30,7 @@ import { sampler } from './tasks/sampler.ts';
 // `event flow`: a heartbeat must come back through outbox → Debezium → Kafka within the threshold).
 
 const redrivePassMs = 500;
+const day = 24 * 3_600_000;
 
 export const service = defineService({
   name: 'operations',
@@ -53,6 +57,8 @@ export const service = defineService({
     });
     const bootstrapServers = config.KAFKA_BOOTSTRAP_SERVERS;
     const samples = sampler({ pool, bootstrapServers, metrics: opsMetrics, eventFlow });
+    const kafka = createKafkaBrowser({ bootstrapServers, clientId: config.INSTANCE_ID });
+    onStop('kafka browser', () => kafka.close());
     return {
       http: (base) =>
         build({
@@ -62,9 +68,13 @@ export const service = defineService({
           eventFlow,
           eventFlowThresholdMs: thresholdMs,
           sample: samples.current,
+          kafka,
           traceIngestKey: config.TRACE_INGEST_KEY,
         }),
-      background: { 'dead-letter reader': () => deadLetterReader(config, pool, logger) },
+      background: {
+        'dead-letter reader': () => deadLetterReader(config, pool, logger),
+        'order-flow reader': () => orderFlowReader(config, pool, logger),
+      },
       consumers: { heartbeats: { topics: [config.HEARTBEAT_TOPIC], handle: readHeartbeats() } },
       tasks: {
         ...heartbeatTasks(config, pool),
@@ -79,6 +89,9 @@ export const service = defineService({
       readiness: [{ name: 'event flow', check: () => assertFlowing(eventFlow) }],
       retention: [
         { table: 'spans', column: 'received_at', keepMs: config.TRACE_RETENTION_HOURS * 3_600_000 },
+        // The console's: a day of lag samples, thirty days of the order-flow index.
+        { table: 'consumer_lag_samples', column: 'at', keepMs: day },
+        { table: 'order_flow', column: 'at', keepMs: 30 * day },
       ],
     };
   },
@@ -94,6 +107,28 @@ function deadLetterReader(config: OperationsConfig, pool: Pool, logger: Logger) 
     index: indexDeadLetters({ pool, services: config.KNOWN_SERVICES }),
   });
 }
+
+/** Every order topic, read raw into the order-flow index (group operations-order-flow). */
+function orderFlowReader(config: OperationsConfig, pool: Pool, logger: Logger) {
+  return startDeadLetterReader({
+    bootstrapServers: config.KAFKA_BOOTSTRAP_SERVERS,
+    topic: orderFlowTopics,
+    groupId: 'operations-order-flow',
+    clientId: `${config.INSTANCE_ID}-order-flow`,
+    logger,
+    index: indexOrderFlow(pool),
+  });
+}
+
+const orderFlowTopics = [
+  topics.orderOutbox,
+  topics.orderValidations,
+  topics.orderDecisions,
+  topics.orderCommands,
+  topics.payments,
+  topics.shipments,
+  topics.deadLetter,
+];
 
 /** A heartbeat through the outbox every interval; a day of them kept. */
 function heartbeatTasks(config: OperationsConfig, pool: Pool): Record<string, PeriodicSpec> {

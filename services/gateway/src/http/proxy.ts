@@ -19,7 +19,8 @@ import { classifyUpstreamError } from '../domain/upstream-errors.ts';
  * The answer is buffered up to `responseBufferBytes` before anything is sent, so an upstream that
  * fails halfway through an ordinary answer still becomes a clean 502 problem instead of a
  * truncated 200. Larger answers are streamed once the buffer is full; a failure after that point
- * can only cut the connection.
+ * can only cut the connection. A stream of server-sent events is passed on as it comes, unbuffered:
+ * its events would otherwise wait for a buffer that never fills.
  */
 
 export interface ProxyOptions {
@@ -49,7 +50,9 @@ export async function forward(
   reply.raw.once('close', onClose);
   try {
     const response = await send(request, upstreams, controller.signal);
-    const head = await readHead(response.body, options.responseBufferBytes);
+    const head = isEventStream(response)
+      ? { chunks: [], rest: response.body[Symbol.asyncIterator]() }
+      : await readHead(response.body, options.responseBufferBytes);
     return sendAnswer(request, reply, response, head);
   } catch (error) {
     if (controller.signal.reason instanceof ClientGone) {
@@ -116,6 +119,10 @@ interface Head {
   chunks: Buffer[];
   /** Set when the answer is longer than the buffer: the rest is still to be read from here. */
   rest?: AsyncIterator<Buffer>;
+}
+
+function isEventStream(response: UpstreamResponse): boolean {
+  return String(response.headers['content-type'] ?? '').startsWith('text/event-stream');
 }
 
 async function readHead(body: AsyncIterable<Buffer>, limit: number): Promise<Head> {

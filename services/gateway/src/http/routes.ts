@@ -16,6 +16,7 @@ import { findRoute } from '../domain/routes.ts';
 import { registerOpenApiRoutes } from './openapi.ts';
 import { forward, type ProxyOptions } from './proxy.ts';
 import { limitRate, type RateLimit } from './rate-limit.ts';
+import { registerWeb } from './web.ts';
 
 export type { RateLimit } from './rate-limit.ts';
 
@@ -39,6 +40,8 @@ export interface HttpDeps extends HttpBase {
   /** How long a client may take to send its whole request. */
   requestTimeoutMs?: number;
   version?: string;
+  /** The built web pages; none served when absent (tests of the API alone). */
+  webRoot?: string;
 }
 
 export async function build({
@@ -50,6 +53,7 @@ export async function build({
   trustedProxies,
   requestTimeoutMs,
   version,
+  webRoot,
   ...base
 }: HttpDeps) {
   const app: HttpApp = await buildHttpApp({
@@ -67,6 +71,7 @@ export async function build({
   await app.register(async (scope) =>
     registerApi(scope, { upstreams, rateLimit, openapi, bodyLimitBytes, proxy }),
   );
+  if (webRoot !== undefined) await app.register(async (scope) => registerWeb(scope, webRoot));
   return app;
 }
 

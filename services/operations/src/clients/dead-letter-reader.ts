@@ -12,6 +12,7 @@ import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka
  */
 
 export interface DeadLetterRecord {
+  topic: string;
   partition: number;
   offset: bigint;
   timestamp: bigint;
@@ -22,7 +23,8 @@ export interface DeadLetterRecord {
 
 export interface DeadLetterReaderOptions {
   bootstrapServers: readonly string[];
-  topic: string;
+  /** One topic, or several (the order-flow index reads every order topic the same raw way). */
+  topic: string | readonly string[];
   groupId: string;
   clientId: string;
   logger: Logger;
@@ -45,7 +47,7 @@ export async function startDeadLetterReader(options: DeadLetterReaderOptions): P
   let stream: Stream | null = null;
   const open = async () => {
     stream = await consumer.consume({
-      topics: [options.topic],
+      topics: typeof options.topic === 'string' ? [options.topic] : [...options.topic],
       mode: 'committed',
       fallbackMode: 'earliest',
       autocommit: false,
@@ -70,6 +72,7 @@ export async function startDeadLetterReader(options: DeadLetterReaderOptions): P
 
   async function indexUntilDone(message: Message<Buffer, Buffer, Buffer, Buffer>): Promise<boolean> {
     const record: DeadLetterRecord = {
+      topic: message.topic,
       partition: message.partition,
       offset: message.offset,
       timestamp: message.timestamp,

@@ -5,8 +5,10 @@ import {
   type HttpBase,
   type Pool,
 } from '@microshop/platform';
+import type { KafkaBrowser } from '../clients/kafka-browser.ts';
 import { type CdcDeps, registerCdcRoutes } from './cdc-routes.ts';
 import { registerDeadLetterRoutes } from './dead-letter-routes.ts';
+import { registerKafkaRoutes } from './kafka-routes.ts';
 import { registerTraceRoutes } from './trace-routes.ts';
 
 /**
@@ -22,6 +24,8 @@ export interface HttpDeps extends HttpBase, Omit<CdcDeps, 'pool' | 'logger'> {
   pool: Pool;
   /** Token verification; tests pass a test issuer's. */
   access?: AccessControlOptions;
+  /** The console's Kafka reads; without it the /kafka routes are not there (tests of the rest). */
+  kafka?: KafkaBrowser;
   /** What the trace receiver requires of the exporters (trace-routes.ts); unset, it accepts nothing. */
   traceIngestKey?: string | undefined;
 }
@@ -34,6 +38,7 @@ export async function build({
   eventFlow,
   eventFlowThresholdMs,
   sample,
+  kafka,
   traceIngestKey,
   ...base
 }: HttpDeps): Promise<HttpApp> {
@@ -50,6 +55,7 @@ export async function build({
   });
   registerDeadLetterRoutes(app, pool);
   registerCdcRoutes(app, { pool, logger: base.logger, connect, eventFlow, eventFlowThresholdMs, sample });
+  if (kafka !== undefined) registerKafkaRoutes(app, { pool, kafka });
   registerTraceRoutes(app, { pool, ingestKey: traceIngestKey });
   return app;
 }

@@ -125,3 +125,29 @@ export async function openByGroup(pool: Pool): Promise<{ group: string; count: n
   );
   return result.rows;
 }
+
+/**
+ * The dead letters whose record names the order (its id anywhere in the value's bytes: a dead letter's
+ * value may not even parse). A scan of the table, which holds only what failed: small by design.
+ */
+export async function openDeadLettersOfOrder(pool: Pool, orderId: string) {
+  const { rows } = await pool.query<{
+    id: string;
+    topic: string;
+    partition: number;
+    offset: string;
+    group: string;
+    service: string;
+    error: string;
+    attempts: number;
+    status: string;
+    lastFailedAt: Date;
+  }>(
+    `SELECT id, origin_topic AS topic, origin_partition AS partition, origin_offset::text AS offset,
+            consumer_group AS "group", service, error, attempts, status, last_failed_at AS "lastFailedAt"
+       FROM dead_letters WHERE position(convert_to($1, 'UTF8') IN record_value) > 0
+      ORDER BY last_failed_at`,
+    [orderId],
+  );
+  return rows.map((row) => ({ ...row, lastFailedAt: new Date(row.lastFailedAt).toISOString() }));
+}

@@ -1,6 +1,7 @@
 import { consumerGroupsLag, listConsumerGroups, type PartitionLag, type Pool } from '@microshop/platform';
 import type { EventFlow } from '../domain/event-flow.ts';
 import { openByGroup } from '../store/dead-letter-reads.ts';
+import { saveLagSamples } from '../store/lag-samples.ts';
 import { replicationSlots, type SlotFigures } from '../store/replication.ts';
 import type { OperationsMetrics } from './metrics.ts';
 
@@ -42,6 +43,7 @@ export function sampler(deps: {
     ]);
     latest = { at: new Date(), slots, consumerGroups, eventFlow };
     report(latest, open, deps.metrics);
+    await saveLagSamples(deps.pool, latest.at, consumerGroups);
   }
 
   /** The latest sample, or one taken now when there is none yet. */

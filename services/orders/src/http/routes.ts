@@ -20,11 +20,14 @@ import { parseTimeout, parseWaitFor, type TimeoutLimits } from '../domain/wait.t
 import { type CommandDeps, cancelOrder, defaultCommandDeps } from '../handlers/change-order.ts';
 import { placeOrder } from '../handlers/place-order.ts';
 import { loadOrder, type StoredOrder } from '../store/orders-store.ts';
+import { streamOrder } from './order-events.ts';
 import {
   cancelOrderSchema,
   cancelPath,
   createOrderSchema,
   getOrderSchema,
+  orderEventsPath,
+  orderEventsSchema,
   orderLocation,
   orderPath,
   ordersPath,
@@ -37,6 +40,7 @@ import type { WaiterRegistry } from './waiter-registry.ts';
  * The orders API, reached through the gateway under the same paths:
  *   POST /api/v1/orders                  place, as the signed-in customer (optional Idempotency-Key)
  *   GET  /api/v1/orders/{id}[?waitFor]   read, or wait until the order reaches a status (its customer, operators)
+ *   GET  /api/v1/orders/{id}/events      follow it live: server-sent events (its customer, operators)
  *   POST /api/v1/orders/{id}/cancel      cancel before it ships (its customer, operators)
  */
 
@@ -130,6 +134,22 @@ export function registerRoutes(app: HttpApp, deps: RouteDeps): void {
         signal: disconnectSignal(reply),
       });
       return answerWait(reply, id, wanted.join(', '), timeoutMs, result);
+    } finally {
+      leave();
+    }
+  });
+
+  app.get(orderEventsPath, { schema: orderEventsSchema }, async (request, reply) => {
+    const { id } = request.params;
+    await ownOrder(deps.pool, request, id);
+    // A stream holds a connection and a waiter as a blocking GET does: the same cap per caller.
+    const leave = deps.waitCap.enter(request.principal?.subject ?? '');
+    try {
+      await streamOrder(
+        reply,
+        { waiters: deps.waiters, read: (orderId) => readOrder(deps.pool, orderId) },
+        id,
+      );
     } finally {
       leave();
     }

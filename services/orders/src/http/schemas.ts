@@ -93,3 +93,18 @@ export const cancelOrderSchema = {
     409: problem,
   },
 };
+
+export const orderEventsPath = `${ordersPath}/:id/events`;
+
+export const orderEventsSchema = {
+  tags,
+  summary: 'Follow an order live: server-sent events, one per status change',
+  'x-access': 'owner' as const,
+  description:
+    'text/event-stream. `event: order` with the whole order (as GET answers it) at once and after ' +
+    'every change; `event: end` after a final status (DELIVERED, FAILED, CANCELLED), then the stream ' +
+    "closes. A comment every 15 s keeps proxies from closing it. Another customer's order is a 404 " +
+    'before the stream opens, as an unknown one.',
+  params: orderIdParams,
+  response: { 404: problem, 429: problem },
+};
