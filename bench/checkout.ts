@@ -4,6 +4,7 @@
 // what one order costs the whole stack (CPU of every process, commits in PostgreSQL). The configurations
 // run in the same run, on the same machine: the one before the throughput work is the baseline.
 
+import { loadavg } from 'node:os';
 import type { StackSettings } from '../infra/src/settings.ts';
 import { measureFlow, prepareShop, type Shop } from './lib/flow.ts';
 import { measureLimit } from './lib/limit.ts';
@@ -26,7 +27,8 @@ const configurations: Configuration[] = [
   {
     name: 'before: a process per instance, a transaction per record',
     layout: 'split',
-    serviceEnv: { CONSUMER_MAX_BATCH: '1' },
+    // As before this work, when there was no tracing either.
+    serviceEnv: { CONSUMER_MAX_BATCH: '1', OTEL_SDK_DISABLED: 'true' },
     steps: rates(process.env.BENCH_CHECKOUT_STEPS_BEFORE, '10,20,25,30,40'),
   },
   {
@@ -116,6 +118,7 @@ function breakdown(results: ConfigurationResult[]): (string | number)[][] {
 }
 
 export async function checkout(): Promise<void> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const results: ConfigurationResult[] = [];
   for (const configuration of configurations) results.push(await measure(configuration));
   const limit = await measureLimit(seconds);
@@ -147,7 +150,10 @@ the \`OrderShipped\` status event on \`microshop.order-outbox\`. A step "kept up
 within 10 s after it ended and no request failed. The rising steps run on one stack and stop at the first that did not
 keep up; the steady ${steadyRate}/s runs alone on a fresh stack. CPU is the user and system time of every process of the
 stack (the JVMs, PostgreSQL and its backends, every Node process; not the load generator) over the step, divided by
-the orders shipped; commits are PostgreSQL's committed transactions over the step per order shipped.
+the orders shipped; commits are PostgreSQL's committed transactions over the step per order shipped. The machine's
+1-minute load average was ${loadAtStart.toFixed(1)} when the run began and ${(loadavg()[0] ?? 0).toFixed(1)} when it ended
+(above 2, other work shared the two cores: rates and latencies are then lower bounds of what the stack does alone,
+while CPU and commits per order change little).
 
 ${table(
   [
