@@ -7,6 +7,7 @@ import type { RawRecord } from './codec.ts';
 import { createConsumerMetrics } from './consumer-metrics.ts';
 import { createDeadLetterSender } from './dead-letter.ts';
 import { startLagMonitor } from './lag-monitor.ts';
+import { watchMembership } from './membership-watch.ts';
 import { createMessageProcessor, type MessageHandler } from './message-processor.ts';
 import { createOffsetCommitter, type OffsetCommitter, type OffsetToCommit } from './offset-committer.ts';
 import { brokerList } from './options.ts';
@@ -71,6 +72,7 @@ type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const logger = options.logger.child({ component: 'kafka-consumer', group: options.groupId });
   const maxBuffered = options.maxBufferedMessages ?? 500;
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
   const stopping = new AbortController();
   const abandon = new AbortController();
   const consumer = new Consumer({
@@ -81,7 +83,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     autocommit: false,
     // A member that crashed keeps its partitions until its session times out: 10 s bounds how long a
     // killed instance's partitions wait for a restarted or surviving one (Kafka's own old default).
-    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    sessionTimeout: sessionTimeoutMs,
     heartbeatInterval: options.heartbeatIntervalMs ?? 2_000,
     highWaterMark: 128,
   });
@@ -160,6 +162,13 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   });
   let stream: Stream | null = null;
   let starting: Promise<void> | null = null;
+  const membership = watchMembership({
+    isActive: () => consumer.isActive(),
+    joinGroup: () => consumer.joinGroup({}),
+    isWanted: () => stream !== null && !stopping.signal.aborted,
+    logger,
+    graceMs: 2 * sessionTimeoutMs,
+  });
   let stopped: Promise<void> | null = null;
   let shutDown: Promise<void> | null = null;
 
@@ -264,6 +273,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   function shutdown(): Promise<void> {
     shutDown ??= (async () => {
       stopping.abort();
+      membership.stop();
       lagMonitor.stop();
       const current = stream;
       stream = null;
