@@ -4,6 +4,7 @@
 // starts (started-parts.ts), so a start that fails halfway stops what it had started.
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ServiceInstance,
   type ServiceProcess,
@@ -15,11 +16,17 @@ import {
 import { registerConnectors, startConnect } from './connect.ts';
 import { createTopics, kafkaNodeNames, startKafka } from './kafka.ts';
 import { type StackDirs, stackDirs } from './paths.ts';
-import { startPostgres, withSuperuser } from './postgres.ts';
-import { type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
+import { outboxSlotActive, startPostgres } from './postgres.ts';
+import { isAlive, type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
 import { kafkaNodePorts, type StackSettings } from './settings.ts';
 import { ensureReady } from './setup.ts';
-import { forgetStarted, recordStarted, runningParts, stopOrder } from './started-parts.ts';
+import {
+  forgetStarted,
+  recordStarted,
+  runningParts,
+  runningSupervisorPid,
+  stopOrder,
+} from './started-parts.ts';
 
 export interface StartOptions {
   services?: readonly ServiceSpec[];
@@ -73,6 +80,7 @@ export async function stopStack(
   log: (line: string) => void = console.log,
 ): Promise<void> {
   const dirs = stackDirs(settings.home);
+  await stopSupervisor(dirs, log);
   for (const name of stopOrder(dirs)) {
     const part = readPidFile(dirs.run, name);
     if (!part) continue;
@@ -80,6 +88,19 @@ export async function stopStack(
     log(`  ✓ stopped ${name}`);
   }
   forgetStarted(dirs);
+}
+
+/**
+ * Ends the stack's supervisor when another process runs it (`npm start` in another terminal): it
+ * stops the parts itself and exits; what it leaves running is stopped by the caller after.
+ */
+async function stopSupervisor(dirs: StackDirs, log: (line: string) => void): Promise<void> {
+  const pid = runningSupervisorPid(dirs);
+  if (pid === undefined || pid === process.pid) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 180_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(200);
+  log(`  ✓ stopped the supervisor (pid ${pid})`);
 }
 
 /** Every part the stack may run, in start order (`status` lists those that ran). */
@@ -106,6 +127,17 @@ export function startProcess(service: ServiceProcess, dirs: StackDirs): RunningP
     },
     dirs,
   );
+}
+
+/** Starts a service process and resolves once every instance it runs answers `GET /ready`. */
+export async function startProcessReady(
+  service: ServiceProcess,
+  dirs: StackDirs,
+  timeoutMs = 90_000,
+): Promise<RunningPart> {
+  const part = startProcess(service, dirs);
+  await Promise.all(service.instances.map((instance) => waitUntilReady(instance, part, timeoutMs)));
+  return part;
 }
 
 /** Starts one service instance and resolves once its `GET /ready` answers 200. */
@@ -186,15 +218,6 @@ function waitUntilReady(instance: ServiceInstance, part: RunningPart, timeoutMs:
 async function answersReady(instance: ServiceInstance): Promise<boolean> {
   const response = await fetch(`${instance.url}/ready`, { signal: AbortSignal.timeout(2000) });
   return response.ok;
-}
-
-async function outboxSlotActive(settings: StackSettings): Promise<boolean> {
-  return withSuperuser(settings, settings.pg.database, async (client) => {
-    const result = await client.query(
-      "select active from pg_replication_slots where slot_name = 'microshop_outbox'",
-    );
-    return result.rows[0]?.active === true;
-  });
 }
 
 async function checkPortsFree(settings: StackSettings, instances: ServiceInstance[]): Promise<void> {

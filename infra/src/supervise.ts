@@ -1,45 +1,124 @@
-// While `npm start` runs in the foreground it keeps the services up: a service process that
-// exits unexpectedly is started again with backoff (at most 5 times a minute, then it is left
-// down and reported). The JVMs and PostgreSQL are not restarted: their failure needs a look.
-import type { RunningPart } from './proc.ts';
-import { type Stack, startProcess } from './stack.ts';
+// While `npm start` (or the test runner, or the chaos run) holds the stack, it keeps every part up:
+// PostgreSQL, each Kafka node, Kafka Connect and every service process. A part that dies outside
+// shutdown — its process gone while its pid file is there and no stop was asked for it (proc.ts's
+// "stopping" marker) — is started again with backoff (1 s, 2 s, 4 s, …) and logged: what died, its
+// exit code or signal, when it is back. A part that dies `maxAttempts` times within `windowMs` is
+// left down and reported. Detection polls the pid files, so a part some other process started again
+// (a test that stopped and restarted it) is watched as well.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, isBeingStopped, type RunningPart, readPidFile, stopPart } from './proc.ts';
+import { restartPart } from './restart-part.ts';
+import type { Stack } from './stack.ts';
+import { forgetSupervisor, recordSupervisor, startedInOrder } from './started-parts.ts';
 
-export function superviseServices(stack: Stack): { stop(): void } {
+export interface SupervisorOptions {
+  log?: (line: string) => void;
+  /** Restarts allowed within `windowMs` before the part is left down (default 5 in 10 minutes). */
+  maxAttempts?: number;
+  windowMs?: number;
+  pollMs?: number;
+  /** The first backoff; each next one doubles (default 1 s). */
+  baseDelayMs?: number;
+}
+
+/** One recovery, as the supervisor logged it (the chaos run reads them to time the recovery). */
+export interface Recovery {
+  part: string;
+  diedAt: number;
+  exit: string;
+  backAt?: number;
+  leftDown?: boolean;
+}
+
+export interface Supervisor {
+  readonly recoveries: readonly Recovery[];
+  /** Parts left down after dying too often. */
+  readonly leftDown: ReadonlySet<string>;
+  stop(): void;
+}
+
+export function superviseStack(stack: Stack, options: SupervisorOptions = {}): Supervisor {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const settings = { maxAttempts: 5, windowMs: 600_000, pollMs: 500, baseDelayMs: 1000, ...options };
+  const { dirs } = stack;
+  const exits = new Map<string, string>();
+  const busy = new Set<string>();
+  const leftDown = new Set<string>();
+  const attempts = new Map<string, number[]>();
+  const recoveries: Recovery[] = [];
   let stopped = false;
-  const restarts = new Map<string, number[]>();
-  const keepAlive = setInterval(() => {}, 60_000);
 
-  const watch = (part: RunningPart) => {
-    part.child?.once('exit', (code, signal) => {
+  const noteExit = (part: RunningPart) =>
+    part.child?.once('exit', (code, signal) =>
+      exits.set(part.name, signal ? `signal ${signal}` : `code ${code}`),
+    );
+  for (const part of stack.parts) noteExit(part);
+  recordSupervisor(dirs);
+
+  const recover = async (name: string) => {
+    await sleep(100); // lets the child's exit event (its code or signal) arrive first
+    const recovery: Recovery = { part: name, diedAt: Date.now(), exit: exits.get(name) ?? 'exit unknown' };
+    recoveries.push(recovery);
+    log(`! ${new Date().toISOString()} ${name} died (${recovery.exit}); restarting`);
+    while (!stopped) {
+      const recent = (attempts.get(name) ?? []).filter((at) => Date.now() - at < settings.windowMs);
+      if (recent.length >= settings.maxAttempts) {
+        recovery.leftDown = true;
+        leftDown.add(name);
+        log(`✗ ${new Date().toISOString()} ${name} died ${recent.length} times; left down`);
+        return;
+      }
+      await sleep(settings.baseDelayMs * 2 ** recent.length);
       if (stopped) return;
-      const service = stack.processes.find((candidate) => candidate.part === part.name);
-      if (!service) {
-        console.error(`✗ ${part.name} exited (${signal ?? code}); see ${part.logFile}`);
-        return;
-      }
-      const recent = (restarts.get(part.name) ?? []).filter((at) => Date.now() - at < 60_000);
-      if (recent.length >= 5) {
-        console.error(`✗ ${part.name} keeps exiting; left down. See ${part.logFile}`);
-        return;
-      }
-      restarts.set(part.name, [...recent, Date.now()]);
-      console.error(`! ${part.name} exited (${signal ?? code}); restarting. See ${part.logFile}`);
-      setTimeout(
-        () => {
-          if (stopped) return;
-          const next = startProcess(service, stack.dirs);
-          stack.parts[stack.parts.indexOf(part)] = next;
-          watch(next);
-        },
-        1000 * 2 ** recent.length,
-      );
-    });
+      attempts.set(name, [...recent, Date.now()]);
+      exits.delete(name);
+      if (await restartOnce(name, recent.length + 1, recovery)) return;
+    }
   };
-  for (const part of stack.parts) watch(part);
+
+  const restartOnce = async (name: string, attempt: number, recovery: Recovery): Promise<boolean> => {
+    try {
+      const part = await restartPart(stack, name);
+      noteExit(part);
+      replacePart(stack, part);
+      recovery.backAt = Date.now();
+      const after = ((recovery.backAt - recovery.diedAt) / 1000).toFixed(1);
+      log(`✓ ${new Date().toISOString()} ${name} is back (${after}s after it died, attempt ${attempt})`);
+      busy.delete(name);
+      return true;
+    } catch (error) {
+      log(
+        `! ${new Date().toISOString()} ${name}: restart attempt ${attempt} failed: ${(error as Error).message}`,
+      );
+      const leftover = readPidFile(dirs.run, name);
+      if (leftover) await stopPart(dirs.run, leftover, { graceMs: 5000 });
+      return false;
+    }
+  };
+
+  const check = () => {
+    if (stopped) return;
+    for (const name of startedInOrder(dirs)) {
+      if (busy.has(name)) continue;
+      const part = readPidFile(dirs.run, name);
+      if (!part || isAlive(part.pid) || isBeingStopped(dirs.run, name)) continue;
+      busy.add(name);
+      void recover(name);
+    }
+  };
+  const timer = setInterval(check, settings.pollMs);
   return {
+    recoveries,
+    leftDown,
     stop() {
       stopped = true;
-      clearInterval(keepAlive);
+      clearInterval(timer);
+      forgetSupervisor(dirs);
     },
   };
+}
+
+function replacePart(stack: Stack, part: RunningPart): void {
+  const index = stack.parts.findIndex((candidate) => candidate.name === part.name);
+  if (index >= 0) stack.parts[index] = part;
 }

@@ -1,0 +1,55 @@
+// Crashes of the stack's parts as they happen outside the stack's tooling (a SIGKILL from the kernel,
+// an operator's `kill -9`): no "stopping" marker is left, so the stack's supervisor, which the test
+// runner runs as `npm start` does, is the one that starts the part again.
+import assert from 'node:assert/strict';
+import { connectorConfigs, connectorStatus } from '../../infra/src/connect.ts';
+import { outboxSlotActive } from '../../infra/src/postgres.ts';
+import { isAlive, readPidFile } from '../../infra/src/proc.ts';
+import { eventually } from './api.ts';
+import { type DeadLetterSummary, ops } from './ops.ts';
+import { testDirs, testSettings } from './stack.ts';
+
+/** SIGKILLs the part's process (not its group: what a crash kills) and returns the pid it had. */
+export function crash(name: string): number {
+  const part = readPidFile(testDirs.run, name);
+  assert.ok(part && isAlive(part.pid), `${name} is running`);
+  process.kill(part.pid, 'SIGKILL');
+  return part.pid;
+}
+
+/** Resolves once a new process of the part runs (the supervisor started it again), with its pid. */
+export function restartedByStack(name: string, crashedPid: number, timeoutMs = 180_000): Promise<number> {
+  return eventually(
+    `${name} started again by the stack`,
+    async () => {
+      const part = readPidFile(testDirs.run, name);
+      return part && part.pid !== crashedPid && isAlive(part.pid) ? part.pid : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Resolves once every connector and its tasks run and Debezium holds the outbox's replication slot. */
+export function cdcRunning(timeoutMs = 180_000): Promise<true> {
+  return eventually(
+    'the connector RUNNING and the outbox slot active',
+    async () => {
+      for (const connector of connectorConfigs(testSettings)) {
+        const status = await connectorStatus(testSettings, connector.name);
+        const units = status ? [status.connector, ...status.tasks] : [];
+        if (units.length < 2 || units.some((unit) => unit.state !== 'RUNNING')) return undefined;
+      }
+      return (await outboxSlotActive(testSettings)) ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** The dead letters whose last failure is at or after `since` (ms since the epoch). */
+export async function deadLettersSince(since: number): Promise<DeadLetterSummary[]> {
+  const page = await ops.call<{ items: DeadLetterSummary[] }>(
+    'GET',
+    '/api/v1/ops/dead-letters?status=open,redriving,redriven,discarded&limit=500',
+  );
+  return page.items.filter((item) => Date.parse(item.lastFailedAt) >= since);
+}
