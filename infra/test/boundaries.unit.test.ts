@@ -54,3 +54,20 @@ test('no service imports another service', () => {
   const found = services.flatMap((entry) => crossings(entry.name));
   assert.deepEqual(found, []);
 });
+
+// Two branches that each add a migration may pick the same number; the service would refuse to start.
+test('no service has two migrations of the same version', () => {
+  const clashes = readdirSync(servicesDir).flatMap((service) => {
+    let files: string[];
+    try {
+      files = readdirSync(join(servicesDir, service, 'migrations')).filter((f) => f.endsWith('.sql'));
+    } catch {
+      return [];
+    }
+    const versions = files.map((file) => Number.parseInt(file, 10));
+    return files
+      .filter((_, i) => versions.indexOf(versions[i] as number) !== i)
+      .map((f) => `${service}/${f}`);
+  });
+  assert.deepEqual(clashes, []);
+});

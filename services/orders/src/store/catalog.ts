@@ -2,7 +2,7 @@ import type { Product } from '@microshop/contracts';
 import type { CatalogPrice } from '../domain/pricing.ts';
 import type { Queryable } from './orders-store.ts';
 
-// The copy of the catalog's prices (migrations/003_catalog.sql).
+// The copy of the catalog's prices (migrations/004_catalog.sql).
 
 /** Takes the product's price if it is newer than the copy's; false when the copy was as new already. */
 export async function upsertCatalogPrice(db: Queryable, product: Product, eventId: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Pool } from '@microshop/platform';
 
-// The webhook signatures accepted so far (migrations/002_webhook_receipts.sql).
+// The webhook signatures accepted so far (migrations/003_webhook_receipts.sql).
 
 export const webhookReceiptsTable = 'webhook_receipts';
 
