@@ -2,12 +2,20 @@
 // tooling) in the middle of a stream of checkouts: the stack's supervisor starts the part again (and,
 // after PostgreSQL and Connect, the change-data capture runs again), no dead letter is written, and
 // every order accepted around the crash still ships: an outage delays orders, it never fails them.
+// With the watchdog deadlines of `npm start`: the test stack's few seconds are shorter than a
+// restart, and an order still waiting at its deadline is failed by design.
 // Runs alone (".serial."): each crash stalls the whole test stack.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { api, eventually, type OrderBody } from './lib/api.ts';
-import { cdcRunning, crash, deadLettersSince, restartedByStack } from './lib/crash.ts';
+import {
+  cdcRunning,
+  crash,
+  deadLettersSince,
+  restartedByStack,
+  withDeadlinesOfNpmStart,
+} from './lib/crash.ts';
 import { awaitStatus, describeOrder, newShopper, placeOrder, type Shopper } from './lib/shop.ts';
 
 const shipped = ['SHIPPED', 'DELIVERED'];
@@ -75,6 +83,12 @@ async function checkoutAcrossCrash(
 }
 
 describe('the stack recovers from a crash of its infrastructure by itself', () => {
+  let restoreDeadlines = async () => {};
+  before(async () => {
+    restoreDeadlines = await withDeadlinesOfNpmStart();
+  });
+  after(() => restoreDeadlines());
+
   it('PostgreSQL SIGKILLed mid-checkout: started again, every order ships, no dead letter', (t) =>
     checkoutAcrossCrash('postgres', { cdc: true }, t));
 

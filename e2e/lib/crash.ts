@@ -2,12 +2,12 @@
 // an operator's `kill -9`): no "stopping" marker is left, so the stack's supervisor, which the test
 // runner runs as `npm start` does, is the one that starts the part again.
 import assert from 'node:assert/strict';
-import { connectorConfigs, connectorStatus } from '../../infra/src/connect.ts';
-import { outboxSlotActive } from '../../infra/src/postgres.ts';
 import { isAlive, readPidFile } from '../../infra/src/proc.ts';
+import { cdcIsRunning } from '../../infra/src/restart-part.ts';
+import { startServiceReady } from '../../infra/src/stack.ts';
 import { eventually } from './api.ts';
 import { type DeadLetterSummary, ops } from './ops.ts';
-import { testDirs, testSettings } from './stack.ts';
+import { instancesOf, stopPartOfStack, testDirs, testSettings } from './stack.ts';
 
 /** SIGKILLs the part's process (not its group: what a crash kills) and returns the pid it had. */
 export function crash(name: string): number {
@@ -31,18 +31,8 @@ export function restartedByStack(name: string, crashedPid: number, timeoutMs = 1
 
 /** Resolves once every connector and its tasks run and Debezium holds the outbox's replication slot. */
 export function cdcRunning(timeoutMs = 180_000): Promise<true> {
-  return eventually(
-    'the connector RUNNING and the outbox slot active',
-    async () => {
-      for (const connector of connectorConfigs(testSettings)) {
-        const status = await connectorStatus(testSettings, connector.name);
-        const units = status ? [status.connector, ...status.tasks] : [];
-        if (units.length < 2 || units.some((unit) => unit.state !== 'RUNNING')) return undefined;
-      }
-      return (await outboxSlotActive(testSettings)) ? true : undefined;
-    },
-    timeoutMs,
-  );
+  const check = async () => ((await cdcIsRunning(testSettings)) ? true : undefined);
+  return eventually('the connector RUNNING and the outbox slot active', check, timeoutMs);
 }
 
 /** The dead letters whose last failure is at or after `since` (ms since the epoch). */
@@ -52,4 +42,26 @@ export async function deadLettersSince(since: number): Promise<DeadLetterSummary
     '/api/v1/ops/dead-letters?status=open,redriving,redriven,discarded&limit=500',
   );
   return page.items.filter((item) => Date.parse(item.lastFailedAt) >= since);
+}
+
+/**
+ * Runs order-background with the watchdog deadlines `npm start` has (the service's defaults: an order
+ * may wait a minute in CREATED, two in VALIDATED, …) instead of the test stack's, which are seconds
+ * long so the watchdog itself can be tested: no deadline that short outlasts a JVM's restart. Then
+ * puts the test stack's back.
+ */
+export async function withDeadlinesOfNpmStart(): Promise<() => Promise<void>> {
+  const instances = instancesOf('order-background');
+  const restart = async (env: (instance: (typeof instances)[number]) => Record<string, string>) => {
+    for (const instance of instances) {
+      await stopPartOfStack(instance.part);
+      await startServiceReady({ ...instance, env: env(instance) }, testDirs, 60_000);
+    }
+  };
+  await restart((instance) =>
+    Object.fromEntries(
+      Object.entries(instance.env).filter(([name]) => !/^WATCHDOG_.*_DEADLINE_MS$/.test(name)),
+    ),
+  );
+  return () => restart((instance) => instance.env);
 }

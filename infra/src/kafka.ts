@@ -84,7 +84,8 @@ function formatStorage(dirs: StackDirs, node: KafkaNode, cluster: string): void 
   );
 }
 
-async function clusterReady(settings: StackSettings): Promise<boolean> {
+/** Whether every node of the cluster answers in the metadata. */
+export async function clusterReady(settings: StackSettings): Promise<boolean> {
   const admin = new Admin({
     clientId: 'microshop-stack',
     bootstrapBrokers: bootstrapServers(settings).split(','),

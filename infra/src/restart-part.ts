@@ -8,11 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceProcess } from './apphost.ts';
 import { connectorConfigs, connectorStatus, putConfig, startConnect } from './connect.ts';
 import { kafkaNodeNames, restartKafkaNode } from './kafka.ts';
+import type { Launch } from './launch.ts';
 import type { StackDirs } from './paths.ts';
 import { outboxSlotActive, startPostgres } from './postgres.ts';
-import type { RunningPart } from './proc.ts';
+import { type RunningPart, startPart } from './proc.ts';
 import { connectUrl, type StackSettings } from './settings.ts';
-import { startProcessReady } from './stack.ts';
+import { startProcessReady, waitUntilReady } from './stack.ts';
 
 export type PartKind = 'postgres' | 'kafka' | 'connect' | 'service';
 
@@ -29,8 +30,16 @@ export interface RestartContext {
   processes: readonly ServiceProcess[];
 }
 
-/** Starts the part `name` again and resolves once it is back (and, after PostgreSQL or Connect, CDC runs). */
-export async function restartPart(context: RestartContext, name: string): Promise<RunningPart> {
+/**
+ * Starts the part `name` again and resolves once it is back (and, after PostgreSQL or Connect, the
+ * change-data capture runs). A service process is started as `launch`
+ * says when given (as it last ran), else as the stack starts it.
+ */
+export async function restartPart(
+  context: RestartContext,
+  name: string,
+  launch?: Launch,
+): Promise<RunningPart> {
   const { settings, dirs } = context;
   switch (kindOf(settings, name)) {
     case 'postgres': {
@@ -48,7 +57,11 @@ export async function restartPart(context: RestartContext, name: string): Promis
     case 'service': {
       const service = context.processes.find((candidate) => candidate.part === name);
       if (!service) throw new Error(`${name} is no part of this stack`);
-      return startProcessReady(service, dirs);
+      if (launch === undefined) return startProcessReady(service, dirs);
+      const { command, args, env, cwd } = launch;
+      const part = startPart({ name, command, args, env, cwd }, dirs);
+      await waitUntilReady(service, part);
+      return part;
     }
   }
 }
@@ -93,4 +106,14 @@ async function connectorsNotRunning(settings: StackSettings): Promise<string[]> 
     }
   }
   return pending;
+}
+
+/** Whether every connector and its tasks run and Debezium holds the outbox slot (a look, no action). */
+export async function cdcIsRunning(settings: StackSettings): Promise<boolean> {
+  for (const connector of connectorConfigs(settings)) {
+    const status = await connectorStatus(settings, connector.name);
+    const units = status ? [status.connector, ...status.tasks] : [];
+    if (units.length < 2 || units.some((unit) => unit.state !== 'RUNNING')) return false;
+  }
+  return outboxSlotActive(settings);
 }

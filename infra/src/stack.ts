@@ -136,7 +136,7 @@ export async function startProcessReady(
   timeoutMs = 90_000,
 ): Promise<RunningPart> {
   const part = startProcess(service, dirs);
-  await Promise.all(service.instances.map((instance) => waitUntilReady(instance, part, timeoutMs)));
+  await waitUntilReady(service, part, timeoutMs);
   return part;
 }
 
@@ -147,7 +147,7 @@ export async function startServiceReady(
   timeoutMs = 90_000,
 ): Promise<RunningPart> {
   const part = startService(instance, dirs);
-  await waitUntilReady(instance, part, timeoutMs);
+  await waitUntilInstanceReady(instance, part, timeoutMs);
   return part;
 }
 
@@ -198,7 +198,7 @@ async function startServices(stack: Stack, step: Step): Promise<void> {
     await step(names, () =>
       Promise.all(
         started.flatMap(({ process, part }) =>
-          process.instances.map((instance) => waitUntilReady(instance, part, 90_000)),
+          process.instances.map((instance) => waitUntilInstanceReady(instance, part, 90_000)),
         ),
       ),
     );
@@ -211,7 +211,20 @@ function describeProcess(process: ServiceProcess): string {
   return own ? process.part : `${process.part} (${process.instances.map((i) => i.part).join(', ')})`;
 }
 
-function waitUntilReady(instance: ServiceInstance, part: RunningPart, timeoutMs: number): Promise<void> {
+/** Resolves once every instance the process runs answers `GET /ready`. */
+export async function waitUntilReady(
+  service: ServiceProcess,
+  part: RunningPart,
+  timeoutMs = 90_000,
+): Promise<void> {
+  await Promise.all(service.instances.map((instance) => waitUntilInstanceReady(instance, part, timeoutMs)));
+}
+
+function waitUntilInstanceReady(
+  instance: ServiceInstance,
+  part: RunningPart,
+  timeoutMs: number,
+): Promise<void> {
   return waitUntil(part, `GET /ready on :${instance.port}`, () => answersReady(instance), timeoutMs);
 }
 

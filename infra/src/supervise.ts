@@ -6,8 +6,9 @@
 // left down and reported. Detection polls the pid files, so a part some other process started again
 // (a test that stopped and restarted it) is watched as well.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Launch, launchOf } from './launch.ts';
 import { isAlive, isBeingStopped, type RunningPart, readPidFile, stopPart } from './proc.ts';
-import { restartPart } from './restart-part.ts';
+import { kindOf, restartPart } from './restart-part.ts';
 import type { Stack } from './stack.ts';
 import { forgetSupervisor, recordSupervisor, startedInOrder } from './started-parts.ts';
 
@@ -46,6 +47,8 @@ export function superviseStack(stack: Stack, options: SupervisorOptions = {}): S
   const leftDown = new Set<string>();
   const attempts = new Map<string, number[]>();
   const recoveries: Recovery[] = [];
+  // How each service process was last launched, read while it runs: it is started again the same way.
+  const launches = new Map<string, Launch>();
   let stopped = false;
 
   const noteExit = (part: RunningPart) =>
@@ -78,7 +81,7 @@ export function superviseStack(stack: Stack, options: SupervisorOptions = {}): S
 
   const restartOnce = async (name: string, attempt: number, recovery: Recovery): Promise<boolean> => {
     try {
-      const part = await restartPart(stack, name);
+      const part = await restartPart(stack, name, launches.get(name));
       noteExit(part);
       replacePart(stack, part);
       recovery.backAt = Date.now();
@@ -96,12 +99,22 @@ export function superviseStack(stack: Stack, options: SupervisorOptions = {}): S
     }
   };
 
+  const noteLaunch = (name: string, pid: number) => {
+    if (launches.get(name)?.pid === pid || kindOf(stack.settings, name) !== 'service') return;
+    const launch = launchOf(pid);
+    if (launch) launches.set(name, launch);
+  };
+
   const check = () => {
     if (stopped) return;
     for (const name of startedInOrder(dirs)) {
       if (busy.has(name)) continue;
       const part = readPidFile(dirs.run, name);
-      if (!part || isAlive(part.pid) || isBeingStopped(dirs.run, name)) continue;
+      if (part && isAlive(part.pid)) {
+        noteLaunch(name, part.pid);
+        continue;
+      }
+      if (!part || isBeingStopped(dirs.run, name)) continue;
       busy.add(name);
       void recover(name);
     }

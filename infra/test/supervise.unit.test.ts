@@ -3,14 +3,14 @@
 // dying is left down and reported; and `stopStack` from another process ends the supervisor first.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceProcess } from '../src/apphost.ts';
 import { stackDirs } from '../src/paths.ts';
-import { isAlive, readPidFile, stopPart } from '../src/proc.ts';
+import { isAlive, readPidFile, startPart, stopPart } from '../src/proc.ts';
 import { loadSettings } from '../src/settings.ts';
 import { type Stack, startProcess, stopStack } from '../src/stack.ts';
 import { recordStarted, runningSupervisorPid } from '../src/started-parts.ts';
@@ -32,8 +32,17 @@ function standInStack(parts: Record<string, string>): Stack {
 }
 
 const sleeper = 'setInterval(() => {}, 60_000);';
+/** Writes its MARK variable (or `stack`) beside its script, then runs until stopped. */
+const marker = `import { writeFileSync } from 'node:fs';
+writeFileSync(new URL('./mark', import.meta.url), process.env.MARK ?? 'stack');
+${sleeper}`;
 
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+function readMark(stack: Stack): string | undefined {
+  const file = join(stack.dirs.home, 'mark');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -58,6 +67,30 @@ describe('the stack supervisor', () => {
       assert.equal(supervisor.recoveries[0]?.exit, 'signal SIGKILL');
       assert.match(lines.join('\n'), /worker died \(signal SIGKILL\); restarting/);
       assert.match(lines.join('\n'), /worker is back/);
+    } finally {
+      supervisor.stop();
+      await stopStack(stack.settings, () => {});
+    }
+  });
+
+  it('starts a process again as it was last launched, with the environment it had', async () => {
+    const stack = standInStack({ worker: marker });
+    const supervisor = superviseStack(stack, quick);
+    try {
+      const first = readPidFile(stack.dirs.run, 'worker');
+      assert.ok(first);
+      // Someone (a test) runs the worker with settings of their own.
+      await stopPart(stack.dirs.run, first);
+      const entry = join(stack.dirs.home, 'worker.mjs');
+      const env = { ...process.env, MARK: 'override' };
+      const own = startPart({ name: 'worker', command: process.execPath, args: [entry], env }, stack.dirs);
+      await until('the worker marked', () => readMark(stack) === 'override');
+      await sleep(300); // the supervisor reads how it was launched while it runs
+      rmSync(join(stack.dirs.home, 'mark'));
+      process.kill(own.pid, 'SIGKILL');
+      await until('the worker back', () => supervisor.recoveries[0]?.backAt !== undefined);
+      await until('the worker marked again', () => readMark(stack) !== undefined);
+      assert.equal(readMark(stack), 'override');
     } finally {
       supervisor.stop();
       await stopStack(stack.settings, () => {});
@@ -112,12 +145,17 @@ process.on('SIGTERM', async () => { supervisor.stop(); await stopStack(stack.set
       stdio: 'inherit',
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    await until('the supervisor recorded', () => runningSupervisorPid(dirs) === child.pid);
-    const worker = readPidFile(dirs.run, 'worker');
-    assert.ok(worker);
-    await stopStack(settings, () => {});
-    await exited;
-    assert.equal(isAlive(worker.pid), false, 'the worker is stopped');
-    assert.equal(runningSupervisorPid(dirs), undefined, 'no supervisor left');
+    try {
+      await until('the supervisor recorded', () => runningSupervisorPid(dirs) === child.pid, 60_000);
+      const worker = readPidFile(dirs.run, 'worker');
+      assert.ok(worker);
+      await stopStack(settings, () => {});
+      await exited;
+      assert.equal(isAlive(worker.pid), false, 'the worker is stopped');
+      assert.equal(runningSupervisorPid(dirs), undefined, 'no supervisor left');
+    } finally {
+      child.kill('SIGKILL');
+      await stopStack(settings, () => {});
+    }
   });
 });
