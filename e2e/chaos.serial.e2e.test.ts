@@ -11,14 +11,14 @@ import { problemsOf, runChaos } from '../bench/chaos/chaos.ts';
 import { faultKinds } from '../bench/chaos/faults.ts';
 import { summaryRows } from '../bench/chaos/report.ts';
 import { serviceInstances } from '../infra/src/apphost.ts';
-import { withDeadlinesOfNpmStart } from './lib/crash.ts';
+import { deadlinesOfNpmStart, withWatchdogDeadlines } from './lib/crash.ts';
 import { testDirs, testSettings } from './lib/stack.ts';
 
 describe('the short chaos run', () => {
   it('loses, double-charges, oversells and strands nothing through one fault of each kind', {
     timeout: 1_200_000,
   }, async (t) => {
-    const restoreDeadlines = await withDeadlinesOfNpmStart();
+    const restoreDeadlines = await withWatchdogDeadlines(deadlinesOfNpmStart);
     try {
       const stack = { settings: testSettings, dirs: testDirs, instances: serviceInstances(testSettings) };
       const options = { orders: 300, rate: 2, faults: faultKinds.length, seed: 13, settleMs: 60_000 };

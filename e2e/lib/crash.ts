@@ -44,13 +44,15 @@ export async function deadLettersSince(since: number): Promise<DeadLetterSummary
   return page.items.filter((item) => Date.parse(item.lastFailedAt) >= since);
 }
 
+/** The watchdog deadlines of `npm start`: the services' defaults (a minute in CREATED, two in VALIDATED, …). */
+export const deadlinesOfNpmStart: Record<string, string> = {};
+
 /**
- * Runs order-background with the watchdog deadlines `npm start` has (the service's defaults: an order
- * may wait a minute in CREATED, two in VALIDATED, …) instead of the test stack's, which are seconds
- * long so the watchdog itself can be tested: no deadline that short outlasts a JVM's restart. Then
- * puts the test stack's back.
+ * Runs order-background with other watchdog deadlines than the test stack's, which are seconds long
+ * so the watchdog itself can be tested: no deadline that short outlasts a JVM's restart, and an order
+ * still waiting at its deadline is failed by design. Resolves with what puts the test stack's back.
  */
-export async function withDeadlinesOfNpmStart(): Promise<() => Promise<void>> {
+export async function withWatchdogDeadlines(deadlines: Record<string, string>): Promise<() => Promise<void>> {
   const instances = instancesOf('order-background');
   const restart = async (env: (instance: (typeof instances)[number]) => Record<string, string>) => {
     for (const instance of instances) {
@@ -58,10 +60,10 @@ export async function withDeadlinesOfNpmStart(): Promise<() => Promise<void>> {
       await startServiceReady({ ...instance, env: env(instance) }, testDirs, 60_000);
     }
   };
-  await restart((instance) =>
-    Object.fromEntries(
-      Object.entries(instance.env).filter(([name]) => !/^WATCHDOG_.*_DEADLINE_MS$/.test(name)),
-    ),
-  );
+  const watchdog = /^WATCHDOG_.*_DEADLINE_MS$/;
+  await restart((instance) => ({
+    ...Object.fromEntries(Object.entries(instance.env).filter(([name]) => !watchdog.test(name))),
+    ...deadlines,
+  }));
   return () => restart((instance) => instance.env);
 }

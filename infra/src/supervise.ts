@@ -2,9 +2,9 @@
 // PostgreSQL, each Kafka node, Kafka Connect and every service process. A part that dies outside
 // shutdown — its process gone while its pid file is there and no stop was asked for it (proc.ts's
 // "stopping" marker) — is started again with backoff (1 s, 2 s, 4 s, …) and logged: what died, its
-// exit code or signal, when it is back. A part that dies `maxAttempts` times within `windowMs` is
-// left down and reported. Detection polls the pid files, so a part some other process started again
-// (a test that stopped and restarted it) is watched as well.
+// exit code or signal, when it is back. A part that dies `maxAttempts` times within `windowMs`, each
+// time within `stableMs` of being back (a crash loop), is left down and reported. Detection polls the
+// pid files, so a part some other process started again (a test that restarted it) is watched too.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Launch, launchOf } from './launch.ts';
 import { isAlive, isBeingStopped, type RunningPart, readPidFile, stopPart } from './proc.ts';
@@ -17,6 +17,8 @@ export interface SupervisorOptions {
   /** Restarts allowed within `windowMs` before the part is left down (default 5 in 10 minutes). */
   maxAttempts?: number;
   windowMs?: number;
+  /** A part up this long since its last restart starts counting afresh (default 1 minute). */
+  stableMs?: number;
   pollMs?: number;
   /** The first backoff; each next one doubles (default 1 s). */
   baseDelayMs?: number;
@@ -40,12 +42,20 @@ export interface Supervisor {
 
 export function superviseStack(stack: Stack, options: SupervisorOptions = {}): Supervisor {
   const log = options.log ?? ((line: string) => console.error(line));
-  const settings = { maxAttempts: 5, windowMs: 600_000, pollMs: 500, baseDelayMs: 1000, ...options };
+  const settings = {
+    maxAttempts: 5,
+    windowMs: 600_000,
+    stableMs: 60_000,
+    pollMs: 500,
+    baseDelayMs: 1000,
+    ...options,
+  };
   const { dirs } = stack;
   const exits = new Map<string, string>();
   const busy = new Set<string>();
   const leftDown = new Set<string>();
   const attempts = new Map<string, number[]>();
+  const backAt = new Map<string, number>();
   const recoveries: Recovery[] = [];
   // How each service process was last launched, read while it runs: it is started again the same way.
   const launches = new Map<string, Launch>();
@@ -63,6 +73,8 @@ export function superviseStack(stack: Stack, options: SupervisorOptions = {}): S
     const recovery: Recovery = { part: name, diedAt: Date.now(), exit: exits.get(name) ?? 'exit unknown' };
     recoveries.push(recovery);
     log(`! ${new Date().toISOString()} ${name} died (${recovery.exit}); restarting`);
+    // Only a crash loop counts against the part: one that stayed up a while starts afresh.
+    if (recovery.diedAt - (backAt.get(name) ?? 0) > settings.stableMs) attempts.delete(name);
     while (!stopped) {
       const recent = (attempts.get(name) ?? []).filter((at) => Date.now() - at < settings.windowMs);
       if (recent.length >= settings.maxAttempts) {
@@ -85,6 +97,7 @@ export function superviseStack(stack: Stack, options: SupervisorOptions = {}): S
       noteExit(part);
       replacePart(stack, part);
       recovery.backAt = Date.now();
+      backAt.set(name, recovery.backAt);
       const after = ((recovery.backAt - recovery.diedAt) / 1000).toFixed(1);
       log(`✓ ${new Date().toISOString()} ${name} is back (${after}s after it died, attempt ${attempt})`);
       busy.delete(name);
