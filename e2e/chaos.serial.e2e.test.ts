@@ -3,7 +3,8 @@
 // is injected (a service instance, PostgreSQL, the Kafka broker and Connect SIGKILLed; a process
 // SIGSTOPped past its session; outages of SMTP, the payment provider and the carrier), then the audit:
 // nothing lost, charged twice, oversold or stuck; stock and money add up; every email arrived; the
-// outbox drained. With the watchdog deadlines of `npm start`, as the full run has them.
+// outbox drained. With the deadlines of `npm start` (the watchdog's, payments' card token grace), as
+// the full run has them.
 // Runs alone (".serial."): it crashes the shared test stack's parts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,14 +12,14 @@ import { problemsOf, runChaos } from '../bench/chaos/chaos.ts';
 import { faultKinds } from '../bench/chaos/faults.ts';
 import { summaryRows } from '../bench/chaos/report.ts';
 import { serviceInstances } from '../infra/src/apphost.ts';
-import { deadlinesOfNpmStart, withWatchdogDeadlines } from './lib/crash.ts';
+import { settingsOfNpmStart, withServiceSettings } from './lib/crash.ts';
 import { testDirs, testSettings } from './lib/stack.ts';
 
 describe('the short chaos run', () => {
   it('loses, double-charges, oversells and strands nothing through one fault of each kind', {
     timeout: 1_200_000,
   }, async (t) => {
-    const restoreDeadlines = await withWatchdogDeadlines(deadlinesOfNpmStart);
+    const restoreSettings = await withServiceSettings(settingsOfNpmStart);
     try {
       const stack = { settings: testSettings, dirs: testDirs, instances: serviceInstances(testSettings) };
       const options = { orders: 300, rate: 2, faults: faultKinds.length, seed: 13, settleMs: 60_000 };
@@ -30,7 +31,7 @@ describe('the short chaos run', () => {
       assert.equal(report.faults.length, faultKinds.length, 'one fault of each kind injected');
       assert.deepEqual(problemsOf(report), []);
     } finally {
-      await restoreDeadlines();
+      await restoreSettings();
     }
   });
 });

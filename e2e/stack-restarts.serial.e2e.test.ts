@@ -4,21 +4,26 @@
 // every order accepted around the crash still ships: an outage delays orders, it never fails them.
 // "Delays, never fails" holds for an outage shorter than the watchdog's deadlines (an order still
 // waiting at its deadline is failed by design; docs/operations.md#deadlines): the test runs with
-// deadlines of five minutes, above a JVM's restart on a loaded 2-core machine (a Kafka broker took
-// 50–65 s there; `npm start`'s CREATED deadline is 60 s), not the test stack's seconds.
+// deadlines of five minutes (the watchdog's, and payments' grace for a card token whose order it has
+// not heard of), above a JVM's restart on a loaded 2-core machine (a Kafka broker took 50–65 s
+// there; `npm start`'s CREATED deadline is 60 s), not the test stack's seconds.
 // Runs alone (".serial."): each crash stalls the whole test stack.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { api, eventually, type OrderBody } from './lib/api.ts';
-import { cdcRunning, crash, deadLettersSince, restartedByStack, withWatchdogDeadlines } from './lib/crash.ts';
+import { cdcRunning, crash, deadLettersSince, restartedByStack, withServiceSettings } from './lib/crash.ts';
 import { awaitStatus, describeOrder, newShopper, placeOrder, type Shopper } from './lib/shop.ts';
 
 const shipped = ['SHIPPED', 'DELIVERED'];
 const outlastingRestarts = {
-  WATCHDOG_CREATED_DEADLINE_MS: '300000',
-  WATCHDOG_VALIDATED_DEADLINE_MS: '300000',
-  WATCHDOG_APPROVED_DEADLINE_MS: '600000',
+  'order-background': {
+    WATCHDOG_CREATED_DEADLINE_MS: '300000',
+    WATCHDOG_VALIDATED_DEADLINE_MS: '300000',
+    WATCHDOG_APPROVED_DEADLINE_MS: '600000',
+  },
+  // A card token is kept for an order payments has not heard of yet at least as long as CREATED lasts.
+  payments: { PAYMENT_METHOD_GRACE_MS: '300000' },
 };
 const ended = [...shipped, 'FAILED', 'CANCELLED'];
 
@@ -86,7 +91,7 @@ async function checkoutAcrossCrash(
 describe('the stack recovers from a crash of its infrastructure by itself', () => {
   let restoreDeadlines = async () => {};
   before(async () => {
-    restoreDeadlines = await withWatchdogDeadlines(outlastingRestarts);
+    restoreDeadlines = await withServiceSettings(outlastingRestarts);
   });
   after(() => restoreDeadlines());
 

@@ -18,14 +18,16 @@ import { printReport, writeReliabilityTable } from './report.ts';
 /** Services run twice but these: the one address clients use, the CDC watchdog, the outside world. */
 const runOnce = new Set(['gateway', 'operations', 'payment-sandbox', 'carrier-sandbox', 'mail-sink']);
 /**
- * The watchdog deadlines of `npm start` (the services' defaults), not the test profile's seconds: a
- * deadline shorter than a JVM's restart fails orders by design, which is not what the run measures.
+ * The deadlines of `npm start` (the services' defaults), not the test profile's seconds: the watchdog's,
+ * and how long payments keeps a card token for an order it has not heard of yet. A deadline shorter
+ * than a JVM's restart fails orders by design, which is not what the run measures.
  */
 const deadlinesOfNpmStart = {
   WATCHDOG_CREATED_DEADLINE_MS: '60000',
   WATCHDOG_VALIDATED_DEADLINE_MS: '120000',
   WATCHDOG_APPROVED_DEADLINE_MS: '600000',
   WATCHDOG_SHIPPED_DEADLINE_MS: '86400000',
+  PAYMENT_METHOD_GRACE_MS: '120000',
 };
 
 export function chaosSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {

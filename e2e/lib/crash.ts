@@ -2,6 +2,7 @@
 // an operator's `kill -9`): no "stopping" marker is left, so the stack's supervisor, which the test
 // runner runs as `npm start` does, is the one that starts the part again.
 import assert from 'node:assert/strict';
+import type { ServiceInstance } from '../../infra/src/apphost.ts';
 import { isAlive, readPidFile } from '../../infra/src/proc.ts';
 import { cdcIsRunning } from '../../infra/src/restart-part.ts';
 import { startServiceReady } from '../../infra/src/stack.ts';
@@ -44,26 +45,37 @@ export async function deadLettersSince(since: number): Promise<DeadLetterSummary
   return page.items.filter((item) => Date.parse(item.lastFailedAt) >= since);
 }
 
-/** The watchdog deadlines of `npm start`: the services' defaults (a minute in CREATED, two in VALIDATED, …). */
-export const deadlinesOfNpmStart: Record<string, string> = {};
+/** A service's settings, by name (environment variables). */
+export type ServiceSettings = Record<string, Record<string, string>>;
 
 /**
- * Runs order-background with other watchdog deadlines than the test stack's, which are seconds long
- * so the watchdog itself can be tested: no deadline that short outlasts a JVM's restart, and an order
- * still waiting at its deadline is failed by design. Resolves with what puts the test stack's back.
+ * What `npm start` gives the services whose test-stack settings are seconds long so they can be
+ * tested quickly: the watchdog's deadlines, and how long payments keeps a card token for an order it
+ * has not heard of yet (at least the CREATED deadline).
  */
-export async function withWatchdogDeadlines(deadlines: Record<string, string>): Promise<() => Promise<void>> {
-  const instances = instancesOf('order-background');
-  const restart = async (env: (instance: (typeof instances)[number]) => Record<string, string>) => {
+export const settingsOfNpmStart: ServiceSettings = {
+  'order-background': {
+    WATCHDOG_CREATED_DEADLINE_MS: '60000',
+    WATCHDOG_VALIDATED_DEADLINE_MS: '120000',
+    WATCHDOG_APPROVED_DEADLINE_MS: '600000',
+    WATCHDOG_SHIPPED_DEADLINE_MS: '86400000',
+  },
+  payments: { PAYMENT_METHOD_GRACE_MS: '120000' },
+};
+
+/**
+ * Runs the services named with the settings given instead of the test stack's, whose deadlines are
+ * seconds long so they can be tested: none that short outlasts a JVM's restart, and an order still
+ * waiting at its deadline is failed by design. Resolves with what puts the test stack's back.
+ */
+export async function withServiceSettings(settings: ServiceSettings): Promise<() => Promise<void>> {
+  const instances = Object.keys(settings).flatMap(instancesOf);
+  const restart = async (env: (instance: ServiceInstance) => Record<string, string>) => {
     for (const instance of instances) {
       await stopPartOfStack(instance.part);
       await startServiceReady({ ...instance, env: env(instance) }, testDirs, 60_000);
     }
   };
-  const watchdog = /^WATCHDOG_.*_DEADLINE_MS$/;
-  await restart((instance) => ({
-    ...Object.fromEntries(Object.entries(instance.env).filter(([name]) => !watchdog.test(name))),
-    ...deadlines,
-  }));
+  await restart((instance) => ({ ...instance.env, ...settings[instance.service] }));
   return () => restart((instance) => instance.env);
 }

@@ -109,12 +109,13 @@ export function stackPartNames(settings: StackSettings): string[] {
   return ['postgres', ...kafkaNodeNames(settings), 'connect', ...processes.map((process) => process.part)];
 }
 
-/** Starts the process of one instance on its own (the split layout). */
+/** The process of one instance on its own (the split layout). */
+function processOf(instance: ServiceInstance): ServiceProcess {
+  return { part: instance.part, instances: [instance], entry: instance.entry, env: instance.env };
+}
+
 export function startService(instance: ServiceInstance, dirs: StackDirs): RunningPart {
-  return startProcess(
-    { part: instance.part, instances: [instance], entry: instance.entry, env: instance.env },
-    dirs,
-  );
+  return startProcess(processOf(instance), dirs);
 }
 
 export function startProcess(service: ServiceProcess, dirs: StackDirs): RunningPart {
@@ -141,14 +142,12 @@ export async function startProcessReady(
 }
 
 /** Starts one service instance and resolves once its `GET /ready` answers 200. */
-export async function startServiceReady(
+export function startServiceReady(
   instance: ServiceInstance,
   dirs: StackDirs,
   timeoutMs = 90_000,
 ): Promise<RunningPart> {
-  const part = startService(instance, dirs);
-  await waitUntilInstanceReady(instance, part, timeoutMs);
-  return part;
+  return startProcessReady(processOf(instance), dirs, timeoutMs);
 }
 
 function timedStep(log: (line: string) => void): Step {

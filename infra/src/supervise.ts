@@ -41,107 +41,118 @@ export interface Supervisor {
 }
 
 export function superviseStack(stack: Stack, options: SupervisorOptions = {}): Supervisor {
-  const log = options.log ?? ((line: string) => console.error(line));
-  const settings = {
-    maxAttempts: 5,
-    windowMs: 600_000,
-    stableMs: 60_000,
-    pollMs: 500,
-    baseDelayMs: 1000,
-    ...options,
-  };
-  const { dirs } = stack;
-  const exits = new Map<string, string>();
-  const busy = new Set<string>();
-  const leftDown = new Set<string>();
-  const attempts = new Map<string, number[]>();
-  const backAt = new Map<string, number>();
-  const recoveries: Recovery[] = [];
+  return new StackSupervisor(stack, options);
+}
+
+const defaults = { maxAttempts: 5, windowMs: 600_000, stableMs: 60_000, pollMs: 500, baseDelayMs: 1000 };
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+class StackSupervisor implements Supervisor {
+  readonly recoveries: Recovery[] = [];
+  readonly leftDown = new Set<string>();
+  private readonly settings: typeof defaults;
+  private readonly log: (line: string) => void;
+  /** How each part's process exited, when this process is its parent (its exit event says). */
+  private readonly exits = new Map<string, string>();
+  /** Parts being restarted or left down: not looked at again. */
+  private readonly busy = new Set<string>();
+  private readonly attempts = new Map<string, number[]>();
+  private readonly backAt = new Map<string, number>();
   // How each service process was last launched, read while it runs: it is started again the same way.
-  const launches = new Map<string, Launch>();
-  let stopped = false;
+  private readonly launches = new Map<string, Launch>();
+  private readonly timer: NodeJS.Timeout;
+  private stopped = false;
 
-  const noteExit = (part: RunningPart) =>
+  private readonly stack: Stack;
+
+  constructor(stack: Stack, options: SupervisorOptions) {
+    this.stack = stack;
+    this.settings = { ...defaults, ...options };
+    this.log = options.log ?? ((line: string) => console.error(line));
+    for (const part of stack.parts) this.noteExit(part);
+    recordSupervisor(stack.dirs);
+    this.timer = setInterval(() => this.check(), this.settings.pollMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    forgetSupervisor(this.stack.dirs);
+  }
+
+  private check(): void {
+    const { run } = this.stack.dirs;
+    for (const name of startedInOrder(this.stack.dirs)) {
+      if (this.stopped || this.busy.has(name)) continue;
+      const part = readPidFile(run, name);
+      if (part && isAlive(part.pid)) this.noteLaunch(name, part.pid);
+      else if (part && !isBeingStopped(run, name)) {
+        this.busy.add(name);
+        void this.recover(name);
+      }
+    }
+  }
+
+  private noteExit(part: RunningPart): void {
     part.child?.once('exit', (code, signal) =>
-      exits.set(part.name, signal ? `signal ${signal}` : `code ${code}`),
+      this.exits.set(part.name, signal ? `signal ${signal}` : `code ${code}`),
     );
-  for (const part of stack.parts) noteExit(part);
-  recordSupervisor(dirs);
+  }
 
-  const recover = async (name: string) => {
+  private noteLaunch(name: string, pid: number): void {
+    if (this.launches.get(name)?.pid === pid || kindOf(this.stack.settings, name) !== 'service') return;
+    const launch = launchOf(pid);
+    if (launch) this.launches.set(name, launch);
+  }
+
+  private async recover(name: string): Promise<void> {
     await sleep(100); // lets the child's exit event (its code or signal) arrive first
-    const recovery: Recovery = { part: name, diedAt: Date.now(), exit: exits.get(name) ?? 'exit unknown' };
-    recoveries.push(recovery);
-    log(`! ${new Date().toISOString()} ${name} died (${recovery.exit}); restarting`);
+    const recovery: Recovery = {
+      part: name,
+      diedAt: Date.now(),
+      exit: this.exits.get(name) ?? 'exit unknown',
+    };
+    this.recoveries.push(recovery);
+    this.log(`! ${now()} ${name} died (${recovery.exit}); restarting`);
     // Only a crash loop counts against the part: one that stayed up a while starts afresh.
-    if (recovery.diedAt - (backAt.get(name) ?? 0) > settings.stableMs) attempts.delete(name);
-    while (!stopped) {
-      const recent = (attempts.get(name) ?? []).filter((at) => Date.now() - at < settings.windowMs);
-      if (recent.length >= settings.maxAttempts) {
+    if (recovery.diedAt - (this.backAt.get(name) ?? 0) > this.settings.stableMs) this.attempts.delete(name);
+    while (!this.stopped) {
+      const recent = (this.attempts.get(name) ?? []).filter((at) => Date.now() - at < this.settings.windowMs);
+      if (recent.length >= this.settings.maxAttempts) {
         recovery.leftDown = true;
-        leftDown.add(name);
-        log(`✗ ${new Date().toISOString()} ${name} died ${recent.length} times; left down`);
+        this.leftDown.add(name);
+        this.log(`✗ ${now()} ${name} died ${recent.length} times; left down`);
         return;
       }
-      await sleep(settings.baseDelayMs * 2 ** recent.length);
-      if (stopped) return;
-      attempts.set(name, [...recent, Date.now()]);
-      exits.delete(name);
-      if (await restartOnce(name, recent.length + 1, recovery)) return;
+      await sleep(this.settings.baseDelayMs * 2 ** recent.length);
+      if (this.stopped) return;
+      this.attempts.set(name, [...recent, Date.now()]);
+      this.exits.delete(name);
+      if (await this.restartOnce(name, recent.length + 1, recovery)) return;
     }
-  };
+  }
 
-  const restartOnce = async (name: string, attempt: number, recovery: Recovery): Promise<boolean> => {
+  private async restartOnce(name: string, attempt: number, recovery: Recovery): Promise<boolean> {
     try {
-      const part = await restartPart(stack, name, launches.get(name));
-      noteExit(part);
-      replacePart(stack, part);
+      const part = await restartPart(this.stack, name, this.launches.get(name));
+      this.noteExit(part);
+      replacePart(this.stack, part);
       recovery.backAt = Date.now();
-      backAt.set(name, recovery.backAt);
+      this.backAt.set(name, recovery.backAt);
       const after = ((recovery.backAt - recovery.diedAt) / 1000).toFixed(1);
-      log(`✓ ${new Date().toISOString()} ${name} is back (${after}s after it died, attempt ${attempt})`);
-      busy.delete(name);
+      this.log(`✓ ${now()} ${name} is back (${after}s after it died, attempt ${attempt})`);
+      this.busy.delete(name);
       return true;
     } catch (error) {
-      log(
-        `! ${new Date().toISOString()} ${name}: restart attempt ${attempt} failed: ${(error as Error).message}`,
-      );
-      const leftover = readPidFile(dirs.run, name);
-      if (leftover) await stopPart(dirs.run, leftover, { graceMs: 5000 });
+      this.log(`! ${now()} ${name}: restart attempt ${attempt} failed: ${(error as Error).message}`);
+      const leftover = readPidFile(this.stack.dirs.run, name);
+      if (leftover) await stopPart(this.stack.dirs.run, leftover, { graceMs: 5000 });
       return false;
     }
-  };
-
-  const noteLaunch = (name: string, pid: number) => {
-    if (launches.get(name)?.pid === pid || kindOf(stack.settings, name) !== 'service') return;
-    const launch = launchOf(pid);
-    if (launch) launches.set(name, launch);
-  };
-
-  const check = () => {
-    if (stopped) return;
-    for (const name of startedInOrder(dirs)) {
-      if (busy.has(name)) continue;
-      const part = readPidFile(dirs.run, name);
-      if (part && isAlive(part.pid)) {
-        noteLaunch(name, part.pid);
-        continue;
-      }
-      if (!part || isBeingStopped(dirs.run, name)) continue;
-      busy.add(name);
-      void recover(name);
-    }
-  };
-  const timer = setInterval(check, settings.pollMs);
-  return {
-    recoveries,
-    leftDown,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-      forgetSupervisor(dirs);
-    },
-  };
+  }
 }
 
 function replacePart(stack: Stack, part: RunningPart): void {
