@@ -4,7 +4,7 @@
 // outside the stack's tooling, so the supervisor sees a part that died outside shutdown.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceInstance } from '../../infra/src/apphost.ts';
-import { clusterReady, kafkaNodeNames } from '../../infra/src/kafka.ts';
+import { kafkaNodeNames, nodeReady } from '../../infra/src/kafka.ts';
 import type { StackDirs } from '../../infra/src/paths.ts';
 import { isAlive, readPidFile } from '../../infra/src/proc.ts';
 import { cdcIsRunning } from '../../infra/src/restart-part.ts';
@@ -103,7 +103,7 @@ const killPostgres: Injector = (context) =>
 
 const killKafka: Injector = (context) => {
   const node = context.random.pick(kafkaNodeNames(context.stack.settings));
-  return crash(context, 'kill-kafka', node, () => clusterReady(context.stack.settings));
+  return crash(context, 'kill-kafka', node, () => nodeReady(context.stack.settings, node));
 };
 
 const killConnect: Injector = (context) =>

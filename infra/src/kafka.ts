@@ -84,19 +84,28 @@ function formatStorage(dirs: StackDirs, node: KafkaNode, cluster: string): void 
   );
 }
 
-/** Whether every node of the cluster answers in the metadata. */
-export async function clusterReady(settings: StackSettings): Promise<boolean> {
-  const admin = new Admin({
-    clientId: 'microshop-stack',
-    bootstrapBrokers: bootstrapServers(settings).split(','),
-    retries: 0,
-  });
+/**
+ * Whether every node of the cluster is in the metadata, as `brokers` (default: any node) answer it.
+ * Asked of one restarted node only, it also says that node itself answers: the others may still list
+ * a node that just died until its session expires.
+ */
+export async function clusterReady(
+  settings: StackSettings,
+  brokers: string[] = bootstrapServers(settings).split(','),
+): Promise<boolean> {
+  const admin = new Admin({ clientId: 'microshop-stack', bootstrapBrokers: brokers, retries: 0 });
   try {
     const metadata = await admin.metadata({ topics: [] });
     return metadata.brokers.size >= settings.kafka.nodes;
   } finally {
     await admin.close().catch(() => {});
   }
+}
+
+/** Whether the node `name` answers with every node of the cluster in its metadata. */
+export function nodeReady(settings: StackSettings, name: string): Promise<boolean> {
+  const index = kafkaNodeNames(settings).indexOf(name);
+  return clusterReady(settings, [`127.0.0.1:${kafkaNodePorts(settings, index).broker}`]);
 }
 
 /** Spawns one node (formatting its storage on first start); `startKafka` waits for the cluster. */
@@ -134,7 +143,7 @@ export async function startKafka(settings: StackSettings, dirs: StackDirs): Prom
   return parts;
 }
 
-/** Starts one node again (`kafka`, `kafka-2`, …) and resolves once every node of the cluster answers. */
+/** Starts one node again (`kafka`, `kafka-2`, …) and resolves once it answers, every node in its metadata. */
 export async function restartKafkaNode(
   settings: StackSettings,
   dirs: StackDirs,
@@ -142,7 +151,7 @@ export async function restartKafkaNode(
 ): Promise<RunningPart> {
   const index = kafkaNodeNames(settings).indexOf(name);
   const part = spawnKafkaNode(settings, dirs, clusterId(dirs), index);
-  await waitForCluster(settings, part, 120_000);
+  await waitUntil(part, `Kafka node ${name} answering`, () => nodeReady(settings, name), 180_000);
   return part;
 }
 
