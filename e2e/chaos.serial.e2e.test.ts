@@ -22,7 +22,7 @@ describe('the short chaos run', () => {
     const restoreSettings = await withServiceSettings(settingsOfNpmStart);
     try {
       const stack = { settings: testSettings, dirs: testDirs, instances: serviceInstances(testSettings) };
-      const options = { orders: 300, rate: 2, faults: faultKinds.length, seed: 13, settleMs: 60_000 };
+      const options = { orders: 300, rate: 2, faults: faultKinds.length, schedule: 13, settleMs: 60_000 };
       const report = await runChaos(stack, options, (line) => t.diagnostic(line));
       for (const [label, value] of summaryRows(report))
         t.diagnostic(`${label.replaceAll('*', '')}: ${value}`);

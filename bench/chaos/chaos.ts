@@ -25,7 +25,8 @@ export interface ChaosOptions {
   /** Orders per second. */
   rate: number;
   faults: number;
-  seed: number;
+  /** Fixes the run's random choices: the same number, the same fault schedule. */
+  schedule: number;
   /** How long after the last fault (and the last order) every order must have ended. */
   settleMs: number;
 }
@@ -56,13 +57,13 @@ export async function runChaos(
   log: (line: string) => void,
 ): Promise<ChaosReport> {
   const startedAt = Date.now();
-  const random = seededRandom(options.seed);
+  const random = seededRandom(options.schedule);
   const gateway = gatewayUrl(stack.settings);
   const operator = await signInOperator(gateway);
-  const tag = `${options.seed}-${startedAt.toString(36).toUpperCase()}`;
+  const tag = `${options.schedule}-${startedAt.toString(36).toUpperCase()}`;
   const shop = await openShop(gateway, operator, options.orders, tag);
   log(`shop open: ${shop.customers.length} customers, ${shop.products.length} products`);
-  const context: FaultContext = { stack, operator, random: seededRandom(options.seed + 1), log };
+  const context: FaultContext = { stack, operator, random: seededRandom(options.schedule + 1), log };
   const loadMs = (options.orders / options.rate) * 1000;
   const [placed, injected] = await Promise.all([
     placeOrders(gateway, shop, {

@@ -1,4 +1,4 @@
-// A seeded pseudo-random source (mulberry32): the same seed gives the same fault schedule, targets
+// A pseudo-random source (mulberry32) started from a number: the same number gives the same fault schedule, targets
 // and durations, so a chaos run that found something can be run again as it was.
 
 export interface Random {
@@ -10,8 +10,8 @@ export interface Random {
   shuffle<T>(items: readonly T[]): T[];
 }
 
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
+export function seededRandom(start: number): Random {
+  let state = start >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;

@@ -88,7 +88,7 @@ export function printReport(report: ChaosReport): void {
 export function writeReliabilityTable(report: ChaosReport, settings: StackSettings): void {
   const { options } = report;
   const lines = [
-    `\`npm run chaos -- --orders ${options.orders} --rate ${options.rate} --faults ${options.faults} --seed ${options.seed}\`, ` +
+    `\`npm run chaos -- --orders ${options.orders} --rate ${options.rate} --faults ${options.faults} --schedule ${options.schedule}\`, ` +
       `${new Date().toISOString().slice(0, 10)}, ${machine()}; ${settings.kafka.nodes} Kafka brokers, two instances of each service.`,
     '',
     '| Figure | Value |',

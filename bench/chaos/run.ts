@@ -1,4 +1,4 @@
-// npm run chaos [-- --orders 10000 --rate 10 --faults 50 --seed 7 --no-doc]
+// npm run chaos [-- --orders 10000 --rate 10 --faults 50 --schedule 7 --no-doc]
 // Starts a stack of its own (.local/chaos; the test stack's ports + CHAOS_PORT_OFFSET, default 300,
 // so it runs beside `npm start` and `npm test`): 3 Kafka brokers, two instances of each service (one
 // gateway, one operations service, and the outside world once), supervised as `npm start` is. Then
@@ -56,7 +56,7 @@ function options() {
       orders: { type: 'string', default: '10000' },
       rate: { type: 'string', default: '10' },
       faults: { type: 'string', default: '50' },
-      seed: { type: 'string', default: String(Date.now() % 100_000) },
+      schedule: { type: 'string', default: String(Date.now() % 100_000) },
       'settle-s': { type: 'string', default: '60' },
       'no-doc': { type: 'boolean', default: false },
     },
@@ -66,7 +66,7 @@ function options() {
       orders: Number(values.orders),
       rate: Number(values.rate),
       faults: Number(values.faults),
-      seed: Number(values.seed),
+      schedule: Number(values.schedule),
       settleMs: Number(values['settle-s']) * 1000,
     },
     writeDoc: !values['no-doc'],
@@ -102,7 +102,9 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
   try {
-    console.log(`seed ${chaos.seed}: ${chaos.orders} orders at ${chaos.rate}/s, ${chaos.faults} faults`);
+    console.log(
+      `schedule ${chaos.schedule}: ${chaos.orders} orders at ${chaos.rate}/s, ${chaos.faults} faults`,
+    );
     const report = await runChaos(stack, chaos, (line) => console.log(line));
     printReport(report);
     if (writeDoc) writeReliabilityTable(report, settings);

@@ -21,7 +21,7 @@ import {
   type StackSettings,
 } from './settings.ts';
 import { type Stack, stackPartNames, startStack, stopStack } from './stack.ts';
-import { runningParts } from './started-parts.ts';
+import { runningParts, runningSupervisorPid } from './started-parts.ts';
 import { superviseStack } from './supervise.ts';
 
 function addresses(settings: StackSettings): [string, string][] {
@@ -85,6 +85,9 @@ function status(settings: StackSettings): void {
   const dirs = stackDirs(settings.home);
   const running = new Map(runningParts(dirs).map((part) => [part.name, part]));
   console.log(`${settings.profile} stack (${settings.home})`);
+  const supervisor = runningSupervisorPid(dirs);
+  if (supervisor !== undefined)
+    console.log(`  ${'supervisor'.padEnd(20)} ${`running  pid ${supervisor}`.padEnd(20)}`);
   // The stack may have been started in either layout: list the parts of both that ran.
   const names = new Set([
     ...stackPartNames({ ...settings, layout: 'hosted' }),
