@@ -6,6 +6,7 @@
 
 import type { StackSettings } from '../infra/src/settings.ts';
 import { measureFlow, prepareShop, type Shop } from './lib/flow.ts';
+import { measureLimit } from './lib/limit.ts';
 import { machine, table, writeSection } from './lib/report.ts';
 import { withBenchStack } from './lib/stack.ts';
 import { snapshotUsage, type Usage, usageBetween } from './lib/usage.ts';
@@ -32,6 +33,14 @@ const configurations: Configuration[] = [
     name: 'after: hosted, batches of ready records',
     layout: 'hosted',
     serviceEnv: {},
+    steps: rates(process.env.BENCH_CHECKOUT_STEPS, '25,50,100,150,200,250,300'),
+  },
+  // What tracing costs: the same as "after" (which traces every order, as the stack does by default)
+  // with the OpenTelemetry SDK off in every process.
+  {
+    name: 'tracing off: hosted, batches, no spans',
+    layout: 'hosted',
+    serviceEnv: { OTEL_SDK_DISABLED: 'true' },
     steps: rates(process.env.BENCH_CHECKOUT_STEPS, '25,50,100,150,200,250,300'),
   },
 ];
@@ -109,20 +118,30 @@ function breakdown(results: ConfigurationResult[]): (string | number)[][] {
 export async function checkout(): Promise<void> {
   const results: ConfigurationResult[] = [];
   for (const configuration of configurations) results.push(await measure(configuration));
-  const summary = configurations.map((configuration, i) => [
-    configuration.name,
-    `**${results[i]?.sustained} orders/s**`,
-  ]);
+  const limit = await measureLimit(seconds);
+  console.log(`limit: PostgreSQL alone, ten commits per order: ${limit.ordersPerSecond.toFixed(0)} orders/s`);
+  const summary = [
+    ...configurations.map((configuration, i) => [
+      configuration.name,
+      `**${results[i]?.sustained} orders/s**`,
+    ]),
+    [
+      `limit: PostgreSQL alone, the ten commits of one order (\`bench/sql/order-limit.sql\`, ${limit.clients} clients)`,
+      `${limit.ordersPerSecond.toFixed(0)} orders/s`,
+    ],
+  ];
   writeSection(
     'benchmarks.md',
     'checkout',
     `### Checkout: POST → SHIPPED
 
 \`npm run bench -- checkout\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Every service running on the
-same two cores as Kafka, Connect and PostgreSQL, in two configurations measured in this one run: **before** — a process
+same two cores as Kafka, Connect and PostgreSQL, in three configurations measured in this one run: **before** — a process
 per service instance (two orders instances), each consumer handling one record per transaction
 (\`CONSUMER_MAX_BATCH=1\`) — and **after** — the hosted layout (every backend service in one process, the gateway in
-another) with the consumers handling the records a partition has ready together (up to 100 per transaction). Open
+another) with the consumers handling the records a partition has ready together (up to 100 per transaction), every
+order traced (spans exported to the operations service's store) — and **tracing off**, the same with the OpenTelemetry
+SDK off in every process (\`OTEL_SDK_DISABLED=true\`): the difference is what tracing costs. Open
 loop, ${seconds} s per step, \`tok_visa\` payments, 600 registered customers round robin. Latency from sending the POST to
 the \`OrderShipped\` status event on \`microshop.order-outbox\`. A step "kept up" when ≥ 99 % of its orders shipped
 within 10 s after it ended and no request failed. The rising steps run on one stack and stop at the first that did not

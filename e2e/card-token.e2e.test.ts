@@ -2,7 +2,8 @@
 // test uses, an OrderCreated of that order dead-lettered by every reader, and the order's
 // notification parked, the token is found nowhere: on no topic (the dead-letter topic and Kafka
 // Connect's own included, each read from the beginning), in no table of any service schema (payments
-// included: it keeps the token only encrypted), and in no log line of any part of the stack.
+// included: it keeps the token only encrypted; the spans the operations service stores included), and
+// in no log line of any part of the stack.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { query } from './lib/db.ts';
 import { everyMessage, everyTopic, messagesAbout, produce } from './lib/kafka.ts';
 import { awaitStatus, placeOrder, putProduct, registerCustomer, uniqueSku } from './lib/shop.ts';
 import { testDirs } from './lib/stack.ts';
+import { deliveredSpan, orderPath, traceOfOrder } from './lib/traces.ts';
 
 /** The text, and the hex PostgreSQL shows a bytea in: how a stored copy of it would show. */
 function traces(needle: string): string[] {
@@ -117,6 +119,8 @@ describe('the card token', () => {
     assert.equal(leaks(parked, token), false, 'the parked event shows the token');
     assert.equal((JSON.parse(parked) as { orderId: string }).orderId, order.id);
 
+    // The order's spans, as every process exported them, are stored (operations.spans) before the scan.
+    await traceOfOrder(order.id, { services: orderPath, last: deliveredSpan });
     assert.deepEqual(await topicsShowing(token), [], 'topics showing the card token');
     assert.deepEqual(await tablesShowing(token), [], 'tables showing the card token');
     assert.deepEqual(logsShowing(token), [], 'log files showing the card token');
@@ -125,7 +129,7 @@ describe('the card token', () => {
     for (const topic of [topics.orderOutbox, topics.deadLetter, topics.payments])
       assert.ok(withOrder.includes(topic), `${topic} read: ${withOrder}`);
     const tablesWithOrder = await tablesShowing(order.id);
-    for (const table of ['orders.orders', 'payments.charges', 'notifications.emails'])
+    for (const table of ['orders.orders', 'payments.charges', 'notifications.emails', 'operations.spans'])
       assert.ok(tablesWithOrder.includes(table), `${table} read: ${tablesWithOrder}`);
     // Payments keeps the (encrypted) token only as long as a charge may need it.
     await eventually(

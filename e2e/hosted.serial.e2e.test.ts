@@ -3,11 +3,14 @@
 // as it does on the test stack, where every instance has a process of its own. Serial: a second stack.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { opsClient } from '../infra/src/ops-client.ts';
 import { databaseUrl, loadSettings } from '../infra/src/settings.ts';
 import { type Stack, startStack, stopStack } from '../infra/src/stack.ts';
 import { gatewayUrl } from './lib/api.ts';
 import { comparable, stockScenario } from './lib/scenarios.ts';
+import { awaitStatus, placeOrder, putProduct, registerCustomer, uniqueSku } from './lib/shop.ts';
 import { testSettings } from './lib/stack.ts';
+import { deliveredSpan, detachedSpans, orderPath, spanListing, traceOfOrder } from './lib/traces.ts';
 
 // Ports above the partitioned stack's (gateway + 300 … + 433), below the ephemeral range.
 const port = (aboveGateway: number) => String(testSettings.gateway.port + aboveGateway);
@@ -61,5 +64,25 @@ describe('hosted layout: the services in one process, the gateway in another', {
     const split = await stockScenario(gatewayUrl);
     const hosted = await stockScenario(hostedGateway, databaseUrl(settings));
     assert.deepEqual(comparable(hosted), comparable(split));
+  });
+
+  it('names the service that made each span, though they share one process and one tracer', {
+    timeout: 180_000,
+  }, async () => {
+    const sku = uniqueSku('E2E-HOSTED-TRACE');
+    await putProduct(sku, { unitPrice: 1_000, stock: 3 }, hostedGateway, databaseUrl(settings));
+    const customer = await registerCustomer({ baseUrl: hostedGateway });
+    const line = { sku, quantity: 1, unitPrice: 1_000 };
+    const order = await placeOrder(customer.id, [line], { baseUrl: hostedGateway });
+    const ended = await awaitStatus(order.id, ['DELIVERED', 'FAILED', 'CANCELLED'], {
+      baseUrl: hostedGateway,
+      timeoutMs: 60_000,
+    });
+    assert.equal(ended.status, 'DELIVERED', JSON.stringify(ended));
+    const client = await opsClient(settings);
+    const trace = await traceOfOrder(order.id, { services: orderPath, last: deliveredSpan }, { client });
+    // The hosted process's resource says only `microshop-services`: every span must say more.
+    assert.ok(!trace.services.includes('microshop-services'), spanListing(trace));
+    assert.deepEqual(detachedSpans(trace), [], spanListing(trace));
   });
 });

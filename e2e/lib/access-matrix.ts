@@ -133,6 +133,8 @@ function parameterValue(
       return id(randomUUID());
     case 'batchId':
       return randomUUID();
+    case 'traceId':
+      return randomUUID().replaceAll('-', '');
     case 'name':
       return 'matrix-no-such-connector';
     default:

@@ -145,8 +145,42 @@ export function serviceInstances(
     const variable = upstreamVariable(instance.service);
     upstreams[variable] = [upstreams[variable], instance.url].filter(Boolean).join(',');
   }
-  for (const instance of instances) Object.assign(instance.env, upstreams, identityEnv(instances));
+  const tracing = telemetryEnv(settings, instances, env);
+  for (const instance of instances) {
+    Object.assign(instance.env, upstreams, identityEnv(instances), tracing, {
+      OTEL_SERVICE_NAME: instance.service,
+    });
+  }
   return instances;
+}
+
+/** The trace receiver's header, which the exporters send and the operations service checks. */
+export const traceIngestHeader = 'x-trace-ingest-key';
+
+/**
+ * Every process exports its spans over OTLP/HTTP to the operations service's receiver (which keeps
+ * those of recent orders for the console), showing the stack's ingest key: spans come only from the
+ * stack's own processes. OTEL_EXPORTER_OTLP_ENDPOINT set for the stack runner sends them to an outside
+ * collector instead (its own OTEL_… variables then pass through to every process as they are).
+ * MICROSHOP_TRACING=off turns tracing off (the benchmark's "tracing off" variant). Spans are sent
+ * every second (half a second in the test stack, whose tests read them).
+ */
+function telemetryEnv(
+  settings: StackSettings,
+  instances: readonly ServiceInstance[],
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
+  if (env.MICROSHOP_TRACING === 'off') return { OTEL_SDK_DISABLED: 'true' };
+  const delay = { OTEL_BSP_SCHEDULE_DELAY: settings.profile === 'test' ? '500' : '1000' };
+  const receiver = instances.find((instance) => instance.service === 'operations');
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || receiver === undefined) return delay;
+  const key = stackSecrets(settings).traceIngest;
+  return {
+    ...delay,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_HEADERS: `${traceIngestHeader}=${key}`,
+    TRACE_INGEST_KEY: key,
+  };
 }
 
 /**
@@ -241,10 +275,17 @@ export function serviceProcesses(instances: readonly ServiceInstance[], layout: 
             env: {
               [hostedVariable]: JSON.stringify(backends.map(({ service, env }) => ({ service, env }))),
               LOG_LEVEL: backends[0]?.env.LOG_LEVEL ?? 'info',
+              // One tracer provider serves the process: it exports as each service would alone.
+              ...otelEnvOf(backends[0]?.env ?? {}),
+              OTEL_SERVICE_NAME: 'microshop-services',
             },
           },
         ];
   return [...host, ...gateways.map(ownProcess)];
+}
+
+function otelEnvOf(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('OTEL_')));
 }
 
 function ownProcess(instance: ServiceInstance): ServiceProcess {

@@ -19,6 +19,8 @@ export interface StackSecrets {
   webhook: string;
   /** The key payments encrypts card tokens with (32 bytes, base64). */
   paymentTokenKey: string;
+  /** What the stack's processes show the operations service's trace receiver (`x-trace-ingest-key`). */
+  traceIngest: string;
 }
 
 export function secretsFile(settings: Pick<StackSettings, 'home'>): string {
@@ -47,6 +49,7 @@ export function stackSecrets(settings: StackSettings, schemas: readonly string[]
     services: { ...stored.services },
     webhook: stored.webhook ?? newPassword(),
     paymentTokenKey: stored.paymentTokenKey ?? randomBytes(32).toString('base64'),
+    traceIngest: stored.traceIngest ?? newPassword(),
   };
   for (const schema of schemas) secrets.services[schema] ??= newPassword();
   if (JSON.stringify(secrets) !== JSON.stringify(stored)) {

@@ -4,6 +4,7 @@
 // starts (started-parts.ts), so a start that fails halfway stops what it had started.
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ServiceInstance,
@@ -15,7 +16,7 @@ import {
 } from './apphost.ts';
 import { registerConnectors, startConnect } from './connect.ts';
 import { createTopics, kafkaNodeNames, startKafka } from './kafka.ts';
-import { type StackDirs, stackDirs } from './paths.ts';
+import { repoRoot, type StackDirs, stackDirs } from './paths.ts';
 import { outboxSlotActive, startPostgres } from './postgres.ts';
 import { isAlive, type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
 import { kafkaNodePorts, type StackSettings } from './settings.ts';
@@ -118,12 +119,15 @@ export function startService(instance: ServiceInstance, dirs: StackDirs): Runnin
   return startProcess(processOf(instance), dirs);
 }
 
+const telemetryRegister = join(repoRoot, 'packages', 'platform', 'src', 'telemetry', 'register.ts');
+
 export function startProcess(service: ServiceProcess, dirs: StackDirs): RunningPart {
   return startPart(
     {
       name: service.part,
       command: process.execPath,
-      args: [service.entry],
+      // Tracing first, so it can instrument pg and node:http before the service loads them.
+      args: ['--import', telemetryRegister, service.entry],
       env: { ...process.env, ...service.env },
     },
     dirs,

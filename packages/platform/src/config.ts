@@ -225,3 +225,17 @@ export function consumerConfig(options: { group: string }) {
     CONSUMER_MAX_BATCH: envInteger({ min: 1, max: 1000, default: 100 }),
   };
 }
+
+/**
+ * What a service with a schema of its own and one consumer group reads besides its own settings:
+ * `commonConfig`, its schema and instance (`serviceInstanceConfig`), its group and dead-letter topic
+ * (`consumerConfig`) and its HTTP port. The schema is the name with `_` for `-`; the group is the name.
+ */
+export function serviceConfig(options: { name: string; port: number }) {
+  return {
+    ...commonConfig,
+    ...serviceInstanceConfig({ instance: options.name, schema: options.name.replaceAll('-', '_') }),
+    ...consumerConfig({ group: options.name }),
+    HTTP_PORT: envPort(options.port),
+  };
+}

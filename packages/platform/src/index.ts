@@ -30,3 +30,4 @@ export * from './retention.ts';
 export * from './service/index.ts';
 export * from './service.ts';
 export * from './service-schema.ts';
+export * from './telemetry/index.ts';

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from './config.ts';
 
@@ -36,7 +37,10 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON lines on stdout with ISO times: what a log shipper expects, and still greppable by hand. */
+/**
+ * JSON lines on stdout with ISO times: what a log shipper expects, and still greppable by hand. A line
+ * written inside a trace carries its `trace_id` and `span_id`, so a trace leads to its log lines.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -45,7 +49,13 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: [...redactedPaths, ...(options.redact ?? [])], censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceFields,
     },
     options.destination,
   );
+}
+
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span === undefined ? {} : { trace_id: span.traceId, span_id: span.spanId };
 }

@@ -55,6 +55,21 @@ export function gauge<L extends string = never>(
   return registerOnce(registry, name, () => new Gauge({ name, help, labelNames, registers: [] }));
 }
 
+/** A service's own histogram (durations it measures, e.g. the checkout's steps), registered once. */
+export function histogram<L extends string = never>(
+  registry: Registry,
+  name: string,
+  help: string,
+  options: { labelNames?: readonly L[]; buckets: number[] },
+): Histogram<L> {
+  const { labelNames = [], buckets } = options;
+  return registerOnce(
+    registry,
+    name,
+    () => new Histogram({ name, help, labelNames, buckets, registers: [] }),
+  );
+}
+
 /** A service's own counter (things it did, e.g. orphan charges refunded), registered once. */
 export function counter<L extends string = never>(
   registry: Registry,

@@ -2,6 +2,7 @@ import type { EnvelopeBase, TopicName } from '@microshop/contracts';
 import type pg from 'pg';
 import { assertIdentifier, qualified } from './db/identifier.ts';
 import { isInTransaction } from './db/pool.ts';
+import { currentTraceparent, tagOrder } from './telemetry/messages.ts';
 
 /**
  * The transactional outbox, in the shape Debezium's Outbox Event Router reads by default:
@@ -27,7 +28,9 @@ export const defaultOutboxRetentionMs = 3 * 24 * 3_600_000;
 /**
  * The one definition of the outbox table; services pass it to `migrate` as `prelude`. A BRIN index on
  * `created_at` (tiny, cheap to keep up for rows appended in time order) serves the retention task and
- * a re-stream of the rows since a given time.
+ * a re-stream of the rows since a given time. `traceparent` is the W3C trace context of the work that
+ * wrote the row ('' outside a trace), which the connector places as the record's `traceparent` header
+ * (telemetry/messages.ts); added to an older table in place.
  */
 export function outboxTableSql(schema: string): string {
   const table = qualified(schema, outboxTable);
@@ -37,8 +40,10 @@ export function outboxTableSql(schema: string): string {
     aggregateid text NOT NULL,
     type text NOT NULL,
     payload jsonb NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
+    created_at timestamptz NOT NULL DEFAULT now(),
+    traceparent text NOT NULL DEFAULT ''
   );
+  ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS traceparent text NOT NULL DEFAULT '';
   CREATE INDEX IF NOT EXISTS outbox_created_at ON ${table} USING brin (created_at)`;
 }
 
@@ -102,6 +107,8 @@ export interface OutboxMessage {
   type: string;
   /** The full event envelope, which becomes the Kafka value as JSON. */
   payload: EnvelopeBase & Record<string, unknown>;
+  /** The trace context of the work that published it; the active one when the row is written if absent. */
+  traceparent?: string;
 }
 
 /** The outbox row of an event: its id and type from the envelope, the whole envelope as payload. */
@@ -136,16 +143,23 @@ export async function appendToOutbox(
   // Prepared once per connection (named by table): every write of every service runs it.
   await client.query({
     name: `outbox.insert:${table}`,
-    text: `INSERT INTO ${table} (id, aggregatetype, aggregateid, type, payload)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+    text: `INSERT INTO ${table} (id, aggregatetype, aggregateid, type, payload, traceparent)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
     values: [
       messages.map((m) => m.id),
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
       messages.map((m) => m.type),
       messages.map((m) => JSON.stringify(m.payload)),
+      messages.map((m) => m.traceparent ?? traced(m)),
     ],
   });
+}
+
+/** The active trace context, which now also acts on the message's order, if it names one. */
+function traced(message: OutboxMessage): string {
+  tagOrder(message.payload.orderId);
+  return currentTraceparent();
 }
 
 /** The id and type appear twice (column and envelope); a mismatch would split the inbox key. */

@@ -12,11 +12,12 @@ import {
   envInteger,
   envPort,
   loadConfig,
+  serviceConfig,
   serviceInstanceConfig,
 } from '../src/config.ts';
 import { thrownBy } from '../src/testing/errors.ts';
 
-const serviceConfig = z.object({
+const exampleConfig = z.object({
   ...commonConfig,
   HTTP_PORT: envPort(8081),
   FRAUD_LIMIT_CENTS: envInteger({ min: 1 }),
@@ -26,12 +27,12 @@ const serviceConfig = z.object({
 
 describe('loadConfig', () => {
   test('an empty environment gets every default and only the required variable is reported missing', () => {
-    const error = thrownBy(() => loadConfig(serviceConfig, {}), ConfigError);
+    const error = thrownBy(() => loadConfig(exampleConfig, {}), ConfigError);
     assert.deepEqual(error.issues, [{ variable: 'FRAUD_LIMIT_CENTS', message: 'is required but not set' }]);
   });
 
   test('defaults point at the local stack', () => {
-    const config = loadConfig(serviceConfig, { FRAUD_LIMIT_CENTS: '200000' });
+    const config = loadConfig(exampleConfig, { FRAUD_LIMIT_CENTS: '200000' });
     assert.deepEqual(config, {
       DATABASE_URL: defaultDatabaseUrl,
       KAFKA_BOOTSTRAP_SERVERS: ['127.0.0.1:19092'],
@@ -58,7 +59,7 @@ describe('loadConfig', () => {
       SANDBOX_URL: 'ftp://example.org',
       DEMO_DATA: 'maybe',
     };
-    const error = thrownBy(() => loadConfig(serviceConfig, env), ConfigError);
+    const error = thrownBy(() => loadConfig(exampleConfig, env), ConfigError);
     assert.deepEqual(error.issues.map((issue) => issue.variable).sort(), Object.keys(env).sort());
     const message = (variable: string) => error.issues.find((issue) => issue.variable === variable)?.message;
     assert.equal(message('HTTP_PORT'), 'must be an integer between 1 and 65535');
@@ -69,7 +70,7 @@ describe('loadConfig', () => {
 
   test('the error message never echoes a value, since some hold passwords', () => {
     const error = thrownBy(
-      () => loadConfig(serviceConfig, { DATABASE_URL: 'postgres//user:s3cret@db/x', FRAUD_LIMIT_CENTS: '1' }),
+      () => loadConfig(exampleConfig, { DATABASE_URL: 'postgres//user:s3cret@db/x', FRAUD_LIMIT_CENTS: '1' }),
       ConfigError,
     );
     assert.equal(error.issues.length, 1);
@@ -85,12 +86,12 @@ describe('loadConfig', () => {
   });
 
   test('an empty variable counts as unset', () => {
-    const config = loadConfig(serviceConfig, { HTTP_PORT: '', FRAUD_LIMIT_CENTS: '5' });
+    const config = loadConfig(exampleConfig, { HTTP_PORT: '', FRAUD_LIMIT_CENTS: '5' });
     assert.equal(config.HTTP_PORT, 8081);
   });
 
   test('several bootstrap servers are split into a list', () => {
-    const config = loadConfig(serviceConfig, {
+    const config = loadConfig(exampleConfig, {
       KAFKA_BOOTSTRAP_SERVERS: 'a:1, b.local:19092',
       FRAUD_LIMIT_CENTS: '5',
     });
@@ -121,6 +122,19 @@ describe('serviceInstanceConfig and consumerConfig', () => {
     const env = { DATABASE_SCHEMA: 'fraud_main_1a2b', CONSUMER_GROUP: 'group-x', DEAD_LETTER_TOPIC: 'dlq-x' };
     assert.equal(loadConfig(config, env).DATABASE_SCHEMA, 'fraud_main_1a2b');
     assert.throws(() => loadConfig(config, { DATABASE_SCHEMA: 'Fraud-Main' }), /DATABASE_SCHEMA/);
+  });
+});
+
+describe('serviceConfig', () => {
+  test('names the schema after the service with underscores, the instance and group after it, and reads its port', () => {
+    const config = loadConfig(z.object(serviceConfig({ name: 'order-details', port: 8112 })), {
+      DATABASE_URL: 'postgres://u@localhost:5432/db',
+      KAFKA_BOOTSTRAP_SERVERS: 'localhost:9092',
+    });
+    assert.deepEqual(
+      [config.DATABASE_SCHEMA, config.INSTANCE_ID, config.CONSUMER_GROUP, config.HTTP_PORT],
+      ['order_details', 'order-details', 'order-details', 8112],
+    );
   });
 });
 

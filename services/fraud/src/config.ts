@@ -1,12 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import {
-  commonConfig,
-  consumerConfig,
-  envInteger,
-  envPort,
-  envTopic,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { envInteger, envTopic, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 import type { SessionRules } from './domain/session.ts';
 
@@ -15,10 +8,7 @@ import type { SessionRules } from './domain/session.ts';
  * to the real ones and are overridable for tests.
  */
 export const fraudConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'fraud', schema: 'fraud' }),
-  ...consumerConfig({ group: 'fraud' }),
-  HTTP_PORT: envPort(8111),
+  ...serviceConfig({ name: 'fraud', port: 8111 }),
   /** An order more than this long after the session's last order opens a new session. */
   FRAUD_SESSION_GAP_MS: envInteger({ min: 1, default: 3_600_000 }),
   /** Session total (minor units, in the order's currency) at which an order fails: 2000.00. */

@@ -1,47 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { type OrderCreatedEvent, orderCreatedEventSchema } from '@microshop/contracts';
+import type { OrderCreatedEvent } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
-import { consumedMessage, samplePaymentReference } from '@microshop/platform/testing';
+import {
+  consumedMessage,
+  type OrderCreatedOptions as KitOrderCreatedOptions,
+  orderCreatedEvent,
+} from '@microshop/platform/testing';
 
 // OrderCreated events as the orders service writes them, for unit and integration tests.
 
-export interface OrderCreatedOptions {
-  orderId?: string;
-  customerId?: string;
-  /** Minor units; the order is one line of this price. */
-  total?: number;
-  currency?: string;
-  /** The order's time (`createdAt`), which places it in a session; default now. */
-  at?: Date;
-  eventId?: string;
-}
+export type OrderCreatedOptions = Omit<KitOrderCreatedOptions, 'items'>;
 
+/** An OrderCreated of one line whose price is the order's total (default 1000.00), as fraud sums totals. */
 export function orderCreated(options: OrderCreatedOptions = {}): OrderCreatedEvent {
-  const at = (options.at ?? new Date()).toISOString();
   const total = options.total ?? 100_000;
-  const order = {
-    id: options.orderId ?? randomUUID(),
-    customerId: options.customerId ?? randomUUID(),
-    items: [{ sku: 'JUMPERS', quantity: 1, unitPrice: total }],
-    currency: options.currency ?? 'EUR',
-    total,
-    status: 'CREATED' as const,
-    reasons: [],
-    createdAt: at,
-    updatedAt: at,
-  };
-  // Parsed, so a fixture that drifts from the contract fails loudly here rather than in a test.
-  return orderCreatedEventSchema.parse({
-    id: options.eventId ?? randomUUID(),
-    type: 'OrderCreated',
-    occurredAt: at,
-    source: 'orders',
-    orderId: order.id,
-    customerId: order.customerId,
-    status: 'CREATED',
-    order,
-    payment: { reference: samplePaymentReference },
-  });
+  return orderCreatedEvent({ ...options, total, items: [{ sku: 'JUMPERS', quantity: 1, unitPrice: total }] });
 }
 
 /** `base` + `ms` milliseconds. */

@@ -1,57 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createProducer, deleteConsumerGroups } from '@microshop/platform';
-import {
-  createTestSchema,
-  createTestTopics,
-  eventually,
-  fetchJson,
-  serveIssuer,
-  startService,
-  testDatabaseUrl,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
-} from '@microshop/platform/testing';
+import { createProducer } from '@microshop/platform';
+import { eventually, fetchJson, startServiceProcess } from '@microshop/platform/testing';
 import { after, orderCreated } from './fixtures.ts';
 import { asOperator, issuer, logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const bootstrapServers = testKafkaBootstrapServers();
 
 test('the process starts ready with its configured limit, judges orders from Kafka and stops cleanly on SIGTERM', async (t) => {
-  const db = await createTestSchema('fraud_main', t);
-  const [eventsTopic, deadLetterTopic] = await createTestTopics(
-    t,
-    [uniqueTopic('fraud-main'), uniqueTopic('fraud-main-dlq')],
-    bootstrapServers,
-  );
-  assert.ok(eventsTopic && deadLetterTopic);
-  const consumerGroup = uniqueGroup('fraud-main');
-  const trusted = await serveIssuer(issuer, t);
-  const service = await startService(
-    mainFile,
-    {
-      ...trusted.env,
-      DATABASE_URL: testDatabaseUrl(),
-      DATABASE_SCHEMA: db.name,
-      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
-      ORDER_EVENTS_TOPIC: eventsTopic,
-      DEAD_LETTER_TOPIC: deadLetterTopic,
-      CONSUMER_GROUP: consumerGroup,
-      FRAUD_LIMIT_MINOR: '10000',
-      INSTANCE_ID: 'fraud-1',
-    },
-    t,
-  );
-  // Registered after startService's kill, so it runs after the process is gone; a member killed
-  // mid-test stays in its group until its session times out.
-  t.after(() =>
-    deleteConsumerGroups({ bootstrapServers, groups: [consumerGroup], clientId: 'test-cleanup' }).catch(
-      () => {},
-    ),
-  );
+  const { service, topics, bootstrapServers } = await startServiceProcess(mainFile, t, {
+    name: 'fraud-main',
+    topics: { ORDER_EVENTS_TOPIC: 'orders', DEAD_LETTER_TOPIC: 'dlq' },
+    issuer,
+    env: { FRAUD_LIMIT_MINOR: '10000' },
+  });
+  const eventsTopic = topics.ORDER_EVENTS_TOPIC;
 
   const start = new Date();
   const first = orderCreated({ total: 6_000, at: start });

@@ -33,6 +33,17 @@ describe('headers sent upstream', () => {
     ]);
   });
 
+  it('passes the caller’s trace context on unless the gateway traces the request and sends its own', () => {
+    const incoming = {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'a=1',
+    };
+    assert.equal(upstreamRequestHeaders(incoming, context).traceparent, incoming.traceparent);
+    const traced = upstreamRequestHeaders(incoming, { ...context, traced: true });
+    assert.equal(traced.traceparent, undefined);
+    assert.equal(traced.tracestate, undefined);
+  });
+
   it('keeps end-to-end headers such as authorization, idempotency-key and accept', () => {
     const headers = upstreamRequestHeaders(
       { authorization: 'Bearer t', 'idempotency-key': 'k-1', accept: 'application/json' },

@@ -1,12 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import {
-  commonConfig,
-  consumerConfig,
-  envInteger,
-  envPort,
-  type RetentionRule,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { envInteger, type RetentionRule, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 import type { InventoryTopics } from './handlers/publishing.ts';
 
@@ -17,10 +10,7 @@ const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a topic n
  * default to the real ones and are overridable so a test runs the process on its own.
  */
 export const inventoryConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'inventory', schema: 'inventory' }),
-  ...consumerConfig({ group: 'inventory' }),
-  HTTP_PORT: envPort(8103),
+  ...serviceConfig({ name: 'inventory', port: 8103 }),
   /** Where the order status events come from. */
   ORDER_EVENTS_TOPIC: topicName.default(topics.orderOutbox),
   /** Where the INVENTORY verdicts go (through the outbox). */

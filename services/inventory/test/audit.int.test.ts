@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { setStock, upsertProduct } from '../src/handlers/catalog-commands.ts';
 import { orderCreated, uniqueSku } from './fixtures.ts';
-import { deliverer, httpApp, migratedSchema, publishing } from './harness.ts';
+import { asOperator, deliverer, httpApp, issuer, migratedSchema, publishing } from './harness.ts';
 
 // The catalog audit: every operator change, field by field, with who made it and when; readable
 // through GET /api/v1/products/{sku}/audit, newest first.
@@ -12,7 +12,11 @@ const app = await httpApp(db);
 after(() => app.close());
 
 const auditOf = async (sku: string) => {
-  const response = await app.inject({ method: 'GET', url: `/api/v1/products/${sku}/audit` });
+  const response = await app.inject({
+    method: 'GET',
+    url: `/api/v1/products/${sku}/audit`,
+    headers: asOperator,
+  });
   assert.equal(response.statusCode, 200, response.body);
   return (
     response.json() as { entries: { field: string; from: unknown; to: unknown; by: string; at: string }[] }
@@ -62,15 +66,20 @@ test('orders reserving stock and changes that change nothing leave no audit entr
 
 test('a change through the API is recorded as its caller’s; the audit of an unknown sku is a 404', async () => {
   const sku = uniqueSku();
+  const operator = await issuer.operator('operator-carol');
   const put = await app.inject({
     method: 'PUT',
     url: `/api/v1/products/${sku}`,
     payload: { name: 'Mittens', unitPrice: 700 },
+    headers: operator.headers,
   });
-  assert.equal(put.statusCode, 201);
+  assert.equal(put.statusCode, 201, put.body);
 
-  // Without access control (this test app) there is no principal: the change is anonymous.
-  assert.deepEqual([...new Set((await auditOf(sku)).map((entry) => entry.by))], ['anonymous']);
-  const unknown = await app.inject({ method: 'GET', url: `/api/v1/products/${uniqueSku()}/audit` });
+  assert.deepEqual([...new Set((await auditOf(sku)).map((entry) => entry.by))], ['operator-carol']);
+  const unknown = await app.inject({
+    method: 'GET',
+    url: `/api/v1/products/${uniqueSku()}/audit`,
+    headers: asOperator,
+  });
   assert.equal(unknown.statusCode, 404);
 });

@@ -1,12 +1,5 @@
 import { topics } from '@microshop/contracts';
-import {
-  commonConfig,
-  consumerConfig,
-  envInteger,
-  envPort,
-  envTopic,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { envInteger, envTopic, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 import type { SmtpMailerOptions } from './clients/smtp-mailer.ts';
 import type { SendBackoff } from './domain/delivery.ts';
@@ -20,10 +13,7 @@ import { defaultRoutedTopicPrefix } from './domain/routing.ts';
  */
 export const notificationsConfig = z
   .object({
-    ...commonConfig,
-    ...serviceInstanceConfig({ instance: 'notifications', schema: 'notifications' }),
-    ...consumerConfig({ group: 'notifications' }),
-    HTTP_PORT: envPort(8104),
+    ...serviceConfig({ name: 'notifications', port: 8104 }),
     /** How long an order waits for its customer to be known before it is routed as bronze. */
     REFERENCE_GRACE_MS: envInteger({ min: 0, max: 3_600_000, default: 5_000 }),
     ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),

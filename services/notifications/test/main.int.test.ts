@@ -5,10 +5,8 @@ import { createProducer } from '@microshop/platform';
 import {
   createTestTopics,
   eventually,
-  startService,
-  testDatabaseUrl,
+  startServiceProcess,
   testKafkaBootstrapServers,
-  uniqueGroup,
   uniqueTopic,
   withDecodingSlot,
 } from '@microshop/platform/testing';
@@ -26,43 +24,27 @@ test('the process starts ready, routes an order from Kafka by its customer level
   // The process publishes its schema's outbox, so on the test stack Debezium really sends the routed
   // event: its topic must exist, and be this test's own.
   const routedPrefix = `${uniqueTopic('notifications-main-routed')}-`;
-  const [ordersTopic, customersTopic, deadLetterTopic, paymentsTopic, shipmentsTopic] =
-    await createTestTopics(
-      t,
-      [
-        uniqueTopic('notifications-main-orders'),
-        { name: uniqueTopic('notifications-main-customers'), compacted: true },
-        uniqueTopic('notifications-main-dlq'),
-        uniqueTopic('notifications-main-payments'),
-        uniqueTopic('notifications-main-shipments'),
-        `${routedPrefix}silver`,
-        `${routedPrefix}bronze`,
-      ],
-      bootstrapServers,
-    );
-  assert.ok(ordersTopic && customersTopic && deadLetterTopic && paymentsTopic && shipmentsTopic);
+  await createTestTopics(t, [`${routedPrefix}silver`, `${routedPrefix}bronze`], bootstrapServers);
   const mailbox = createMailbox({ capacity: 100 });
   const sink = await startSmtpSink({ mailbox, port: 0, logger, maxMessageBytes: 1024 * 1024 });
   t.after(() => sink.close());
-  const service = await startService(
-    mainFile,
-    {
-      DATABASE_URL: testDatabaseUrl(),
-      DATABASE_SCHEMA: db.name,
-      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
-      ORDER_EVENTS_TOPIC: ordersTopic,
-      CUSTOMERS_TOPIC: customersTopic,
-      PAYMENTS_TOPIC: paymentsTopic,
-      SHIPMENTS_TOPIC: shipmentsTopic,
-      DEAD_LETTER_TOPIC: deadLetterTopic,
+  const { service, topics } = await startServiceProcess(mainFile, t, {
+    name: 'notifications-main',
+    schema: db,
+    topics: {
+      ORDER_EVENTS_TOPIC: 'orders',
+      CUSTOMERS_TOPIC: { suffix: 'customers', compacted: true },
+      PAYMENTS_TOPIC: 'payments',
+      SHIPMENTS_TOPIC: 'shipments',
+      DEAD_LETTER_TOPIC: 'dlq',
+    },
+    env: {
       SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       ROUTED_TOPIC_PREFIX: routedPrefix,
-      CONSUMER_GROUP: uniqueGroup('notifications-main'),
-      INSTANCE_ID: 'notifications-test',
       REFERENCE_GRACE_MS: '1000',
     },
-    t,
-  );
+  });
+  const { ORDER_EVENTS_TOPIC: ordersTopic, CUSTOMERS_TOPIC: customersTopic } = topics;
   const producer = createProducer({ bootstrapServers, clientId: 'notifications-main-test', logger });
   t.after(() => producer.close());
 

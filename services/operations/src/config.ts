@@ -1,14 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import {
-  commaList,
-  commonConfig,
-  consumerConfig,
-  envHttpUrl,
-  envInteger,
-  envPort,
-  envTopic,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { commaList, envHttpUrl, envInteger, envTopic, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 
 /**
@@ -16,11 +7,8 @@ import { z } from 'zod';
  * and schema names default to the real ones and are overridable for tests. Times are in milliseconds.
  */
 export const operationsConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'operations', schema: 'operations' }),
-  // The group that reads the heartbeats back; the dead letters have a group of their own.
-  ...consumerConfig({ group: 'operations' }),
-  HTTP_PORT: envPort(8123),
+  // Its group reads the heartbeats back; the dead letters have a group of their own.
+  ...serviceConfig({ name: 'operations', port: 8123 }),
   DEAD_LETTER_GROUP: z.string().min(1).default('operations-dead-letters'),
   HEARTBEAT_TOPIC: envTopic(topics.heartbeats),
   CONNECT_URL: envHttpUrl('http://127.0.0.1:18083'),
@@ -41,6 +29,13 @@ export const operationsConfig = z.object({
   /** The watchdog's wait before restarting a connector again, doubled each time up to the max. */
   WATCHDOG_BACKOFF_MS: envInteger({ min: 0, max: 3_600_000, default: 10_000 }),
   WATCHDOG_MAX_BACKOFF_MS: envInteger({ min: 0, max: 86_400_000, default: 300_000 }),
+  /**
+   * The key the stack's processes show the trace receiver (`x-trace-ingest-key`); unset, it accepts
+   * no spans. The stack generates one per stack (secrets.json).
+   */
+  TRACE_INGEST_KEY: z.string().min(16).optional(),
+  /** Received spans are kept this long (the trace store is for recent orders, not an archive). */
+  TRACE_RETENTION_HOURS: envInteger({ min: 1, max: 24 * 30, default: 24 }),
   /** Slot, outbox, dead-letter and consumer-group figures are sampled this often. */
   SAMPLE_INTERVAL_MS: envInteger({ min: 100, max: 600_000, default: 5_000 }),
 });

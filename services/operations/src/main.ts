@@ -62,6 +62,7 @@ export const service = defineService({
           eventFlow,
           eventFlowThresholdMs: thresholdMs,
           sample: samples.current,
+          traceIngestKey: config.TRACE_INGEST_KEY,
         }),
       background: { 'dead-letter reader': () => deadLetterReader(config, pool, logger) },
       consumers: { heartbeats: { topics: [config.HEARTBEAT_TOPIC], handle: readHeartbeats() } },
@@ -76,6 +77,9 @@ export const service = defineService({
         sampler: { intervalMs: config.SAMPLE_INTERVAL_MS, run: samples.run },
       },
       readiness: [{ name: 'event flow', check: () => assertFlowing(eventFlow) }],
+      retention: [
+        { table: 'spans', column: 'received_at', keepMs: config.TRACE_RETENTION_HOURS * 3_600_000 },
+      ],
     };
   },
 });

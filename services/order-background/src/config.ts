@@ -1,13 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import {
-  commonConfig,
-  consumerConfig,
-  envInteger,
-  envPort,
-  envTopic,
-  type RetentionRule,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { envInteger, envTopic, type RetentionRule, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 import type { Deadlines } from './domain/deadlines.ts';
 
@@ -16,10 +8,7 @@ import type { Deadlines } from './domain/deadlines.ts';
  * in milliseconds; topic and group names default to the real ones and are overridable for tests.
  */
 export const orderBackgroundConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'order-background', schema: 'order_background' }),
-  ...consumerConfig({ group: 'order-background' }),
-  HTTP_PORT: envPort(8090),
+  ...serviceConfig({ name: 'order-background', port: 8090 }),
   /** How long an order may stay CREATED before the watchdog expires it. */
   WATCHDOG_CREATED_DEADLINE_MS: envInteger({ min: 1, default: 60_000 }),
   /** How long an order may stay VALIDATED before the watchdog expires it. */

@@ -1,7 +1,8 @@
 import { defineService, runStandalone } from '@microshop/platform';
 import { commandsTopicOf, deadlinesOf, orderBackgroundConfig, retentionOf } from './config.ts';
-import { projectOrders } from './handlers/order-events.ts';
+import { projectOrdersMeasured } from './handlers/order-events.ts';
 import { build } from './http/routes.ts';
+import { stepHistogram } from './tasks/step-metrics.ts';
 import { attentionGauge, watchOrders } from './tasks/watchdog.ts';
 
 // The one wiring place of the order-background service: its database, its HTTP routes, the consumer
@@ -24,7 +25,12 @@ export const service = defineService({
     };
     return {
       http: (base) => build({ ...base, pool }),
-      consumers: { orderEvents: { topics: [config.ORDER_EVENTS_TOPIC], handle: projectOrders } },
+      consumers: {
+        orderEvents: {
+          topics: [config.ORDER_EVENTS_TOPIC],
+          handle: projectOrdersMeasured(stepHistogram(metrics)),
+        },
+      },
       tasks: { watchdog: { intervalMs: config.WATCHDOG_INTERVAL_MS, run: () => watchOrders(watchdog) } },
       retention: retentionOf(config),
     };

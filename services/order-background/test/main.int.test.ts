@@ -2,48 +2,20 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createProducer } from '@microshop/platform';
-import {
-  createTestSchema,
-  createTestTopics,
-  eventually,
-  fetchJson,
-  serveIssuer,
-  startService,
-  testDatabaseUrl,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
-} from '@microshop/platform/testing';
+import { eventually, fetchJson, startServiceProcess } from '@microshop/platform/testing';
 import { orderEvent } from './fixtures.ts';
 import { issuer, logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const bootstrapServers = testKafkaBootstrapServers();
 
 test('the process starts ready, projects events, expires stuck orders and stops cleanly on SIGTERM', async (t) => {
-  const db = await createTestSchema('order_background_main', t);
-  const [eventsTopic, deadLetterTopic] = await createTestTopics(
-    t,
-    [uniqueTopic('order-background-main'), uniqueTopic('order-background-main-dlq')],
-    bootstrapServers,
-  );
-  assert.ok(eventsTopic && deadLetterTopic);
-  const trusted = await serveIssuer(issuer, t);
-  const service = await startService(
-    mainFile,
-    {
-      ...trusted.env,
-      DATABASE_URL: testDatabaseUrl(),
-      DATABASE_SCHEMA: db.name,
-      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
-      ORDER_EVENTS_TOPIC: eventsTopic,
-      DEAD_LETTER_TOPIC: deadLetterTopic,
-      CONSUMER_GROUP: uniqueGroup('order-background-main'),
-      WATCHDOG_CREATED_DEADLINE_MS: '1000',
-      WATCHDOG_INTERVAL_MS: '50',
-    },
-    t,
-  );
+  const { service, db, topics, bootstrapServers } = await startServiceProcess(mainFile, t, {
+    name: 'order-background-main',
+    topics: { ORDER_EVENTS_TOPIC: 'orders', DEAD_LETTER_TOPIC: 'dlq' },
+    issuer,
+    env: { WATCHDOG_CREATED_DEADLINE_MS: '1000', WATCHDOG_INTERVAL_MS: '50' },
+  });
+  const eventsTopic = topics.ORDER_EVENTS_TOPIC;
 
   const stuck = orderEvent('CREATED', { at: new Date(Date.now() - 10_000) });
   const producer = createProducer({ bootstrapServers, clientId: 'order-background-main-test', logger });

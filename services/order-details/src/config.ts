@@ -1,12 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import {
-  commonConfig,
-  consumerConfig,
-  envInteger,
-  envPort,
-  envTopic,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { envInteger, envTopic, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 
 /**
@@ -14,10 +7,7 @@ import { z } from 'zod';
  * default to the real ones and are overridable for tests. CONSUMER_GROUP reads OrderCreated.
  */
 export const orderDetailsConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'order-details', schema: 'order_details' }),
-  ...consumerConfig({ group: 'order-details' }),
-  HTTP_PORT: envPort(8112),
+  ...serviceConfig({ name: 'order-details', port: 8112 }),
   /** How long after its creation an order naming an unknown customer or sku stays parked, not failed. */
   REFERENCE_GRACE_MS: envInteger({ min: 0, max: 600_000, default: 5_000 }),
   /** How often the deadline loop fails the parked orders whose grace period is over. */

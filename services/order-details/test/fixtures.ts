@@ -3,52 +3,17 @@ import {
   type CustomerChangedEvent,
   customerChangedEventSchema,
   type OrderCreatedEvent,
-  type OrderItem,
-  orderCreatedEventSchema,
   type ProductChangedEvent,
   productChangedEventSchema,
 } from '@microshop/contracts';
 import type { ConsumedMessage } from '@microshop/platform';
-import { consumedMessage, samplePaymentReference } from '@microshop/platform/testing';
+import { consumedMessage, type OrderCreatedOptions, orderCreatedEvent } from '@microshop/platform/testing';
 
 // Events as the orders, customers and inventory services write them, for unit and integration tests.
 
-export interface OrderCreatedOptions {
-  orderId?: string;
-  customerId?: string;
-  items?: OrderItem[];
-  currency?: string;
-  /** Default: Σ quantity × unitPrice, i.e. a correct total. */
-  total?: number;
-  /** `createdAt`; default now. */
-  at?: Date;
-}
-
+/** An OrderCreated of 2 × JUMPERS at 25.00 unless the test gives its lines. */
 export function orderCreated(options: OrderCreatedOptions = {}): OrderCreatedEvent {
-  const at = (options.at ?? new Date()).toISOString();
-  const items = options.items ?? [{ sku: 'JUMPERS', quantity: 2, unitPrice: 2500 }];
-  const order = {
-    id: options.orderId ?? randomUUID(),
-    customerId: options.customerId ?? randomUUID(),
-    items,
-    currency: options.currency ?? 'EUR',
-    total: options.total ?? items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0),
-    status: 'CREATED' as const,
-    reasons: [],
-    createdAt: at,
-    updatedAt: at,
-  };
-  return orderCreatedEventSchema.parse({
-    id: randomUUID(),
-    type: 'OrderCreated',
-    occurredAt: at,
-    source: 'orders',
-    orderId: order.id,
-    customerId: order.customerId,
-    status: 'CREATED',
-    order,
-    payment: { reference: samplePaymentReference },
-  });
+  return orderCreatedEvent({ items: [{ sku: 'JUMPERS', quantity: 2, unitPrice: 2500 }], ...options });
 }
 
 export function customerChanged(customerId: string, updatedAt = new Date()): CustomerChangedEvent {

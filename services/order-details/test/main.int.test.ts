@@ -1,55 +1,30 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createProducer, deleteConsumerGroups } from '@microshop/platform';
-import {
-  createTestSchema,
-  createTestTopics,
-  eventually,
-  fetchJson,
-  startService,
-  testDatabaseUrl,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
-} from '@microshop/platform/testing';
+import { createProducer } from '@microshop/platform';
+import { eventually, fetchJson, startServiceProcess } from '@microshop/platform/testing';
 import { customerChanged, orderCreated, productChanged, uniqueSku } from './fixtures.ts';
 import { logger } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const bootstrapServers = testKafkaBootstrapServers();
 
 test('the process starts ready, copies customers and catalog, checks orders from Kafka, fails a parked order at its deadline and stops cleanly on SIGTERM', async (t) => {
-  const db = await createTestSchema('order_details_main', t);
-  const names = ['outbox', 'customers', 'products', 'dlq'].map((n) => uniqueTopic(`order-details-main-${n}`));
-  const [ordersTopic, customersTopic, productsTopic, deadLetterTopic] = await createTestTopics(
-    t,
-    names,
-    bootstrapServers,
-  );
-  assert.ok(ordersTopic && customersTopic && productsTopic && deadLetterTopic);
-  const consumerGroup = uniqueGroup('order-details-main');
-  const referenceGroup = uniqueGroup('order-details-main-references');
-  const service = await startService(
-    mainFile,
-    {
-      DATABASE_URL: testDatabaseUrl(),
-      DATABASE_SCHEMA: db.name,
-      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
-      ORDER_EVENTS_TOPIC: ordersTopic,
-      CUSTOMERS_TOPIC: customersTopic,
-      PRODUCTS_TOPIC: productsTopic,
-      DEAD_LETTER_TOPIC: deadLetterTopic,
-      CONSUMER_GROUP: consumerGroup,
-      REFERENCE_CONSUMER_GROUP: referenceGroup,
-      INSTANCE_ID: 'order-details-1',
-      REFERENCE_GRACE_MS: '1000',
+  const { service, db, topics, bootstrapServers } = await startServiceProcess(mainFile, t, {
+    name: 'order-details-main',
+    topics: {
+      ORDER_EVENTS_TOPIC: 'outbox',
+      CUSTOMERS_TOPIC: 'customers',
+      PRODUCTS_TOPIC: 'products',
+      DEAD_LETTER_TOPIC: 'dlq',
     },
-    t,
-  );
-  // After the process is gone; a member killed mid-test stays in its group until its session times out.
-  const groups = [consumerGroup, referenceGroup];
-  t.after(() => deleteConsumerGroups({ bootstrapServers, groups, clientId: 'test-cleanup' }).catch(() => {}));
+    groups: ['CONSUMER_GROUP', 'REFERENCE_CONSUMER_GROUP'],
+    env: { REFERENCE_GRACE_MS: '1000' },
+  });
+  const {
+    ORDER_EVENTS_TOPIC: ordersTopic,
+    CUSTOMERS_TOPIC: customersTopic,
+    PRODUCTS_TOPIC: productsTopic,
+  } = topics;
 
   const sku = uniqueSku();
   const product = productChanged(sku, { unitPrice: 1200 });

@@ -1,14 +1,5 @@
 import { topics } from '@microshop/contracts';
-import {
-  commaList,
-  commonConfig,
-  consumerConfig,
-  envHttpUrl,
-  envInteger,
-  envPort,
-  envTopic,
-  serviceInstanceConfig,
-} from '@microshop/platform';
+import { commaList, envHttpUrl, envInteger, envTopic, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 import type { TimeoutLimits } from './domain/wait.ts';
 
@@ -17,10 +8,7 @@ import type { TimeoutLimits } from './domain/wait.ts';
  * to the real ones and are overridable, so a test or a scratch run uses topics of its own.
  */
 export const ordersConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'orders', schema: 'orders' }),
-  ...consumerConfig({ group: 'orders' }),
-  HTTP_PORT: envPort(8101),
+  ...serviceConfig({ name: 'orders', port: 8101 }),
   /** Cap of a blocking GET's `timeout`; larger values are capped, not refused. */
   WAIT_MAX_MS: envInteger({ min: 0, max: 600_000, default: 30_000 }),
   /** A blocking GET's timeout when the request gives none (capped by WAIT_MAX_MS). */

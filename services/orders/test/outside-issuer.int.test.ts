@@ -2,19 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { deleteConsumerGroups } from '@microshop/platform';
-import {
-  createTestIssuer,
-  createTestSchema,
-  createTestTopics,
-  serveIssuer,
-  startService,
-  testDatabaseUrl,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
-} from '@microshop/platform/testing';
-import { orderRequest } from './support.ts';
+import { createTestIssuer, startServiceProcess } from '@microshop/platform/testing';
+import { givenOrdersSchema, givenPayments, orderRequest } from './support.ts';
 
 // A deployment that trusts an outside OpenID Connect issuer instead of microshop's own: the orders
 // process, configured by environment only, with an issuer this test starts (its JWKS on a port of
@@ -27,35 +16,26 @@ test("a customer of an outside issuer places and reads their own order, and not 
     issuer: 'https://idp.example.test/realms/shop',
     audience: 'shop-api',
   });
-  const trusted = await serveIssuer(idp, t);
-  const db = await createTestSchema('orders_outside_issuer', t);
-  const topics = await createTestTopics(
-    t,
-    ['decisions', 'payments', 'shipments', 'commands', 'dlq'].map((name) =>
-      uniqueTopic(`orders-idp-${name}`),
-    ),
-  );
-  const group = uniqueGroup('orders-idp');
-  const orders = await startService(
-    mainFile,
-    {
-      ...trusted.env,
+  // Migrated with the test catalog, so the order below is priced; its card token goes to the stand-in.
+  const db = await givenOrdersSchema('orders_outside_issuer');
+  const { service: orders } = await startServiceProcess(mainFile, t, {
+    name: 'orders-idp',
+    schema: db,
+    topics: {
+      ORDER_DECISIONS_TOPIC: 'decisions',
+      PAYMENTS_TOPIC: 'payments',
+      SHIPMENTS_TOPIC: 'shipments',
+      ORDER_COMMANDS_TOPIC: 'commands',
+      PRODUCTS_TOPIC: 'products',
+      DEAD_LETTER_TOPIC: 'dlq',
+    },
+    issuer: idp,
+    env: {
       AUTH_ROLES_CLAIM: 'realm_access.roles',
-      DATABASE_URL: testDatabaseUrl(),
-      DATABASE_SCHEMA: db.name,
-      KAFKA_BOOTSTRAP_SERVERS: testKafkaBootstrapServers(),
-      ORDER_DECISIONS_TOPIC: topics[0] ?? '',
-      PAYMENTS_TOPIC: topics[1] ?? '',
-      SHIPMENTS_TOPIC: topics[2] ?? '',
-      ORDER_COMMANDS_TOPIC: topics[3] ?? '',
-      DEAD_LETTER_TOPIC: topics[4] ?? '',
-      CONSUMER_GROUP: group,
-      INSTANCE_ID: 'orders-idp',
+      PAYMENTS_URL: (await givenPayments()).url,
       LOG_LEVEL: 'warn',
     },
-    t,
-  );
-  t.after(() => deleteConsumerGroups({ bootstrapServers: testKafkaBootstrapServers(), groups: [group] }));
+  });
   const as = async (subject: string, role: 'customer' | 'operator') => ({
     'content-type': 'application/json',
     authorization: `Bearer ${await idp.tokenFor({ subject, roles: [] }, { claims: { realm_access: { roles: [role] } } })}`,

@@ -40,7 +40,8 @@ export async function startPaymentsStandIn(logger: Logger): Promise<PaymentsStan
       },
     },
     async (request) => {
-      const subject = request.headers.authorization ?? 'anonymous';
+      // As payments does: the same reference for the same customer (the token's subject) and card.
+      const subject = subjectOf(request.headers.authorization);
       const mac = createHmac('sha256', referenceKey).update(`${subject}\u0000${request.body.token}`);
       const reference = `pm_${mac.digest('base64url').slice(0, 32)}`;
       tokens.set(reference, request.body.token);
@@ -50,4 +51,12 @@ export async function startPaymentsStandIn(logger: Logger): Promise<PaymentsStan
   await app.listen({ host: '127.0.0.1', port: 0 });
   after(() => app.close());
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, tokens };
+}
+
+/** The `sub` of a bearer JWT (unverified: the orders instance under test verified it already). */
+function subjectOf(authorization: string | undefined): string {
+  const payload = authorization?.split('.')[1];
+  if (payload === undefined) return 'anonymous';
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: string };
+  return claims.sub ?? 'anonymous';
 }

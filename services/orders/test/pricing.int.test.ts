@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
+import type { PlacedOrderRequest } from '@microshop/contracts';
 import { problemDetailsSchema } from '@microshop/platform';
 import { outboxInsertsDuring, type TestSchema } from '@microshop/platform/testing';
 import {
+  asCustomer,
   countRows,
   givenCatalogPrice,
   givenInstance,
@@ -19,8 +21,13 @@ import {
 
 const db = await givenOrdersSchema('orders_pricing');
 
-function post(app: Awaited<ReturnType<typeof givenInstance>>['app'], payload: object, key?: string) {
-  const headers = key === undefined ? {} : { 'idempotency-key': key };
+/** Places `payload` as its customer, signed in. */
+async function post(
+  app: Awaited<ReturnType<typeof givenInstance>>['app'],
+  payload: PlacedOrderRequest,
+  key?: string,
+) {
+  const headers = await asCustomer(payload.customerId, key === undefined ? {} : { 'idempotency-key': key });
   return app.inject({ method: 'POST', url: '/api/v1/orders', payload, headers });
 }
 

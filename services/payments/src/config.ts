@@ -3,14 +3,11 @@ import { type TopicName, topics } from '@microshop/contracts';
 import {
   type CircuitBreakerSettings,
   commaList,
-  commonConfig,
-  consumerConfig,
   envInteger,
-  envPort,
   envProfile,
   type HttpRetrySettings,
   isLocalProfile,
-  serviceInstanceConfig,
+  serviceConfig,
 } from '@microshop/platform';
 import { z } from 'zod';
 import { parseTokenKey } from './store/token-cipher.ts';
@@ -26,10 +23,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or http
  */
 export const paymentsConfig = z
   .object({
-    ...commonConfig,
-    ...serviceInstanceConfig({ instance: 'payments', schema: 'payments' }),
-    ...consumerConfig({ group: 'payments' }),
-    HTTP_PORT: envPort(8105),
+    ...serviceConfig({ name: 'payments', port: 8105 }),
     /** Where the order status events come from. */
     ORDER_EVENTS_TOPIC: topicName.default(topics.orderOutbox),
     /** Where the payment events go (through the outbox). */

@@ -4,66 +4,28 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type OrderEvent, sandboxTokens } from '@microshop/contracts';
-import { createProducer, deleteConsumerGroups } from '@microshop/platform';
-import {
-  createTestSchema,
-  createTestTopics,
-  eventually,
-  fetchJson,
-  freePort,
-  serveIssuer,
-  startService,
-  testDatabaseUrl,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
-} from '@microshop/platform/testing';
+import { createProducer } from '@microshop/platform';
+import { eventually, fetchJson, freePort, startServiceProcess } from '@microshop/platform/testing';
 import { paymentMethodsPath } from '../src/http/payment-methods.ts';
 import { newOrder, orderEvent } from './fixtures.ts';
 import { asOperator, issuer, logger, startSandbox } from './harness.ts';
 
 const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const bootstrapServers = testKafkaBootstrapServers();
 const sandbox = await startSandbox();
 
 test('the process charges a validated order from its topic, answers GET, and stops cleanly on SIGTERM', async (t) => {
-  const db = await createTestSchema('payments_main', t);
-  const [eventsTopic, paymentsTopic, deadLetterTopic] = await createTestTopics(
-    t,
-    [
-      uniqueTopic('payments-main-orders'),
-      uniqueTopic('payments-main-payments'),
-      uniqueTopic('payments-main-dlq'),
-    ],
-    bootstrapServers,
-  );
-  assert.ok(eventsTopic && paymentsTopic && deadLetterTopic);
-  const consumerGroup = uniqueGroup('payments-main');
-  const trusted = await serveIssuer(issuer, t);
-  const service = await startService(
-    mainFile,
-    {
-      ...trusted.env,
-      DATABASE_URL: testDatabaseUrl(),
-      DATABASE_SCHEMA: db.name,
-      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
-      ORDER_EVENTS_TOPIC: eventsTopic,
-      PAYMENTS_TOPIC: paymentsTopic,
-      DEAD_LETTER_TOPIC: deadLetterTopic,
-      CONSUMER_GROUP: consumerGroup,
+  const { service, topics, bootstrapServers } = await startServiceProcess(mainFile, t, {
+    name: 'payments-main',
+    topics: { ORDER_EVENTS_TOPIC: 'orders', PAYMENTS_TOPIC: 'payments', DEAD_LETTER_TOPIC: 'dlq' },
+    issuer,
+    env: {
       // As the stack runner passes it: every instance of the sandbox, comma-separated; the first is used.
       UPSTREAM_PAYMENT_SANDBOX: `${sandbox.url},http://127.0.0.1:9`,
       PAYMENT_TOKEN_KEYS: Buffer.alloc(32, 7).toString('base64'),
       LOG_LEVEL: 'warn',
     },
-    t,
-  );
-  // Registered after startService's kill, so it runs after the process is gone.
-  t.after(() =>
-    deleteConsumerGroups({ bootstrapServers, groups: [consumerGroup], clientId: 'test-cleanup' }).catch(
-      () => {},
-    ),
-  );
+  });
+  const eventsTopic = topics.ORDER_EVENTS_TOPIC;
 
   const order = newOrder(990);
   const producer = createProducer({ bootstrapServers, clientId: 'payments-main-test', logger });
@@ -74,10 +36,11 @@ test('the process charges a validated order from its topic, answers GET, and sto
     value: event,
     headers: { id: event.id },
   });
-  // As the orders service does: the card token to payments, its reference into OrderCreated.
+  // As the orders service does: the card token to payments, with the customer's token, and its
+  // reference into OrderCreated.
   const registered = await fetch(`${service.base}${paymentMethodsPath}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await issuer.customer(order.customerId)).headers },
     body: JSON.stringify({ token: sandboxTokens.success }),
   });
   assert.equal(registered.status, 200);

@@ -1,15 +1,12 @@
 import { type TopicName, topics } from '@microshop/contracts';
 import {
   commaList,
-  commonConfig,
-  consumerConfig,
   envHttpUrl,
   envInteger,
-  envPort,
   envProfile,
   envSecretList,
   envTopic,
-  serviceInstanceConfig,
+  serviceConfig,
 } from '@microshop/platform';
 import { z } from 'zod';
 import { carrierCallbackPath } from './http/schemas.ts';
@@ -29,10 +26,7 @@ const upstreamList = z
  */
 export const shipmentsConfig = z
   .object({
-    ...commonConfig,
-    ...serviceInstanceConfig({ instance: 'shipments', schema: 'shipments' }),
-    ...consumerConfig({ group: 'shipments' }),
-    HTTP_PORT: envPort(8106),
+    ...serviceConfig({ name: 'shipments', port: 8106 }),
     /** Where the order status events come from. */
     ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
     /** Where ShipmentDispatched and ShipmentDelivered go (through the outbox). */

@@ -2,18 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { shipmentSchema } from '@microshop/contracts';
-import { createProducer, deleteConsumerGroups } from '@microshop/platform';
+import { createProducer } from '@microshop/platform';
 import {
-  createTestSchema,
-  createTestTopics,
   eventually,
   fetchJson,
-  serveIssuer,
   startService,
-  testDatabaseUrl,
-  testKafkaBootstrapServers,
-  uniqueGroup,
-  uniqueTopic,
+  startServiceProcess,
   withDecodingSlot,
 } from '@microshop/platform/testing';
 import { orderEvent } from './fixtures.ts';
@@ -24,47 +18,30 @@ import { issuer, logger } from './harness.ts';
 
 const shipmentsMain = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const sandboxMain = fileURLToPath(new URL('../../carrier-sandbox/src/main.ts', import.meta.url));
-const bootstrapServers = testKafkaBootstrapServers();
 
 test('the processes start ready, book an approved order from Kafka, take the delivery callback and stop cleanly on SIGTERM', async (t) => {
-  const db = await createTestSchema('shipments_main', t);
-  const [eventsTopic, deadLetterTopic] = await createTestTopics(
-    t,
-    [uniqueTopic('shipments-main'), uniqueTopic('shipments-main-dlq')],
-    bootstrapServers,
-  );
-  assert.ok(eventsTopic && deadLetterTopic);
-  const consumerGroup = uniqueGroup('shipments-main');
   const secret = 'main-test-webhook-secret';
   const sandbox = await startService(
     sandboxMain,
     { CARRIER_DELIVERY_DELAY_MS: '300', CARRIER_WEBHOOK_SECRETS: secret, INSTANCE_ID: 'carrier-sandbox' },
     t,
   );
-  const trusted = await serveIssuer(issuer, t);
-  const shipments = await startService(
-    shipmentsMain,
-    {
-      ...trusted.env,
-      DATABASE_URL: testDatabaseUrl(),
-      DATABASE_SCHEMA: db.name,
-      KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
-      ORDER_EVENTS_TOPIC: eventsTopic,
-      DEAD_LETTER_TOPIC: deadLetterTopic,
-      CONSUMER_GROUP: consumerGroup,
+  const {
+    service: shipments,
+    db,
+    topics,
+    bootstrapServers,
+  } = await startServiceProcess(shipmentsMain, t, {
+    name: 'shipments-main',
+    topics: { ORDER_EVENTS_TOPIC: 'orders', DEAD_LETTER_TOPIC: 'dlq' },
+    issuer,
+    env: {
       UPSTREAM_CARRIER_SANDBOX: sandbox.base,
       // Mid-rotation: the carrier still signs with the old secret, which shipments still accepts.
       CARRIER_WEBHOOK_SECRETS: `the-rotated-in-webhook-secret,${secret}`,
-      INSTANCE_ID: 'shipments-1',
     },
-    t,
-  );
-  // Registered after startService's kill, so it runs after the process is gone.
-  t.after(() =>
-    deleteConsumerGroups({ bootstrapServers, groups: [consumerGroup], clientId: 'test-cleanup' }).catch(
-      () => {},
-    ),
-  );
+  });
+  const eventsTopic = topics.ORDER_EVENTS_TOPIC;
   const producer = createProducer({ bootstrapServers, clientId: 'shipments-main-test', logger });
   t.after(() => producer.close());
   const approved = orderEvent('APPROVED');

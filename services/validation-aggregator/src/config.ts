@@ -1,5 +1,5 @@
 import { type TopicName, topics } from '@microshop/contracts';
-import { commonConfig, consumerConfig, envPort, envTopic, serviceInstanceConfig } from '@microshop/platform';
+import { envTopic, serviceConfig } from '@microshop/platform';
 import { z } from 'zod';
 
 /**
@@ -7,10 +7,7 @@ import { z } from 'zod';
  * default to the real ones and are overridable for tests.
  */
 export const aggregatorConfig = z.object({
-  ...commonConfig,
-  ...serviceInstanceConfig({ instance: 'validation-aggregator', schema: 'validation_aggregator' }),
-  ...consumerConfig({ group: 'validation-aggregator' }),
-  HTTP_PORT: envPort(8103),
+  ...serviceConfig({ name: 'validation-aggregator', port: 8103 }),
   VALIDATIONS_TOPIC: envTopic(topics.orderValidations),
   DECISIONS_TOPIC: envTopic(topics.orderDecisions),
 });

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { recordWait, withProcessSpan } from '../telemetry/messages.ts';
 import type { ConsumedMessage, RawRecord } from './codec.ts';
 import type { ConsumerMetrics } from './consumer-metrics.ts';
 import { createWaitTracker, type MessageProcessor, where } from './message-processor.ts';
@@ -20,6 +21,8 @@ export interface BatchContext {
 }
 
 export interface BatchProcessorOptions {
+  /** The consumer group, named on the batch's spans. */
+  group: string;
   single: MessageProcessor;
   handleBatch: BatchHandler;
   backoff: BackoffOptions;
@@ -65,7 +68,13 @@ export function createBatchProcessor(
   }
 
   /** The batch under the retry policy: handled, replay it one by one, or stopped (abandoned). */
-  async function handleAll(accepted: { record: RawRecord; message: ConsumedMessage }[]) {
+  function handleAll(accepted: { record: RawRecord; message: ConsumedMessage }[]) {
+    const messages = accepted.map((item) => item.message);
+    for (const message of messages) recordWait(message, options.group);
+    return withProcessSpan(messages, options.group, () => retryBatch(accepted));
+  }
+
+  async function retryBatch(accepted: { record: RawRecord; message: ConsumedMessage }[]) {
     const first = accepted[0]?.record;
     const topic = first?.topic ?? '';
     const logger = options.logger.child({ ...(first ? where(first) : {}), batch: accepted.length });

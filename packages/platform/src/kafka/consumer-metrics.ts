@@ -12,12 +12,27 @@ export interface ConsumerMetrics {
   waiting(topic: string, delta: 1 | -1): void;
   /** Duration of one handler call, successful or not. */
   observeHandle(topic: string, seconds: number): void;
+  /** Records the partition still has to be handled by this group (lag-monitor.ts). */
+  lag(topic: string, partition: number, records: number): void;
+  /** The partition is no longer this member's: its lag is another member's to report. */
+  forgetLag(topic: string, partition: number): void;
 }
 
 const labelNames = ['topic', 'group'] as const;
 
 export function createConsumerMetrics(registry: Registry | undefined, group: string): ConsumerMetrics {
-  if (!registry) return { handled() {}, deadLettered() {}, retried() {}, waiting() {}, observeHandle() {} };
+  if (!registry) {
+    const none = () => {};
+    return {
+      handled: none,
+      deadLettered: none,
+      retried: none,
+      waiting: none,
+      observeHandle: none,
+      lag: none,
+      forgetLag: none,
+    };
+  }
   const handled = counter(
     registry,
     'microshop_kafka_messages_handled_total',
@@ -52,7 +67,20 @@ export function createConsumerMetrics(registry: Registry | undefined, group: str
     'microshop_kafka_message_handle_duration_seconds',
     'Duration of one handler call.',
   );
+  const lag = registerOnce(
+    registry,
+    'microshop_kafka_consumer_lag',
+    () =>
+      new Gauge({
+        name: 'microshop_kafka_consumer_lag',
+        help: 'Records of a partition not yet handled by the group, as the member that owns it sees it.',
+        labelNames: [...labelNames, 'partition'],
+        registers: [],
+      }),
+  );
   return {
+    lag: (topic, partition, records) => lag.set({ topic, group, partition: String(partition) }, records),
+    forgetLag: (topic, partition) => lag.remove({ topic, group, partition: String(partition) }),
     handled: (topic) => handled.inc({ topic, group }),
     deadLettered: (topic, reason) => deadLettered.inc({ topic, group, reason }),
     retried: (topic, failure) => retried.inc({ topic, group, failure }),

@@ -6,6 +6,7 @@ import { type BatchHandler, createBatchProcessor } from './batch-processor.ts';
 import type { RawRecord } from './codec.ts';
 import { createConsumerMetrics } from './consumer-metrics.ts';
 import { createDeadLetterSender } from './dead-letter.ts';
+import { startLagMonitor } from './lag-monitor.ts';
 import { createMessageProcessor, type MessageHandler } from './message-processor.ts';
 import { createOffsetCommitter, type OffsetCommitter, type OffsetToCommit } from './offset-committer.ts';
 import { brokerList } from './options.ts';
@@ -115,6 +116,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     abandon: abandon.signal,
   });
   const processRecords = createBatchProcessor({
+    group: options.groupId,
     single: processor,
     handleBatch: options.handleBatch ?? unbatched,
     backoff,
@@ -129,6 +131,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       const { done } = await processRecords(items);
       if (done === null) return;
       const item = done as Item;
+      positions.set(`${item.topic}:${item.partition}`, item.offset + 1n);
       committer.mark({
         topic: item.topic,
         partition: item.partition,
@@ -144,6 +147,16 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         { err: error, topic: item.topic, partition: item.partition },
         'partition stalled by an internal error',
       ),
+  });
+  /** The next offset to commit of each partition handled since this member got it (for the lag). */
+  const positions = new Map<string, bigint>();
+  const lagMonitor = startLagMonitor({
+    consumer,
+    topics: options.topics,
+    positions: () => positions,
+    report: (topic, partition, records) => metrics.lag(topic, partition, records),
+    forget: (topic, partition) => metrics.forgetLag(topic, partition),
+    logger,
   });
   let stream: Stream | null = null;
   let starting: Promise<void> | null = null;
@@ -214,6 +227,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   consumer.on('consumer:group:join', (payload) => {
     logger.info({ memberId: payload.memberId, assignments: payload.assignments }, 'joined consumer group');
     lanes.retainOnly(isAssigned);
+    for (const key of positions.keys()) {
+      const at = key.lastIndexOf(':');
+      if (!isAssigned(key.slice(0, at), Number(key.slice(at + 1)))) positions.delete(key);
+    }
   });
   consumer.on('consumer:group:rebalance', () => logger.debug('consumer group rebalancing'));
   consumer.on('consumer:heartbeat:error', (payload) =>
@@ -247,6 +264,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   function shutdown(): Promise<void> {
     shutDown ??= (async () => {
       stopping.abort();
+      lagMonitor.stop();
       const current = stream;
       stream = null;
       lanes.clearQueued();

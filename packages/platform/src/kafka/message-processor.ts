@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { recordWait, withProcessSpan } from '../telemetry/messages.ts';
 import { type ConsumedMessage, decodeRecord, type RawRecord } from './codec.ts';
 import type { ConsumerMetrics, DeadLetterReason } from './consumer-metrics.ts';
 import { type DeadLetterSender, redriveHeaders } from './dead-letter.ts';
@@ -90,7 +91,12 @@ export function createMessageProcessor(options: ProcessorOptions): MessageProces
     return { message: decoded.message };
   }
 
-  async function handleAccepted(record: RawRecord, message: ConsumedMessage): Promise<Outcome> {
+  function handleAccepted(record: RawRecord, message: ConsumedMessage): Promise<Outcome> {
+    recordWait(message, options.group);
+    return withProcessSpan([message], options.group, () => retryHandler(record, message));
+  }
+
+  async function retryHandler(record: RawRecord, message: ConsumedMessage): Promise<Outcome> {
     const logger = options.logger.child({ ...where(record), eventId: message.eventId });
     const waiting = createWaitTracker(options.metrics, record.topic, logger);
     try {

@@ -3,6 +3,7 @@ import { withTransaction } from '../db/pool.ts';
 import { recordInboxMany } from '../inbox.ts';
 import type { Logger } from '../logger.ts';
 import { appendToOutbox, type OutboxMessage } from '../outbox.ts';
+import { currentTraceparent, tagOrder, withRecordSpan } from '../telemetry/messages.ts';
 import type { BatchHandler } from './batch-processor.ts';
 import type { ConsumedMessage } from './codec.ts';
 import type { HandlerContext, MessageHandler } from './message-processor.ts';
@@ -125,17 +126,30 @@ export async function handleTransactionallyMany<T extends IdentifiedEvent>(
       const tx: HandlerTransaction = {
         client,
         eventId,
-        publish: (...published) => void outbox.push(...published),
+        // The trace context is taken now, inside the record's own span, not when the batch writes the rows.
+        publish: (...published) => void outbox.push(...published.map(withTraceparent)),
         afterCommit: (effect) => void effects.push(effect),
         logger: ours.length === 1 ? logger : logger.child({ offset: message.offset.toString(), eventId }),
       };
-      await handler.apply(event, tx, message);
+      await withRecordSpan(message, `handle ${eventTypeOf(message)}`, () =>
+        handler.apply(event, tx, message),
+      );
       outcomes[index] = 'applied';
     }
     await appendToOutbox(client, outbox);
   });
   runEffects(effects, logger);
   return outcomes;
+}
+
+function withTraceparent(message: OutboxMessage): OutboxMessage {
+  tagOrder(message.payload.orderId);
+  return { ...message, traceparent: message.traceparent ?? currentTraceparent() };
+}
+
+function eventTypeOf(message: ConsumedMessage): string {
+  const type = (message.value as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : message.topic;
 }
 
 /** The consumer's view of a transactional handler. */

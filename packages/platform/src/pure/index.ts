@@ -3,5 +3,6 @@
 export * from './backoff.ts';
 export * from './canonical-json.ts';
 export * from './dev-operator.ts';
+export * from './trace-attributes.ts';
 export * from './unreachable.ts';
 export * from './upstreams.ts';

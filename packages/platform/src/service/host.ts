@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError, type Env, envLogLevel, type LogLevel, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { runService, type ServiceHandle, type ServiceRuntime } from '../service.ts';
+import { flushTelemetry, startTelemetry } from '../telemetry/setup.ts';
 import type { ServiceDefinition } from './definition.ts';
 import { startDefinition } from './start.ts';
 
@@ -10,6 +11,8 @@ import { startDefinition } from './start.ts';
  * port, logger and metrics, exactly as when it runs alone — only the process (event loop, heap, the
  * Node runtime itself) is shared. Two cores run a dozen services better as one or two processes than
  * as fourteen, each paying for its own runtime and garbage collector.
+ *
+ * One tracer provider serves them all; each span names its service (telemetry/scope.ts).
  *
  * Every config is read and checked before anything starts; the services then start in the order
  * given and stop in reverse (the last started — the gateway, say — first).
@@ -35,6 +38,8 @@ export function runHost(
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
     start: async ({ onStop, logger }) => {
+      startTelemetry();
+      onStop('telemetry', flushTelemetry);
       const loaded = services.map((service) => ({ service, config: configOf(service) }));
       for (const { service, config } of loaded) {
         const instance = instanceOf(config, service.definition.name);

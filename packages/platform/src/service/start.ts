@@ -12,6 +12,7 @@ import { startPeriodicTask } from '../periodic.ts';
 import { kitRetentionRules, pruneAll, type RetentionRule } from '../retention.ts';
 import type { ServiceContext } from '../service.ts';
 import { migrateServiceSchema } from '../service-schema.ts';
+import { inService } from '../telemetry/scope.ts';
 import type {
   ConsumerSpec,
   PeriodicSpec,
@@ -45,7 +46,16 @@ interface KitConfig {
  * background parts → consumers → periodic tasks. Every step registers its stop, so stopping runs
  * backwards: tasks, consumers, background, HTTP, the service's own clients, the pool.
  */
-export async function startDefinition<S extends z.ZodObject>(
+export function startDefinition<S extends z.ZodObject>(
+  definition: ServiceDefinition<S>,
+  context: ServiceContext<z.output<S>>,
+): Promise<void> {
+  // Everything the service starts runs as its work, so its spans name it even beside others (scope.ts).
+  const instance = (context.config as KitConfig).INSTANCE_ID ?? definition.name;
+  return inService({ service: definition.name, instance }, () => startParts(definition, context));
+}
+
+async function startParts<S extends z.ZodObject>(
   definition: ServiceDefinition<S>,
   context: ServiceContext<z.output<S>>,
 ): Promise<void> {

@@ -7,4 +7,5 @@ export * from './orders.ts';
 export * from './process.ts';
 export * from './schema.ts';
 export * from './service.ts';
+export * from './service-process.ts';
 export * from './wal.ts';

@@ -20,7 +20,7 @@ export interface RunningService {
 }
 
 export interface StartServiceOptions {
-  /** How long the process may take to become ready; default 30 s. */
+  /** How long the process may take to become ready; default 90 s. */
   readyTimeoutMs?: number;
 }
 
@@ -47,7 +47,8 @@ export async function startService(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const base = `http://127.0.0.1:${port}`;
-  await untilReady(base, child, output, options.readyTimeoutMs ?? 30_000);
+  // Generous: a loaded machine may take long to load a service's modules; a hang still fails.
+  await untilReady(base, child, output, options.readyTimeoutMs ?? 90_000);
   return {
     base,
     output,
@@ -85,18 +86,22 @@ export async function fetchJson(
 
 async function untilReady(base: string, child: ChildProcess, output: string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
+  let lastAnswer = 'nothing listening';
   for (;;) {
-    const status = await fetch(`${base}/ready`).then(
-      (response) => response.status,
-      () => 0, // not listening yet
+    const answer = await fetch(`${base}/ready`).then(
+      async (response) => ({ status: response.status, body: await response.text() }),
+      () => ({ status: 0, body: 'nothing listening' }),
     );
-    if (status === 200) return;
+    if (answer.status === 200) return;
+    lastAnswer = answer.status === 0 ? answer.body : `${answer.status} ${answer.body}`;
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(
         `exited (${child.exitCode ?? child.signalCode}) before ready; the process wrote:\n${output.join('')}`,
       );
     }
-    if (Date.now() > deadline) throw new Error(`never ready; the process wrote:\n${output.join('')}`);
+    if (Date.now() > deadline) {
+      throw new Error(`never ready (last /ready: ${lastAnswer}); the process wrote:\n${output.join('')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -46,10 +46,21 @@ export interface ForwardContext {
   /** The caller's `host`, passed on as `x-forwarded-host`. */
   host: string | undefined;
   protocol: 'http' | 'https';
+  /**
+   * The gateway traces the request: the caller's `traceparent` and `tracestate` are dropped, since
+   * the gateway's HTTP client sends its own (a child of the caller's), and two would make the upstream
+   * start a new trace.
+   */
+  traced?: boolean;
 }
 
+const traceHeaders = new Set(['traceparent', 'tracestate']);
+
 export function upstreamRequestHeaders(incoming: HeaderRecord, context: ForwardContext): OutgoingHeaders {
-  const headers = copyHeaders(incoming, droppedFromRequests);
+  const headers = copyHeaders(
+    incoming,
+    context.traced === true ? new Set([...droppedFromRequests, ...traceHeaders]) : droppedFromRequests,
+  );
   const previous = joined(incoming['x-forwarded-for']);
   headers['x-forwarded-for'] = previous === undefined ? context.clientIp : `${previous}, ${context.clientIp}`;
   if (context.host !== undefined) headers['x-forwarded-host'] = context.host;

@@ -1,5 +1,12 @@
 import { Readable } from 'node:stream';
-import { type AppError, badGateway, isAppError, timedOut, upstreamUnavailable } from '@microshop/platform';
+import {
+  type AppError,
+  badGateway,
+  inTrace,
+  isAppError,
+  timedOut,
+  upstreamUnavailable,
+} from '@microshop/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import type { ServiceUpstreams, UpstreamInstance } from '../clients/upstreams.ts';
@@ -98,6 +105,7 @@ function requestOptions(request: FastifyRequest, signal: AbortSignal): Dispatche
       requestId: request.id,
       host: request.headers.host,
       protocol: request.protocol,
+      traced: inTrace(),
     }),
     body,
     signal,

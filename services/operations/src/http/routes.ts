@@ -7,11 +7,13 @@ import {
 } from '@microshop/platform';
 import { type CdcDeps, registerCdcRoutes } from './cdc-routes.ts';
 import { registerDeadLetterRoutes } from './dead-letter-routes.ts';
+import { registerTraceRoutes } from './trace-routes.ts';
 
 /**
  * The operations service's HTTP API, for operators (every route declares `x-access: operator`):
  * dead letters and their redrives and discards, the audit log (dead-letter-routes.ts), and the CDC
- * pipeline and consumer groups (cdc-routes.ts). Through the gateway under `/api/v1/ops/…`.
+ * pipeline and consumer groups (cdc-routes.ts), the stored traces (trace-routes.ts). Through the
+ * gateway under `/api/v1/ops/…`; the trace receiver `/v1/traces` only on the service's own port.
  */
 
 export type OpsApp = HttpApp;
@@ -20,6 +22,8 @@ export interface HttpDeps extends HttpBase, Omit<CdcDeps, 'pool' | 'logger'> {
   pool: Pool;
   /** Token verification; tests pass a test issuer's. */
   access?: AccessControlOptions;
+  /** What the trace receiver requires of the exporters (trace-routes.ts); unset, it accepts nothing. */
+  traceIngestKey?: string | undefined;
 }
 
 /** The app with every route, not listening: the kit listens, tests use `inject`. */
@@ -30,6 +34,7 @@ export async function build({
   eventFlow,
   eventFlowThresholdMs,
   sample,
+  traceIngestKey,
   ...base
 }: HttpDeps): Promise<HttpApp> {
   const app = await buildHttpApp({
@@ -40,10 +45,11 @@ export async function build({
       title: 'microshop operations',
       version: '0.1.0',
       description:
-        'Dead letters (list, read, redrive, discard), the audit log, and the CDC pipeline: connectors, replication slots, event flow, consumer-group lag.',
+        'Dead letters (list, read, redrive, discard), the audit log, and the CDC pipeline: connectors, replication slots, event flow, consumer-group lag; the traces of recent orders.',
     },
   });
   registerDeadLetterRoutes(app, pool);
   registerCdcRoutes(app, { pool, logger: base.logger, connect, eventFlow, eventFlowThresholdMs, sample });
+  registerTraceRoutes(app, { pool, ingestKey: traceIngestKey });
   return app;
 }

@@ -72,3 +72,19 @@ export function isNewer(candidate: SnapshotVersion, current: SnapshotVersion | n
   if (byRank !== 0) return byRank > 0;
   return candidate.updatedAtMs > current.updatedAtMs;
 }
+
+/**
+ * The checkout's steps, each named by the status it ends in and the one it starts from: how long an
+ * order took from one to the next is the step's duration (the `microshop_order_step_duration_seconds`
+ * histogram). FAILED and CANCELLED end the saga from anywhere, so they start no step of their own.
+ */
+const stepStarts: Partial<Record<OrderStatus, OrderStatus>> = {
+  VALIDATED: 'CREATED',
+  APPROVED: 'VALIDATED',
+  SHIPPED: 'APPROVED',
+  DELIVERED: 'SHIPPED',
+};
+
+export function stepStartOf(status: OrderStatus): OrderStatus | undefined {
+  return stepStarts[status];
+}

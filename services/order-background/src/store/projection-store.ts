@@ -86,6 +86,23 @@ async function insertTimelineRow(client: PoolClient, row: TimelineRow): Promise<
   );
 }
 
+/** Seconds between the order entering `from` and entering `to`, by its timeline; null if either is missing. */
+export async function stepSeconds(
+  client: PoolClient,
+  orderId: string,
+  from: OrderStatus,
+  to: OrderStatus,
+): Promise<number | null> {
+  const result = await client.query<{ seconds: number | null }>(
+    `SELECT extract(epoch FROM t.at - f.at)::float8 AS seconds
+     FROM order_timeline f JOIN order_timeline t ON t.order_id = f.order_id
+     WHERE f.order_id = $1 AND f.status = $2 AND t.status = $3`,
+    [orderId, from, to],
+  );
+  const seconds = result.rows[0]?.seconds;
+  return seconds === undefined || seconds === null ? null : Math.max(0, seconds);
+}
+
 /** Pending (unsent) deadlines of the order, except the one of `keep`; sent ones stay as the record. */
 async function deletePendingDeadlines(
   client: PoolClient,

@@ -1,0 +1,81 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ServiceAttributeProcessor } from './scope.ts';
+
+/**
+ * The process's OpenTelemetry tracing, set up once: a tracer provider (W3C trace context, the sampler
+ * the standard `OTEL_TRACES_SAMPLER` variables choose, parent-based "always on" by default), the
+ * instrumentations of node:http (the servers' requests; Fastify runs on it), undici (fetch and the
+ * gateway's proxy) and pg (queries), and the kit's own spans (consumers, the outbox wait).
+ *
+ * Spans are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; without it nothing leaves the process, though trace
+ * ids still reach the logs and the outbox. `OTEL_SDK_DISABLED=true` turns tracing off altogether.
+ *
+ * The instrumentations can only wrap `pg` and `node:http` if they are set up before those are
+ * loaded, so the stack starts every service process with `--import` of register.ts, which calls this
+ * first. The runners call it too (a no-op then); a process started without the flag still gets the
+ * kit's spans and the propagation through the outbox, only not the HTTP and SQL spans.
+ */
+
+export interface TelemetryState {
+  enabled: boolean;
+  exporting: boolean;
+  provider?: NodeTracerProvider;
+}
+
+let state: TelemetryState | undefined;
+
+/** Health checks, metrics scrapes and the trace receiver itself are not worth a span. */
+const untracedPaths = /^\/(health|ready|metrics|v1\/traces)(\/|\?|$)/;
+
+export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryState {
+  if (state) return state;
+  if (env.OTEL_SDK_DISABLED === 'true') {
+    state = { enabled: false, exporting: false };
+    return state;
+  }
+  const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const processors: SpanProcessor[] = [new ServiceAttributeProcessor()];
+  if (exporting) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': processName(env) }),
+    spanProcessors: processors,
+  });
+  provider.register();
+  registerInstrumentations({ tracerProvider: provider, instrumentations: instrumentations() });
+  state = { enabled: true, exporting, provider };
+  return state;
+}
+
+/** Sends what is buffered; the runners call it as the last stop step. */
+export async function flushTelemetry(): Promise<void> {
+  await state?.provider?.shutdown();
+}
+
+function processName(env: NodeJS.ProcessEnv): string {
+  return env.OTEL_SERVICE_NAME ?? env.SERVICE_NAME ?? 'microshop';
+}
+
+/**
+ * No request or response body, no header (Authorization, cookies) and no query parameter is ever
+ * recorded: the HTTP instrumentation records none unless told to, and pg's `enhancedDatabaseReporting`
+ * (which would record parameters: passwords, card tokens) stays off. Queries outside any request or
+ * consumed event (pool pings, periodic passes) make no span of their own.
+ */
+function instrumentations(): Instrumentation[] {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => untracedPaths.test(request.url ?? ''),
+      requireParentforOutgoingSpans: true,
+    }),
+    new UndiciInstrumentation({ requireParentforSpans: true }),
+    new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
+  ];
+}
