@@ -9,10 +9,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { problemsOf, runChaos } from '../bench/chaos/chaos.ts';
+import { settingsOfNpmStart } from '../bench/chaos/deadlines.ts';
 import { faultKinds } from '../bench/chaos/faults.ts';
 import { summaryRows } from '../bench/chaos/report.ts';
 import { serviceInstances } from '../infra/src/apphost.ts';
-import { settingsOfNpmStart, withServiceSettings } from './lib/crash.ts';
+import { withServiceSettings } from './lib/crash.ts';
 import { testDirs, testSettings } from './lib/stack.ts';
 
 describe('the short chaos run', () => {

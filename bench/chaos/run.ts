@@ -13,23 +13,11 @@ import { loadSettings, type StackSettings } from '../../infra/src/settings.ts';
 import { startStack, stopStack } from '../../infra/src/stack.ts';
 import { type Supervisor, superviseStack } from '../../infra/src/supervise.ts';
 import { problemsOf, runChaos } from './chaos.ts';
+import { envOfNpmStart } from './deadlines.ts';
 import { printReport, writeReliabilityTable } from './report.ts';
 
 /** Services run twice but these: the one address clients use, the CDC watchdog, the outside world. */
 const runOnce = new Set(['gateway', 'operations', 'payment-sandbox', 'carrier-sandbox', 'mail-sink']);
-/**
- * The deadlines of `npm start` (the services' defaults), not the test profile's seconds: the watchdog's,
- * and how long payments keeps a card token for an order it has not heard of yet. A deadline shorter
- * than a JVM's restart fails orders by design, which is not what the run measures.
- */
-const deadlinesOfNpmStart = {
-  WATCHDOG_CREATED_DEADLINE_MS: '60000',
-  WATCHDOG_VALIDATED_DEADLINE_MS: '120000',
-  WATCHDOG_APPROVED_DEADLINE_MS: '600000',
-  WATCHDOG_SHIPPED_DEADLINE_MS: '86400000',
-  PAYMENT_METHOD_GRACE_MS: '120000',
-};
-
 export function chaosSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
   const offset = Number(env.CHAOS_PORT_OFFSET ?? 300);
   const test = loadSettings('test', env);
@@ -86,7 +74,7 @@ async function main(): Promise<number> {
   await stopStack(settings, () => {});
   const stack = await startStack(settings, {
     fresh: true,
-    serviceEnv: { ...deadlinesOfNpmStart, LOG_LEVEL: 'warn' },
+    serviceEnv: { ...envOfNpmStart, LOG_LEVEL: 'warn' },
   });
   const logFile = join(stack.dirs.logs, 'supervisor.log');
   let supervisor: Supervisor | undefined = superviseStack(stack, {

@@ -2,6 +2,7 @@
 // an operator's `kill -9`): no "stopping" marker is left, so the stack's supervisor, which the test
 // runner runs as `npm start` does, is the one that starts the part again.
 import assert from 'node:assert/strict';
+import type { ServiceSettings } from '../../bench/chaos/deadlines.ts';
 import type { ServiceInstance } from '../../infra/src/apphost.ts';
 import { isAlive, readPidFile } from '../../infra/src/proc.ts';
 import { cdcIsRunning } from '../../infra/src/restart-part.ts';
@@ -44,24 +45,6 @@ export async function deadLettersSince(since: number): Promise<DeadLetterSummary
   );
   return page.items.filter((item) => Date.parse(item.lastFailedAt) >= since);
 }
-
-/** A service's settings, by name (environment variables). */
-export type ServiceSettings = Record<string, Record<string, string>>;
-
-/**
- * What `npm start` gives the services whose test-stack settings are seconds long so they can be
- * tested quickly: the watchdog's deadlines, and how long payments keeps a card token for an order it
- * has not heard of yet (at least the CREATED deadline).
- */
-export const settingsOfNpmStart: ServiceSettings = {
-  'order-background': {
-    WATCHDOG_CREATED_DEADLINE_MS: '60000',
-    WATCHDOG_VALIDATED_DEADLINE_MS: '120000',
-    WATCHDOG_APPROVED_DEADLINE_MS: '600000',
-    WATCHDOG_SHIPPED_DEADLINE_MS: '86400000',
-  },
-  payments: { PAYMENT_METHOD_GRACE_MS: '120000' },
-};
 
 /**
  * Runs the services named with the settings given instead of the test stack's, whose deadlines are
