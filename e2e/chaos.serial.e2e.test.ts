@@ -13,7 +13,7 @@ import { settingsOfNpmStart } from '../bench/chaos/deadlines.ts';
 import { faultKinds } from '../bench/chaos/faults.ts';
 import { summaryRows } from '../bench/chaos/report.ts';
 import { serviceInstances } from '../infra/src/apphost.ts';
-import { withServiceSettings } from './lib/crash.ts';
+import { restartStrandedConsumers, withServiceSettings } from './lib/crash.ts';
 import { testDirs, testSettings } from './lib/stack.ts';
 
 describe('the short chaos run', () => {
@@ -33,6 +33,7 @@ describe('the short chaos run', () => {
       assert.deepEqual(problemsOf(report), []);
     } finally {
       await restoreSettings();
+      await restartStrandedConsumers();
     }
   });
 });

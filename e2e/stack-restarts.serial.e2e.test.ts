@@ -12,7 +12,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { api, eventually, type OrderBody } from './lib/api.ts';
-import { cdcRunning, crash, deadLettersSince, restartedByStack, withServiceSettings } from './lib/crash.ts';
+import {
+  cdcRunning,
+  crash,
+  deadLettersSince,
+  restartedByStack,
+  restartStrandedConsumers,
+  withServiceSettings,
+} from './lib/crash.ts';
 import { awaitStatus, describeOrder, newShopper, placeOrder, type Shopper } from './lib/shop.ts';
 
 const shipped = ['SHIPPED', 'DELIVERED'];
@@ -93,7 +100,10 @@ describe('the stack recovers from a crash of its infrastructure by itself', () =
   before(async () => {
     restoreDeadlines = await withServiceSettings(outlastingRestarts);
   });
-  after(() => restoreDeadlines());
+  after(async () => {
+    await restoreDeadlines();
+    await restartStrandedConsumers();
+  });
 
   it(
     'PostgreSQL SIGKILLed mid-checkout: started again, every order ships, no dead letter',
