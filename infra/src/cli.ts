@@ -1,6 +1,7 @@
 // npm start                      → start the whole dev stack in the foreground; Ctrl-C stops it all
 // npm start -- --split           → the same with one process per service instance (default: hosted)
-// npm run stack -- stop          → stop a stack started elsewhere (e.g. another terminal)
+// npm run stack -- stop          → stop a stack started elsewhere (e.g. another terminal), its
+//                                  supervisor (the `npm start` process) included
 // npm run stack -- status        → every part: running or not, pid, port, log file
 // npm run stack -- logs <part>   → the last lines of one part's log (-f to follow)
 // Add --test to act on the test stack (npm test's own ports and data) instead of the dev stack.
@@ -20,8 +21,8 @@ import {
   type StackSettings,
 } from './settings.ts';
 import { type Stack, stackPartNames, startStack, stopStack } from './stack.ts';
-import { runningParts } from './started-parts.ts';
-import { superviseServices } from './supervise.ts';
+import { runningParts, runningSupervisorPid } from './started-parts.ts';
+import { superviseStack } from './supervise.ts';
 
 function addresses(settings: StackSettings): [string, string][] {
   return [
@@ -66,7 +67,7 @@ async function start(settings: StackSettings): Promise<void> {
   const stack = await startStack(settings);
   console.log(`  started in ${((performance.now() - startedAt) / 1000).toFixed(1)}s`);
   printAddresses(stack);
-  const supervisor = superviseServices(stack);
+  const supervisor = superviseStack(stack);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -84,6 +85,9 @@ function status(settings: StackSettings): void {
   const dirs = stackDirs(settings.home);
   const running = new Map(runningParts(dirs).map((part) => [part.name, part]));
   console.log(`${settings.profile} stack (${settings.home})`);
+  const supervisor = runningSupervisorPid(dirs);
+  if (supervisor !== undefined)
+    console.log(`  ${'supervisor'.padEnd(20)} ${`running  pid ${supervisor}`.padEnd(20)}`);
   // The stack may have been started in either layout: list the parts of both that ran.
   const names = new Set([
     ...stackPartNames({ ...settings, layout: 'hosted' }),

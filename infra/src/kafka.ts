@@ -84,12 +84,16 @@ function formatStorage(dirs: StackDirs, node: KafkaNode, cluster: string): void 
   );
 }
 
-async function clusterReady(settings: StackSettings): Promise<boolean> {
-  const admin = new Admin({
-    clientId: 'microshop-stack',
-    bootstrapBrokers: bootstrapServers(settings).split(','),
-    retries: 0,
-  });
+/**
+ * Whether every node of the cluster is in the metadata, as `brokers` (default: any node) answer it.
+ * Asked of one restarted node only, it also says that node itself answers: the others may still list
+ * a node that just died until its session expires.
+ */
+export async function clusterReady(
+  settings: StackSettings,
+  brokers: string[] = bootstrapServers(settings).split(','),
+): Promise<boolean> {
+  const admin = new Admin({ clientId: 'microshop-stack', bootstrapBrokers: brokers, retries: 0 });
   try {
     const metadata = await admin.metadata({ topics: [] });
     return metadata.brokers.size >= settings.kafka.nodes;
@@ -98,29 +102,57 @@ async function clusterReady(settings: StackSettings): Promise<boolean> {
   }
 }
 
+/** Whether the node `name` answers with every node of the cluster in its metadata. */
+export function nodeReady(settings: StackSettings, name: string): Promise<boolean> {
+  const index = kafkaNodeNames(settings).indexOf(name);
+  return clusterReady(settings, [`127.0.0.1:${kafkaNodePorts(settings, index).broker}`]);
+}
+
+/** Spawns one node (formatting its storage on first start); `startKafka` waits for the cluster. */
+function spawnKafkaNode(
+  settings: StackSettings,
+  dirs: StackDirs,
+  cluster: string,
+  index: number,
+): RunningPart {
+  const name = kafkaNodeNames(settings)[index];
+  if (name === undefined) throw new Error(`the stack has no Kafka node ${index + 1}`);
+  const node = renderNodeConfig(settings, dirs, index, name);
+  formatStorage(dirs, node, cluster);
+  const logFile = logFileOf(dirs.logs, name);
+  const args = jvmArgs({
+    heapMb: settings.kafka.heapMb,
+    logFile,
+    mainClass: 'kafka.Kafka',
+    args: [node.config],
+  });
+  return startPart({ name, command: 'java', args }, dirs);
+}
+
+function waitForCluster(settings: StackSettings, part: RunningPart, timeoutMs: number): Promise<void> {
+  const what = `${settings.kafka.nodes} Kafka broker(s) answering at ${bootstrapServers(settings)}`;
+  return waitUntil(part, what, () => clusterReady(settings), timeoutMs);
+}
+
 export async function startKafka(settings: StackSettings, dirs: StackDirs): Promise<RunningPart[]> {
   const cluster = clusterId(dirs);
-  const parts = kafkaNodeNames(settings).map((name, index) => {
-    const node = renderNodeConfig(settings, dirs, index, name);
-    formatStorage(dirs, node, cluster);
-    const logFile = logFileOf(dirs.logs, name);
-    const args = jvmArgs({
-      heapMb: settings.kafka.heapMb,
-      logFile,
-      mainClass: 'kafka.Kafka',
-      args: [node.config],
-    });
-    return startPart({ name, command: 'java', args }, dirs);
-  });
+  const parts = kafkaNodeNames(settings).map((_, index) => spawnKafkaNode(settings, dirs, cluster, index));
   const first = parts[0];
   if (!first) throw new Error('KAFKA_NODES must be at least 1');
-  await waitUntil(
-    first,
-    `${settings.kafka.nodes} Kafka broker(s) answering at ${bootstrapServers(settings)}`,
-    () => clusterReady(settings),
-    90_000,
-  );
+  await waitForCluster(settings, first, 90_000);
   return parts;
+}
+
+/** Starts one node again (`kafka`, `kafka-2`, …) and resolves once it answers, every node in its metadata. */
+export async function restartKafkaNode(
+  settings: StackSettings,
+  dirs: StackDirs,
+  name: string,
+): Promise<RunningPart> {
+  const index = kafkaNodeNames(settings).indexOf(name);
+  const part = spawnKafkaNode(settings, dirs, clusterId(dirs), index);
+  await waitUntil(part, `Kafka node ${name} answering`, () => nodeReady(settings, name), 180_000);
+  return part;
 }
 
 /**

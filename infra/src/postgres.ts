@@ -215,3 +215,13 @@ async function bootstrapDatabase(settings: StackSettings): Promise<void> {
   });
   await withSuperuser(settings, settings.pg.database, (client) => ensureSchemas(client, settings, schemas));
 }
+
+/** Whether Debezium is attached to the outbox's replication slot (the change-data capture runs). */
+export async function outboxSlotActive(settings: StackSettings): Promise<boolean> {
+  return withSuperuser(settings, settings.pg.database, async (client) => {
+    const result = await client.query(
+      "select active from pg_replication_slots where slot_name = 'microshop_outbox'",
+    );
+    return result.rows[0]?.active === true;
+  });
+}

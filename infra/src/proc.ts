@@ -44,10 +44,24 @@ function pidFileOf(runDir: string, name: string): string {
   return join(runDir, `${name}.pid`);
 }
 
+/**
+ * Left by `stopPart` before it signals a part, and removed when the part starts again: a part that is
+ * gone while it is there was stopped on purpose (a clean stop, or a test's deliberate crash), so the
+ * supervisor (supervise.ts) leaves it down. A part that dies without it died outside shutdown.
+ */
+function stoppingFileOf(runDir: string, name: string): string {
+  return join(runDir, `${name}.stopping`);
+}
+
+export function isBeingStopped(runDir: string, name: string): boolean {
+  return existsSync(stoppingFileOf(runDir, name));
+}
+
 export function startPart(spec: PartSpec, dirs: { logs: string; run: string }): RunningPart {
   mkdirSync(dirs.logs, { recursive: true });
   mkdirSync(dirs.run, { recursive: true });
   const logFile = logFileOf(dirs.logs, spec.name);
+  rmSync(stoppingFileOf(dirs.run, spec.name), { force: true });
   const output = openSync(logFile, 'a');
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
@@ -116,6 +130,7 @@ export async function stopPart(
   part: PartPid,
   options: { signal?: NodeJS.Signals; graceMs?: number } = {},
 ): Promise<void> {
+  writeFileSync(stoppingFileOf(runDir, part.name), `${process.pid}\n`);
   if (isAlive(part.pid)) {
     signalGroup(part.pid, options.signal ?? part.stopSignal);
     const deadline = Date.now() + (options.graceMs ?? 20_000);

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ServiceInstance,
   type ServiceProcess,
@@ -16,11 +17,17 @@ import {
 import { registerConnectors, startConnect } from './connect.ts';
 import { createTopics, kafkaNodeNames, startKafka } from './kafka.ts';
 import { repoRoot, type StackDirs, stackDirs } from './paths.ts';
-import { startPostgres, withSuperuser } from './postgres.ts';
-import { type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
+import { outboxSlotActive, startPostgres } from './postgres.ts';
+import { isAlive, type RunningPart, readPidFile, startPart, stopPart, waitUntil } from './proc.ts';
 import { kafkaNodePorts, type StackSettings } from './settings.ts';
 import { ensureReady } from './setup.ts';
-import { forgetStarted, recordStarted, runningParts, stopOrder } from './started-parts.ts';
+import {
+  forgetStarted,
+  recordStarted,
+  runningParts,
+  runningSupervisorPid,
+  stopOrder,
+} from './started-parts.ts';
 
 export interface StartOptions {
   services?: readonly ServiceSpec[];
@@ -74,6 +81,7 @@ export async function stopStack(
   log: (line: string) => void = console.log,
 ): Promise<void> {
   const dirs = stackDirs(settings.home);
+  await stopSupervisor(dirs, log);
   for (const name of stopOrder(dirs)) {
     const part = readPidFile(dirs.run, name);
     if (!part) continue;
@@ -83,18 +91,32 @@ export async function stopStack(
   forgetStarted(dirs);
 }
 
+/**
+ * Ends the stack's supervisor when another process runs it (`npm start` in another terminal): it
+ * stops the parts itself and exits; what it leaves running is stopped by the caller after.
+ */
+async function stopSupervisor(dirs: StackDirs, log: (line: string) => void): Promise<void> {
+  const pid = runningSupervisorPid(dirs);
+  if (pid === undefined || pid === process.pid) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 180_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(200);
+  log(`  ✓ stopped the supervisor (pid ${pid})`);
+}
+
 /** Every part the stack may run, in start order (`status` lists those that ran). */
 export function stackPartNames(settings: StackSettings): string[] {
   const processes = serviceProcesses(serviceInstances(settings), settings.layout);
   return ['postgres', ...kafkaNodeNames(settings), 'connect', ...processes.map((process) => process.part)];
 }
 
-/** Starts the process of one instance on its own (the split layout). */
+/** The process of one instance on its own (the split layout). */
+function processOf(instance: ServiceInstance): ServiceProcess {
+  return { part: instance.part, instances: [instance], entry: instance.entry, env: instance.env };
+}
+
 export function startService(instance: ServiceInstance, dirs: StackDirs): RunningPart {
-  return startProcess(
-    { part: instance.part, instances: [instance], entry: instance.entry, env: instance.env },
-    dirs,
-  );
+  return startProcess(processOf(instance), dirs);
 }
 
 const telemetryRegister = join(repoRoot, 'packages', 'platform', 'src', 'telemetry', 'register.ts');
@@ -112,15 +134,24 @@ export function startProcess(service: ServiceProcess, dirs: StackDirs): RunningP
   );
 }
 
+/** Starts a service process and resolves once every instance it runs answers `GET /ready`. */
+export async function startProcessReady(
+  service: ServiceProcess,
+  dirs: StackDirs,
+  timeoutMs = 90_000,
+): Promise<RunningPart> {
+  const part = startProcess(service, dirs);
+  await waitUntilReady(service, part, timeoutMs);
+  return part;
+}
+
 /** Starts one service instance and resolves once its `GET /ready` answers 200. */
-export async function startServiceReady(
+export function startServiceReady(
   instance: ServiceInstance,
   dirs: StackDirs,
   timeoutMs = 90_000,
 ): Promise<RunningPart> {
-  const part = startService(instance, dirs);
-  await waitUntilReady(instance, part, timeoutMs);
-  return part;
+  return startProcessReady(processOf(instance), dirs, timeoutMs);
 }
 
 function timedStep(log: (line: string) => void): Step {
@@ -170,7 +201,7 @@ async function startServices(stack: Stack, step: Step): Promise<void> {
     await step(names, () =>
       Promise.all(
         started.flatMap(({ process, part }) =>
-          process.instances.map((instance) => waitUntilReady(instance, part, 90_000)),
+          process.instances.map((instance) => waitUntilInstanceReady(instance, part, 90_000)),
         ),
       ),
     );
@@ -183,22 +214,26 @@ function describeProcess(process: ServiceProcess): string {
   return own ? process.part : `${process.part} (${process.instances.map((i) => i.part).join(', ')})`;
 }
 
-function waitUntilReady(instance: ServiceInstance, part: RunningPart, timeoutMs: number): Promise<void> {
+/** Resolves once every instance the process runs answers `GET /ready`. */
+export async function waitUntilReady(
+  service: ServiceProcess,
+  part: RunningPart,
+  timeoutMs = 90_000,
+): Promise<void> {
+  await Promise.all(service.instances.map((instance) => waitUntilInstanceReady(instance, part, timeoutMs)));
+}
+
+function waitUntilInstanceReady(
+  instance: ServiceInstance,
+  part: RunningPart,
+  timeoutMs: number,
+): Promise<void> {
   return waitUntil(part, `GET /ready on :${instance.port}`, () => answersReady(instance), timeoutMs);
 }
 
 async function answersReady(instance: ServiceInstance): Promise<boolean> {
   const response = await fetch(`${instance.url}/ready`, { signal: AbortSignal.timeout(2000) });
   return response.ok;
-}
-
-async function outboxSlotActive(settings: StackSettings): Promise<boolean> {
-  return withSuperuser(settings, settings.pg.database, async (client) => {
-    const result = await client.query(
-      "select active from pg_replication_slots where slot_name = 'microshop_outbox'",
-    );
-    return result.rows[0]?.active === true;
-  });
 }
 
 async function checkPortsFree(settings: StackSettings, instances: ServiceInstance[]): Promise<void> {

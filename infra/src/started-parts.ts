@@ -44,3 +44,27 @@ export function stopOrder(dirs: StackDirs): string[] {
 export function forgetStarted(dirs: StackDirs): void {
   rmSync(startOrderFile(dirs), { force: true });
 }
+
+// The process that supervises the stack (`npm start`, or the test runner) leaves its pid here, so
+// `npm run stack -- stop` from another terminal ends it first: it stops the parts itself, and no
+// part is restarted while they stop.
+function supervisorFile(dirs: StackDirs): string {
+  return join(dirs.run, 'supervisor.pid');
+}
+
+export function recordSupervisor(dirs: StackDirs): void {
+  writeFileSync(supervisorFile(dirs), `${process.pid}\n`);
+}
+
+export function forgetSupervisor(dirs: StackDirs): void {
+  const pid = runningSupervisorPid(dirs);
+  if (pid === undefined || pid === process.pid) rmSync(supervisorFile(dirs), { force: true });
+}
+
+/** The pid of the stack's supervisor if one runs (this process's own pid included). */
+export function runningSupervisorPid(dirs: StackDirs): number | undefined {
+  const file = supervisorFile(dirs);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}

@@ -3,12 +3,13 @@
 // Unit tests need no stack; integration (.int) and end-to-end (.e2e) tests get its addresses
 // through the environment. The node:test summary is the last thing printed.
 import { spawn } from 'node:child_process';
-import { globSync } from 'node:fs';
-import { relative } from 'node:path';
-import { repoRoot } from './paths.ts';
+import { appendFileSync, globSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { repoRoot, type StackDirs } from './paths.ts';
 import { superuserUrl } from './postgres.ts';
 import { bootstrapServers, connectUrl, databaseUrl, gatewayUrl, loadSettings } from './settings.ts';
 import { startStack, stopStack } from './stack.ts';
+import { type Supervisor, superviseStack } from './supervise.ts';
 
 const patterns = [
   'packages/*/test/**/*.test.ts',
@@ -21,6 +22,20 @@ function testFiles(filter: string[]): string[] {
   const all = patterns.flatMap((pattern) => globSync(pattern, { cwd: repoRoot })).sort();
   return filter.length === 0 ? all : all.filter((file) => filter.some((part) => file.includes(part)));
 }
+
+let supervisor: Supervisor | undefined;
+
+/** The supervisor's lines go to logs/supervisor.log: the test output stays the tests'. */
+function logTo(dirs: StackDirs): (line: string) => void {
+  return (line) => appendFileSync(join(dirs.logs, 'supervisor.log'), `${line}\n`);
+}
+
+// `npm run stack -- stop --test` from another terminal ends the run (its supervisor) as it ends `npm start`.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    supervisor?.stop();
+    void stopStack(loadSettings('test'), () => {}).finally(() => process.exit(1));
+  });
 
 async function main(): Promise<number> {
   const filter = process.argv.slice(2);
@@ -35,7 +50,9 @@ async function main(): Promise<number> {
     console.log(`Starting the test stack in ${home} (logs in ${home}/logs)`);
     const startedAt = performance.now();
     await stopStack(settings, () => {}); // leftovers of an interrupted run
-    await startStack(settings, { fresh: true, ...(needsServices ? {} : { services: [] }) });
+    const stack = await startStack(settings, { fresh: true, ...(needsServices ? {} : { services: [] }) });
+    // The stack restarts what dies, as `npm start` does (the serial fault tests rely on it).
+    if (needsServices) supervisor = superviseStack(stack, { log: logTo(stack.dirs) });
     console.log(`Test stack up in ${((performance.now() - startedAt) / 1000).toFixed(1)}s\n`);
     Object.assign(env, {
       KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(settings),
@@ -61,6 +78,7 @@ async function main(): Promise<number> {
     totals.failed += result.failed;
     code ||= result.code;
   }
+  supervisor?.stop();
   if (needsStack) await stopStack(settings, () => {});
   if (serial.length > 0 && parallel.length > 0)
     console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);

@@ -110,6 +110,25 @@ describe('createPool and withTransaction', () => {
   });
 });
 
+describe('withTransaction when the server ends the connection', () => {
+  test('between two queries of a transaction: the transaction fails, the process goes on', async () => {
+    await assert.rejects(
+      withTransaction(db.pool, async (client) => {
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+        // The server's FATAL arrives while no query of this client runs (as when PostgreSQL restarts).
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await client.query('SELECT 1');
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof Error);
+        return true;
+      },
+    );
+    await ping(db.pool);
+  });
+});
+
 /**
  * A logical replication slot sees what Debezium would see: the changes of committed transactions,
  * read from the write-ahead log. test_decoding prints one line per row change.

@@ -53,6 +53,13 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const client = await connect(pool);
   let broken: Error | undefined;
+  // A checked-out client has no 'error' listener of the pool's: a server that goes away between two
+  // of its queries (PostgreSQL restarting) would crash the process. Kept here, the error makes the
+  // next query fail, the transaction throws (UPSTREAM_UNAVAILABLE) and the client is destroyed.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query(
       options.isolationLevel === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolationLevel}`,
@@ -61,11 +68,12 @@ export async function withTransaction<T>(
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    broken = await rollbackQuietly(client);
+    broken = (await rollbackQuietly(client)) ?? broken;
     throw mapPgError(error);
   } finally {
-    // A client whose ROLLBACK failed is in an unknown state: passing the error destroys it
-    // instead of handing it to the next caller mid-transaction.
+    // A client whose ROLLBACK failed (or whose connection broke) is in an unknown state: passing the
+    // error destroys it instead of handing it to the next caller mid-transaction.
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }
