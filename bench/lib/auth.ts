@@ -2,6 +2,7 @@
 // operator signs in with the stack's account to stock the catalog. Tokens are refreshed as they
 // near their end, so a long run never sends an expired one.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { devOperatorAccount } from '@microshop/platform/pure';
 
 export interface Caller {
@@ -56,9 +57,19 @@ export async function signUpCustomers(gateway: string, count: number, concurrenc
   const signUp = async (i: number) => {
     const email = `bench-${randomUUID()}@bench.microshop.test`;
     const body = { name: `Bench ${i}`, email, password: `pw-${email}` };
-    const answer = await post(gateway, '/api/v1/auth/register', body);
-    if (answer.status !== 201) throw new Error(`signing a bench customer up: ${answer.status}`);
-    customers.push(callerOf(gateway, answer.json));
+    // A stack just started may still answer 503 for a moment (a part not ready yet): asked again, as
+    // a client would; the same email and password answer the same customer.
+    for (let attempt = 1; ; attempt++) {
+      const answer = await post(gateway, '/api/v1/auth/register', body);
+      if (answer.status === 201) {
+        customers.push(callerOf(gateway, answer.json));
+        return;
+      }
+      if (answer.status !== 503 || attempt === 10) {
+        throw new Error(`signing a bench customer up: ${answer.status}`);
+      }
+      await sleep(500 * attempt);
+    }
   };
   for (let start = 0; start < count; start += concurrency) {
     await Promise.all(
