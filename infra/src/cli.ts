@@ -26,6 +26,8 @@ import { superviseStack } from './supervise.ts';
 
 function addresses(settings: StackSettings): [string, string][] {
   return [
+    ['Storefront', `${gatewayUrl(settings)}/`],
+    ['Operator console', `${gatewayUrl(settings)}/console`],
     ['Gateway (HTTP API)', `${gatewayUrl(settings)}/api/v1`],
     ['API docs', `${gatewayUrl(settings)}/api/docs`],
     ['Events (AsyncAPI)', `${gatewayUrl(settings)}/api/asyncapi.json`],
