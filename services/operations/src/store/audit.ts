@@ -86,7 +86,7 @@ export async function listAudit(
   const where = clauses.length === 0 ? 'TRUE' : clauses.join(' AND ');
   const result = await pool.query<AuditRow>(
     `SELECT id::text, at, actor, action, target_type, target_id, before, after, result, reason, request_id
-     FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT ${page.limit}`,
+     FROM audit_log WHERE ${where} ORDER BY audit_log.id DESC LIMIT ${page.limit}`,
     params,
   );
   return result.rows;

@@ -88,7 +88,7 @@ export async function cancelPending(client: PoolClient, batchId: string): Promis
 
 export async function batchRedrives(pool: Pool, batchId: string): Promise<RedriveRow[]> {
   const result = await pool.query<RedriveRow>(
-    `SELECT ${columns} FROM redrives WHERE batch_id = $1 ORDER BY id`,
+    `SELECT ${columns} FROM redrives WHERE batch_id = $1 ORDER BY redrives.id`,
     [batchId],
   );
   return result.rows;
@@ -96,7 +96,7 @@ export async function batchRedrives(pool: Pool, batchId: string): Promise<Redriv
 
 export async function redrivesOf(pool: Pool, deadLetterId: string): Promise<RedriveRow[]> {
   const result = await pool.query<RedriveRow>(
-    `SELECT ${columns} FROM redrives WHERE dead_letter_id = $1 ORDER BY id`,
+    `SELECT ${columns} FROM redrives WHERE dead_letter_id = $1 ORDER BY redrives.id`,
     [deadLetterId],
   );
   return result.rows;
