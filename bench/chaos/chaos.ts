@@ -1,5 +1,5 @@
 // One chaos run against a running, supervised stack: orders at a steady rate while faults are
-// injected one after another on a seeded schedule, then the audit (audit.ts). `npm run chaos`
+// injected one after another on a reproducible schedule, then the audit (audit.ts). `npm run chaos`
 // (run.ts) starts a stack of its own for it; the short version in `npm test` runs it on the test stack.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetterSummary } from '../../infra/src/ops-client.ts';
@@ -18,7 +18,7 @@ import {
 import { type ChaosStack, type FaultContext, type FaultRecord, faultKinds, injectors } from './faults.ts';
 import { openShop, type PlacedOrders, placeOrders } from './load.ts';
 import { deadLetters, type OutboxFindings, outboxDrained } from './ops-audit.ts';
-import { faultKinds as scheduleKinds, seededRandom } from './random.ts';
+import { scheduledRandom, faultKinds as scheduleKinds } from './random.ts';
 
 export interface ChaosOptions {
   orders: number;
@@ -57,13 +57,13 @@ export async function runChaos(
   log: (line: string) => void,
 ): Promise<ChaosReport> {
   const startedAt = Date.now();
-  const random = seededRandom(options.schedule);
+  const random = scheduledRandom(options.schedule);
   const gateway = gatewayUrl(stack.settings);
   const operator = await signInOperator(gateway);
   const tag = `${options.schedule}-${startedAt.toString(36).toUpperCase()}`;
   const shop = await openShop(gateway, operator, options.orders, tag);
   log(`shop open: ${shop.customers.length} customers, ${shop.products.length} products`);
-  const context: FaultContext = { stack, operator, random: seededRandom(options.schedule + 1), log };
+  const context: FaultContext = { stack, operator, random: scheduledRandom(options.schedule + 1), log };
   const loadMs = (options.orders / options.rate) * 1000;
   const [placed, injected] = await Promise.all([
     placeOrders(gateway, shop, {

@@ -10,7 +10,7 @@ export interface Random {
   shuffle<T>(items: readonly T[]): T[];
 }
 
-export function seededRandom(start: number): Random {
+export function scheduledRandom(start: number): Random {
   let state = start >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;

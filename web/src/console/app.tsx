@@ -1,6 +1,6 @@
-import { useLocation } from '../shared/router.ts';
-import { isOperatorSession, type Session, signOut } from '../shared/session.ts';
-import { Shell, useSession } from '../shared/shell.tsx';
+import { useLocation } from '../common/router.ts';
+import { isOperatorSession, type Session, signOut } from '../common/session.ts';
+import { Shell, useSession } from '../common/shell.tsx';
 import { SignIn } from '../storefront/pages/account.tsx';
 import { Connect } from './pages/connect.tsx';
 import { Audit, DeadLetters } from './pages/dead-letters.tsx';

@@ -1,6 +1,6 @@
-import { useLocation } from '../shared/router.ts';
-import { type Session, signOut } from '../shared/session.ts';
-import { Shell, useSession } from '../shared/shell.tsx';
+import { useLocation } from '../common/router.ts';
+import { type Session, signOut } from '../common/session.ts';
+import { Shell, useSession } from '../common/shell.tsx';
 import { useCart } from './cart.ts';
 import { SignIn, SignUp } from './pages/account.tsx';
 import { CartPage } from './pages/cart.tsx';

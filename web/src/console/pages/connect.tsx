@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { get, post } from '../../shared/api.ts';
-import { ErrorBox, Loading, Table, useLoad } from '../../shared/ui.tsx';
+import { get, post } from '../../common/api.ts';
+import { ErrorBox, Loading, Table, useLoad } from '../../common/ui.tsx';
 
 // Kafka Connect: each connector and task with its state and failure trace; restart, pause, resume.
 // The service polls Connect until the state changes (5 s at most) and answers before and after, so a

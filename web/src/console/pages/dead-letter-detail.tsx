@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { get } from '../../shared/api.ts';
-import { Loading, Table, time, useLoad } from '../../shared/ui.tsx';
+import { get } from '../../common/api.ts';
+import { Loading, Table, time, useLoad } from '../../common/ui.tsx';
 
 // One dead letter opened in place: its record (value decoded, original headers) and every redrive of
 // it, read when the operator opens it, not before.

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError, get, post, query } from '../../shared/api.ts';
-import { navigate, useLocation } from '../../shared/router.ts';
-import { ErrorBox, Field, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
+import { ApiError, get, post, query } from '../../common/api.ts';
+import { navigate, useLocation } from '../../common/router.ts';
+import { ErrorBox, Field, Loading, Table, time, useLoad } from '../../common/ui.tsx';
 import { DeadLetterRecord, DeadLetterSummary } from './dead-letter-detail.tsx';
 
 // Dead letters by group, error and attempts; redrive one or many (back to the recorded origin topic,

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../../shared/api.ts';
-import { ago, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
+import { get } from '../../common/api.ts';
+import { ago, Loading, Table, time, useLoad } from '../../common/ui.tsx';
 import { LineChart } from '../chart.tsx';
 
 // Consumer groups with their lag per topic and partition, from the operations service's sampler

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../../shared/api.ts';
-import { navigate, useLocation } from '../../shared/router.ts';
-import { Field, Loading, time, useLoad } from '../../shared/ui.tsx';
+import { get } from '../../common/api.ts';
+import { navigate, useLocation } from '../../common/router.ts';
+import { Field, Loading, time, useLoad } from '../../common/ui.tsx';
 import { OrderTrace } from './trace.tsx';
 
 // An order's flow: every event about it on every topic (the operations service indexes them as they

@@ -1,5 +1,5 @@
-import { get } from '../../shared/api.ts';
-import { Loading, money, Table, time, useLoad } from '../../shared/ui.tsx';
+import { get } from '../../common/api.ts';
+import { Loading, money, Table, time, useLoad } from '../../common/ui.tsx';
 import type { Product } from '../../storefront/types.ts';
 import { BarChart } from '../chart.tsx';
 

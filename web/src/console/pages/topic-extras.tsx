@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, query } from '../../shared/api.ts';
-import { ErrorBox, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
+import { get, query } from '../../common/api.ts';
+import { ErrorBox, Loading, Table, time, useLoad } from '../../common/ui.tsx';
 import { type Page, RecordValue, type RecordView } from './record-view.tsx';
 
 // Beside the record browser: the topic's partitions and config, and a live tail — the newest records

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { get } from '../../shared/api.ts';
-import { navigate, useLocation } from '../../shared/router.ts';
-import { ago, ErrorBox, Loading, Table, time, useLoad } from '../../shared/ui.tsx';
+import { get } from '../../common/api.ts';
+import { navigate, useLocation } from '../../common/router.ts';
+import { ago, ErrorBox, Loading, Table, time, useLoad } from '../../common/ui.tsx';
 import { type Page, RecordValue } from './record-view.tsx';
 import { LiveTail, TopicDetail } from './topic-extras.tsx';
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError, get } from '../../shared/api.ts';
-import { ErrorBox, useLoad } from '../../shared/ui.tsx';
+import { ApiError, get } from '../../common/api.ts';
+import { ErrorBox, useLoad } from '../../common/ui.tsx';
 
 // The trace an order was placed in, from the operations service's span store: a waterfall, collapsed
 // until opened, each span indented under its parent, its bar placed by start and length, failures in

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, post } from '../../shared/api.ts';
-import { navigate } from '../../shared/router.ts';
-import { sessionFrom, setSession, type Tokens } from '../../shared/session.ts';
-import { ErrorBox, Field } from '../../shared/ui.tsx';
+import { ApiError, post } from '../../common/api.ts';
+import { navigate } from '../../common/router.ts';
+import { sessionFrom, setSession, type Tokens } from '../../common/session.ts';
+import { ErrorBox, Field } from '../../common/ui.tsx';
 
 // Sign up and sign in: the server's field errors (a too-short password, a malformed email) are shown
 // under the field they name; a wrong password is one message for the whole form, as the server says.

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, get, post } from '../../shared/api.ts';
-import { navigate } from '../../shared/router.ts';
-import type { Session } from '../../shared/session.ts';
-import { ErrorBox, Loading, money, useLoad } from '../../shared/ui.tsx';
+import { ApiError, get, post } from '../../common/api.ts';
+import { navigate } from '../../common/router.ts';
+import type { Session } from '../../common/session.ts';
+import { ErrorBox, Loading, money, useLoad } from '../../common/ui.tsx';
 import { useCart, writeCart } from '../cart.ts';
 import type { Order, Product } from '../types.ts';
 

@@ -1,5 +1,5 @@
-import { get } from '../../shared/api.ts';
-import { Loading, money, useLoad } from '../../shared/ui.tsx';
+import { get } from '../../common/api.ts';
+import { Loading, money, useLoad } from '../../common/ui.tsx';
 import { addToCart } from '../cart.ts';
 import type { Product } from '../types.ts';
 

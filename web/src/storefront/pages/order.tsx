@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post } from '../../shared/api.ts';
-import { openStream, type StreamState } from '../../shared/events.ts';
-import { ErrorBox, money, time } from '../../shared/ui.tsx';
+import { ApiError, get, post } from '../../common/api.ts';
+import { openStream, type StreamState } from '../../common/events.ts';
+import { ErrorBox, money, time } from '../../common/ui.tsx';
 import {
   cancellable,
   type Email,

@@ -1,6 +1,6 @@
-import { get } from '../../shared/api.ts';
-import type { Session } from '../../shared/session.ts';
-import { Loading, money, Table, time, useLoad } from '../../shared/ui.tsx';
+import { get } from '../../common/api.ts';
+import type { Session } from '../../common/session.ts';
+import { Loading, money, Table, time, useLoad } from '../../common/ui.tsx';
 import type { Order } from '../types.ts';
 
 export function OrdersPage({ session }: { session: Session }) {
