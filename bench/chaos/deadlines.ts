@@ -13,7 +13,7 @@ export const settingsOfNpmStart: ServiceSettings = {
     WATCHDOG_APPROVED_DEADLINE_MS: '600000',
     WATCHDOG_SHIPPED_DEADLINE_MS: '86400000',
   },
-  payments: { PAYMENT_METHOD_GRACE_MS: '120000' },
+  payments: { PAYMENT_METHOD_GRACE_MS: '3600000' },
 };
 
 /** The same as one environment (each variable is read by one service only). */

@@ -19,6 +19,21 @@ export function crash(name: string): number {
   return part.pid;
 }
 
+/**
+ * Freezes the part (SIGSTOP: alive, holding its sockets, answering nothing, so no supervisor restarts
+ * it) for `ms`, then lets it go on (SIGCONT). Resolves when it runs again.
+ */
+export async function freeze(name: string, ms: number): Promise<void> {
+  const part = readPidFile(testDirs.run, name);
+  assert.ok(part && isAlive(part.pid), `${name} is running`);
+  process.kill(part.pid, 'SIGSTOP');
+  try {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  } finally {
+    process.kill(part.pid, 'SIGCONT');
+  }
+}
+
 /** Resolves once a new process of the part runs (the supervisor started it again), with its pid. */
 export function restartedByStack(name: string, crashedPid: number, timeoutMs = 180_000): Promise<number> {
   return eventually(

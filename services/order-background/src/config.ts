@@ -19,7 +19,15 @@ export const orderBackgroundConfig = z.object({
   WATCHDOG_SHIPPED_DEADLINE_MS: envInteger({ min: 1, default: 86_400_000 }),
   /** How often the watchdog looks for orders past their deadline. */
   WATCHDOG_INTERVAL_MS: envInteger({ min: 10, max: 3_600_000, default: 1_000 }),
+  /**
+   * A gap longer than this between two heartbeats read back soon after they were written (the
+   * operations service writes one every 2 s) is a pause in the event flow that no deadline counts.
+   */
+  WATCHDOG_FLOW_THRESHOLD_MS: envInteger({ min: 1_000, max: 3_600_000, default: 10_000 }),
   ORDER_EVENTS_TOPIC: envTopic(topics.orderOutbox),
+  HEARTBEAT_TOPIC: envTopic(topics.heartbeats),
+  /** The group that reads the heartbeats: every instance folds them into the same proofs. */
+  FLOW_CONSUMER_GROUP: z.string().min(1).default('order-background-flow'),
   ORDER_COMMANDS_TOPIC: envTopic(topics.orderCommands),
 });
 export type OrderBackgroundConfig = z.output<typeof orderBackgroundConfig>;
@@ -41,9 +49,16 @@ export function commandsTopicOf(config: OrderBackgroundConfig): TopicName {
   return config.ORDER_COMMANDS_TOPIC as TopicName;
 }
 
-/** Sent deadlines only guard against acting twice on one (order, status): kept as long as the inbox. */
+/**
+ * Sent deadlines only guard against acting twice on one (order, status): kept as long as the inbox.
+ * A pause matters to the deadlines of orders that entered their status before it ended: kept at least
+ * twice the longest deadline.
+ */
 export function retentionOf(config: OrderBackgroundConfig): RetentionRule[] {
+  const inboxMs = config.INBOX_RETENTION_HOURS * 3_600_000;
+  const longestDeadline = Math.max(...Object.values(deadlinesOf(config)));
   return [
-    { table: 'order_deadlines', column: 'expiry_sent_at', keepMs: config.INBOX_RETENTION_HOURS * 3_600_000 },
+    { table: 'order_deadlines', column: 'expiry_sent_at', keepMs: inboxMs },
+    { table: 'deadline_pauses', column: 'ended_at', keepMs: Math.max(inboxMs, 2 * longestDeadline) },
   ];
 }

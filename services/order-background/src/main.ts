@@ -1,12 +1,14 @@
 import { defineService, runStandalone } from '@microshop/platform';
 import { commandsTopicOf, deadlinesOf, orderBackgroundConfig, retentionOf } from './config.ts';
+import { readHeartbeats } from './handlers/heartbeats.ts';
 import { projectOrdersMeasured } from './handlers/order-events.ts';
 import { build } from './http/routes.ts';
 import { stepHistogram } from './tasks/step-metrics.ts';
-import { attentionGauge, watchOrders } from './tasks/watchdog.ts';
+import { attentionGauge, flowReporter, watchOrders } from './tasks/watchdog.ts';
 
 // The one wiring place of the order-background service: its database, its HTTP routes, the consumer
-// that projects every order status event, and the watchdog. The kit starts them in that order and
+// that projects every order status event, the one that reads the heartbeats (proofs that events flow,
+// so deadlines do not count an outage), and the watchdog. The kit starts them in that order and
 // stops them backwards; run alone with `node services/order-background/src/main.ts` (the stack
 // runner waits for GET /ready).
 
@@ -19,10 +21,12 @@ export const service = defineService({
     const watchdog = {
       pool,
       deadlines: deadlinesOf(config),
+      flowThresholdMs: config.WATCHDOG_FLOW_THRESHOLD_MS,
       commandsTopic: commandsTopicOf(config),
       logger: logger.child({ component: 'watchdog' }),
       onAttention: attentionGauge(metrics),
     };
+    const reportFlow = flowReporter(watchdog.logger, metrics);
     return {
       http: (base) => build({ ...base, pool }),
       consumers: {
@@ -30,8 +34,18 @@ export const service = defineService({
           topics: [config.ORDER_EVENTS_TOPIC],
           handle: projectOrdersMeasured(stepHistogram(metrics)),
         },
+        heartbeats: {
+          topics: [config.HEARTBEAT_TOPIC],
+          group: config.FLOW_CONSUMER_GROUP,
+          handle: readHeartbeats({ thresholdMs: config.WATCHDOG_FLOW_THRESHOLD_MS }),
+        },
       },
-      tasks: { watchdog: { intervalMs: config.WATCHDOG_INTERVAL_MS, run: () => watchOrders(watchdog) } },
+      tasks: {
+        watchdog: {
+          intervalMs: config.WATCHDOG_INTERVAL_MS,
+          run: async () => reportFlow(await watchOrders(watchdog)),
+        },
+      },
       retention: retentionOf(config),
     };
   },

@@ -23,7 +23,7 @@ function watched(
   status: WatchedOrder['status'],
   orderId = '11111111-1111-4111-8111-111111111111',
 ): WatchedOrder {
-  return { orderId, status, enteredAt: entered };
+  return { orderId, status, enteredAt: entered, pausedMs: 0 };
 }
 
 describe('deadlineFor', () => {
@@ -63,6 +63,17 @@ describe('dueForExpiry', () => {
   test('a deadline that is exactly now has passed; one a millisecond ahead has not', () => {
     assert.equal(dueForExpiry([watched('CREATED')], after(60_000), deadlines, ids()).length, 1);
     assert.equal(dueForExpiry([watched('CREATED')], after(59_999), deadlines, ids()).length, 0);
+  });
+
+  test('time the event flow was paused does not count: the deadline moves by the pause', () => {
+    const paused = { ...watched('CREATED'), pausedMs: 45_000 };
+
+    assert.equal(dueForExpiry([paused], after(104_999), deadlines, ids()).length, 0);
+    const commands = dueForExpiry([paused], after(105_000), deadlines, ids());
+    assert.deepEqual(
+      commands.map((command) => command.deadlineAt),
+      [after(105_000).toISOString()],
+    );
   });
 
   test('a VALIDATED order is given the longer VALIDATED allowance', () => {

@@ -10,11 +10,20 @@ import { consumed, orderEvent, orderHistory } from './fixtures.ts';
 import { asOperator, handlerContext, httpApp, logger, migratedSchema, orderEventHandler } from './harness.ts';
 
 const db = await migratedSchema('order_background_watchdog');
+// Events flow at every time these tests use (how pauses move deadlines is flow.int.test.ts's subject).
+await db.pool.query(`UPDATE event_flow SET last_proof_at = '2999-01-01T00:00:00Z'`);
 const handle = orderEventHandler(db.pool);
 const deadlines: Deadlines = { CREATED: 1_000, VALIDATED: 2_000, APPROVED: 3_000, SHIPPED: 4_000 };
 
 function watchdog(overrides: Partial<WatchdogOptions> = {}): WatchdogOptions {
-  return { pool: db.pool, deadlines, commandsTopic: topics.orderCommands, logger, ...overrides };
+  return {
+    pool: db.pool,
+    deadlines,
+    flowThresholdMs: 10_000,
+    commandsTopic: topics.orderCommands,
+    logger,
+    ...overrides,
+  };
 }
 
 /** The watchdog as the kit runs it: a periodic task, one pass at a time. */

@@ -74,10 +74,11 @@ export const paymentsConfig = z
       .optional(),
     /**
      * A token registered this recently is kept even when no order payments knows still needs it:
-     * its order's OrderCreated may not have arrived yet. At least the watchdog's deadline for a
-     * CREATED order (after which the order fails anyway).
+     * its order's OrderCreated may not have arrived yet. An outage of the event flow holds that event
+     * back (and the watchdog's deadlines wait for it): an hour rides out any outage the stack is
+     * expected to survive.
      */
-    PAYMENT_METHOD_GRACE_MS: envInteger({ min: 0, max: 7 * 86_400_000, default: 120_000 }),
+    PAYMENT_METHOD_GRACE_MS: envInteger({ min: 0, max: 7 * 86_400_000, default: 3_600_000 }),
     /** How often tokens past their grace and no longer needed are looked for. */
     PAYMENT_METHOD_PURGE_INTERVAL_MS: envInteger({ min: 100, max: 86_400_000, default: 60_000 }),
   })

@@ -177,7 +177,7 @@ export const channelSpecs = {
   heartbeats: {
     ...onTopic(topics.heartbeats),
     description:
-      "The operations service's heartbeats, written through its outbox and read back by it: proof that events flow.",
+      "The operations service's heartbeats, written through its outbox and read back by it and by order-background (whose deadlines count only while events flow): proof that events flow.",
     key: z.string().describe('The operations instance that wrote it'),
     messages: {
       HeartbeatEvent: { schema: heartbeatEventSchema, summary: 'A heartbeat of one operations instance' },

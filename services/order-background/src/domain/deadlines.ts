@@ -10,11 +10,15 @@ import { deadlineOutcome, type WatchedStatus } from './status.ts';
 /** How long an order may stay in each watched status, in milliseconds. */
 export type Deadlines = Record<WatchedStatus, number>;
 
-/** A pending deadline as the store holds it: the order entered `status` at `enteredAt`. */
+/**
+ * A pending deadline as the store holds it: the order entered `status` at `enteredAt`, and since then
+ * events did not flow for `pausedMs` (domain/flow.ts), which the deadline does not count.
+ */
 export interface WatchedOrder {
   orderId: string;
   status: WatchedStatus;
   enteredAt: Date;
+  pausedMs: number;
 }
 
 /** An order operators should look at: it stayed in `status` past its deadline. */
@@ -31,13 +35,18 @@ export interface AttentionFlag {
 
 export const watchdogSource = 'order-background';
 
-export function deadlineFor(status: WatchedStatus, enteredAt: Date, deadlines: Deadlines): Date {
-  return new Date(enteredAt.getTime() + deadlines[status]);
+export function deadlineFor(
+  status: WatchedStatus,
+  enteredAt: Date,
+  deadlines: Deadlines,
+  pausedMs = 0,
+): Date {
+  return new Date(enteredAt.getTime() + deadlines[status] + pausedMs);
 }
 
 /**
- * The latest time an order could have entered `status` and be due at `now`: lets the store
- * pre-select candidates with an index instead of reading every watched order.
+ * The latest time an order could have entered `status` and be due at `now` (with no pause since):
+ * lets the store pre-select candidates with an index instead of reading every watched order.
  */
 export function enteredBefore(status: WatchedStatus, now: Date, deadlines: Deadlines): Date {
   return new Date(now.getTime() - deadlines[status]);
@@ -46,7 +55,7 @@ export function enteredBefore(status: WatchedStatus, now: Date, deadlines: Deadl
 /** The rows whose deadline has passed at `now` (a deadline equal to `now` counts as passed). */
 function overdue(rows: readonly WatchedOrder[], now: Date, deadlines: Deadlines) {
   return rows
-    .map((row) => ({ row, deadlineAt: deadlineFor(row.status, row.enteredAt, deadlines) }))
+    .map((row) => ({ row, deadlineAt: deadlineFor(row.status, row.enteredAt, deadlines, row.pausedMs) }))
     .filter(({ deadlineAt }) => deadlineAt.getTime() <= now.getTime());
 }
 

@@ -6,32 +6,54 @@ import { isWatched, type WatchedStatus, watchedStatuses } from '../domain/status
 // The watchdog's reads and marks, inside the caller's transaction.
 
 /**
- * Locks up to `limit` pending deadlines that have passed at `now`, oldest first. `SKIP LOCKED`
- * lets several instances run the watchdog at once: each claims rows the others are not holding,
- * and a row another instance has just marked sent no longer matches when the lock is granted.
+ * Locks up to `limit` pending deadlines that have passed at `now`, oldest first. A deadline counts
+ * only the time events flowed: the stored pauses, and the one going on since `pausedSince` (if the
+ * flow is not proven now), that fall after the order entered its status do not count
+ * (domain/flow.ts). `SKIP LOCKED` lets several instances run the watchdog at once: each claims rows
+ * the others are not holding, and a row another instance has just marked sent no longer matches when
+ * the lock is granted.
  */
 export async function claimDue(
   client: PoolClient,
   now: Date,
   deadlines: Deadlines,
   limit: number,
+  pausedSince: Date | null = null,
 ): Promise<WatchedOrder[]> {
   const cutoffs = watchedStatuses.map((status) => enteredBefore(status, now, deadlines));
-  const result = await client.query<{ order_id: string; status: string; entered_at: Date }>(
-    `SELECT d.order_id, d.status, d.entered_at
+  const allowances = watchedStatuses.map((status) => deadlines[status]);
+  const result = await client.query<{
+    order_id: string;
+    status: string;
+    entered_at: Date;
+    paused_ms: number;
+  }>(
+    `WITH pauses AS (
+       SELECT started_at, ended_at FROM deadline_pauses
+       UNION ALL SELECT $5::timestamptz, $4::timestamptz WHERE $5::timestamptz IS NOT NULL
+     )
+     SELECT d.order_id, d.status, d.entered_at, p.paused_ms
      FROM order_deadlines d
-     JOIN unnest($1::text[], $2::timestamptz[]) AS c(status, cutoff)
+     JOIN unnest($1::text[], $2::timestamptz[], $3::int8[]) AS c(status, cutoff, allowance_ms)
        ON d.status = c.status AND d.entered_at <= c.cutoff
+     CROSS JOIN LATERAL (
+       SELECT coalesce(sum(extract(epoch FROM least(x.ended_at, $4) - greatest(x.started_at, d.entered_at))
+         * 1000), 0)::float8 AS paused_ms
+       FROM pauses x WHERE x.ended_at > d.entered_at AND x.started_at < $4
+     ) p
      WHERE d.expiry_sent_at IS NULL
+       AND d.entered_at + (c.allowance_ms + p.paused_ms) * interval '1 millisecond' <= $4
      ORDER BY d.entered_at
-     LIMIT $3
+     LIMIT $6
      FOR UPDATE OF d SKIP LOCKED`,
-    [watchedStatuses, cutoffs, limit],
+    [watchedStatuses, cutoffs, allowances, now, pausedSince, limit],
   );
   return result.rows.map((row) => ({
     orderId: row.order_id,
     status: watchedStatus(row.status),
     enteredAt: row.entered_at,
+    // Rounded down: the domain's check then agrees with the one above.
+    pausedMs: Math.floor(row.paused_ms),
   }));
 }
 

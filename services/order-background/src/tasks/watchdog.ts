@@ -11,8 +11,10 @@ import {
   withTransaction,
 } from '@microshop/platform';
 import { type AttentionFlag, type Deadlines, dueForAttention, dueForExpiry } from '../domain/deadlines.ts';
+import { type FlowState, flowState } from '../domain/flow.ts';
 import { countOpen, raiseFlags } from '../store/attention-store.ts';
 import { claimDue, type DeadlineAction, markSent } from '../store/deadline-store.ts';
+import { lastProofOfFlow } from '../store/flow-store.ts';
 
 /**
  * The watchdog, a periodic task the kit runs every WATCHDOG_INTERVAL_MS (one pass at a time; a failed
@@ -23,12 +25,16 @@ import { claimDue, type DeadlineAction, markSent } from '../store/deadline-store
  *   - SHIPPED past its deadline with no delivery reported: a flag on the operators' attention list
  *     (GET /api/v1/attention/orders and the gauge `order_background_orders_needing_attention`).
  * The action and the "sent" mark commit together, so each (order, status) is acted on once, even with
- * several instances running the task.
+ * several instances running the task. A deadline counts only the time events flowed (domain/flow.ts):
+ * while no heartbeat has come back for `flowThresholdMs`, the pause goes on and no deadline counts it;
+ * before the first heartbeat ever, the watchdog waits.
  */
 
 export interface WatchdogOptions {
   pool: Pool;
   deadlines: Deadlines;
+  /** A gap between two proofs of flow longer than this is a pause (domain/flow.ts). */
+  flowThresholdMs: number;
   /** Where the commands go: `microshop.order-commands` (tests use their own). */
   commandsTopic: TopicName;
   logger: Logger;
@@ -43,6 +49,8 @@ export interface WatchdogOptions {
 export interface WatchdogPass {
   commands: ExpireOrderCommand[];
   flags: AttentionFlag[];
+  /** Whether events flowed when the pass began: if not, only deadlines passed before the pause acted. */
+  flow: FlowState;
 }
 
 /** One pass: acts on every deadline due now, a batch per transaction. */
@@ -53,9 +61,13 @@ export async function expireDueOrders(options: WatchdogOptions): Promise<ExpireO
 /** One pass, with the flags it raised too. */
 export async function watchOrders(options: WatchdogOptions): Promise<WatchdogPass> {
   const batchSize = options.batchSize ?? 100;
-  const pass: WatchdogPass = { commands: [], flags: [] };
+  const now = (options.now ?? (() => new Date()))();
+  const flow = flowState(await lastProofOfFlow(options.pool), now, options.flowThresholdMs);
+  const pass: WatchdogPass = { commands: [], flags: [], flow };
+  if (flow.state === 'never-proven') return pass;
+  const pausedSince = flow.state === 'paused' ? flow.since : null;
   for (;;) {
-    const { claimed, commands, flags } = await actOnBatch(options, batchSize);
+    const { claimed, commands, flags } = await actOnBatch(options, { now, batchSize, pausedSince });
     pass.commands.push(...commands);
     pass.flags.push(...flags);
     if (claimed < batchSize) break;
@@ -66,11 +78,10 @@ export async function watchOrders(options: WatchdogOptions): Promise<WatchdogPas
 
 async function actOnBatch(
   options: WatchdogOptions,
-  batchSize: number,
-): Promise<WatchdogPass & { claimed: number }> {
-  const now = (options.now ?? (() => new Date()))();
+  { now, batchSize, pausedSince }: { now: Date; batchSize: number; pausedSince: Date | null },
+): Promise<Omit<WatchdogPass, 'flow'> & { claimed: number }> {
   const result = await withTransaction(options.pool, async (client) => {
-    const due = await claimDue(client, now, options.deadlines, batchSize);
+    const due = await claimDue(client, now, options.deadlines, batchSize, pausedSince);
     const commands = dueForExpiry(due, now, options.deadlines, options.newId ?? randomUUID);
     const flags = dueForAttention(due, now, options.deadlines);
     await sendCommands(client, options.commandsTopic, commands);
@@ -115,7 +126,7 @@ export function attentionGauge(metrics: Registry): (open: number) => void {
   return (open) => needing.set(open);
 }
 
-function logPass(logger: Logger, pass: WatchdogPass): void {
+function logPass(logger: Logger, pass: Omit<WatchdogPass, 'flow'>): void {
   for (const command of pass.commands) {
     logger.info(
       { orderId: command.orderId, expectedStatus: command.expectedStatus, deadlineAt: command.deadlineAt },
@@ -128,4 +139,29 @@ function logPass(logger: Logger, pass: WatchdogPass): void {
       'order past its deadline; flagged for operators',
     );
   }
+}
+
+/**
+ * Logs when deadlines stop and start counting again, and sets the gauge
+ * `order_background_deadlines_paused` (1 while events are not proven to flow, or before the first proof).
+ */
+export function flowReporter(logger: Logger, metrics: Registry): (pass: WatchdogPass) => void {
+  const paused = gauge(
+    metrics,
+    'order_background_deadlines_paused',
+    "1 while no heartbeat proves that events flow: the watchdog's deadlines do not count that time",
+  );
+  let last: FlowState['state'] | undefined;
+  return ({ flow }) => {
+    paused.set(flow.state === 'flowing' ? 0 : 1);
+    if (flow.state === last) return;
+    if (flow.state === 'paused') {
+      logger.warn({ since: flow.since }, 'events are not proven to flow; deadlines paused');
+    } else if (flow.state === 'never-proven') {
+      logger.info('no heartbeat read back yet; deadlines wait for the first');
+    } else if (last !== undefined) {
+      logger.info({ lastProofAt: flow.lastProofAt }, 'events flow again; deadlines count again');
+    }
+    last = flow.state;
+  };
 }
