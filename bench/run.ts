@@ -5,6 +5,7 @@ import { footprint } from './footprint.ts';
 import { ingest } from './ingest.ts';
 import { outboxLatency } from './outbox-latency.ts';
 import { outboxPipeline } from './outbox-pipeline.ts';
+import { profile } from './profile.ts';
 import { validation } from './validation.ts';
 import { web } from './web.ts';
 
@@ -16,10 +17,12 @@ const benches: Record<string, () => Promise<void>> = {
   validation,
   checkout,
   web,
+  profile,
 };
 
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(benches);
+// `profile` is a tool, not a benchmark: run only when named.
+const names = wanted.length > 0 ? wanted : Object.keys(benches).filter((name) => name !== 'profile');
 for (const name of names) {
   const bench = benches[name];
   if (!bench) {
