@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { orderSchema } from '@microshop/contracts';
-import { AppError, handleTransactionally, problemDetailsSchema } from '@microshop/platform';
+import { AppError, asMessageHandler, handleTransactionally, problemDetailsSchema } from '@microshop/platform';
 import { z } from 'zod';
-import { projectOrders } from '../src/handlers/order-events.ts';
+import { projectOrders, projectOrdersMeasured } from '../src/handlers/order-events.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
 import {
   asOperator,
@@ -271,5 +271,24 @@ describe('who reads a timeline and an order history', () => {
       unknown.map((answer) => answer.body.detail.replace(/[0-9a-f-]{36}/, '<id>')),
     );
     assert.equal((await get(timeline, {})).status, 401);
+  });
+});
+
+describe('the checkout step durations', () => {
+  test("each step's duration is heard once its event is projected, from the order's own timeline", async () => {
+    const heard: [string, string, number][] = [];
+    const measured = asMessageHandler(
+      projectOrdersMeasured((from, to, seconds) => heard.push([from, to, seconds])),
+      { pool: db.pool, consumer: 'order-background-steps' },
+    );
+    const history = orderHistory(['CREATED', 'VALIDATED', 'APPROVED', 'SHIPPED', 'FAILED']);
+    for (const event of history) await measured(consumed(event), handlerContext());
+
+    // The fixture's statuses are a second apart; FAILED starts no step of its own.
+    assert.deepEqual(heard, [
+      ['CREATED', 'VALIDATED', 1],
+      ['VALIDATED', 'APPROVED', 1],
+      ['APPROVED', 'SHIPPED', 1],
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import {
 } from '@microshop/platform';
 import { decide } from '../domain/projection.ts';
 import { stepStartOf } from '../domain/status.ts';
-import { applyProjection, lockOrder, readVersion, stepSeconds } from '../store/projection-store.ts';
+import { applyProjection, lockOrder, readVersion } from '../store/projection-store.ts';
 
 /** Told how long a step of the checkout took (from, to, seconds), once the event's transaction commits. */
 export type StepObserver = (from: OrderStatus, to: OrderStatus, seconds: number) => void;
@@ -24,14 +24,14 @@ export function projectOrdersMeasured(onStep?: StepObserver): TransactionalHandl
     apply: async (event, tx) => {
       await lockOrder(tx.client, event.orderId);
       const current = await readVersion(tx.client, event.orderId);
-      await applyProjection(
+      const from = onStep === undefined ? undefined : stepStartOf(event.status);
+      const seconds = await applyProjection(
         tx.client,
         decide({ type: 'ProjectOrderEvent', event, eventId: tx.eventId }, current),
+        from,
       );
-      const from = stepStartOf(event.status);
-      if (onStep !== undefined && from !== undefined) {
-        const seconds = await stepSeconds(tx.client, event.orderId, from, event.status);
-        if (seconds !== null) tx.afterCommit(() => onStep(from, event.status, seconds));
+      if (onStep !== undefined && from !== undefined && seconds !== null) {
+        tx.afterCommit(() => onStep(from, event.status, seconds));
       }
       tx.logger.debug({ orderId: event.orderId, status: event.status }, 'order event handled');
     },

@@ -2,8 +2,7 @@ import { type Order, type OrderStatus, orderStatusSchema } from '@microshop/cont
 import type { PoolClient } from '@microshop/platform';
 import { unreachable } from '@microshop/platform/pure';
 import type { ProjectionEvent, TimelineRow } from '../domain/projection.ts';
-import { type SnapshotVersion, statusRank } from '../domain/status.ts';
-import { resolveFlag } from './attention-store.ts';
+import type { SnapshotVersion } from '../domain/status.ts';
 
 // Writes of the projection, each inside the caller's transaction (the one the kit opened for the event).
 
@@ -29,89 +28,98 @@ export async function readVersion(client: PoolClient, orderId: string): Promise<
   return { status: orderStatusSchema.parse(row.status), updatedAtMs: row.updated_at.getTime() };
 }
 
-/** Writes what `decide` said, in its order: timeline entry, snapshot, deadlines. */
-export async function applyProjection(client: PoolClient, events: readonly ProjectionEvent[]): Promise<void> {
-  for (const event of events) await applyOne(client, event);
+/** What one event's projection writes, gathered from what `decide` said. */
+interface ProjectionWrites {
+  timeline: TimelineRow;
+  snapshot: Order | null;
+  /** DeadlineOpened: the status whose deadline opens (the others pending go). */
+  opened: OrderStatus | null;
+  /** DeadlinesCleared: the order ended; every pending deadline goes and a flag is resolved by it. */
+  cleared: boolean;
 }
 
-async function applyOne(client: PoolClient, event: ProjectionEvent): Promise<void> {
-  switch (event.type) {
-    case 'StatusReached':
-      return insertTimelineRow(client, event.entry);
-    case 'SnapshotUpdated':
-      return upsertSnapshot(client, event.order);
-    case 'DeadlineOpened':
-      await deletePendingDeadlines(client, event.orderId, event.status);
-      // A deadline already sent for this status stays sent: an expiry goes out once per (order, status).
-      await client.query(
-        `INSERT INTO order_deadlines (order_id, status, entered_at) VALUES ($1, $2, $3)
-         ON CONFLICT (order_id, status) DO NOTHING`,
-        [event.orderId, event.status, event.enteredAt],
-      );
-      return;
-    case 'DeadlinesCleared':
-      await deletePendingDeadlines(client, event.orderId, null);
-      return resolveFlag(client, event.orderId, event.status, event.at);
-    default:
-      return unreachable(event);
+function writesOf(events: readonly ProjectionEvent[]): ProjectionWrites {
+  let timeline: TimelineRow | undefined;
+  const writes: Omit<ProjectionWrites, 'timeline'> = { snapshot: null, opened: null, cleared: false };
+  for (const event of events) {
+    switch (event.type) {
+      case 'StatusReached':
+        timeline = event.entry;
+        break;
+      case 'SnapshotUpdated':
+        writes.snapshot = event.order;
+        break;
+      case 'DeadlineOpened':
+        writes.opened = event.status;
+        break;
+      case 'DeadlinesCleared':
+        writes.cleared = true;
+        break;
+      default:
+        unreachable(event);
+    }
   }
+  if (timeline === undefined) throw new Error('a projection always reaches a status');
+  return { timeline, ...writes };
 }
 
-async function upsertSnapshot(client: PoolClient, order: Order): Promise<void> {
-  await client.query(
-    `INSERT INTO order_snapshots (order_id, customer_id, status, status_rank, created_at, updated_at, snapshot)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (order_id) DO UPDATE SET
-       status = excluded.status, status_rank = excluded.status_rank,
-       updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
-    [
-      order.id,
-      order.customerId,
-      order.status,
-      statusRank(order.status),
-      order.createdAt,
-      order.updatedAt,
-      JSON.stringify(order),
-    ],
-  );
-}
-
-/** A status is reached once: a second event announcing it (a replay) keeps the first entry. */
-async function insertTimelineRow(client: PoolClient, row: TimelineRow): Promise<void> {
-  await client.query(
-    `INSERT INTO order_timeline (order_id, status, status_rank, at, reasons, event_id)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (order_id, status) DO NOTHING`,
-    [row.orderId, row.status, row.rank, row.at, JSON.stringify(row.reasons), row.eventId],
-  );
-}
-
-/** Seconds between the order entering `from` and entering `to`, by its timeline; null if either is missing. */
-export async function stepSeconds(
+/**
+ * Writes what `decide` said in one statement (one round trip instead of one per write): the timeline
+ * entry (a status is reached once: a replay keeps the first entry), the snapshot, the deadlines (a
+ * deadline already sent for its status stays sent: an expiry goes out once per (order, status); the
+ * other pending ones go), the resolution of a flag. Answers the seconds from `stepFrom`'s entry to this
+ * status's (null without `stepFrom` or its entry): the step's duration, read from the same timeline.
+ */
+export async function applyProjection(
   client: PoolClient,
-  orderId: string,
-  from: OrderStatus,
-  to: OrderStatus,
+  events: readonly ProjectionEvent[],
+  stepFrom?: OrderStatus,
 ): Promise<number | null> {
-  const result = await client.query<{ seconds: number | null }>(
-    `SELECT extract(epoch FROM t.at - f.at)::float8 AS seconds
-     FROM order_timeline f JOIN order_timeline t ON t.order_id = f.order_id
-     WHERE f.order_id = $1 AND f.status = $2 AND t.status = $3`,
-    [orderId, from, to],
-  );
+  const { timeline: row, snapshot, opened, cleared } = writesOf(events);
+  const result = await client.query<{ seconds: number | null }>({
+    name: 'order-background-project',
+    text: `WITH timeline AS (
+         INSERT INTO order_timeline (order_id, status, status_rank, at, reasons, event_id)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (order_id, status) DO NOTHING
+         RETURNING at
+       ), snapshot AS (
+         INSERT INTO order_snapshots (order_id, customer_id, status, status_rank, created_at, updated_at, snapshot)
+         SELECT $1, (($7::jsonb)->>'customerId')::uuid, $2, $3, (($7::jsonb)->>'createdAt')::timestamptz, $4, $7::jsonb
+         WHERE $7::jsonb IS NOT NULL
+         ON CONFLICT (order_id) DO UPDATE SET
+           status = excluded.status, status_rank = excluded.status_rank,
+           updated_at = excluded.updated_at, snapshot = excluded.snapshot
+       ), pending_gone AS (
+         DELETE FROM order_deadlines
+         WHERE ($8::text IS NOT NULL OR $9::boolean) AND order_id = $1 AND expiry_sent_at IS NULL
+           AND ($8::text IS NULL OR status <> $8)
+       ), opened AS (
+         INSERT INTO order_deadlines (order_id, status, entered_at)
+         SELECT $1, $8, $4 WHERE $8::text IS NOT NULL
+         ON CONFLICT (order_id, status) DO NOTHING
+       ), resolved AS (
+         UPDATE order_attention SET resolved_at = $4, resolved_by = $2
+         WHERE $9::boolean AND order_id = $1 AND resolved_at IS NULL
+       )
+       SELECT extract(epoch FROM coalesce(
+           (SELECT at FROM timeline),
+           (SELECT at FROM order_timeline WHERE order_id = $1 AND status = $2)
+         ) - f.at)::float8 AS seconds
+       FROM order_timeline f WHERE f.order_id = $1 AND f.status = $10`,
+    values: [
+      row.orderId,
+      row.status,
+      row.rank,
+      row.at,
+      JSON.stringify(row.reasons),
+      row.eventId,
+      snapshot === null ? null : JSON.stringify(snapshot),
+      opened,
+      cleared,
+      stepFrom ?? null,
+    ],
+  });
   const seconds = result.rows[0]?.seconds;
   return seconds === undefined || seconds === null ? null : Math.max(0, seconds);
-}
-
-/** Pending (unsent) deadlines of the order, except the one of `keep`; sent ones stay as the record. */
-async function deletePendingDeadlines(
-  client: PoolClient,
-  orderId: string,
-  keep: OrderStatus | null,
-): Promise<void> {
-  await client.query(
-    `DELETE FROM order_deadlines
-     WHERE order_id = $1 AND expiry_sent_at IS NULL AND ($2::text IS NULL OR status <> $2)`,
-    [orderId, keep],
-  );
 }
