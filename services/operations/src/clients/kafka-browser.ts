@@ -126,11 +126,16 @@ export function createKafkaBrowser(options: { bootstrapServers: readonly string[
    * are left out.
    */
   async function sizes(topics: readonly string[]): Promise<Map<string, Map<number, bigint>>> {
-    const metadata = await consumer.metadata({ topics: [...topics] });
-    const request = [...metadata.topics].map(([name, info]) => ({
-      name,
-      partitions: info.partitions.map((_, partition) => partition),
-    }));
+    // One topic at a time: a topic deleted since it was named fails its own lookup only.
+    const described = await Promise.allSettled(topics.map((name) => consumer.metadata({ topics: [name] })));
+    const request = described.flatMap((result) =>
+      result.status === 'rejected'
+        ? []
+        : [...result.value.topics].map(([name, info]) => ({
+            name,
+            partitions: info.partitions.map((_, partition) => partition),
+          })),
+    );
     const found = new Map<string, Map<number, bigint>>();
     if (request.length === 0) return found;
     for (const broker of await admin.describeLogDirs({ topics: request })) {

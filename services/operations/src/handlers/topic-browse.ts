@@ -145,10 +145,12 @@ async function window(
   from: Cursor,
   bounds: Bounds,
   limit: number,
+  signal?: AbortSignal,
 ): Promise<Read> {
   const runs = new Map<number, BrowsedRecord[]>();
   let wanted = live(from, bounds);
   for (let round = 0; round < 8 && wanted.size > 0; round++) {
+    signal?.throwIfAborted();
     const fetched = await kafka.fetch(topic, wanted, bytesPerPartition);
     const again: Cursor = new Map();
     for (const [p, offset] of wanted) {
@@ -192,6 +194,7 @@ async function scan(
       wanted,
       bounds,
       Math.min(500, request.budget.records - scanned),
+      request.signal,
     );
     if (chunk.records.length === 0) break;
     for (const record of chunk.records) {

@@ -34,28 +34,38 @@ export async function summarizeTopics(
   now: Date,
 ): Promise<TopicSummary[]> {
   const names = await kafka.topicNames();
-  const sizes = await kafka.sizes(names);
-  return Promise.all(
-    names.map(async (name) => {
-      const [info, start, end] = await Promise.all([
-        kafka.describe(name),
-        kafka.offsets(name, earliest),
-        kafka.offsets(name, latest),
-      ]);
-      const records = end.reduce((sum, e, p) => sum + (e - (start[p] ?? 0n)), 0n);
-      const size = sizes.get(name);
-      return {
-        name,
-        partitions: info.partitions.length,
-        replicas: info.partitions[0]?.replicas.length ?? 0,
-        records: String(records),
-        sizeBytes: size === undefined ? null : String([...size.values()].reduce((sum, s) => sum + s, 0n)),
-        retentionMs: info.configs['retention.ms'] ?? null,
-        cleanupPolicy: info.configs['cleanup.policy'] ?? null,
-        lag: topicLag(name, groups, now),
-      };
-    }),
+  // A topic deleted between the listing and these reads is left out (tests' topics come and go);
+  // sizes the brokers cannot give right now are shown as unknown rather than failing the list.
+  const sizes = await kafka.sizes(names).catch(() => new Map<string, Map<number, bigint>>());
+  const summaries = await Promise.all(
+    names.map((name) => summarizeTopic(kafka, name, sizes.get(name), groups, now).catch(() => null)),
   );
+  return summaries.filter((summary) => summary !== null);
+}
+
+async function summarizeTopic(
+  kafka: KafkaBrowser,
+  name: string,
+  size: Map<number, bigint> | undefined,
+  groups: readonly GroupLag[],
+  now: Date,
+): Promise<TopicSummary> {
+  const [info, start, end] = await Promise.all([
+    kafka.describe(name),
+    kafka.offsets(name, earliest),
+    kafka.offsets(name, latest),
+  ]);
+  const records = end.reduce((sum, e, p) => sum + (e - (start[p] ?? 0n)), 0n);
+  return {
+    name,
+    partitions: info.partitions.length,
+    replicas: info.partitions[0]?.replicas.length ?? 0,
+    records: String(records),
+    sizeBytes: size === undefined ? null : String([...size.values()].reduce((sum, s) => sum + s, 0n)),
+    retentionMs: info.configs['retention.ms'] ?? null,
+    cleanupPolicy: info.configs['cleanup.policy'] ?? null,
+    lag: topicLag(name, groups, now),
+  };
 }
 
 export function topicLag(topic: string, groups: readonly GroupLag[], now: Date): TopicLag {

@@ -138,7 +138,11 @@ async function recordAt(
   deps: KafkaRouteDeps,
   at: { topic: string; partition: number; offset: bigint },
 ): Promise<BrowsedRecord> {
-  await existing(deps.kafka, at.topic);
+  const info = await existing(deps.kafka, at.topic);
+  const bounds = info.partitions[at.partition];
+  // Outside the log (never written, or removed by retention) is no record; a fetch there is an error.
+  if (bounds === undefined || at.offset < bounds.start || at.offset >= bounds.end)
+    throw notFound('record', `${at.topic}/${at.partition}/${at.offset}`);
   const runs = await deps.kafka.fetch(at.topic, new Map([[at.partition, at.offset]]), 1024 * 1024);
   const record = runs.get(at.partition)?.find((r) => r.offset === at.offset);
   if (record === undefined) throw notFound('record', `${at.topic}/${at.partition}/${at.offset}`);
