@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { topics } from '@microshop/contracts';
 import { deleteConsumerGroups } from '@microshop/platform';
-import { devOperatorAccount } from '@microshop/platform/pure';
 import {
   createTestTopics,
   testKafkaBootstrapServers,
@@ -16,7 +15,7 @@ import {
 } from '@microshop/platform/testing';
 import { Admin, Consumer, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type WebBrowser } from './lib/browser.ts';
+import { consolePage, launchBrowser, type WebBrowser } from './lib/browser.ts';
 
 let web: WebBrowser;
 let page: Page;
@@ -24,12 +23,7 @@ const bootstrapBrokers = [testKafkaBootstrapServers()];
 
 before(async () => {
   web = await launchBrowser();
-  page = await web.newPage();
-  await page.goto('/console');
-  await page.getByLabel('Email').fill(devOperatorAccount.email);
-  await page.getByLabel('Password').fill(devOperatorAccount.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Console' }).waitFor();
+  page = await consolePage(web);
 });
 after(async () => {
   await web?.close();
