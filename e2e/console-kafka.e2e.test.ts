@@ -100,7 +100,7 @@ describe('the console’s Kafka tools', () => {
     // A syntax error is named next to the field, with its position.
     await page.getByLabel('Filter expression').fill('value.n <');
     await page.getByRole('button', { name: 'Oldest' }).click();
-    await page.getByText(/at position 9/).waitFor();
+    await page.locator('#seek-expr-help', { hasText: /at position 9/ }).waitFor();
     await page.getByRole('button', { name: `Delete ${name}` }).click();
     await link.waitFor({ state: 'detached' });
   });

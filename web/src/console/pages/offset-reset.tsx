@@ -38,9 +38,10 @@ export function OffsetReset({ group, topics }: { group: string; topics: string[]
   const [plan, setPlan] = useState<ResetAnswer | null>(null);
   const [done, setDone] = useState<ResetAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // A change of where to reset makes the dry run stale; the reason does not.
   const set = (name: keyof typeof form) => (value: string) => {
     setForm({ ...form, [name]: value });
-    setPlan(null);
+    if (name !== 'reason') setPlan(null);
   };
   const send = async (dryRun: boolean) => {
     setError(null);
