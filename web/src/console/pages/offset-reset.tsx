@@ -69,50 +69,7 @@ export function OffsetReset({ group, topics }: { group: string; topics: string[]
     <form class="card" aria-label={`Reset offsets of ${group}`} onSubmit={(event) => event.preventDefault()}>
       <h3>Reset offsets</h3>
       <div class="row">
-        <div class="field">
-          <label for="reset-topic">Topic</label>
-          <select
-            id="reset-topic"
-            value={form.topic}
-            onChange={(e) => set('topic')((e.target as HTMLSelectElement).value)}
-          >
-            {topics.map((topic) => (
-              <option key={topic}>{topic}</option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="reset-to">Reset to</label>
-          <select
-            id="reset-to"
-            value={form.to}
-            onChange={(e) => set('to')((e.target as HTMLSelectElement).value)}
-          >
-            {targets.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        {form.to === 'timestamp' && (
-          <Field
-            label="Time (UTC, ISO)"
-            name="timestamp"
-            value={form.timestamp}
-            onInput={set('timestamp')}
-            error={fieldError}
-          />
-        )}
-        {form.to === 'offsets' && (
-          <Field
-            label="Offsets (partition:offset, …)"
-            name="offsets"
-            value={form.offsets}
-            onInput={set('offsets')}
-            error={fieldError}
-          />
-        )}
+        <TargetFields form={form} topics={topics} set={set} error={fieldError} />
         <button type="button" onClick={() => void send(true)}>
           Dry run
         </button>
@@ -148,6 +105,67 @@ export function OffsetReset({ group, topics }: { group: string; topics: string[]
   );
 }
 
+type ResetForm = { topic: string; to: string; timestamp: string; offsets: string; reason: string };
+
+/** Which topic, and where to: the start, the end, a time, or offsets per partition. */
+function TargetFields(props: {
+  form: ResetForm;
+  topics: string[];
+  set: (name: keyof ResetForm) => (value: string) => void;
+  error: ApiError | null;
+}) {
+  const { form, topics, set } = props;
+  const fieldError = props.error;
+  return (
+    <>
+      <div class="field">
+        <label for="reset-topic">Topic</label>
+        <select
+          id="reset-topic"
+          value={form.topic}
+          onChange={(e) => set('topic')((e.target as HTMLSelectElement).value)}
+        >
+          {topics.map((topic) => (
+            <option key={topic}>{topic}</option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="reset-to">Reset to</label>
+        <select
+          id="reset-to"
+          value={form.to}
+          onChange={(e) => set('to')((e.target as HTMLSelectElement).value)}
+        >
+          {targets.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {form.to === 'timestamp' && (
+        <Field
+          label="Time (UTC, ISO)"
+          name="timestamp"
+          value={form.timestamp}
+          onInput={set('timestamp')}
+          error={fieldError}
+        />
+      )}
+      {form.to === 'offsets' && (
+        <Field
+          label="Offsets (partition:offset, …)"
+          name="offsets"
+          value={form.offsets}
+          onInput={set('offsets')}
+          error={fieldError}
+        />
+      )}
+    </>
+  );
+}
+
 function PlanTable({ answer, caption }: { answer: ResetAnswer; caption: string }) {
   return (
     <Table
@@ -161,10 +179,7 @@ function PlanTable({ answer, caption }: { answer: ResetAnswer; caption: string }
   );
 }
 
-function bodyOf(
-  form: { topic: string; to: string; timestamp: string; offsets: string; reason: string },
-  dryRun: boolean,
-) {
+function bodyOf(form: ResetForm, dryRun: boolean) {
   return {
     topic: form.topic,
     to: form.to,

@@ -99,50 +99,15 @@ export function PageView(props: {
         {scan.reachedEnd && ' · end of the topic'}
         {page.range.from && ` · ${time(page.range.from)} – ${time(page.range.to)}`}
       </p>
-      <div class="row">
-        <button
-          type="button"
-          disabled={page.prev === null}
-          onClick={() => page.prev !== null && props.onGo(page.prev)}
-        >
-          Previous
-        </button>
-        <button type="button" onClick={props.onRefresh}>
-          Refresh
-        </button>
-        <button
-          type="button"
-          disabled={page.next === null}
-          onClick={() => page.next !== null && props.onGo(page.next)}
-        >
-          Next
-        </button>
-        <span class="muted">
-          cursor <code data-testid="cursor">{page.cursor || '—'}</code>
-        </span>
-        <button
-          type="button"
-          class="secondary"
-          disabled={selected.size === 0}
-          onClick={() =>
-            exportRecords(
-              props.topic,
-              page.cursor,
-              records.filter((r) => selected.has(id(r))),
-            )
-          }
-        >
-          Export selected ({selected.size})
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => exportRecords(props.topic, page.cursor, records)}
-        >
-          Export page
-        </button>
-        <span class="muted">JSON, at most {exportCap} records, addresses masked</span>
-      </div>
+      <PageToolbar
+        page={page}
+        onGo={props.onGo}
+        onRefresh={props.onRefresh}
+        onExport={(all) =>
+          exportRecords(props.topic, page.cursor, all ? records : records.filter((r) => selected.has(id(r))))
+        }
+        selected={selected.size}
+      />
       <RecordTable
         topic={props.topic}
         records={records}
@@ -151,6 +116,53 @@ export function PageView(props: {
         onRevealed={(r) => setRevealed(new Map(revealed).set(id(r), r))}
       />
     </section>
+  );
+}
+
+/** Paging, refresh, the cursor, and the exports (the selected records or the whole page). */
+function PageToolbar(props: {
+  page: Page;
+  onGo: (cursor: string) => void;
+  onRefresh: () => void;
+  onExport: (all: boolean) => void;
+  selected: number;
+}) {
+  const { page } = props;
+  return (
+    <div class="row">
+      <button
+        type="button"
+        disabled={page.prev === null}
+        onClick={() => page.prev !== null && props.onGo(page.prev)}
+      >
+        Previous
+      </button>
+      <button type="button" onClick={props.onRefresh}>
+        Refresh
+      </button>
+      <button
+        type="button"
+        disabled={page.next === null}
+        onClick={() => page.next !== null && props.onGo(page.next)}
+      >
+        Next
+      </button>
+      <span class="muted">
+        cursor <code data-testid="cursor">{page.cursor || '—'}</code>
+      </span>
+      <button
+        type="button"
+        class="secondary"
+        disabled={props.selected === 0}
+        onClick={() => props.onExport(false)}
+      >
+        Export selected ({props.selected})
+      </button>
+      <button type="button" class="secondary" onClick={() => props.onExport(true)}>
+        Export page
+      </button>
+      <span class="muted">JSON, at most {exportCap} records, addresses masked</span>
+    </div>
   );
 }
 

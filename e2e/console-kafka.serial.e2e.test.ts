@@ -1,9 +1,13 @@
 // The operator console's Kafka tools in a real browser (Debian's chromium), through the gateway: a
-// topic's size on the list and on its page; an expression filter; a saved filter whose link gives
-// the same records again; a long scan cancelled from the page (the next one runs at once); and the
-// offset reset of an idle group — dry run, then the reset with its reason, found in the audit log.
+// topic's size on the list and on its page; an expression filter; an export and a reveal; a saved
+// filter whose link gives the same records again; a long scan cancelled from the page (the next one
+// runs at once); and the offset reset of an idle group — dry run, then the reset with its reason,
+// found in the audit log.
+// Serial: it scans as the stack's one operator, who may run one scan at a time (another file's scan
+// at the same moment would be refused), and it loads Kafka with a topic of 200 000 records.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { topics } from '@microshop/contracts';
 import { deleteConsumerGroups } from '@microshop/platform';
@@ -78,6 +82,18 @@ describe('the console’s Kafka tools', () => {
       /e•••@example\.com/,
       'masked',
     );
+
+    // Export one selected record (masked, as shown); reveal another's address (audited on the server).
+    await page.getByTestId('record').filter({ hasText: '"n": 1,' }).getByRole('checkbox').check();
+    const exported = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export selected (1)' }).click();
+    const file = JSON.parse(await readFile((await (await exported).path()) ?? '', 'utf8'));
+    assert.deepEqual(
+      file.records.map((r: { json: { n: number; email: string } }) => [r.json.n, r.json.email]),
+      [[1, 'e•••@example.com']],
+    );
+    await page.getByRole('button', { name: /^Reveal e-mail addresses of 0:0$/ }).click();
+    await page.getByTestId('record').filter({ hasText: 'e2e.0@example.com' }).waitFor({ state: 'attached' });
 
     const name = `e2e ${randomUUID().slice(0, 8)}`;
     await page.getByLabel('Name of the current filter').fill(name);
