@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { topics } from '@microshop/contracts';
-import { devOperatorAccount } from '@microshop/platform/pure';
 import type { Page } from 'playwright-core';
 import { eventually } from './lib/api.ts';
-import { launchBrowser, type WebBrowser } from './lib/browser.ts';
+import { consolePage, launchBrowser, type WebBrowser } from './lib/browser.ts';
 import { producePoison } from './lib/kafka.ts';
 import { deadLettersOf } from './lib/ops.ts';
 import { awaitStatus, newShopper, placeOrder } from './lib/shop.ts';
@@ -19,12 +18,7 @@ let page: Page;
 
 before(async () => {
   web = await launchBrowser();
-  page = await web.newPage();
-  await page.goto('/console');
-  await page.getByLabel('Email').fill(devOperatorAccount.email);
-  await page.getByLabel('Password').fill(devOperatorAccount.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Console' }).waitFor();
+  page = await consolePage(web);
 });
 after(async () => {
   await web?.close();

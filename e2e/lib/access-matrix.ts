@@ -141,6 +141,14 @@ function parameterValue(
       return 'microshop.order-outbox';
     case 'group':
       return 'fraud';
+    // One record of a topic (a 404 where retention removed it), and its raw value.
+    case 'partition':
+    case 'offset':
+      return '0';
+    case 'part':
+      return 'value';
+    case 'filterId':
+      return randomUUID();
     default:
       throw new Error(`the matrix cannot fill {${name}} of ${operation.method} ${operation.template}`);
   }

@@ -80,6 +80,11 @@ async function consolePages(web: WebBrowser, orderId: string): Promise<void> {
       '/console/topics/microshop.order-outbox?seek=newest&limit=10',
       (p) => p.getByTestId('record').first().waitFor(),
     ],
+    [
+      'console-messages-filtered',
+      `/console/topics/microshop.order-outbox?seek=oldest&limit=10&expr=${encodeURIComponent('value.type != "OrderCreated" and not key contains "serverName"')}`,
+      (p) => p.getByTestId('scan-summary').waitFor(),
+    ],
     ['console-groups', '/console/groups', (p) => p.getByTestId('group-row').first().waitFor()],
     ['console-connect', '/console/connect', (p) => p.getByText('Replication slots').waitFor()],
     [

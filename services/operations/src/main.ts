@@ -11,6 +11,7 @@ import {
 import { createConnectClient } from './clients/connect.ts';
 import { startDeadLetterReader } from './clients/dead-letter-reader.ts';
 import { createKafkaBrowser } from './clients/kafka-browser.ts';
+import { createGroupAdmin } from './clients/kafka-groups.ts';
 import { heartbeatTopicOf, type OperationsConfig, operationsConfig } from './config.ts';
 import type { EventFlow } from './domain/event-flow.ts';
 import { indexDeadLetters } from './handlers/dead-letters.ts';
@@ -18,6 +19,7 @@ import { currentEventFlow, readHeartbeats, sendHeartbeat } from './handlers/hear
 import { indexOrderFlow } from './handlers/order-flow.ts';
 import { build } from './http/routes.ts';
 import { connectorWatchdog } from './tasks/connector-watchdog.ts';
+import { recordTimesOf } from './tasks/lag-ages.ts';
 import { createOperationsMetrics } from './tasks/metrics.ts';
 import { redriveResolver } from './tasks/redrive-resolver.ts';
 import { redriveSender } from './tasks/redrive-sender.ts';
@@ -56,9 +58,12 @@ export const service = defineService({
       logger,
     });
     const bootstrapServers = config.KAFKA_BOOTSTRAP_SERVERS;
-    const samples = sampler({ pool, bootstrapServers, metrics: opsMetrics, eventFlow });
     const kafka = createKafkaBrowser({ bootstrapServers, clientId: config.INSTANCE_ID });
     onStop('kafka browser', () => kafka.close());
+    const groups = createGroupAdmin({ bootstrapServers, clientId: config.INSTANCE_ID });
+    onStop('kafka group admin', () => groups.close());
+    const recordTimes = recordTimesOf(kafka);
+    const samples = sampler({ pool, bootstrapServers, metrics: opsMetrics, eventFlow, recordTimes });
     return {
       http: (base) =>
         build({
@@ -69,6 +74,7 @@ export const service = defineService({
           eventFlowThresholdMs: thresholdMs,
           sample: samples.current,
           kafka,
+          groups,
           traceIngestKey: config.TRACE_INGEST_KEY,
         }),
       background: {

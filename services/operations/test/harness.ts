@@ -8,8 +8,9 @@ import {
 } from '@microshop/platform/testing';
 import { type ConnectClient, createConnectClient } from '../src/clients/connect.ts';
 import { currentEventFlow } from '../src/handlers/heartbeats.ts';
-import { build } from '../src/http/routes.ts';
+import { build, type HttpDeps } from '../src/http/routes.ts';
 import { service } from '../src/main.ts';
+import type { RecordTimes } from '../src/tasks/lag-ages.ts';
 import { createOperationsMetrics } from '../src/tasks/metrics.ts';
 import { sampler } from '../src/tasks/sampler.ts';
 
@@ -26,8 +27,12 @@ export function testConnect(): ConnectClient {
 
 export const eventFlowThresholdMs = 30_000;
 
-/** The HTTP app, with the metrics registry and the sampler behind it. */
-export async function opsApp(db: Pick<TestSchema, 'pool'>, connect: ConnectClient = testConnect()) {
+/** The HTTP app, with the metrics registry and the sampler behind it (`kafka` adds the console's reads). */
+export async function opsApp(
+  db: Pick<TestSchema, 'pool'>,
+  connect: ConnectClient = testConnect(),
+  extra: Pick<HttpDeps, 'kafka' | 'groups'> & { recordTimes?: RecordTimes } = {},
+) {
   const pool: Pool = db.pool;
   const metrics = createMetrics('operations-test');
   const eventFlow = currentEventFlow({ pool, thresholdMs: eventFlowThresholdMs, startedAt: new Date() });
@@ -36,8 +41,11 @@ export async function opsApp(db: Pick<TestSchema, 'pool'>, connect: ConnectClien
     bootstrapServers: [testKafkaBootstrapServers()],
     metrics: createOperationsMetrics(metrics),
     eventFlow,
+    ...(extra.recordTimes === undefined ? {} : { recordTimes: extra.recordTimes }),
   });
   const app = await build({
+    ...(extra.kafka === undefined ? {} : { kafka: extra.kafka }),
+    ...(extra.groups === undefined ? {} : { groups: extra.groups }),
     pool,
     logger,
     metrics,

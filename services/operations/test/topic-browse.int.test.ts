@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createTestTopics, testKafkaBootstrapServers, uniqueTopic } from '@microshop/platform/testing';
-import { ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
 import { createKafkaBrowser } from '../src/clients/kafka-browser.ts';
 import { browsePage, type PageRequest } from '../src/handlers/topic-browse.ts';
+import { testProducer } from './kafka-bed.ts';
 
 // The console's message browser against the test stack's Kafka: two partitions of records with
 // known times; pages merged by time, Next and Previous giving the same pages back, a seek by time,
@@ -15,14 +15,7 @@ const base = Date.now() - 60_000;
 async function givenTopic(t: Parameters<typeof createTestTopics>[0]) {
   const [topic] = await createTestTopics(t, [{ name: uniqueTopic('ops-browse'), partitions: 2 }]);
   assert.ok(topic);
-  const producer = new Producer({
-    clientId: 'ops-browse-test',
-    bootstrapBrokers: [testKafkaBootstrapServers()],
-    serializers: { headerKey: stringSerializer },
-    // As the kit's producer: a retried request writes nothing twice.
-    idempotent: true,
-    acks: ProduceAcks.ALL,
-  });
+  const producer = testProducer('ops-browse-test');
   // Record i is at base + i seconds, on partition i % 2: reading by time alternates partitions.
   await producer.send({
     messages: Array.from({ length: 20 }, (_, i) => ({

@@ -120,11 +120,45 @@ export function createKafkaBrowser(options: { bootstrapServers: readonly string[
     return runs;
   }
 
+  /**
+   * Bytes on disk per topic and partition (describeLogDirs): each replica's log, the largest of them
+   * (replicas hold the same records; a lagging follower holds fewer). Topics unknown to the brokers
+   * are left out.
+   */
+  async function sizes(topics: readonly string[]): Promise<Map<string, Map<number, bigint>>> {
+    // One topic at a time: a topic deleted since it was named fails its own lookup only.
+    const described = await Promise.allSettled(topics.map((name) => consumer.metadata({ topics: [name] })));
+    const request = described.flatMap((result) =>
+      result.status === 'rejected'
+        ? []
+        : [...result.value.topics].map(([name, info]) => ({
+            name,
+            partitions: info.partitions.map((_, partition) => partition),
+          })),
+    );
+    const found = new Map<string, Map<number, bigint>>();
+    if (request.length === 0) return found;
+    for (const broker of await admin.describeLogDirs({ topics: request })) {
+      for (const topic of broker.results.flatMap((dir) => dir.topics)) {
+        const partitions = found.get(topic.name) ?? new Map<number, bigint>();
+        for (const p of topic.partitions) {
+          if (p.isFutureKey) continue;
+          const known = partitions.get(p.partitionIndex) ?? 0n;
+          if (p.partitionSize > known) partitions.set(p.partitionIndex, p.partitionSize);
+          else partitions.set(p.partitionIndex, known);
+        }
+        found.set(topic.name, partitions);
+      }
+    }
+    return found;
+  }
+
   return {
     offsets,
     topicNames,
     describe,
     fetch,
+    sizes,
     async close(): Promise<void> {
       await Promise.allSettled([admin.close(), consumer.close()]);
     },

@@ -4,6 +4,9 @@
 // Previous is a cursor computed by reading backward, Next the vector after the page's last records.
 // Offsets are never subtracted to count records: compacted and transactional topics have gaps.
 
+import { evaluate, type RecordFacts } from './expression-eval.ts';
+import type { Expression } from './expression-parse.ts';
+
 export type Cursor = Map<number, bigint>;
 
 export interface BrowsedRecord {
@@ -73,10 +76,12 @@ export interface RecordFilter {
   /** `path.to.field=value` on the JSON value. */
   field?: string;
   type?: string;
+  /** A parsed filter expression (expression-parse.ts), tested on the record as it is (unmasked). */
+  expression?: Expression;
 }
 
 export function hasFilter(filter: RecordFilter): boolean {
-  return Boolean(filter.key || filter.header || filter.field || filter.type);
+  return Boolean(filter.key || filter.header || filter.field || filter.type || filter.expression);
 }
 
 export function matches(record: BrowsedRecord, json: unknown, filter: RecordFilter): boolean {
@@ -93,7 +98,19 @@ export function matches(record: BrowsedRecord, json: unknown, filter: RecordFilt
     const value = jsonAt(json, path);
     if (value === undefined || (wanted !== undefined && String(value) !== wanted)) return false;
   }
-  return true;
+  return filter.expression === undefined || evaluate(filter.expression, factsOf(record, json));
+}
+
+/** What an expression sees of a record: its decoded value (JSON, else text). */
+export function factsOf(record: BrowsedRecord, json: unknown): RecordFacts {
+  return {
+    key: record.key?.toString('utf8') ?? null,
+    headers: Object.fromEntries(record.headers.map(([name, value]) => [name, value.toString('utf8')])),
+    value: json !== undefined ? json : record.value?.toString('utf8'),
+    partition: record.partition,
+    offset: Number(record.offset),
+    timestamp: Number(record.timestamp),
+  };
 }
 
 function headerMatches(headers: [string, Buffer][], wanted: string): boolean {

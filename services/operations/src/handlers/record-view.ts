@@ -1,8 +1,10 @@
+import { maskJson, maskText } from '../domain/masking.ts';
 import type { BrowsedRecord } from '../domain/topic-page.ts';
 
 // A record as the console shows it: key and headers as text, the value decoded — JSON (the envelope,
 // or Debezium's outbox payload, a JSON document inside a JSON string, unwrapped) — else text, else
-// hex with the reason it is not text.
+// hex with the reason it is not text. E-mail addresses are masked unless the caller asked to reveal
+// them (one record at a time, audited: kafka-record-routes.ts).
 
 export interface RecordView {
   partition: number;
@@ -17,16 +19,30 @@ export interface RecordView {
   note?: string;
 }
 
-export function viewOf(record: BrowsedRecord): RecordView {
+export function viewOf(record: BrowsedRecord, options: { reveal?: boolean } = {}): RecordView {
+  const mask = options.reveal === true ? (text: string) => text : maskText;
+  const key = record.key?.toString('utf8') ?? null;
   const view: RecordView = {
     partition: record.partition,
     offset: String(record.offset),
     timestamp: new Date(Number(record.timestamp)).toISOString(),
-    key: record.key?.toString('utf8') ?? null,
-    headers: Object.fromEntries(record.headers.map(([name, value]) => [name, value.toString('utf8')])),
+    key: key === null ? null : mask(key),
+    headers: Object.fromEntries(record.headers.map(([name, value]) => [name, mask(value.toString('utf8'))])),
     size: record.value?.length ?? 0,
   };
-  return { ...view, ...decode(record.value) };
+  const value = decode(record.value);
+  if (options.reveal === true) return { ...view, ...value };
+  return {
+    ...view,
+    ...value,
+    ...(value.json === undefined ? {} : { json: maskJson(value.json) }),
+    ...(value.text === undefined ? {} : { text: maskText(value.text) }),
+  };
+}
+
+/** The value as JSON when it is JSON, unmasked: what the server-side filters test. */
+export function jsonOf(record: BrowsedRecord): unknown {
+  return decode(record.value).json;
 }
 
 function decode(value: Buffer | null): Pick<RecordView, 'json' | 'text' | 'hex' | 'note'> {

@@ -9,7 +9,7 @@ import {
   mergeForward,
   type RecordFilter,
 } from '../domain/topic-page.ts';
-import { type RecordView, viewOf } from './record-view.ts';
+import { jsonOf, type RecordView, viewOf } from './record-view.ts';
 
 // One page of a topic for the console: resolve where to start (a cursor from the URL, or a seek by
 // oldest, newest, partition+offset or timestamp — nothing is read before one), read forward from it
@@ -32,6 +32,8 @@ export interface PageRequest {
   /** Records not after this time (a from–to range). */
   until?: bigint;
   budget: { records: number; ms: number };
+  /** Aborted when the operator cancels (or the request goes away): the scan stops reading. */
+  signal?: AbortSignal;
 }
 
 export type PageAnswer = {
@@ -77,7 +79,7 @@ export async function browsePage(kafka: KafkaBrowser, request: PageRequest): Pro
     cursor: formatCursor(from),
     next: read.reachedEnd && records.length === 0 ? null : formatCursor(read.next),
     prev: prev === null || formatCursor(prev) === formatCursor(from) ? null : formatCursor(prev),
-    records: records.map(viewOf),
+    records: records.map((record) => viewOf(record)),
     scan: {
       scanned: read.scanned,
       matched: records.length,
@@ -143,10 +145,12 @@ async function window(
   from: Cursor,
   bounds: Bounds,
   limit: number,
+  signal?: AbortSignal,
 ): Promise<Read> {
   const runs = new Map<number, BrowsedRecord[]>();
   let wanted = live(from, bounds);
   for (let round = 0; round < 8 && wanted.size > 0; round++) {
+    signal?.throwIfAborted();
     const fetched = await kafka.fetch(topic, wanted, bytesPerPartition);
     const again: Cursor = new Map();
     for (const [p, offset] of wanted) {
@@ -176,6 +180,8 @@ async function scan(
   let position: Cursor = new Map(from);
   let scanned = 0;
   for (;;) {
+    // Checked between fetches: a cancelled scan costs the brokers one more fetch at most.
+    request.signal?.throwIfAborted();
     const wanted = live(position, bounds);
     if (wanted.size === 0 || records.length >= request.limit) break;
     if (scanned >= request.budget.records || performance.now() - began > request.budget.ms) {
@@ -188,6 +194,7 @@ async function scan(
       wanted,
       bounds,
       Math.min(500, request.budget.records - scanned),
+      request.signal,
     );
     if (chunk.records.length === 0) break;
     for (const record of chunk.records) {
@@ -197,7 +204,7 @@ async function scan(
         position = finished(position, bounds, record.partition);
         continue;
       }
-      if (matches(record, viewOf(record).json, request.filter)) records.push(record);
+      if (matches(record, jsonOf(record), request.filter)) records.push(record);
       if (records.length >= request.limit) break;
     }
   }

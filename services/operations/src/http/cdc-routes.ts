@@ -2,6 +2,7 @@ import type { Logger, Pool } from '@microshop/platform';
 import type { ConnectClient } from '../clients/connect.ts';
 import type { EventFlow } from '../domain/event-flow.ts';
 import { actOnConnector, connectorActions } from '../handlers/connector-actions.ts';
+import { secondsSince } from '../handlers/topic-summaries.ts';
 import { replicationSlots } from '../store/replication.ts';
 import type { Sample } from '../tasks/sampler.ts';
 import {
@@ -98,18 +99,34 @@ function registerFigures(app: OpsApp, deps: CdcDeps): void {
     operatorRoute("Every consumer group's lag per topic and partition", groups),
     async () => {
       const sample = await deps.sample();
-      return { sampledAt: sample.at.toISOString(), groups: sample.consumerGroups.map(groupView) };
+      const now = new Date();
+      return {
+        sampledAt: sample.at.toISOString(),
+        groups: sample.consumerGroups.map((group) => groupView(group, now)),
+      };
     },
   );
 }
 
-function groupView(group: Sample['consumerGroups'][number]) {
+/** Lag in offsets and in seconds (the age of the oldest unconsumed record, as of now). */
+function groupView(group: Sample['consumerGroups'][number], now: Date) {
   const partitions = group.partitions.map((p) => ({
     topic: p.topic,
     partition: p.partition,
     committed: p.committed === null ? null : String(p.committed),
     end: String(p.end),
     lag: String(p.lag),
+    oldestUnconsumedAt: p.oldestUnconsumedAt?.toISOString() ?? null,
+    lagSeconds: secondsSince(p.oldestUnconsumedAt, now),
   }));
-  return { ...group, partitions };
+  const seconds = partitions.flatMap((p) => (p.lagSeconds === null ? [] : [p.lagSeconds]));
+  return {
+    group: group.group,
+    state: group.state,
+    totalLag: group.totalLag,
+    lagSeconds: seconds.length === 0 ? null : Math.max(...seconds),
+    lastCommitAt: group.lastCommitAt?.toISOString() ?? null,
+    lastCommitAgeSeconds: secondsSince(group.lastCommitAt, now),
+    partitions,
+  };
 }

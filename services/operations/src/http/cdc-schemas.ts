@@ -65,6 +65,11 @@ export const consumerGroupsView = z
         group: z.string(),
         state: z.string(),
         totalLag: z.number(),
+        /** The age of its oldest unconsumed record, the largest of its partitions'. */
+        lagSeconds: z.number().nullable(),
+        /** When its committed offsets were last seen to move; null: not since the service started. */
+        lastCommitAt: timestampSchema.nullable(),
+        lastCommitAgeSeconds: z.number().nullable(),
         partitions: z.array(
           z.object({
             topic: z.string(),
@@ -72,6 +77,9 @@ export const consumerGroupsView = z
             committed: z.string().nullable(),
             end: z.string(),
             lag: z.string(),
+            /** The time of the oldest record the group has not consumed; null when nothing lags. */
+            oldestUnconsumedAt: timestampSchema.nullable(),
+            lagSeconds: z.number().nullable(),
           }),
         ),
       }),

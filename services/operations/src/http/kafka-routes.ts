@@ -1,28 +1,36 @@
 import type { HttpApp } from '@microshop/platform';
-import { AppError, type Pool, rateLimited } from '@microshop/platform';
+import { AppError, type Pool } from '@microshop/platform';
 import { z } from 'zod';
 import type { KafkaBrowser } from '../clients/kafka-browser.ts';
+import type { GroupAdmin } from '../clients/kafka-groups.ts';
+import { maxExpressionLength } from '../domain/expression-parse.ts';
 import { parseCursor } from '../domain/topic-page.ts';
 import { orderFlow } from '../handlers/order-flow.ts';
 import { browsePage, type Seek } from '../handlers/topic-browse.ts';
 import { summarizeTopics } from '../handlers/topic-summaries.ts';
 import { openDeadLettersOfOrder } from '../store/dead-letter-reads.ts';
 import { lagHistory } from '../store/lag-samples.ts';
-import { operatorRoute, problems } from './operator-route.ts';
+import type { Sample } from '../tasks/sampler.ts';
+import { answer, existing, expressionIn, topicName } from './kafka-shared.ts';
+import { registerKafkaToolRoutes } from './kafka-tool-routes.ts';
+import { operatorRoute } from './operator-route.ts';
+import { scanRegistry } from './scans.ts';
 
 // Kafka for the console, through this service only (the browser never reaches Kafka): topics with
 // partitions, offsets and config; a page of records by cursor, offset or time with server-side
-// filters and a scan budget; a group's lag over time; an order's events on every topic.
+// filters (an expression among them) and a scan budget, cancellable; a group's lag over time; an
+// order's events on every topic. Offset resets, saved filters and single records: kafka-tool-routes.ts.
 
 export interface KafkaRouteDeps {
   pool: Pool;
   kafka: KafkaBrowser;
+  /** The sampler's latest consumer-group lag (the topic list's lag column). */
+  sample: () => Promise<Sample>;
+  /** The offset reset's view of groups; without it, no reset route. */
+  groups?: GroupAdmin | undefined;
 }
 
-// Answers are described in services/operations/README.md; their fields pass through as built.
-const answer = { 200: z.looseObject({}), ...problems };
-
-const topicParams = z.object({ topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/) });
+const topicParams = z.object({ topic: topicName });
 
 const messagesQuery = z.object({
   cursor: z
@@ -43,6 +51,11 @@ const messagesQuery = z.object({
   header: z.string().max(500).optional().describe('`name` or `name=value`'),
   field: z.string().max(500).optional().describe('`path.to.field=value` on the JSON value'),
   type: z.string().max(200).optional().describe("Event type (the value's `type` or the `type` header)"),
+  expr: z
+    .string()
+    .max(maxExpressionLength)
+    .optional()
+    .describe('A filter expression: `value.type == "OrderCreated" and not headers.source contains "test"`'),
   budgetRecords: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
   budgetMs: z.coerce.number().int().min(100).max(30_000).default(3_000),
 });
@@ -50,10 +63,16 @@ const messagesQuery = z.object({
 export function registerKafkaRoutes(app: HttpApp, deps: KafkaRouteDeps): void {
   app.get(
     '/api/v1/ops/kafka/topics',
-    operatorRoute('Every topic: partitions, replicas, offsets, retention', { response: answer }),
-    async () => ({
-      topics: await summarizeTopics(deps.kafka),
+    operatorRoute('Every topic: partitions, replicas, offsets, size, retention, its groups’ lag', {
+      response: answer,
     }),
+    async () => {
+      const sample = await deps.sample();
+      return {
+        sampledAt: sample.at.toISOString(),
+        topics: await summarizeTopics(deps.kafka, sample.consumerGroups, new Date()),
+      };
+    },
   );
 
   app.get(
@@ -64,14 +83,22 @@ export function registerKafkaRoutes(app: HttpApp, deps: KafkaRouteDeps): void {
     }),
     async (request) => {
       const info = await existing(deps.kafka, request.params.topic);
+      const sizes = (await deps.kafka.sizes([info.name])).get(info.name);
+      const size = (p: number) => sizes?.get(p);
       return {
         ...info,
-        partitions: info.partitions.map((p) => ({ ...p, start: String(p.start), end: String(p.end) })),
+        sizeBytes: sizes === undefined ? null : String([...sizes.values()].reduce((sum, s) => sum + s, 0n)),
+        partitions: info.partitions.map((p) => ({
+          ...p,
+          start: String(p.start),
+          end: String(p.end),
+          sizeBytes: size(p.partition) === undefined ? null : String(size(p.partition)),
+        })),
       };
     },
   );
 
-  const scans = new Set<string>();
+  const scans = scanRegistry();
   app.get(
     '/api/v1/ops/kafka/topics/:topic/messages',
     operatorRoute(
@@ -82,28 +109,41 @@ export function registerKafkaRoutes(app: HttpApp, deps: KafkaRouteDeps): void {
         response: answer,
       },
     ),
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const who = request.principal?.subject ?? 'anonymous';
-      // One scan per operator at a time: a second tab's scan waits for the first, never stacks up.
-      if (scans.has(who)) throw rateLimited('a scan of yours is still running; wait for it or cancel it');
-      scans.add(who);
-      try {
+      const expression = q.expr?.trim() ? expressionIn(q.expr, 'expr') : undefined;
+      const seek = seekOf(q);
+      // One scan per operator at a time (a second one is a 429); it stops when cancelled or when the
+      // caller goes away (the gateway aborts its upstream request when the browser does).
+      return scans.run(request.principal?.subject ?? 'anonymous', reply, async (signal) => {
         await existing(deps.kafka, request.params.topic);
-        return await browsePage(deps.kafka, {
+        return browsePage(deps.kafka, {
           topic: request.params.topic,
-          seek: seekOf(q),
+          seek,
           ...(q.partition === undefined ? {} : { partition: q.partition }),
           limit: q.limit,
-          filter: { key: q.key, header: q.header, field: q.field, type: q.type },
+          filter: {
+            key: q.key,
+            header: q.header,
+            field: q.field,
+            type: q.type,
+            ...(expression ? { expression } : {}),
+          },
           ...(q.until === undefined ? {} : { until: BigInt(Date.parse(q.until)) }),
           budget: { records: q.budgetRecords, ms: q.budgetMs },
+          signal,
         });
-      } finally {
-        scans.delete(who);
-      }
+      });
     },
   );
+
+  app.delete(
+    '/api/v1/ops/kafka/scans/mine',
+    operatorRoute("Cancels the caller's running scan, if any", { response: answer }),
+    async (request) => ({ cancelled: scans.cancel(request.principal?.subject ?? 'anonymous') }),
+  );
+
+  registerKafkaToolRoutes(app, deps);
 
   app.get(
     '/api/v1/ops/consumer-groups/:group/lag-history',
@@ -165,13 +205,5 @@ function seekOf(q: z.infer<typeof messagesQuery>): Seek {
           fields: [{ field: 'seek', rule: 'required', message: 'choose where to start reading' }],
         },
       );
-  }
-}
-
-async function existing(kafka: KafkaBrowser, topic: string) {
-  try {
-    return await kafka.describe(topic);
-  } catch {
-    throw new AppError('NOT_FOUND', `topic ${topic} not found`);
   }
 }

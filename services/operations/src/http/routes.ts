@@ -6,6 +6,7 @@ import {
   type Pool,
 } from '@microshop/platform';
 import type { KafkaBrowser } from '../clients/kafka-browser.ts';
+import type { GroupAdmin } from '../clients/kafka-groups.ts';
 import { type CdcDeps, registerCdcRoutes } from './cdc-routes.ts';
 import { registerDeadLetterRoutes } from './dead-letter-routes.ts';
 import { registerKafkaRoutes } from './kafka-routes.ts';
@@ -26,6 +27,8 @@ export interface HttpDeps extends HttpBase, Omit<CdcDeps, 'pool' | 'logger'> {
   access?: AccessControlOptions;
   /** The console's Kafka reads; without it the /kafka routes are not there (tests of the rest). */
   kafka?: KafkaBrowser;
+  /** Consumer groups' members and offsets (the offset reset); comes with `kafka`. */
+  groups?: GroupAdmin;
   /** What the trace receiver requires of the exporters (trace-routes.ts); unset, it accepts nothing. */
   traceIngestKey?: string | undefined;
 }
@@ -39,6 +42,7 @@ export async function build({
   eventFlowThresholdMs,
   sample,
   kafka,
+  groups,
   traceIngestKey,
   ...base
 }: HttpDeps): Promise<HttpApp> {
@@ -55,7 +59,7 @@ export async function build({
   });
   registerDeadLetterRoutes(app, pool);
   registerCdcRoutes(app, { pool, logger: base.logger, connect, eventFlow, eventFlowThresholdMs, sample });
-  if (kafka !== undefined) registerKafkaRoutes(app, { pool, kafka });
+  if (kafka !== undefined) registerKafkaRoutes(app, { pool, kafka, sample, groups });
   registerTraceRoutes(app, { pool, ingestKey: traceIngestKey });
   return app;
 }

@@ -5,9 +5,9 @@ import type { Pool, PoolClient } from '@microshop/platform';
 
 export interface AuditEntry {
   actor: string;
-  /** `dead-letter.redrive`, `dead-letter.discard`, `connector.restart`, … */
+  /** `dead-letter.redrive`, `dead-letter.discard`, `connector.restart`, `consumer-group.reset-offsets`, … */
   action: string;
-  targetType: 'dead-letter' | 'connector' | 'redrive-batch';
+  targetType: 'dead-letter' | 'connector' | 'redrive-batch' | 'consumer-group' | 'kafka-record';
   targetId: string;
   before?: unknown;
   after?: unknown;

@@ -3,11 +3,13 @@ import type { EventFlow } from '../domain/event-flow.ts';
 import { openByGroup } from '../store/dead-letter-reads.ts';
 import { saveLagSamples } from '../store/lag-samples.ts';
 import { replicationSlots, type SlotFigures } from '../store/replication.ts';
+import { lagAges, type RecordTimes, type TimedPartitionLag } from './lag-ages.ts';
 import type { OperationsMetrics } from './metrics.ts';
 
 /**
  * Samples what the console shows and Prometheus scrapes, every interval: replication slots, event flow
- * and outbox lag, open dead letters per group, and every consumer group's lag per topic and partition.
+ * and outbox lag, open dead letters per group, and every consumer group's lag per topic and partition,
+ * in offsets and in time (lag-ages.ts).
  * The operator API answers from the latest sample (with its time), so a console refreshing every few
  * seconds costs the brokers nothing more.
  */
@@ -16,7 +18,9 @@ export interface GroupLag {
   group: string;
   state: string;
   totalLag: number;
-  partitions: PartitionLag[];
+  partitions: TimedPartitionLag[];
+  /** When its committed offsets were last seen to move (null: not since this process started). */
+  lastCommitAt: Date | null;
 }
 
 export interface Sample {
@@ -31,17 +35,29 @@ export function sampler(deps: {
   bootstrapServers: readonly string[];
   metrics: OperationsMetrics;
   eventFlow: () => Promise<EventFlow>;
+  /** Reads a record's time at an offset: without it, lag is in offsets only. */
+  recordTimes?: RecordTimes;
 }) {
   let latest: Sample | null = null;
+  const ages = lagAges(deps.recordTimes);
 
   async function run(): Promise<void> {
-    const [slots, open, consumerGroups, eventFlow] = await Promise.all([
+    const [slots, open, lags, eventFlow] = await Promise.all([
       replicationSlots(deps.pool),
       openByGroup(deps.pool),
       groupLags(deps.bootstrapServers),
       deps.eventFlow(),
     ]);
-    latest = { at: new Date(), slots, consumerGroups, eventFlow };
+    const at = new Date();
+    // One pass over every group's partitions (in order): each group's share is cut back out below.
+    const timed = await ages.timed(lags.flatMap((group) => group.partitions));
+    let taken = 0;
+    const consumerGroups = lags.map((group) => {
+      const partitions = timed.slice(taken, taken + group.partitions.length);
+      taken += group.partitions.length;
+      return { ...group, partitions, lastCommitAt: ages.lastCommit(group.group, group.partitions, at) };
+    });
+    latest = { at, slots, consumerGroups, eventFlow };
     report(latest, open, deps.metrics);
     await saveLagSamples(deps.pool, latest.at, consumerGroups);
   }
@@ -55,7 +71,9 @@ export function sampler(deps: {
   return { run, current };
 }
 
-async function groupLags(bootstrapServers: readonly string[]): Promise<GroupLag[]> {
+type OffsetLag = Omit<GroupLag, 'partitions' | 'lastCommitAt'> & { partitions: PartitionLag[] };
+
+async function groupLags(bootstrapServers: readonly string[]): Promise<OffsetLag[]> {
   const connection = { bootstrapServers, clientId: 'operations-sampler' };
   const groups = await listConsumerGroups(connection);
   const lags = await consumerGroupsLag({ ...connection, groups: groups.map((g) => g.group) });

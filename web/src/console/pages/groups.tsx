@@ -3,16 +3,30 @@ import { useEffect, useState } from 'preact/hooks';
 import { get } from '../../common/api.ts';
 import { ago, Loading, Table, time, useLoad } from '../../common/ui.tsx';
 import { LineChart } from '../chart.tsx';
+import { duration } from '../format.ts';
+import { OffsetReset } from './offset-reset.tsx';
 
 // Consumer groups with their lag per topic and partition, from the operations service's sampler
 // (it samples every few seconds; the page asks again every 5 s), and a chart of a group's lag over
-// time from the samples it keeps in PostgreSQL.
+// time from the samples it keeps in PostgreSQL. Lag is in records and in time (the age of the oldest
+// record not yet consumed), with when the group last committed; an idle group's offsets can be reset.
 
 interface GroupLag {
   group: string;
   state: string;
   totalLag: number;
-  partitions: { topic: string; partition: number; committed: string | null; end: string; lag: string }[];
+  lagSeconds: number | null;
+  lastCommitAt: string | null;
+  lastCommitAgeSeconds: number | null;
+  partitions: {
+    topic: string;
+    partition: number;
+    committed: string | null;
+    end: string;
+    lag: string;
+    oldestUnconsumedAt: string | null;
+    lagSeconds: number | null;
+  }[];
 }
 
 export function Groups() {
@@ -42,6 +56,8 @@ export function Groups() {
                     <th>Group</th>
                     <th>State</th>
                     <th>Total lag</th>
+                    <th>Lag (time)</th>
+                    <th>Last commit</th>
                     <th />
                   </tr>
                 </thead>
@@ -52,6 +68,8 @@ export function Groups() {
                         <td>{group.group}</td>
                         <td>{group.state}</td>
                         <td data-testid="group-lag">{group.totalLag}</td>
+                        <td data-testid="group-lag-time">{duration(group.lagSeconds)}</td>
+                        <td>{lastCommit(group)}</td>
                         <td>
                           <button
                             type="button"
@@ -65,7 +83,7 @@ export function Groups() {
                       </tr>
                       {open === group.group && (
                         <tr key={`${group.group}-detail`}>
-                          <td colSpan={4}>
+                          <td colSpan={6}>
                             <GroupDetail group={group} />
                           </td>
                         </tr>
@@ -94,10 +112,18 @@ function GroupDetail({ group }: { group: GroupLag }) {
     <>
       <Table
         caption={`Lag of ${group.group} per partition`}
-        head={['Topic', 'Partition', 'Committed', 'End', 'Lag']}
+        head={['Topic', 'Partition', 'Committed', 'End', 'Lag', 'Oldest unconsumed', 'Lag (time)']}
         rows={group.partitions}
         rowKey={(p) => `${p.topic}:${p.partition}`}
-        cells={(p) => [p.topic, p.partition, p.committed ?? 'none', p.end, p.lag]}
+        cells={(p) => [
+          p.topic,
+          p.partition,
+          p.committed ?? 'none',
+          p.end,
+          p.lag,
+          time(p.oldestUnconsumedAt),
+          duration(p.lagSeconds),
+        ]}
       />
       <Loading loaded={history}>
         {({ points }) => (
@@ -107,6 +133,16 @@ function GroupDetail({ group }: { group: GroupLag }) {
           />
         )}
       </Loading>
+      {group.state === 'Empty' ? (
+        <OffsetReset group={group.group} topics={[...new Set(group.partitions.map((p) => p.topic))]} />
+      ) : (
+        <p class="muted">Offsets can be reset while the group has no members (it is {group.state}).</p>
+      )}
     </>
   );
+}
+
+function lastCommit(group: GroupLag): string {
+  if (group.lastCommitAt === null) return 'not since the console started watching';
+  return `${duration(group.lastCommitAgeSeconds)} ago`;
 }

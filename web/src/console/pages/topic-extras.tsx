@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, query } from '../../common/api.ts';
 import { ErrorBox, Loading, Table, time, useLoad } from '../../common/ui.tsx';
+import { bytes } from '../format.ts';
 import { type Page, RecordValue, type RecordView } from './record-view.tsx';
 
 // Beside the record browser: the topic's partitions and config, and a live tail — the newest records
@@ -14,7 +15,9 @@ interface TopicInfo {
     isr: number[];
     start: string;
     end: string;
+    sizeBytes: string | null;
   }[];
+  sizeBytes: string | null;
   configs: Record<string, string | null>;
 }
 
@@ -25,15 +28,26 @@ export function TopicDetail({ topic }: { topic: string }) {
   );
   return (
     <details class="card">
-      <summary>Partitions and config</summary>
+      <summary>
+        Partitions and config
+        {info.value && <span data-testid="topic-detail-size"> · {bytes(info.value.sizeBytes)} on disk</span>}
+      </summary>
       <Loading loaded={info}>
         {(value) => (
           <>
             <Table
-              head={['Partition', 'Leader', 'Replicas', 'In sync', 'Start offset', 'End offset']}
+              head={['Partition', 'Leader', 'Replicas', 'In sync', 'Start offset', 'End offset', 'Size']}
               rows={value.partitions}
               rowKey={(p) => String(p.partition)}
-              cells={(p) => [p.partition, p.leader, p.replicas.join(', '), p.isr.join(', '), p.start, p.end]}
+              cells={(p) => [
+                p.partition,
+                p.leader,
+                p.replicas.join(', '),
+                p.isr.join(', '),
+                p.start,
+                p.end,
+                bytes(p.sizeBytes),
+              ]}
             />
             <Table
               head={['Setting', 'Value']}

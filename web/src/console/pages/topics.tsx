@@ -1,39 +1,70 @@
-import { useState } from 'preact/hooks';
-import { get } from '../../common/api.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, get } from '../../common/api.ts';
 import { navigate, useLocation } from '../../common/router.ts';
-import { ago, ErrorBox, Loading, Table, time, useLoad } from '../../common/ui.tsx';
-import { type Page, RecordValue } from './record-view.tsx';
+import { ErrorBox, Loading, Table, useLoad } from '../../common/ui.tsx';
+import { bytes, duration } from '../format.ts';
+import { PageView, ScanStatus, useScan } from './record-page.tsx';
+import { filterNames, SavedFilters } from './saved-filters.tsx';
 import { LiveTail, TopicDetail } from './topic-extras.tsx';
 
 // Topics and the message browser. The browser reads nothing until a place to start is chosen; each
 // page's position is the cursor in the URL (per-partition offsets), so Previous/Next, a reload and a
-// shared link all show the same records. Filters run on the server within a budget it reports.
+// shared link all show the same records. Filters run on the server within a budget it reports, and
+// a running scan can be cancelled. The topic list shows sizes and its groups' lag, every 5 s.
 
 interface TopicSummary {
   name: string;
   partitions: number;
   replicas: number;
   records: string;
+  sizeBytes: string | null;
   retentionMs: string | null;
   cleanupPolicy: string | null;
+  lag: { groups: number; maxOffsets: string; maxSeconds: number | null; worstGroup: string | null };
 }
 
 export function Topics() {
-  const topics = useLoad(() => get<{ topics: TopicSummary[] }>('/api/v1/ops/kafka/topics'), []);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((value) => value + 1), 5_000);
+    return () => clearInterval(timer);
+  }, []);
+  const topics = useLoad(() => get<{ topics: TopicSummary[] }>('/api/v1/ops/kafka/topics'), [tick]);
   return (
     <>
       <h1>Topics</h1>
+      <p class="muted">
+        Lag: the consumer group furthest behind, in records and in the age of its oldest unread record.
+      </p>
       <Loading loaded={topics}>
         {({ topics: list }) => (
           <Table
-            head={['Topic', 'Partitions', 'Replicas', 'Records', 'Retention', 'Cleanup']}
+            head={[
+              'Topic',
+              'Partitions',
+              'Replicas',
+              'Records',
+              'Size',
+              'Lag',
+              'Lag (time)',
+              'Retention',
+              'Cleanup',
+            ]}
             rows={list}
             rowKey={(topic) => topic.name}
+            rowTestId="topic-row"
             cells={(topic) => [
               <a href={`/console/topics/${encodeURIComponent(topic.name)}`}>{topic.name}</a>,
               topic.partitions,
               topic.replicas,
               topic.records,
+              <span data-testid="topic-size">{bytes(topic.sizeBytes)}</span>,
+              topic.lag.groups === 0 ? (
+                '—'
+              ) : (
+                <span title={topic.lag.worstGroup ?? ''}>{topic.lag.maxOffsets}</span>
+              ),
+              duration(topic.lag.maxSeconds),
               retention(topic.retentionMs),
               topic.cleanupPolicy ?? '—',
             ]}
@@ -51,19 +82,14 @@ function retention(ms: string | null): string {
   return hours >= 24 ? `${(hours / 24).toFixed(0)} days` : `${hours.toFixed(1)} h`;
 }
 
-const filterNames = ['key', 'header', 'field', 'type', 'partition', 'until'] as const;
 const seekNames = ['cursor', 'seek', 'offset', 'time'] as const;
 
 export function Messages({ topic }: { topic: string }) {
   const { params } = useLocation();
   const asked = seekNames.some((name) => params.has(name));
   const search = params.toString();
-  const page = useLoad(
-    () =>
-      asked
-        ? get<Page>(`/api/v1/ops/kafka/topics/${encodeURIComponent(topic)}/messages?${search}`)
-        : Promise.resolve(null),
-    [topic, search],
+  const scan = useScan(
+    asked ? `/api/v1/ops/kafka/topics/${encodeURIComponent(topic)}/messages?${search}` : null,
   );
   const go = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
@@ -76,10 +102,14 @@ export function Messages({ topic }: { topic: string }) {
     <>
       <h1>{topic}</h1>
       <TopicDetail topic={topic} />
-      <SeekForm params={params} onSeek={go} />
-      <ErrorBox error={page.error} />
+      <SeekForm key={search} params={params} onSeek={go} error={scan.error} />
+      <SavedFilters topic={topic} params={params} />
+      <ScanStatus scan={scan} />
+      <ErrorBox error={scan.error} />
       {!asked && <p class="muted">Choose where to start reading: nothing is read before.</p>}
-      {page.value && <PageView page={page.value} onGo={(cursor) => go({ cursor })} onRefresh={page.reload} />}
+      {scan.value && !scan.loading && (
+        <PageView topic={topic} page={scan.value} onGo={(cursor) => go({ cursor })} onRefresh={scan.reload} />
+      )}
       <LiveTail
         topic={topic}
         filters={Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? undefined]))}
@@ -91,10 +121,13 @@ export function Messages({ topic }: { topic: string }) {
 function SeekForm({
   params,
   onSeek,
+  error,
 }: {
   params: URLSearchParams;
   onSeek: (changes: Record<string, string | undefined>) => void;
+  error: unknown;
 }) {
+  const exprError = error instanceof ApiError ? error.fieldError('expr') : undefined;
   const [form, setForm] = useState<Record<string, string>>(() =>
     Object.fromEntries([...filterNames, 'offset', 'time'].map((name) => [name, params.get(name) ?? ''])),
   );
@@ -134,6 +167,23 @@ function SeekForm({
           <input {...bind('type')} />
         </div>
       </div>
+      <div class="field" style="margin-top:0.6rem">
+        <label for="seek-expr">Filter expression</label>
+        <input
+          {...bind('expr')}
+          placeholder={'value.type == "OrderCreated" and not headers.source contains "test"'}
+          aria-invalid={exprError !== undefined}
+          aria-describedby="seek-expr-help"
+        />
+        <p
+          id="seek-expr-help"
+          class={exprError === undefined ? 'muted' : 'field-error'}
+          role={exprError === undefined ? undefined : 'alert'}
+        >
+          {exprError ??
+            'key, headers.name, value.path, partition, offset, timestamp; == != < > <= >= contains; and, or, not, ( )'}
+        </p>
+      </div>
       <div class="row" style="margin-top:0.6rem">
         <button type="submit">Oldest</button>
         <button type="button" onClick={submit('newest')}>
@@ -159,81 +209,5 @@ function SeekForm({
         </button>
       </div>
     </form>
-  );
-}
-
-function PageView({
-  page,
-  onGo,
-  onRefresh,
-}: {
-  page: Page;
-  onGo: (cursor: string) => void;
-  onRefresh: () => void;
-}) {
-  const { scan } = page;
-  return (
-    <section aria-labelledby="records-title">
-      <h2 id="records-title">Records</h2>
-      <p role="status" data-testid="scan-summary">
-        {page.records.length} records · scanned {scan.scanned} in {scan.elapsedMs} ms
-        {scan.budgetExhausted && ' · scan budget used up: Next resumes where it stopped'}
-        {scan.reachedEnd && ' · end of the topic'}
-        {page.range.from && ` · ${time(page.range.from)} – ${time(page.range.to)}`}
-      </p>
-      <div class="row">
-        <button
-          type="button"
-          disabled={page.prev === null}
-          onClick={() => page.prev !== null && onGo(page.prev)}
-        >
-          Previous
-        </button>
-        <button type="button" onClick={onRefresh}>
-          Refresh
-        </button>
-        <button
-          type="button"
-          disabled={page.next === null}
-          onClick={() => page.next !== null && onGo(page.next)}
-        >
-          Next
-        </button>
-        <span class="muted">
-          cursor <code data-testid="cursor">{page.cursor || '—'}</code>
-        </span>
-      </div>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Partition</th>
-              <th>Offset</th>
-              <th>Time</th>
-              <th>Key</th>
-              <th>Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.records.map((record) => (
-              <tr key={`${record.partition}:${record.offset}`} data-testid="record">
-                <td>{record.partition}</td>
-                <td>{record.offset}</td>
-                <td>
-                  {time(record.timestamp)}
-                  <div class="muted">{ago(record.timestamp)}</div>
-                </td>
-                <td>
-                  <code>{record.key ?? '∅'}</code>
-                </td>
-                <td>
-                  <RecordValue record={record} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
   );
 }
