@@ -1,3 +1,5 @@
+import type { ComponentChildren } from 'preact';
+
 // Small SVG and CSS charts: the lag and order charts need no charting library. The numbers each one
 // draws are also in its text alternative, for screen readers, and in a tooltip per bar.
 
@@ -30,24 +32,30 @@ export function LineChart({
   const last = points.at(-1);
   return (
     <figure>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width="100%"
-        role="img"
-        aria-label={`${label}: latest ${last?.y ?? 0}, highest ${maxY}`}
+      <Plot
+        width={width}
+        height={height}
+        maxY={maxY}
+        alt={`${label}: latest ${last?.y ?? 0}, highest ${maxY}`}
       >
-        <Axes width={width} height={height} maxY={maxY} />
         <path d={path} fill="none" stroke="#0b5cad" stroke-width="2" />
-      </svg>
+      </Plot>
       <figcaption class="muted">{label}</figcaption>
     </figure>
   );
 }
 
-/** The base line and the scale (0 and the highest value) every SVG chart here draws. */
-function Axes({ width, height, maxY }: { width: number; height: number; maxY: number }) {
+/** An SVG chart's canvas with its base line and scale (0 and the highest value), its numbers in `alt`. */
+function Plot(props: {
+  width: number;
+  height: number;
+  maxY: number;
+  alt: string;
+  children: ComponentChildren;
+}) {
+  const { width, height, maxY } = props;
   return (
-    <>
+    <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={props.alt}>
       <line x1="30" y1={height - 20} x2={width - 10} y2={height - 20} stroke="#9aa4ae" />
       <text x="2" y="14" font-size="11">
         {maxY}
@@ -55,7 +63,8 @@ function Axes({ width, height, maxY }: { width: number; height: number; maxY: nu
       <text x="2" y={height - 22} font-size="11">
         0
       </text>
-    </>
+      {props.children}
+    </svg>
   );
 }
 
@@ -120,13 +129,7 @@ export function StackedBarChart({
   const sums = series.map((s) => `${s.name} ${columns.reduce((sum, c) => sum + (c.values[s.name] ?? 0), 0)}`);
   return (
     <figure>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width="100%"
-        role="img"
-        aria-label={`${label}: ${sums.join(', ')}`}
-      >
-        <Axes width={width} height={height} maxY={maxY} />
+      <Plot width={width} height={height} maxY={maxY} alt={`${label}: ${sums.join(', ')}`}>
         {columns.map((column, index) => (
           <g key={column.x} data-testid="chart-column">
             <title>{`${column.x}: ${series.map((s) => `${s.name} ${column.values[s.name] ?? 0}`).join(', ')}`}</title>
@@ -142,7 +145,7 @@ export function StackedBarChart({
             ))}
           </g>
         ))}
-      </svg>
+      </Plot>
       <figcaption class="muted">
         {label} ·{' '}
         {series.map((s) => (
