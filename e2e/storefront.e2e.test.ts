@@ -3,8 +3,8 @@
 // another customer cannot open that order; a form with bad input shows the server's field errors.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, type WebBrowser } from './lib/browser.ts';
-import { putProduct, uniqueEmail, uniqueSku } from './lib/shop.ts';
+import { launchBrowser, orderInBrowser, signUpInBrowser as signUp, type WebBrowser } from './lib/browser.ts';
+import { putProduct, uniqueSku } from './lib/shop.ts';
 
 let web: WebBrowser;
 
@@ -15,17 +15,6 @@ after(async () => {
   await web?.close();
 });
 
-async function signUp(page: import('playwright-core').Page, name: string): Promise<string> {
-  const email = uniqueEmail(name);
-  await page.goto('/sign-up');
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel(/^Password/).fill(`pw-${email}`);
-  await page.getByRole('button', { name: 'Create my account' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  return email;
-}
-
 describe('the storefront', () => {
   it('signs a customer up, takes an order and follows it live to SHIPPED with its email', async () => {
     const sku = uniqueSku('WEB');
@@ -34,13 +23,7 @@ describe('the storefront', () => {
     const page = await web.newPage({ width: 390, height: 844 }); // a phone's width
     await signUp(page, 'Wendy');
 
-    await page.goto('/');
-    await page.getByRole('button', { name: `Add ${name} to the cart` }).click();
-    await page.getByRole('link', { name: /Cart \(1\)/ }).click();
-    await page.getByText('tok_chargeDeclined').waitFor(); // the test cards are explained
-    await page.getByRole('button', { name: 'Place order' }).click();
-    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
-    const orderUrl = page.url();
+    const orderUrl = await orderInBrowser(page, name);
 
     // The page is not reloaded: the status changes arrive on the stream.
     const status = page.getByTestId('order-status');

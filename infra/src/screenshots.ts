@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devOperatorAccount } from '@microshop/platform/pure';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type WebBrowser } from './browser.ts';
 import { repoRoot } from './paths.ts';
 import { gatewayUrl, loadSettings } from './settings.ts';
@@ -98,7 +98,20 @@ async function consolePages(web: WebBrowser, orderId: string): Promise<void> {
       `/console/flow?order=${orderId}`,
       (p) => p.getByTestId('flow-event').first().waitFor(),
     ],
-    ['console-shop', '/console/shop', (p) => p.getByRole('heading', { name: 'Catalog' }).waitFor()],
+    [
+      'console-shop',
+      '/console/shop?range=1h',
+      async (p) => {
+        await p.getByTestId('order-charts').waitFor();
+        await p.getByTestId('customer-row').first().waitFor();
+        await p
+          .getByTestId('catalog-row')
+          .first()
+          .getByText(/^Audit of /)
+          .click();
+        await p.getByTestId('product-audit').or(p.getByText('No change by an operator yet.')).waitFor();
+      },
+    ],
   ];
   for (const [name, path, ready] of views) {
     await page.goto(path);
@@ -106,7 +119,16 @@ async function consolePages(web: WebBrowser, orderId: string): Promise<void> {
     if (name === 'console-groups')
       await page.getByRole('button', { name: 'Partitions and chart' }).first().click();
     await shot(page, name);
+    if (name === 'console-shop') await shotOf(page.getByTestId('order-charts'), 'console-shop-charts');
+    if (name === 'console-dead-letters')
+      await shotOf(page.getByRole('region', { name: 'Redrive many' }), 'console-redrive-many');
   }
+}
+
+/** One part of a page: a chart, a form. */
+async function shotOf(part: Locator, name: string): Promise<void> {
+  await part.screenshot({ path: join(outDir, `${name}.png`) });
+  console.log(`  docs/screenshots/${name}.png`);
 }
 
 async function main(): Promise<void> {

@@ -12,6 +12,7 @@ export * from './http/access.ts';
 export * from './http/app.ts';
 export * from './http/fault-switch.ts';
 export * from './http/ops-routes.ts';
+export * from './http/page-cursor.ts';
 export * from './http/problem.ts';
 export * from './http/validation.ts';
 export * from './http-client/index.ts';

@@ -25,6 +25,7 @@ describe('route table', () => {
     ['/api/v1/validations/0b7d8a55', 'validation-aggregator'],
     ['/api/v1/mail', 'mail-sink'],
     ['/api/v1/attention/orders', 'order-background'],
+    ['/api/v1/order-stats', 'order-background'],
     ['/api/v1/ops/dead-letters', 'operations'],
     ['/api/v1/ops/connectors/microshop-outbox/restart', 'operations'],
   ];
@@ -55,6 +56,7 @@ describe('route table', () => {
       '/api/v1/fraud/x',
       '/api/v1/validations/x',
       '/api/v1/ops/audit',
+      '/api/v1/order-stats',
     ];
     for (const path of operatorsOnly) assert.equal(findRoute(path)?.operatorsOnly, true, path);
     for (const path of ['/api/v1/orders/x', '/api/v1/auth/sign-in', '/api/v1/products']) {

@@ -241,6 +241,7 @@ test('the OpenAPI document describes every route', async () => {
   assert.deepEqual(Object.keys(document.paths).sort(), [
     '/api/v1/attention/orders',
     '/api/v1/customers/{id}/orders',
+    '/api/v1/order-stats',
     '/api/v1/orders/{id}/timeline',
   ]);
 });

@@ -14,8 +14,10 @@ export function Field(props: {
   error?: ApiError | null;
   autoComplete?: string;
   required?: boolean;
+  /** When two forms of a page share a field name (its server error's name). */
+  id?: string;
 }) {
-  const id = `field-${props.name}`;
+  const id = props.id ?? `field-${props.name}`;
   const message = props.error?.fieldError(props.name);
   return (
     <div class="field">

@@ -1,6 +1,7 @@
 import {
   assertOwner,
   buildHttpApp,
+  encodePageCursor,
   type HttpApp,
   type HttpBase,
   idempotentRequest,
@@ -10,6 +11,7 @@ import {
 import type { AccountDeps } from '../handlers/accounts.ts';
 import { type CommandDeps, change, find, register } from '../handlers/customer-commands.ts';
 import type { KeyRing } from '../handlers/signing-keys.ts';
+import { listCustomers } from '../store/customer-list.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import {
   createCustomerSchema,
@@ -17,11 +19,13 @@ import {
   customerPath,
   customersPath,
   getCustomerSchema,
+  listCustomersSchema,
   updateCustomerSchema,
 } from './schemas.ts';
 
 /**
  * The customers API, reached through the gateway under the same paths:
+ *   GET   /api/v1/customers        list, newest first, by level or email prefix (operators)
  *   POST  /api/v1/customers        register (operators; optional Idempotency-Key)
  *   GET   /api/v1/customers/{id}   read (the customer themselves, or an operator)
  *   PATCH /api/v1/customers/{id}   change name or level (operators)
@@ -52,6 +56,12 @@ export async function build({ pool, commands, identity, ...base }: HttpDeps): Pr
 }
 
 export function registerRoutes(app: HttpApp, pool: Pool, commands: CommandDeps): void {
+  app.get(customersPath, { schema: listCustomersSchema }, async (request) => {
+    const { level, q, limit, cursor } = request.query;
+    const page = await listCustomers(pool, { level, emailPrefix: q, limit, after: cursor });
+    return { items: page.customers, next: encodePageCursor(page.next) };
+  });
+
   app.post(customersPath, { schema: createCustomerSchema }, async (request, reply) => {
     const scope = request.principal?.subject;
     const idempotent = idempotentRequest(request.headers['idempotency-key'], request.body, scope);

@@ -1,10 +1,11 @@
 import {
   createCustomerRequestSchema,
+  customerLevelSchema,
   customerSchema,
   idSchema,
   updateCustomerRequestSchema,
 } from '@microshop/contracts';
-import { problemDetailsSchema } from '@microshop/platform';
+import { pageCursorParam, problemDetailsSchema } from '@microshop/platform';
 import { z } from 'zod';
 
 // Route schemas: the zod type provider validates requests with them and @fastify/swagger turns
@@ -63,4 +64,27 @@ export const updateCustomerSchema = {
   params: idParams,
   body: updateCustomerRequestSchema,
   response: { 200: customer, 400: problem, 404: problem, 413: problem, 415: problem },
+};
+
+export const maxListLimit = 200;
+
+const listQuery = z.object({
+  level: customerLevelSchema.optional().describe('Only customers of this level'),
+  q: z.string().trim().min(1).max(320).optional().describe('The start of the email, any case'),
+  limit: z.coerce.number().int().min(1).max(maxListLimit).default(50),
+  cursor: pageCursorParam.optional().describe("The previous page's `next`: the page after it"),
+});
+
+export const listCustomersSchema = {
+  tags,
+  summary: 'List customers, newest first (operators)',
+  description:
+    'Keyset-paged: `next` is the cursor of the following page (null on the last), and the same cursor ' +
+    'always answers the same page. `q` matches the start of the email.',
+  'x-access': 'operator' as const,
+  querystring: listQuery,
+  response: {
+    200: z.object({ items: z.array(customer), next: z.string().nullable() }).meta({ id: 'CustomerPage' }),
+    400: problem,
+  },
 };

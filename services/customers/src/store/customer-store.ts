@@ -4,7 +4,7 @@ import type pg from 'pg';
 
 // The customers table. Writes run inside the caller's transaction.
 
-interface CustomerRow {
+export interface CustomerRow {
   id: string;
   name: string;
   email: string;
@@ -13,9 +13,9 @@ interface CustomerRow {
   updated_at: Date;
 }
 
-const columns = 'id, name, email, level, created_at, updated_at';
+export const columns = 'id, name, email, level, created_at, updated_at';
 
-function toCustomer(row: CustomerRow): Customer {
+export function toCustomer(row: CustomerRow): Customer {
   return {
     id: row.id,
     name: row.name,

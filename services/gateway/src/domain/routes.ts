@@ -49,6 +49,7 @@ export const routeTable: readonly RouteRule[] = [
   { segments: ['validations'], exact: false, service: 'validation-aggregator', operatorsOnly: true },
   { segments: ['mail'], exact: false, service: 'mail-sink', operatorsOnly: true },
   { segments: ['attention'], exact: false, service: 'order-background', operatorsOnly: true },
+  { segments: ['order-stats'], exact: true, service: 'order-background', operatorsOnly: true },
   { segments: ['ops'], exact: false, service: 'operations', operatorsOnly: true },
 ];
 

@@ -16,6 +16,7 @@ import {
   saveStatuses,
   stateOf,
 } from '../store/dead-letters.ts';
+import { insertBatch } from '../store/redrive-batches.ts';
 import { insertPending } from '../store/redrives.ts';
 
 /**
@@ -61,12 +62,24 @@ interface Decided {
   events: DeadLetterEvent[];
 }
 
+export interface RedriveOptions {
+  reason?: string | undefined;
+  /** This request's own velocity limit (records a second), below the service's; default the service's. */
+  ratePerSecond?: number | undefined;
+}
+
+/**
+ * Starts a redrive task: every selected dead letter `redriving` with a pending redrive and its audit
+ * entry, and the task itself (what was selected, how many, how fast) with one of its own. The sender
+ * produces it in the background; the task's progress and cancel are in redrive-batches.ts.
+ */
 export function requestRedrive(
   pool: Pool,
   by: Actor,
   target: Target,
-  reason?: string,
+  options: RedriveOptions = {},
 ): Promise<ActionAnswer> {
+  const { reason, ratePerSecond } = options;
   return withTransaction(pool, async (client) => {
     const decided = await decideFor(client, target, { type: 'Redrive' });
     const answer = answerOf(decided, target, warningsOf(decided));
@@ -74,13 +87,31 @@ export function requestRedrive(
     const batchId = randomUUID();
     const counts = decided.map(({ row, events }) => ({ deadLetterId: row.id, count: countOf(events) }));
     await saveStatuses(client, decided.map(statusChange));
+    const selection = 'ids' in target.selection ? { idCount: target.selection.ids.length } : target.selection;
+    const task = { selection, total: decided.length, ratePerSecond: ratePerSecond ?? null };
+    await insertBatch(client, {
+      batchId,
+      requestedBy: by.actor,
+      requestId: by.requestId,
+      reason: reason ?? null,
+      ...task,
+    });
     await insertPending(client, batchId, counts, by);
-    await appendAudit(
-      client,
-      decided.map((d) =>
+    await appendAudit(client, [
+      ...decided.map((d) =>
         auditOf(d, by, { action: 'dead-letter.redrive', result: 'pending', reason, batchId }),
       ),
-    );
+      {
+        actor: by.actor,
+        action: 'redrive-batch.requested',
+        targetType: 'redrive-batch',
+        targetId: batchId,
+        after: task,
+        result: 'pending',
+        reason,
+        requestId: by.requestId,
+      },
+    ]);
     return { ...answer, batchId };
   });
 }

@@ -2,6 +2,7 @@ import { notFound, type Pool, withTransaction } from '@microshop/platform';
 import { decide, evolve } from '../domain/dead-letter.ts';
 import { appendAudit } from '../store/audit.ts';
 import { lockDeadLetter, saveStatuses, stateOf } from '../store/dead-letters.ts';
+import { type BatchRow, findBatch } from '../store/redrive-batches.ts';
 import { batchRedrives, cancelPending, type RedriveRow, type RedriveState } from '../store/redrives.ts';
 import type { Actor } from './dead-letter-actions.ts';
 
@@ -12,14 +13,16 @@ export interface BatchProgress {
   /** Nothing left pending: every one was produced (or cancelled). */
   done: boolean;
   redrives: RedriveRow[];
+  /** The task: who asked, what, how many, how fast (null for a request older than tasks). */
+  task: BatchRow | null;
 }
 
 export async function batchProgress(pool: Pool, batchId: string): Promise<BatchProgress> {
-  const redrives = await batchRedrives(pool, batchId);
+  const [redrives, task] = await Promise.all([batchRedrives(pool, batchId), findBatch(pool, batchId)]);
   if (redrives.length === 0) throw notFound('Redrive batch', batchId);
   const counts: Record<RedriveState, number> = { pending: 0, produced: 0, resolved: 0, cancelled: 0 };
   for (const redrive of redrives) counts[redrive.state] += 1;
-  return { batchId, counts, done: counts.pending === 0, redrives };
+  return { batchId, counts, done: counts.pending === 0, redrives, task };
 }
 
 /**
@@ -50,6 +53,18 @@ export async function cancelBatch(pool: Pool, by: Actor, batchId: string, reason
         },
       ]);
     }
+    await appendAudit(client, [
+      {
+        actor: by.actor,
+        action: 'redrive-batch.cancelled',
+        targetType: 'redrive-batch',
+        targetId: batchId,
+        after: { cancelled: cancelled.length },
+        result: 'ok',
+        reason,
+        requestId: by.requestId,
+      },
+    ]);
     return cancelled.length;
   });
 }

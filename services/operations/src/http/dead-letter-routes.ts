@@ -4,6 +4,7 @@ import { batchProgress, cancelBatch } from '../handlers/redrive-batches.ts';
 import { listAudit } from '../store/audit.ts';
 import { countDeadLetters, listDeadLetters } from '../store/dead-letter-reads.ts';
 import { type DeadLetterFilter, findDeadLetter } from '../store/dead-letters.ts';
+import { type BatchRow, listBatches } from '../store/redrive-batches.ts';
 import { redrivesOf } from '../store/redrives.ts';
 import { actorOf, operatorRoute, problems } from './operator-route.ts';
 import type { OpsApp } from './routes.ts';
@@ -11,6 +12,8 @@ import {
   actionAnswer,
   auditPage,
   auditQuery,
+  batchesQuery,
+  batchList,
   batchParams,
   batchView,
   cancelBody,
@@ -29,8 +32,9 @@ import { auditView, decodeCursor, detailView, encodeCursor, redriveView, summary
  *   GET  /api/v1/ops/dead-letters                    list (filter by group, service, topic, code, status; keyset pages)
  *   GET  /api/v1/ops/dead-letters/summary            counts per group, topic, error code and status
  *   GET  /api/v1/ops/dead-letters/{id}               one, with key, value, headers, redrives and audit
- *   POST /api/v1/ops/dead-letters/redrive            by ids or filter, confirmed count, dry run
+ *   POST /api/v1/ops/dead-letters/redrive            by ids or filter, confirmed count, dry run, velocity
  *   POST /api/v1/ops/dead-letters/discard            the same, with a required reason
+ *   GET  /api/v1/ops/redrives                        the newest redrive tasks with their progress
  *   GET  /api/v1/ops/redrives/{batchId}              a redrive request's progress
  *   POST /api/v1/ops/redrives/{batchId}/cancel       cancels what of it is still pending
  *   GET  /api/v1/ops/audit                           the audit log, filtered, newest first
@@ -100,12 +104,11 @@ function registerActions(app: OpsApp, pool: Pool): void {
     '/api/v1/ops/dead-letters/redrive',
     operatorRoute('Redrive dead letters to their origin topic, addressed to the group that failed', redrive),
     async (request, reply) => {
-      const answer = await requestRedrive(
-        pool,
-        actorOf(request),
-        targetOf(request.body),
-        request.body.reason,
-      );
+      const { reason, ratePerSecond } = request.body;
+      const answer = await requestRedrive(pool, actorOf(request), targetOf(request.body), {
+        reason,
+        ratePerSecond,
+      });
       return reply.status(answer.dryRun ? 200 : 202).send(answer);
     },
   );
@@ -121,8 +124,15 @@ function registerActions(app: OpsApp, pool: Pool): void {
 function registerBatches(app: OpsApp, pool: Pool): void {
   const progressOf = async (batchId: string) => {
     const progress = await batchProgress(pool, batchId);
-    return { ...progress, redrives: progress.redrives.map(redriveView) };
+    const task = progress.task === null ? null : taskView(progress.task);
+    return { ...progress, redrives: progress.redrives.map(redriveView), task };
   };
+  const listing = { querystring: batchesQuery, response: { 200: batchList, ...problems } };
+  app.get(
+    '/api/v1/ops/redrives',
+    operatorRoute('The newest redrive tasks, with their progress', listing),
+    async (request) => ({ items: (await listBatches(pool, request.query.limit)).map(taskView) }),
+  );
   const batch = { params: batchParams, response: { 200: batchView, ...problems } };
   app.get('/api/v1/ops/redrives/:batchId', operatorRoute("A redrive request's progress", batch), (request) =>
     progressOf(request.params.batchId),
@@ -147,20 +157,44 @@ function registerAudit(app: OpsApp, pool: Pool): void {
   });
 }
 
-function filterOf(query: DeadLetterFilter): DeadLetterFilter {
+/** A filter as the API takes it: times as ISO text. */
+type FilterInput = Omit<DeadLetterFilter, 'failedFrom' | 'failedTo'> & {
+  failedFrom?: string | undefined;
+  failedTo?: string | undefined;
+};
+
+function filterOf(query: FilterInput): DeadLetterFilter {
   const { group, service, topic, code, status } = query;
-  return { group, service, topic, code, status };
+  const range = { failedFrom: dateOf(query.failedFrom), failedTo: dateOf(query.failedTo) };
+  return { group, service, topic, code, status, ...range };
 }
 
 function targetOf(body: {
   ids?: string[] | undefined;
-  filter?: DeadLetterFilter | undefined;
+  filter?: FilterInput | undefined;
   expectedCount?: number | undefined;
   dryRun: boolean;
 }): Target {
+  const filter = filterOf(body.filter ?? {});
   const selection =
-    body.ids !== undefined ? { ids: body.ids } : { filter: { status: ['open' as const], ...body.filter } };
+    body.ids !== undefined ? { ids: body.ids } : { filter: { ...filter, status: filter.status ?? ['open'] } };
   return { selection, expectedCount: body.expectedCount, dryRun: body.dryRun };
+}
+
+function taskView(task: BatchRow) {
+  const { batchId, requestedBy, reason, selection, total, ratePerSecond, counts } = task;
+  const requestedAt = task.requestedAt.toISOString();
+  return {
+    batchId,
+    requestedBy,
+    requestedAt,
+    reason,
+    selection,
+    total,
+    ratePerSecond,
+    counts,
+    done: counts.pending === 0,
+  };
 }
 
 function cursor(text: string | undefined) {

@@ -17,6 +17,12 @@ const statusList = z
   )
   .pipe(z.array(statusSchema).min(1));
 
+/** A time range on the last failure: from (inclusive) to (exclusive). */
+const failedRange = {
+  failedFrom: timestampSchema.optional().describe('Last failed at or after this time'),
+  failedTo: timestampSchema.optional().describe('Last failed before this time'),
+};
+
 export const deadLetterFilterSchema = z
   .object({
     group: z.string().min(1).optional(),
@@ -24,6 +30,7 @@ export const deadLetterFilterSchema = z
     topic: z.string().min(1).optional(),
     code: z.string().min(1).optional(),
     status: z.array(statusSchema).min(1).optional(),
+    ...failedRange,
   })
   .meta({ id: 'DeadLetterFilter' });
 
@@ -34,6 +41,7 @@ export const listQuery = z.object({
   code: z.string().min(1).optional(),
   /** Comma-separated statuses. */
   status: statusList.optional(),
+  ...failedRange,
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** The `next` cursor of a page: the page after it (older failures). */
   after: z.string().min(1).optional(),
@@ -72,7 +80,12 @@ function selectionRules<
 }
 
 export const redriveBody = z
-  .object({ ...selectionFields, reason: reason.optional() })
+  .object({
+    ...selectionFields,
+    reason: reason.optional(),
+    /** This task's velocity limit; the service's REDRIVE_RATE_PER_SECOND caps it. */
+    ratePerSecond: z.number().int().min(1).max(10_000).optional(),
+  })
   .superRefine(selectionRules)
   .meta({ id: 'RedriveRequest' });
 
@@ -201,19 +214,40 @@ export const actionAnswer = z
   })
   .meta({ id: 'DeadLetterActionResult' });
 
+const stateCounts = z.object({
+  pending: z.number().int(),
+  produced: z.number().int(),
+  resolved: z.number().int(),
+  cancelled: z.number().int(),
+});
+
+/** A redrive request as a task: who asked what, how many, how fast, and how far it got. */
+export const redriveTask = z
+  .object({
+    batchId: idSchema,
+    requestedBy: z.string(),
+    requestedAt: timestampSchema,
+    reason: z.string().nullable(),
+    selection: z.unknown().describe('The filter confirmed, or {idCount} for dead letters named by id'),
+    total: z.number().int(),
+    ratePerSecond: z.number().int().nullable().describe("Null: the service's REDRIVE_RATE_PER_SECOND"),
+    counts: stateCounts,
+    done: z.boolean(),
+  })
+  .meta({ id: 'RedriveTask' });
+
 export const batchView = z
   .object({
     batchId: idSchema,
-    counts: z.object({
-      pending: z.number().int(),
-      produced: z.number().int(),
-      resolved: z.number().int(),
-      cancelled: z.number().int(),
-    }),
+    counts: stateCounts,
     done: z.boolean(),
     redrives: z.array(redriveView),
+    task: redriveTask.nullable().describe('Null for a request made before tasks were recorded'),
   })
   .meta({ id: 'RedriveBatch' });
+
+export const batchesQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const batchList = z.object({ items: z.array(redriveTask) }).meta({ id: 'RedriveTasks' });
 
 export const auditQuery = z.object({
   actor: z.string().min(1).optional(),

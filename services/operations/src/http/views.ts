@@ -1,5 +1,4 @@
 import type { AuditRow } from '../store/audit.ts';
-import type { Cursor } from '../store/dead-letter-reads.ts';
 import type { DeadLetterRow } from '../store/dead-letters.ts';
 import type { RedriveRow } from '../store/redrives.ts';
 
@@ -95,20 +94,5 @@ export function auditView(row: AuditRow) {
   };
 }
 
-/** A page cursor as an opaque URL-safe string, and back (a malformed one is the caller's 400). */
-export function encodeCursor(cursor: Cursor | null): string | null {
-  if (cursor === null) return null;
-  return Buffer.from(JSON.stringify([cursor.at.toISOString(), cursor.id])).toString('base64url');
-}
-
-export function decodeCursor(text: string | undefined): Cursor | undefined | 'invalid' {
-  if (text === undefined) return undefined;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) return 'invalid';
-    return { at: date, id };
-  } catch {
-    return 'invalid';
-  }
-}
+/** A page cursor as an opaque URL-safe string, and back (the kit's keyset cursor). */
+export { decodePageCursor as decodeCursor, encodePageCursor as encodeCursor } from '@microshop/platform';

@@ -139,6 +139,10 @@ export interface DeadLetterFilter {
   topic?: string | undefined;
   code?: string | undefined;
   status?: readonly DeadLetterStatus[] | undefined;
+  /** Last failed at or after this time. */
+  failedFrom?: Date | undefined;
+  /** Last failed before this time. */
+  failedTo?: Date | undefined;
 }
 
 /** What an action applies to: the dead letters named, or every one matching a filter. */
@@ -157,6 +161,8 @@ export function filterSql(filter: DeadLetterFilter, params: unknown[]): string {
   if (filter.code !== undefined) add((n) => `error_code = $${n}`, filter.code);
   if (filter.status !== undefined && filter.status.length > 0)
     add((n) => `status = ANY($${n}::text[])`, filter.status);
+  if (filter.failedFrom !== undefined) add((n) => `last_failed_at >= $${n}`, filter.failedFrom);
+  if (filter.failedTo !== undefined) add((n) => `last_failed_at < $${n}`, filter.failedTo);
   return clauses.length === 0 ? 'TRUE' : clauses.join(' AND ');
 }
 

@@ -51,15 +51,32 @@ export interface PendingRedrive extends RedriveRow {
 /**
  * Up to `limit` pending redrives, oldest first, each with its dead letter, both locked until commit:
  * a failure of the copy read meanwhile is indexed after the redrive is recorded, and rows another
- * instance holds are skipped, so two instances never produce one redrive at the same time.
+ * instance holds are skipped, so two instances never produce one redrive at the same time. A batch
+ * with a velocity limit of its own gets no more than what it has left of it in the last second.
  */
 export async function claimPending(client: PoolClient, limit: number): Promise<PendingRedrive[]> {
   const result = await client.query<PendingRedrive>(
-    `SELECT r.id::text, r.batch_id, r.dead_letter_id, r.redrive_count, r.state, r.requested_by, r.request_id,
+    `WITH budget AS (
+       SELECT b.batch_id, b.rate_per_second - (
+         SELECT count(*) FROM redrives p WHERE p.batch_id = b.batch_id AND p.produced_at > now() - interval '1 second'
+       ) AS allowed
+       FROM redrive_batches b
+       WHERE b.rate_per_second IS NOT NULL
+         AND EXISTS (SELECT 1 FROM redrives q WHERE q.batch_id = b.batch_id AND q.state = 'pending')
+     ),
+     ranked AS (
+       SELECT r.id, r.batch_id, row_number() OVER (PARTITION BY r.batch_id ORDER BY r.id) AS n
+       FROM redrives r WHERE r.state = 'pending'
+     )
+     SELECT r.id::text, r.batch_id, r.dead_letter_id, r.redrive_count, r.state, r.requested_by, r.request_id,
        r.requested_at, d.origin_topic, d.consumer_group, d.record_key, d.record_value, d.headers, d.status,
        d.redrive_count AS redrive_count_before, d.failures
      FROM redrives r JOIN dead_letters d ON d.id = r.dead_letter_id
-     WHERE r.state = 'pending' ORDER BY r.id LIMIT $1 FOR UPDATE OF r, d SKIP LOCKED`,
+     WHERE r.state = 'pending' AND r.id IN (
+       SELECT ranked.id FROM ranked LEFT JOIN budget USING (batch_id)
+       WHERE budget.allowed IS NULL OR ranked.n <= budget.allowed
+     )
+     ORDER BY r.id LIMIT $1 FOR UPDATE OF r, d SKIP LOCKED`,
     [limit],
   );
   return result.rows;

@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { findTimeline, listCustomerOrders } from '../store/read-models.ts';
 import { registerAttentionRoute } from './attention.ts';
+import { registerOrderStatsRoute } from './order-stats.ts';
 
 /**
  * The service's HTTP API, reached through the gateway under the same paths (the order's customer,
@@ -19,6 +20,7 @@ import { registerAttentionRoute } from './attention.ts';
  *   GET /api/v1/orders/{id}/timeline      every status change of the order, with its time
  *   GET /api/v1/customers/{id}/orders     the customer's orders, latest snapshot each, newest first
  *   GET /api/v1/attention/orders          operators: orders past a deadline no command can end
+ *   GET /api/v1/order-stats               operators: orders per minute, funnel, step latencies
  */
 
 export const defaultOrdersLimit = 50;
@@ -59,6 +61,7 @@ export async function build({ pool, ...base }: HttpDeps): Promise<HttpApp> {
   });
   registerRoutes(app, pool);
   registerAttentionRoute(app, pool);
+  registerOrderStatsRoute(app, pool);
   return app;
 }
 

@@ -3,6 +3,7 @@ import { ApiError, get, post, query } from '../../common/api.ts';
 import { navigate, useLocation } from '../../common/router.ts';
 import { ErrorBox, Field, Loading, Table, time, useLoad } from '../../common/ui.tsx';
 import { DeadLetterRecord, DeadLetterSummary } from './dead-letter-detail.tsx';
+import { BulkRedrive } from './redrive-tasks.tsx';
 
 // Dead letters by group, error and attempts; redrive one or many (back to the recorded origin topic,
 // for the group that failed) or discard with a required reason. Every action states the count it
@@ -189,6 +190,7 @@ export function DeadLetters() {
         {done && <p role="status">{done}</p>}
         {error?.problem.errors.every((e) => e.field !== 'reason') && <ErrorBox error={error} />}
       </section>
+      <BulkRedrive />
     </>
   );
 }

@@ -1,10 +1,15 @@
 import { get } from '../../common/api.ts';
-import { Loading, money, Table, time, useLoad } from '../../common/ui.tsx';
+import { useLocation } from '../../common/router.ts';
+import { Loading, time, useLoad } from '../../common/ui.tsx';
 import type { Product } from '../../storefront/types.ts';
 import { BarChart } from '../chart.tsx';
+import { Catalog } from './shop-catalog.tsx';
+import { OrderCharts } from './shop-charts.tsx';
+import { CustomerOrders, Customers } from './shop-customers.tsx';
 
-// The shop at a glance: each service's health as the gateway sees it, the event flow, the catalog
-// with stock and reservations, and the mail sink's latest messages.
+// The shop at a glance: each service's health as the gateway sees it, the event flow, the order
+// charts, the catalog with stock, reservations and each product's audit, customers and their levels,
+// and the mail sink's latest messages.
 
 interface Upstreams {
   services: { service: string; instances: { origin: string; healthy?: boolean; state?: string }[] }[];
@@ -17,6 +22,7 @@ interface Mail {
 }
 
 export function Shop() {
+  const customer = useLocation().params.get('customer');
   const health = useLoad(() => get<Upstreams>('/api/v1/_gateway/upstreams'), []);
   const flow = useLoad(
     () => get<{ ok: boolean; problem: string | null; outboxLagMs: number }>('/api/v1/ops/event-flow'),
@@ -64,17 +70,10 @@ export function Shop() {
           </Loading>
         </section>
       </div>
+      <OrderCharts />
+      {customer === null ? <Customers /> : <CustomerOrders customerId={customer} />}
       <h2>Catalog</h2>
-      <Loading loaded={products}>
-        {({ products: list }) => (
-          <Table
-            head={['Sku', 'Name', 'Price', 'Stock', 'Reserved']}
-            rows={list}
-            rowKey={(p) => p.sku}
-            cells={(p) => [p.sku, p.name, money(p.unitPrice, p.currency), p.stock, p.reserved]}
-          />
-        )}
-      </Loading>
+      <Loading loaded={products}>{({ products: list }) => <Catalog products={list} />}</Loading>
       <h2>Mail sink</h2>
       <Loading loaded={mail}>
         {({ messages }) => (
