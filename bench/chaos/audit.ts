@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withSuperuser } from '../../infra/src/postgres.ts';
 import type { ChaosStack } from './faults.ts';
 import { readMailbox, readProviderLedger } from './ledgers.ts';
-import type { ChaosShop, PlacedOrders } from './load.ts';
+import type { ChaosShop } from './load.ts';
 
 export const endStatuses = ['DELIVERED', 'FAILED', 'CANCELLED'];
 const emailStatuses = ['APPROVED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED'];
@@ -113,12 +113,7 @@ export function auditMoney(stack: ChaosStack, rows: readonly OrderRow[]): MoneyF
   return findings;
 }
 
-export async function auditStock(
-  stack: ChaosStack,
-  shop: ChaosShop,
-  placed: PlacedOrders,
-  rows: readonly OrderRow[],
-): Promise<StockFindings> {
+export async function auditStock(stack: ChaosStack, shop: ChaosShop): Promise<StockFindings> {
   const skus = shop.products.map((product) => product.sku);
   const stock = await query<{ sku: string; stock: string; reserved: string }>(
     stack,
@@ -130,12 +125,16 @@ export async function auditStock(
     "select count(*)::text as count from inventory.reservations where sku = any($1) and state = 'RESERVED'",
     [skus],
   );
-  const shipped = new Map<string, number>();
-  for (const row of rows) {
-    const sku = placed.accepted.get(row.id);
-    if (sku && (row.status === 'DELIVERED' || row.status === 'SHIPPED'))
-      shipped.set(sku, (shipped.get(sku) ?? 0) + 1);
-  }
+  // Every order of these products that shipped, from the orders service: an order whose 201 never
+  // reached the run (counted refused) may still have been created and shipped.
+  const shippedRows = await query<{ sku: string; units: string }>(
+    stack,
+    `select i.sku, sum(i.quantity)::text as units
+     from orders.order_items i join orders.orders o on o.id = i.order_id
+     where i.sku = any($1) and o.status in ('SHIPPED', 'DELIVERED') group by i.sku`,
+    [skus],
+  );
+  const shipped = new Map(shippedRows.map((row) => [row.sku, Number(row.units)]));
   const products = shop.products.map(({ sku, stock: initial }) => {
     const found = stock.find((row) => row.sku === sku);
     const onHand = Number(found?.stock ?? Number.NaN);

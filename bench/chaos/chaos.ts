@@ -93,7 +93,7 @@ export async function runChaos(
     lost: ids.filter((id) => !found.has(id)),
     stuck: rows.filter((row) => !['DELIVERED', 'FAILED', 'CANCELLED'].includes(row.status)),
     money: auditMoney(stack, rows),
-    stock: await auditStock(stack, shop, placed, rows),
+    stock: await auditStock(stack, shop),
     emails: await auditEmails(stack, ids),
     deadLetters: (await deadLetters(stack)).filter((d) => Date.parse(d.lastFailedAt) >= startedAt),
     outbox: await outboxDrained(stack),
