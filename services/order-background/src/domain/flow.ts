@@ -17,10 +17,13 @@ export interface HeartbeatSeen {
   seenAt: Date;
 }
 
-/** A span no deadline counts; `endedAt` null while it goes on. */
+/**
+ * A span between two proofs that no deadline counts. The one still going on is not stored: the
+ * watchdog passes it as the time of the last proof (`flowState`'s `since`).
+ */
 export interface Pause {
   startedAt: Date;
-  endedAt: Date | null;
+  endedAt: Date;
 }
 
 export interface FlowUpdate {
