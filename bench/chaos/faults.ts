@@ -51,7 +51,8 @@ type Injector = (context: FaultContext) => Promise<FaultRecord>;
 
 /** The kit's consumers leave their group after 10 s without a heartbeat (platform/kafka/consumer.ts). */
 const sessionTimeoutMs = 10_000;
-const recoveryTimeoutMs = 240_000;
+/** As long as the supervisor waits for a part that is alive and still starting (proc.ts waitUntil). */
+const recoveryTimeoutMs = 900_000;
 
 /** The outside world the stack imitates once: not its own services, so not crashed as one. */
 const outside = new Set(['payment-sandbox', 'carrier-sandbox', 'mail-sink']);

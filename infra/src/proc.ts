@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -141,16 +142,25 @@ export async function stopPart(
   rmSync(pidFileOf(runDir, part.name), { force: true });
 }
 
-/** Polls `check` until it resolves true; fails naming the part and its log, or as soon as the process died. */
+/** How much longer than `timeoutMs` a part still writing its log is waited for, at most. */
+export const patienceFactor = 5;
+
+/**
+ * Polls `check` until it resolves true; fails naming the part and its log, or as soon as the process
+ * died. `timeoutMs` counts from the last time the part's log grew: a part that is alive and still
+ * writing (a JVM recovering its logs on a loaded machine) is waited for, up to `patienceFactor` times
+ * `timeoutMs` in all; one silent for `timeoutMs` is given up on (and started again by the supervisor).
+ */
 export async function waitUntil(
   part: RunningPart,
   what: string,
   check: () => Promise<boolean>,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const progress = logProgress(part.logFile);
   let lastError = '';
-  while (Date.now() < deadline) {
+  while (Date.now() - progress() < timeoutMs && Date.now() - started < timeoutMs * patienceFactor) {
     if (!isAlive(part.pid))
       throw new Error(`${part.name} exited while waiting for ${what}; see ${part.logFile}`);
     try {
@@ -162,6 +172,28 @@ export async function waitUntil(
   }
   const detail = lastError ? ` (last error: ${lastError})` : '';
   throw new Error(
-    `${part.name} not ready: ${what} within ${timeoutMs / 1000}s${detail}; see ${part.logFile}`,
+    `${part.name} not ready: ${what} within ${Math.round((Date.now() - started) / 1000)}s${detail}; see ${part.logFile}`,
   );
+}
+
+/** A clock of the file's growth: when it was last seen bigger than before (from now on). */
+export function logProgress(file: string): () => number {
+  let size = sizeOf(file);
+  let grewAt = Date.now();
+  return () => {
+    const now = sizeOf(file);
+    if (now !== size) {
+      size = now;
+      grewAt = Date.now();
+    }
+    return grewAt;
+  };
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

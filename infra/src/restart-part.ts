@@ -15,6 +15,10 @@ import { type RunningPart, startPart } from './proc.ts';
 import { connectUrl, type StackSettings } from './settings.ts';
 import { startProcessReady, waitUntilReady } from './stack.ts';
 
+// After a restart the connector's task may take minutes to stream again on a loaded machine; giving
+// up sooner would only stop the part that is back and start it from scratch.
+const cdcPatienceMs = 600_000;
+
 export type PartKind = 'postgres' | 'kafka' | 'connect' | 'service';
 
 export function kindOf(settings: StackSettings, name: string): PartKind {
@@ -44,14 +48,14 @@ export async function restartPart(
   switch (kindOf(settings, name)) {
     case 'postgres': {
       const part = await startPostgres(settings, dirs);
-      await ensureCdcRunning(settings);
+      await ensureCdcRunning(settings, cdcPatienceMs);
       return part;
     }
     case 'kafka':
       return restartKafkaNode(settings, dirs, name);
     case 'connect': {
       const part = await startConnect(settings, dirs);
-      await ensureCdcRunning(settings);
+      await ensureCdcRunning(settings, cdcPatienceMs);
       return part;
     }
     case 'service': {

@@ -3,8 +3,10 @@
 // shutdown — its process gone while its pid file is there and no stop was asked for it (proc.ts's
 // "stopping" marker) — is started again with backoff (1 s, 2 s, 4 s, …) and logged: what died, its
 // exit code or signal, when it is back. A part that dies `maxAttempts` times within `windowMs`, each
-// time within `stableMs` of being back (a crash loop), is left down and reported. Detection polls the
-// pid files, so a part some other process started again (a test that restarted it) is watched too.
+// time within `stableMs` of being back (a crash loop), is left down and reported. A part started again
+// is waited for as long as it is alive and still writing its log (proc.ts waitUntil): a JVM that needs
+// minutes on a loaded machine is not killed and started from scratch. Detection polls the pid files,
+// so a part some other process started again (a test that restarted it) is watched too.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Launch, launchOf } from './launch.ts';
 import { isAlive, isBeingStopped, type RunningPart, readPidFile, stopPart } from './proc.ts';
