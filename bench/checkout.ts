@@ -24,6 +24,7 @@ const rates = (text: string | undefined, fallback: string) => (text ?? fallback)
 interface Configuration {
   name: string;
   layout: 'hosted' | 'split';
+  hosts?: number;
   serviceEnv: Record<string, string>;
   steps: number[];
 }
@@ -39,6 +40,14 @@ const configurations: Configuration[] = [
   {
     name: 'after: hosted, batches of ready records',
     layout: 'hosted',
+    serviceEnv: {},
+    steps: rates(process.env.BENCH_CHECKOUT_STEPS, '20,25,30,40,50,100,150'),
+  },
+  // One JavaScript thread per process: "after" with the services shared by two host processes.
+  {
+    name: 'after, two hosts: the services in two processes, batches',
+    layout: 'hosted',
+    hosts: 2,
     serviceEnv: {},
     steps: rates(process.env.BENCH_CHECKOUT_STEPS, '20,25,30,40,50,100,150'),
   },
@@ -105,7 +114,11 @@ async function warmedShop(settings: StackSettings): Promise<Shop> {
 }
 
 async function measure(configuration: Configuration): Promise<ConfigurationResult> {
-  const stackOptions = { layout: configuration.layout, serviceEnv: configuration.serviceEnv };
+  const stackOptions = {
+    layout: configuration.layout,
+    hosts: configuration.hosts,
+    serviceEnv: configuration.serviceEnv,
+  };
   const rows: (string | number)[][] = [];
   let sustained = 0;
   const cost = await withBenchStack(async (settings) => {
@@ -162,11 +175,13 @@ export async function checkout(): Promise<void> {
     `### Checkout: POST → SHIPPED
 
 \`npm run bench -- checkout\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Every service running on the
-same two cores as Kafka, Connect and PostgreSQL, in four configurations measured in this one run: **before** — a process
+same two cores as Kafka, Connect and PostgreSQL, in five configurations measured in this one run: **before** — a process
 per service instance (two orders instances), each consumer handling one record per transaction
 (\`CONSUMER_MAX_BATCH=1\`), no tracing; **after** — \`npm start\`'s default: the hosted layout (every backend service
 in one process, the gateway in another), the consumers handling the records a partition has ready together (up to
-100 per transaction), every order traced (spans exported to the operations service's store); **after, split** — the
+100 per transaction), every order traced (spans exported to the operations service's store); **after, two hosts** —
+the same with the backend services shared by two host processes (\`MICROSHOP_HOSTS=2\`: two JavaScript threads);
+**after, split** — the
 same with a process per service instance (the layout's share); and **tracing off** — "after" with the OpenTelemetry
 SDK off in every process (\`OTEL_SDK_DISABLED=true\`: the difference is what tracing costs). Every stack first takes
 orders at ${warmUp.rate}/s for ${warmUp.seconds} s, unmeasured (a fresh stack's JITs make its first minute several times

@@ -20,6 +20,8 @@ export async function withBenchStack<T>(
     kafkaNodes?: number;
     services?: StartOptions['services'];
     layout?: Layout;
+    /** Hosted layout: how many host processes share the services (default 1). */
+    hosts?: number;
     serviceEnv?: Record<string, string>;
   } = {},
 ): Promise<T> {
@@ -27,6 +29,7 @@ export async function withBenchStack<T>(
   const settings = benchSettings({
     ...(nodes > 1 ? { TEST_KAFKA_NODES: String(nodes), TEST_KAFKA_PARTITIONS: '6' } : {}),
     ...(options.layout ? { TEST_MICROSHOP_LAYOUT: options.layout } : {}),
+    ...(options.hosts ? { TEST_MICROSHOP_HOSTS: String(options.hosts) } : {}),
   });
   await stopStack(settings, () => {});
   await startStack(settings, {

@@ -242,7 +242,7 @@ function databaseEnv(settings: StackSettings, spec: ServiceSpec): Record<string,
 
 /** One operating-system process of the stack and the service instances it runs. */
 export interface ServiceProcess {
-  /** The part name: an instance's (`orders-1`) when split, the host's (`services`) when hosted. */
+  /** The part name: an instance's (`orders-1`) when split, the host's (`services`, `services-1`) when hosted. */
   part: string;
   instances: ServiceInstance[];
   /** The script node runs. */
@@ -253,35 +253,57 @@ export interface ServiceProcess {
 
 /** The host process of `hosted`: infra/src/host.ts reads its instances from this variable. */
 export const hostedVariable = 'MICROSHOP_HOSTED';
+/** The host's part name (`services`, `services-1`, …), which it runs as. */
+export const hostNameVariable = 'MICROSHOP_HOST_NAME';
 const hostEntry = join(repoRoot, 'infra', 'src', 'host.ts');
 
 /**
- * The processes that run `instances` under `layout`. Split: one per instance. Hosted: every backend
- * service in one process named `services`, each gateway instance in a process of its own (it starts
- * last, once what it routes to answers).
+ * The processes that run `instances` under `layout`. Split: one per instance. Hosted: the backend
+ * services in `hosts` processes — `services` when there is one, else `services-1`, `services-2`, … —
+ * and each gateway instance in a process of its own (it starts last, once what it routes to answers).
+ * With several hosts, instance k of the i-th service goes to host ((i + k − 1) mod hosts) + 1: the
+ * services alternate between the hosts, and two instances of one service never share one (a host that
+ * dies takes one instance of each service with it, like a machine of a real deployment).
  */
-export function serviceProcesses(instances: readonly ServiceInstance[], layout: Layout): ServiceProcess[] {
+export function serviceProcesses(
+  instances: readonly ServiceInstance[],
+  layout: Layout,
+  hosts = 1,
+): ServiceProcess[] {
   if (layout === 'split') return instances.map(ownProcess);
   const backends = instances.filter((instance) => instance.service !== 'gateway');
   const gateways = instances.filter((instance) => instance.service === 'gateway');
-  const host: ServiceProcess[] =
-    backends.length === 0
-      ? []
-      : [
-          {
-            part: 'services',
-            instances: backends,
-            entry: hostEntry,
-            env: {
-              [hostedVariable]: JSON.stringify(backends.map(({ service, env }) => ({ service, env }))),
-              LOG_LEVEL: backends[0]?.env.LOG_LEVEL ?? 'info',
-              // One tracer provider serves the process: it exports as each service would alone.
-              ...otelEnvOf(backends[0]?.env ?? {}),
-              OTEL_SERVICE_NAME: 'microshop-services',
-            },
-          },
-        ];
-  return [...host, ...gateways.map(ownProcess)];
+  const groups: ServiceInstance[][] = Array.from({ length: hosts }, () => []);
+  const services: string[] = [];
+  const seen = new Map<string, number>();
+  for (const instance of backends) {
+    if (!services.includes(instance.service)) services.push(instance.service);
+    const k = (seen.get(instance.service) ?? 0) + 1;
+    seen.set(instance.service, k);
+    groups[(services.indexOf(instance.service) + k - 1) % hosts]?.push(instance);
+  }
+  const hostProcesses = groups.flatMap((group, index) =>
+    group.length === 0 ? [] : [hostProcess(hosts === 1 ? 'services' : `services-${index + 1}`, group)],
+  );
+  return [...hostProcesses, ...gateways.map(ownProcess)];
+}
+
+/** A host process: infra/src/host.ts runs each of `instances` with its own environment. */
+function hostProcess(part: string, instances: ServiceInstance[]): ServiceProcess {
+  const first = instances[0]?.env ?? {};
+  return {
+    part,
+    instances,
+    entry: hostEntry,
+    env: {
+      [hostedVariable]: JSON.stringify(instances.map(({ service, env }) => ({ service, env }))),
+      [hostNameVariable]: part,
+      LOG_LEVEL: first.LOG_LEVEL ?? 'info',
+      // One tracer provider serves the process: it exports as each service would alone.
+      ...otelEnvOf(first),
+      OTEL_SERVICE_NAME: `microshop-${part}`,
+    },
+  };
 }
 
 function otelEnvOf(env: Record<string, string>): Record<string, string> {

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { devOperatorAccount } from '@microshop/platform/pure';
+import { serviceInstances, serviceProcesses } from './apphost.ts';
 import { stackDirs } from './paths.ts';
 import { logFileOf } from './proc.ts';
 import { secretsFile } from './secrets.ts';
@@ -106,7 +107,7 @@ function status(settings: StackSettings): void {
 
 /**
  * The tail of a part's log. A service instance of a hosted stack has no log of its own: its lines are
- * the host's (`services`) that carry its `"instance"`.
+ * its host's (`services`, `services-1`, …) that carry its `"instance"`.
  */
 function logs(settings: StackSettings, part: string | undefined, follow: boolean): void {
   if (!part) throw new Error('usage: npm run stack -- logs <part> [-f]   (parts: npm run stack -- status)');
@@ -117,7 +118,10 @@ function logs(settings: StackSettings, part: string | undefined, follow: boolean
     spawn('tail', ['-n', '200', ...followFlag, file], { stdio: 'inherit' });
     return;
   }
-  const host = logFileOf(logsDir, 'services');
+  const hostPart = serviceProcesses(serviceInstances(settings), settings.layout, settings.hosts).find(
+    (process) => process.instances.some((instance) => instance.part === part),
+  )?.part;
+  const host = logFileOf(logsDir, hostPart ?? part);
   if (!existsSync(host)) throw new Error(`no log for ${part}: ${file}`);
   const ofInstance = `grep --line-buffered '"instance":"${part.replaceAll("'", '')}"'`;
   const last200 = follow ? '' : ' | tail -n 200';

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type HostedService, runHost, type ServiceDefinition } from '@microshop/platform';
-import { hostedVariable } from './apphost.ts';
+import { hostedVariable, hostNameVariable } from './apphost.ts';
 import { repoRoot } from './paths.ts';
 
 interface HostedEntry {
@@ -33,4 +33,4 @@ const hosted: HostedService[] = await Promise.all(
     env: { ...process.env, ...env },
   })),
 );
-await runHost('services', hosted);
+await runHost(process.env[hostNameVariable] ?? 'services', hosted);

@@ -20,6 +20,8 @@ export interface StackSettings {
   profile: Profile;
   home: string;
   layout: Layout;
+  /** Hosted layout: how many host processes share the backend services (MICROSHOP_HOSTS, default 1). */
+  hosts: number;
   pg: {
     port: number;
     database: string;
@@ -79,6 +81,7 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
     profile,
     home: read('MICROSHOP_HOME', join(localDir, profile)),
     layout: layoutOf(read('MICROSHOP_LAYOUT', profile === 'dev' ? 'hosted' : 'split'), errors),
+    hosts: integer('MICROSHOP_HOSTS', '1', 1, 8),
     pg: {
       port: port('PG_PORT'),
       database: read('PG_DATABASE', 'microshop'),

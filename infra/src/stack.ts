@@ -62,7 +62,7 @@ export async function startStack(settings: StackSettings, options: StartOptions 
   const instances = serviceInstances(settings, options.services ?? serviceSpecs);
   for (const instance of instances) Object.assign(instance.env, options.serviceEnv);
   await checkPortsFree(settings, instances);
-  const processes = serviceProcesses(instances, settings.layout);
+  const processes = serviceProcesses(instances, settings.layout, settings.hosts);
   const stack: Stack = { settings, dirs, parts: [], instances, processes };
   const step = timedStep(log);
   try {
@@ -106,7 +106,7 @@ async function stopSupervisor(dirs: StackDirs, log: (line: string) => void): Pro
 
 /** Every part the stack may run, in start order (`status` lists those that ran). */
 export function stackPartNames(settings: StackSettings): string[] {
-  const processes = serviceProcesses(serviceInstances(settings), settings.layout);
+  const processes = serviceProcesses(serviceInstances(settings), settings.layout, settings.hosts);
   return ['postgres', ...kafkaNodeNames(settings), 'connect', ...processes.map((process) => process.part)];
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { serviceInstances } from '../src/apphost.ts';
+import { hostedVariable, serviceInstances, serviceProcesses } from '../src/apphost.ts';
 import { loadSettings } from '../src/settings.ts';
 
 function envOf(part: string, env: NodeJS.ProcessEnv = {}): Record<string, string> {
@@ -39,5 +39,53 @@ describe('what the stack gives each instance', () => {
       ],
       ['15000', '30000', '30000', '60000'],
     );
+  });
+});
+
+describe('which process runs which instance', () => {
+  const processesOf = (env: NodeJS.ProcessEnv) => {
+    const settings = loadSettings('test', env);
+    return serviceProcesses(serviceInstances(settings, undefined, env), settings.layout, settings.hosts);
+  };
+  const partsOf = (processes: ReturnType<typeof processesOf>) =>
+    Object.fromEntries(processes.map((process) => [process.part, process.instances.map((i) => i.part)]));
+
+  it('split: a process per instance', () => {
+    const processes = processesOf({});
+    assert.ok(processes.every((process) => process.instances.length === 1));
+    assert.ok(processes.some((process) => process.part === 'orders-2'));
+  });
+
+  it('hosted: every backend service in one process named services, the gateway in its own', () => {
+    const processes = processesOf({ TEST_MICROSHOP_LAYOUT: 'hosted' });
+    assert.deepEqual(
+      processes.map((process) => process.part),
+      ['services', 'gateway'],
+    );
+    const hosted = JSON.parse(processes[0]?.env[hostedVariable] ?? '[]') as { service: string }[];
+    assert.equal(hosted.length, processes[0]?.instances.length);
+    assert.ok(!hosted.some((entry) => entry.service === 'gateway'));
+  });
+
+  it('hosted on two hosts: the services alternate, and two instances of one service never share a host', () => {
+    const env = {
+      TEST_MICROSHOP_LAYOUT: 'hosted',
+      TEST_MICROSHOP_HOSTS: '2',
+      INSTANCES_ORDERS: '2',
+      INSTANCES_INVENTORY: '2',
+    };
+    const processes = processesOf(env);
+    const parts = partsOf(processes);
+    assert.deepEqual(Object.keys(parts), ['services-1', 'services-2', 'gateway']);
+    assert.deepEqual(parts['services-1']?.slice(0, 4), ['orders-1', 'customers', 'inventory-2', 'fraud']);
+    assert.deepEqual(parts['services-2']?.slice(0, 4), [
+      'orders-2',
+      'order-background',
+      'inventory-1',
+      'order-details',
+    ]);
+    const all = processes.flatMap((process) => process.instances.map((instance) => instance.part));
+    assert.equal(new Set(all).size, all.length, 'each instance runs once');
+    assert.equal(all.length, serviceInstances(loadSettings('test', env), undefined, env).length);
   });
 });
