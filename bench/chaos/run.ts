@@ -1,4 +1,4 @@
-// npm run chaos [-- --orders 10000 --rate 10 --faults 50 --schedule 7 --no-doc]
+// npm run chaos [-- --orders 10000 --rate 3 --faults 50 --schedule 7 --no-doc]
 // Starts a stack of its own (.local/chaos; the test stack's ports + CHAOS_PORT_OFFSET, default 300,
 // so it runs beside `npm start` and `npm test`): 3 Kafka brokers, two instances of each service (one
 // gateway, one operations service, and the outside world once), supervised as `npm start` is. Then
@@ -42,7 +42,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       orders: { type: 'string', default: '10000' },
-      rate: { type: 'string', default: '10' },
+      rate: { type: 'string', default: '3' },
       faults: { type: 'string', default: '50' },
       schedule: { type: 'string', default: String(Date.now() % 100_000) },
       'settle-s': { type: 'string', default: '60' },
