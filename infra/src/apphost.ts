@@ -274,13 +274,13 @@ export function serviceProcesses(
   const backends = instances.filter((instance) => instance.service !== 'gateway');
   const gateways = instances.filter((instance) => instance.service === 'gateway');
   const groups: ServiceInstance[][] = Array.from({ length: hosts }, () => []);
-  const services: string[] = [];
+  const serviceIndex = new Map<string, number>();
   const seen = new Map<string, number>();
   for (const instance of backends) {
-    if (!services.includes(instance.service)) services.push(instance.service);
+    if (!serviceIndex.has(instance.service)) serviceIndex.set(instance.service, serviceIndex.size);
     const k = (seen.get(instance.service) ?? 0) + 1;
     seen.set(instance.service, k);
-    groups[(services.indexOf(instance.service) + k - 1) % hosts]?.push(instance);
+    groups[((serviceIndex.get(instance.service) ?? 0) + k - 1) % hosts]?.push(instance);
   }
   const hostProcesses = groups.flatMap((group, index) =>
     group.length === 0 ? [] : [hostProcess(hosts === 1 ? 'services' : `services-${index + 1}`, group)],

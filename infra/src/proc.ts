@@ -177,7 +177,7 @@ export async function waitUntil(
 }
 
 /** A clock of the file's growth: when it was last seen bigger than before (from now on). */
-export function logProgress(file: string): () => number {
+function logProgress(file: string): () => number {
   let size = sizeOf(file);
   let grewAt = Date.now();
   return () => {
