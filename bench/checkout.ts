@@ -34,7 +34,12 @@ const configurations: Configuration[] = [
     name: 'before: a process per instance, a transaction per record',
     layout: 'split',
     // As before this work, when there was no tracing either.
-    serviceEnv: { CONSUMER_MAX_BATCH: '1', OTEL_SDK_DISABLED: 'true' },
+    serviceEnv: {
+      CONSUMER_MAX_BATCH: '1',
+      CONSUMER_COMMIT_INTERVAL_MS: '0',
+      DATABASE_PREPARED_STATEMENTS: 'false',
+      OTEL_SDK_DISABLED: 'true',
+    },
     steps: rates(process.env.BENCH_CHECKOUT_STEPS_BEFORE, '10,20,25,30,40'),
   },
   {

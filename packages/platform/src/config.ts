@@ -200,6 +200,8 @@ export function envTopic(defaultTopic: string) {
 export function serviceInstanceConfig(options: { instance: string; schema: string }) {
   return {
     DATABASE_SCHEMA: envSchemaName(options.schema),
+    /** Parameterized queries as named prepared statements, planned once per connection (db/prepared.ts). */
+    DATABASE_PREPARED_STATEMENTS: envBoolean(true),
     INSTANCE_ID: z.string().min(1).default(options.instance),
     /** Inbox rows older than this are pruned; keep it above the topics' retention (7 days). */
     INBOX_RETENTION_HOURS: envInteger({ min: 1, default: 14 * 24 }),
@@ -223,6 +225,8 @@ export function consumerConfig(options: { group: string }) {
     DEAD_LETTER_TOPIC: envTopic(topics.deadLetter),
     /** The most ready records of a partition handled in one transaction; 1 handles them one at a time. */
     CONSUMER_MAX_BATCH: envInteger({ min: 1, max: 1000, default: 100 }),
+    /** The least time between two offset commits of a consumer; 0 commits after every batch. */
+    CONSUMER_COMMIT_INTERVAL_MS: envInteger({ min: 0, max: 60_000, default: 200 }),
   };
 }
 

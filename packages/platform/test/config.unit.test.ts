@@ -105,9 +105,10 @@ describe('serviceInstanceConfig and consumerConfig', () => {
     ...consumerConfig({ group: 'fraud' }),
   });
 
-  test('default to the real schema, instance, inbox, idempotency and outbox retention, group and dead-letter topic', () => {
+  test('default to the real schema, prepared statements, instance, inbox, idempotency and outbox retention, group, dead-letter topic, batch and commit interval', () => {
     assert.deepEqual(loadConfig(config, {}), {
       DATABASE_SCHEMA: 'fraud',
+      DATABASE_PREPARED_STATEMENTS: true,
       INSTANCE_ID: 'fraud',
       INBOX_RETENTION_HOURS: 336,
       IDEMPOTENCY_RETENTION_HOURS: 168,
@@ -115,6 +116,7 @@ describe('serviceInstanceConfig and consumerConfig', () => {
       CONSUMER_GROUP: 'fraud',
       DEAD_LETTER_TOPIC: 'microshop.dead-letter',
       CONSUMER_MAX_BATCH: 100,
+      CONSUMER_COMMIT_INTERVAL_MS: 200,
     });
   });
 

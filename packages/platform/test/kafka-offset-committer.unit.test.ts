@@ -86,4 +86,32 @@ describe('offset committer', () => {
     await committer.flush();
     assert.deepEqual(broker.requests, []);
   });
+
+  it('with an interval, sends the first mark at once and merges the marks made within the interval into the next request', async () => {
+    const broker = recordingCommit();
+    const committer = createOffsetCommitter({ commit: broker.commit, logger, intervalMs: 150 });
+    const started = performance.now();
+    committer.mark(at(0, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(broker.requests, [['0@1']], 'the first mark is committed at once');
+    committer.mark(at(0, 2));
+    committer.mark(at(1, 5));
+    committer.mark(at(0, 3));
+    await committer.flush();
+    assert.deepEqual(broker.requests, [['0@1'], ['0@3', '1@5']]);
+    assert.ok(performance.now() - started >= 140, 'the second request waited for the interval');
+  });
+
+  it('with an interval, close() ends the wait: what is marked is committed at once at shutdown', async () => {
+    const broker = recordingCommit();
+    const committer = createOffsetCommitter({ commit: broker.commit, logger, intervalMs: 60_000 });
+    committer.mark(at(0, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    committer.mark(at(0, 2));
+    const started = performance.now();
+    committer.close();
+    await committer.flush();
+    assert.deepEqual(broker.requests, [['0@1'], ['0@2']]);
+    assert.ok(performance.now() - started < 1_000, 'no wait for the interval after close');
+  });
 });

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { assertIdentifier } from './identifier.ts';
 import { mapPgError } from './pg-errors.ts';
+import { nameStatements } from './prepared.ts';
 
 export type { Pool, PoolClient } from 'pg';
 
@@ -17,6 +18,8 @@ export interface PoolOptions {
   applicationName: string;
   max?: number;
   logger?: Logger;
+  /** Parameterized queries as named prepared statements (see prepared.ts). Default true. */
+  prepared?: boolean;
 }
 
 export function createPool(options: PoolOptions): pg.Pool {
@@ -36,6 +39,7 @@ export function createPool(options: PoolOptions): pg.Pool {
   pool.on('error', (error) => {
     options.logger?.warn({ err: error }, 'idle database connection failed; it will be replaced');
   });
+  if (options.prepared ?? true) pool.on('connect', nameStatements);
   return pool;
 }
 

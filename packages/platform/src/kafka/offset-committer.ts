@@ -26,6 +26,13 @@ export interface OffsetCommitterOptions {
   retryDelayMs?: number;
   /** Commit attempts after close() before the remaining offsets are given up (they are then redelivered). */
   attemptsAfterClose?: number;
+  /**
+   * The least time between the starts of two commit requests (default 0). Marks made meanwhile are merged
+   * into the next request, so under load a member sends a few commits a second instead of one per batch
+   * handled; close() ends the wait. A crash loses at most this long of commits: those records are
+   * redelivered, and the inbox skips the ones already applied.
+   */
+  intervalMs?: number;
 }
 
 /**
@@ -37,8 +44,25 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
   const pending = new Map<string, OffsetToCommit>();
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const attemptsAfterClose = options.attemptsAfterClose ?? 3;
+  const intervalMs = options.intervalMs ?? 0;
   let draining: Promise<void> | null = null;
   let closed = false;
+  let lastStartedAt = Number.NEGATIVE_INFINITY;
+  /** Ends the wait between two requests at once: close() calls it. */
+  let wake = () => {};
+
+  /** null when the interval has passed (no await, so a request starts in the same tick as its mark). */
+  function waitForInterval(): Promise<void> | null {
+    const remaining = lastStartedAt + intervalMs - performance.now();
+    if (closed || remaining <= 0) return null;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, remaining);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
 
   function merge(offset: OffsetToCommit): void {
     const key = `${offset.topic}:${offset.partition}`;
@@ -49,8 +73,11 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
   async function drain(): Promise<void> {
     let failuresAfterClose = 0;
     while (pending.size > 0) {
+      const wait = waitForInterval();
+      if (wait) await wait;
       const batch = [...pending.values()];
       pending.clear();
+      lastStartedAt = performance.now();
       try {
         await options.commit(batch);
       } catch (error) {
@@ -89,6 +116,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
     },
     close() {
       closed = true;
+      wake();
     },
   };
 }

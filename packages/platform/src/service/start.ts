@@ -24,6 +24,8 @@ import type {
 /** The config a definition with a database or consumers must read (`commonConfig` and friends). */
 interface KitConfig {
   CONSUMER_MAX_BATCH?: number;
+  CONSUMER_COMMIT_INTERVAL_MS?: number;
+  DATABASE_PREPARED_STATEMENTS?: boolean;
   INBOX_RETENTION_HOURS?: number;
   IDEMPOTENCY_RETENTION_HOURS?: number;
   OUTBOX_RETENTION_HOURS?: number;
@@ -126,6 +128,7 @@ async function openDatabase(
     schema,
     applicationName: settings.INSTANCE_ID ?? definition.name,
     logger,
+    prepared: settings.DATABASE_PREPARED_STATEMENTS ?? true,
     ...(definition.database?.poolSize === undefined ? {} : { max: definition.database.poolSize }),
   });
   onStop('database', () => pool.end());
@@ -188,6 +191,9 @@ function consumerOptions(
   const { topics, handle, group: _group, ...tuning } = spec;
   return {
     ...(settings.CONSUMER_MAX_BATCH === undefined ? {} : { maxBatchSize: settings.CONSUMER_MAX_BATCH }),
+    ...(settings.CONSUMER_COMMIT_INTERVAL_MS === undefined
+      ? {}
+      : { commitIntervalMs: settings.CONSUMER_COMMIT_INTERVAL_MS }),
     ...tuning,
     bootstrapServers: required(settings, 'KAFKA_BOOTSTRAP_SERVERS'),
     groupId: group,
