@@ -6,6 +6,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { QuietQueriesProcessor } from './quiet-queries.ts';
 import { ServiceAttributeProcessor } from './scope.ts';
 
 /**
@@ -16,7 +17,9 @@ import { ServiceAttributeProcessor } from './scope.ts';
  *
  * Spans are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; without it nothing leaves the process, though trace
- * ids still reach the logs and the outbox. `OTEL_SDK_DISABLED=true` turns tracing off altogether.
+ * ids still reach the logs and the outbox. A SQL statement's span is exported only if it failed or
+ * took `TRACE_SQL_MIN_MS` (default 5; 0 exports all), see quiet-queries.ts. `OTEL_SDK_DISABLED=true`
+ * turns tracing off altogether.
  *
  * The instrumentations can only wrap `pg` and `node:http` if they are set up before those are
  * loaded, so the stack starts every service process with `--import` of register.ts, which calls this
@@ -43,7 +46,10 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   }
   const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   const processors: SpanProcessor[] = [new ServiceAttributeProcessor()];
-  if (exporting) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  if (exporting) {
+    const batches = new BatchSpanProcessor(new OTLPTraceExporter());
+    processors.push(new QuietQueriesProcessor(batches, quietQueryMs(env)));
+  }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': processName(env) }),
     spanProcessors: processors,
@@ -57,6 +63,12 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
 /** Sends what is buffered; the runners call it as the last stop step. */
 export async function flushTelemetry(): Promise<void> {
   await state?.provider?.shutdown();
+}
+
+/** `TRACE_SQL_MIN_MS` (default 5): a SQL statement's span is exported if it failed or took this long. */
+function quietQueryMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.TRACE_SQL_MIN_MS ?? 5);
+  return Number.isFinite(value) && value >= 0 ? value : 5;
 }
 
 function processName(env: NodeJS.ProcessEnv): string {
