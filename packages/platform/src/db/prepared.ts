@@ -55,7 +55,7 @@ function isPlainConfig(value: unknown): value is QueryConfigLike {
 
 const names = new Map<string, string>();
 
-/** `INSERT 3q2+7wX1…`: the command (what a trace's span shows) and a hash of the whole text. */
+/** `INSERT 3q2-7wX1…`: the command (what a trace's span shows) and a hash of the whole text. */
 export function statementName(text: string): string {
   let name = names.get(text);
   if (name === undefined) {

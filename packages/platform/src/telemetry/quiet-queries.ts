@@ -4,8 +4,8 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 
 /**
  * Passes every span on to `next` (the exporter's batch processor) except a SQL statement that went
- * well and quickly. An order runs some 300 statements; exported, stored and shown, they were half of
- * its spans and most of what tracing cost. A statement that failed or took at least `minMs` is kept,
+ * well and quickly. A span per statement, some 180 per order, was more than half of an order's spans,
+ * each one exported, sent to the operations service and stored. A statement that failed or took at least `minMs` is kept,
  * which is the one worth a look when following an order; the handler's, request's and outbox wait's
  * spans around it always are. `minMs` 0 keeps every statement.
  */

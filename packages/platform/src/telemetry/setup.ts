@@ -80,7 +80,7 @@ function processName(env: NodeJS.ProcessEnv): string {
  * recorded: the HTTP instrumentation records none unless told to, and pg's `enhancedDatabaseReporting`
  * (which would record parameters: passwords, card tokens) stays off. Queries outside any request or
  * consumed event (pool pings, periodic passes) make no span of their own, and neither does taking a
- * connection from the pool (a span per transaction, a quarter of an order's spans, that says nothing
+ * connection from the pool (a span per transaction, one in nine of an order's spans, that says nothing
  * the query spans do not).
  */
 function instrumentations(): Instrumentation[] {
