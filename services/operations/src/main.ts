@@ -32,6 +32,8 @@ import { sampler } from './tasks/sampler.ts';
 // `event flow`: a heartbeat must come back through outbox → Debezium → Kafka within the threshold).
 
 const redrivePassMs = 500;
+/** A redrive is produced no sooner than this after it was asked for: a double click finds it pending. */
+const redriveGraceMs = 1_000;
 const day = 24 * 3_600_000;
 
 export const service = defineService({
@@ -86,7 +88,7 @@ export const service = defineService({
         ...heartbeatTasks(config, pool),
         'redrive sender': {
           intervalMs: redrivePassMs,
-          run: redriveSender({ pool, producer, perPass: perPass(config), logger }),
+          run: redriveSender({ pool, producer, perPass: perPass(config), graceMs: redriveGraceMs, logger }),
         },
         'redrive resolver': { intervalMs: 5_000, run: redriveResolver({ pool, bootstrapServers }) },
         'connector watchdog': { intervalMs: config.WATCHDOG_INTERVAL_MS, run: watchdog.run },

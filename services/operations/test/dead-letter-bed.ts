@@ -32,7 +32,10 @@ export interface Bed {
   /** Until set, the group refuses every event as a business rule would: at once, for good. */
   fix(): void;
   produce(value: object, headers?: Record<string, string>): Promise<void>;
+  /** A pass of the sender, with no grace after a request. */
   send(): Promise<number>;
+  /** A pass of the sender as the service runs it: a redrive asked for less than a second ago waits. */
+  sendWithGrace(): Promise<number>;
   resolve(): Promise<number>;
   operator: { subject: string; headers: { authorization: string } };
 }
@@ -81,7 +84,8 @@ export async function givenBed(t: CleanupRegistrar, db: TestSchema): Promise<Bed
     produce: async (value, headers = {}) => {
       await bed.producer.send([{ topic: bed.topic, key: 'customer-7', value, headers }]);
     },
-    send: redriveSender({ pool: db.pool, producer, perPass: 50, logger }),
+    send: redriveSender({ pool: db.pool, producer, perPass: 50, graceMs: 0, logger }),
+    sendWithGrace: redriveSender({ pool: db.pool, producer, perPass: 50, graceMs: 1_000, logger }),
     resolve: redriveResolver({ pool: db.pool, bootstrapServers: [bed.bootstrapServers] }),
     operator: await issuer.operator(),
   };

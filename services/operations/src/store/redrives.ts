@@ -52,9 +52,15 @@ export interface PendingRedrive extends RedriveRow {
  * Up to `limit` pending redrives, oldest first, each with its dead letter, both locked until commit:
  * a failure of the copy read meanwhile is indexed after the redrive is recorded, and rows another
  * instance holds are skipped, so two instances never produce one redrive at the same time. A batch
- * with a velocity limit of its own gets no more than what it has left of it in the last second.
+ * with a velocity limit of its own gets no more than what it has left of it in the last second. A
+ * redrive asked for less than `graceMs` ago is left for a later pass: a second click within it finds
+ * the first still pending (and is refused), and the operator can still cancel it.
  */
-export async function claimPending(client: PoolClient, limit: number): Promise<PendingRedrive[]> {
+export async function claimPending(
+  client: PoolClient,
+  limit: number,
+  graceMs: number,
+): Promise<PendingRedrive[]> {
   const result = await client.query<PendingRedrive>(
     `WITH budget AS (
        SELECT b.batch_id, b.rate_per_second - (
@@ -66,7 +72,8 @@ export async function claimPending(client: PoolClient, limit: number): Promise<P
      ),
      ranked AS (
        SELECT r.id, r.batch_id, row_number() OVER (PARTITION BY r.batch_id ORDER BY r.id) AS n
-       FROM redrives r WHERE r.state = 'pending'
+       FROM redrives r
+       WHERE r.state = 'pending' AND r.requested_at <= now() - make_interval(secs => $2::float8 / 1000)
      )
      SELECT r.id::text, r.batch_id, r.dead_letter_id, r.redrive_count, r.state, r.requested_by, r.request_id,
        r.requested_at, d.origin_topic, d.consumer_group, d.record_key, d.record_value, d.headers, d.status,
@@ -77,7 +84,7 @@ export async function claimPending(client: PoolClient, limit: number): Promise<P
        WHERE budget.allowed IS NULL OR ranked.n <= budget.allowed
      )
      ORDER BY r.id LIMIT $1 FOR UPDATE OF r, d SKIP LOCKED`,
-    [limit],
+    [limit, graceMs],
   );
   return result.rows;
 }

@@ -17,18 +17,21 @@ import { claimPending, markProduced, type PendingRedrive } from '../store/redriv
  * (only the failed group handles it), `redrive.id` (the dead letter's id: the same for a retried
  * send), `redrive.count` and `redrive.by`. A redrive is marked produced, with an audit entry, in the
  * transaction that claimed it and only after the broker acknowledged it; if that transaction does not
- * commit, the next pass produces it again, and the group's inbox skips the copy.
+ * commit, the next pass produces it again, and the group's inbox skips the copy. A redrive asked for
+ * less than `graceMs` ago waits for a later pass (see claimPending).
  */
 export function redriveSender(options: {
   pool: Pool;
   producer: EventProducer;
   perPass: number;
+  /** How long after it was asked for a redrive is produced at the earliest. */
+  graceMs: number;
   logger: Logger;
 }) {
   return async (): Promise<number> =>
     withTransaction(options.pool, async (client) => {
       let produced = 0;
-      for (const redrive of await claimPending(client, options.perPass)) {
+      for (const redrive of await claimPending(client, options.perPass, options.graceMs)) {
         if (await produceOne(client, redrive, options)) produced += 1;
       }
       return produced;
