@@ -1,5 +1,6 @@
 import { topics } from '@microshop/contracts';
 import { z } from 'zod';
+import { defaultCommitIntervalMs } from './kafka/options.ts';
 
 /**
  * Environment configuration. Each service's main reads and checks its environment exactly once,
@@ -226,7 +227,7 @@ export function consumerConfig(options: { group: string }) {
     /** The most ready records of a partition handled in one transaction; 1 handles them one at a time. */
     CONSUMER_MAX_BATCH: envInteger({ min: 1, max: 1000, default: 100 }),
     /** The least time between two offset commits of a consumer; 0 commits after every batch. */
-    CONSUMER_COMMIT_INTERVAL_MS: envInteger({ min: 0, max: 60_000, default: 200 }),
+    CONSUMER_COMMIT_INTERVAL_MS: envInteger({ min: 0, max: 60_000, default: defaultCommitIntervalMs }),
   };
 }
 

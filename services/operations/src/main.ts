@@ -22,7 +22,7 @@ import { connectorWatchdog } from './tasks/connector-watchdog.ts';
 import { recordTimesOf } from './tasks/lag-ages.ts';
 import { createOperationsMetrics } from './tasks/metrics.ts';
 import { redriveResolver } from './tasks/redrive-resolver.ts';
-import { redriveSender } from './tasks/redrive-sender.ts';
+import { redriveGraceMs, redriveSender } from './tasks/redrive-sender.ts';
 import { sampler } from './tasks/sampler.ts';
 
 // The one wiring place of the operations service: its database; the operator API; the reader that
@@ -32,8 +32,6 @@ import { sampler } from './tasks/sampler.ts';
 // `event flow`: a heartbeat must come back through outbox → Debezium → Kafka within the threshold).
 
 const redrivePassMs = 500;
-/** A redrive is produced no sooner than this after it was asked for: a double click finds it pending. */
-const redriveGraceMs = 1_000;
 const day = 24 * 3_600_000;
 
 export const service = defineService({

@@ -17,7 +17,7 @@ import {
 import { startDeadLetterReader } from '../src/clients/dead-letter-reader.ts';
 import { indexDeadLetters } from '../src/handlers/dead-letters.ts';
 import { redriveResolver } from '../src/tasks/redrive-resolver.ts';
-import { redriveSender } from '../src/tasks/redrive-sender.ts';
+import { redriveGraceMs, redriveSender } from '../src/tasks/redrive-sender.ts';
 import { httpApp, issuer, logger } from './harness.ts';
 
 // A consumer group that parks what it cannot handle, the dead-letter reader indexing its topic, the
@@ -34,7 +34,7 @@ export interface Bed {
   produce(value: object, headers?: Record<string, string>): Promise<void>;
   /** A pass of the sender, with no grace after a request. */
   send(): Promise<number>;
-  /** A pass of the sender as the service runs it: a redrive asked for less than a second ago waits. */
+  /** A pass of the sender as the service runs it: a redrive asked for within its grace waits. */
   sendWithGrace(): Promise<number>;
   resolve(): Promise<number>;
   operator: { subject: string; headers: { authorization: string } };
@@ -85,7 +85,7 @@ export async function givenBed(t: CleanupRegistrar, db: TestSchema): Promise<Bed
       await bed.producer.send([{ topic: bed.topic, key: 'customer-7', value, headers }]);
     },
     send: redriveSender({ pool: db.pool, producer, perPass: 50, graceMs: 0, logger }),
-    sendWithGrace: redriveSender({ pool: db.pool, producer, perPass: 50, graceMs: 1_000, logger }),
+    sendWithGrace: redriveSender({ pool: db.pool, producer, perPass: 50, graceMs: redriveGraceMs, logger }),
     resolve: redriveResolver({ pool: db.pool, bootstrapServers: [bed.bootstrapServers] }),
     operator: await issuer.operator(),
   };

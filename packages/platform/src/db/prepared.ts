@@ -5,11 +5,11 @@ import type pg from 'pg';
  * Every parameterized query a pooled client runs goes as a named prepared statement, named after its
  * text: PostgreSQL parses and plans it once per connection, not on every call. Measured on the stack's
  * PostgreSQL, an inbox insert costs the server 137 µs prepared against 222 µs parsed each time, and an
- * order runs some 300 statements. A statement without parameters (BEGIN, COMMIT, DDL) keeps the simple
+ * order runs a few hundred statements. A statement without parameters (BEGIN, COMMIT, DDL) keeps the simple
  * protocol. A client prepares at most `maxPerClient` distinct texts; past that (SQL built with varying
  * text) a statement runs unnamed, so no connection holds an unbounded set.
  */
-export const maxPerClient = 500;
+const maxPerClient = 500;
 
 type QueryArgs = unknown[];
 interface QueryConfigLike {

@@ -10,7 +10,7 @@ import { startLagMonitor } from './lag-monitor.ts';
 import { watchMembership } from './membership-watch.ts';
 import { createMessageProcessor, type MessageHandler } from './message-processor.ts';
 import { createOffsetCommitter, type OffsetCommitter, type OffsetToCommit } from './offset-committer.ts';
-import { brokerList } from './options.ts';
+import { brokerList, defaultCommitIntervalMs } from './options.ts';
 import { createPartitionLanes, type PartitionLanes } from './partition-lanes.ts';
 import { createProducer, type EventProducer } from './producer.ts';
 import { backoffDelay, sleep } from './retry.ts';
@@ -105,7 +105,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     commit: commitOwned,
     logger,
     attemptsAfterClose: 2,
-    intervalMs: options.commitIntervalMs ?? 200,
+    intervalMs: options.commitIntervalMs ?? defaultCommitIntervalMs,
   });
   const backoff = { initialMs: options.retryBackoffMs ?? 200, maxMs: options.maxRetryBackoffMs ?? 10_000 };
   const metrics = createConsumerMetrics(options.metrics, options.groupId);

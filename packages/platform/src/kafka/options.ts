@@ -1,3 +1,6 @@
+/** The least time between two offset commits of a consumer (see offset-committer.ts), unless configured. */
+export const defaultCommitIntervalMs = 200;
+
 /**
  * Accepts the usual `KAFKA_BOOTSTRAP_SERVERS` form (`host1:9092,host2:9092`) or a list, and fails
  * fast on an empty one: an empty list would only surface later as a vague connection error.

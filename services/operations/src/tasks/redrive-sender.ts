@@ -20,6 +20,9 @@ import { claimPending, markProduced, type PendingRedrive } from '../store/redriv
  * commit, the next pass produces it again, and the group's inbox skips the copy. A redrive asked for
  * less than `graceMs` ago waits for a later pass (see claimPending).
  */
+/** A redrive is produced no sooner than this after it was asked for: a double click finds it pending. */
+export const redriveGraceMs = 1_000;
+
 export function redriveSender(options: {
   pool: Pool;
   producer: EventProducer;
