@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../src/errors.ts';
 import type { ConsumedMessage } from '../src/kafka/codec.ts';
-import { asBatchHandler, asMessageHandler, transactional } from '../src/kafka/transactional.ts';
+import {
+  asBatchHandler,
+  asMessageHandler,
+  decodingOnce,
+  transactional,
+  wantsOf,
+} from '../src/kafka/transactional.ts';
 import {
   collectMessages,
   countMessages,
@@ -98,6 +104,43 @@ describe('event consumer: batches', { timeout: 90_000 }, () => {
       [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11],
     );
     assert.equal(await count(db.pool, 'inbox'), 11, 'the poison record left no inbox row');
+  });
+
+  it('records the handler does not decode never reach it, batch or not; one that breaks its schema still is dead-lettered', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
+    const handler = decodingOnce(
+      transactional<{ id: string; n: number }>({
+        decode: (message) => {
+          const value = message.value as { n: unknown };
+          if (value.n === 'broken') throw new AppError('VALIDATION_FAILED', 'n must be a number');
+          return n(message) % 3 === 0 ? { id: String(message.eventId), n: n(message) } : null;
+        },
+        apply: async () => {},
+      }),
+    );
+    const reached: unknown[] = [];
+    const take = async (messages: readonly ConsumedMessage[]) => {
+      for (const message of messages) {
+        reached.push((message.value as { n: unknown }).n);
+        handler.decode(message); // the handler's own decode: throws for the broken one, so it is parked
+      }
+    };
+    await f.producer.send(
+      [...Array.from({ length: 12 }, (_, i) => i), 'broken', 12].map((value) => ({
+        topic: f.topic,
+        key: 'k',
+        value: { n: value },
+      })),
+    );
+    await f.consume((message) => take([message]), { handleBatch: take, wants: wantsOf(handler) });
+    await waitUntilAsync('the offsets committed', async () => (await f.lag()) === 0n);
+
+    // 'broken' reaches the handler (its decode throws) and, replayed alone, the dead-letter topic; the
+    // batch it was in is replayed one by one, so the records before it reach the handler twice.
+    assert.deepEqual([...new Set(reached)], [0, 3, 6, 9, 'broken', 12]);
+    const [parked] = await collectMessages({ topic: f.deadLetterTopic, count: 1 });
+    assert.deepEqual(parked?.value, { n: 'broken' });
+    assert.equal(await countMessages(f.deadLetterTopic), 1);
   });
 });
 

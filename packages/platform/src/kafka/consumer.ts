@@ -3,7 +3,7 @@ import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type BatchHandler, createBatchProcessor } from './batch-processor.ts';
-import type { RawRecord } from './codec.ts';
+import type { ConsumedMessage, RawRecord } from './codec.ts';
 import { createConsumerMetrics } from './consumer-metrics.ts';
 import { createDeadLetterSender } from './dead-letter.ts';
 import { startLagMonitor } from './lag-monitor.ts';
@@ -23,6 +23,12 @@ export interface EventConsumerOptions {
   logger: Logger;
   metrics?: Registry;
   handle: MessageHandler;
+  /**
+   * Whether the group acts on a decoded record at all (a transactional handler's `decode` not null).
+   * One it does not want (another event type on a shared topic) is done at once: no handler call, no
+   * trace span, its offset committed with the others. Without it every record goes to the handler.
+   */
+  wants?: (message: ConsumedMessage) => boolean;
   /**
    * Handles the ready records of one partition together (a transactional handler's batch form): one
    * transaction for all of them. Without it records are handled one at a time.
@@ -112,6 +118,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const processor = createMessageProcessor({
     group: options.groupId,
     handle: options.handle,
+    wants: options.wants,
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
     backoff,
     deadLetter: createDeadLetterSender(

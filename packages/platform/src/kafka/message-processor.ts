@@ -27,6 +27,8 @@ export type Outcome = 'handled' | 'dead-lettered' | 'abandoned';
 export interface ProcessorOptions {
   group: string;
   handle: MessageHandler;
+  /** See `EventConsumerOptions.wants`: a record it turns down is done without a span or a handler call. */
+  wants?: (message: ConsumedMessage) => boolean;
   /** Handler calls before a message failing for an unknown reason is dead-lettered. */
   maxAttempts: number;
   backoff: BackoffOptions;
@@ -44,7 +46,10 @@ export interface ProcessorOptions {
 export interface MessageProcessor {
   /** Decodes, skips what is not this group's, then handles the message under the retry policy. */
   process(record: RawRecord): Promise<Outcome>;
-  /** The message as this group sees it: decoded and its own, else its outcome already (parked, passed by). */
+  /**
+   * The message as this group sees it: decoded and its own, else its outcome already (parked, passed by,
+   * or not one it wants).
+   */
   accept(record: RawRecord): Promise<{ message: ConsumedMessage } | { outcome: Outcome }>;
   /** Handles an accepted message under the retry policy (retry, wait, park). */
   handleAccepted(record: RawRecord, message: ConsumedMessage): Promise<Outcome>;
@@ -88,6 +93,10 @@ export function createMessageProcessor(options: ProcessorOptions): MessageProces
     }
     const decoded = decodeRecord(record);
     if (!decoded.ok) return { outcome: await park(record, decoded.error, 0, 'undecodable') };
+    if (options.wants && !options.wants(decoded.message)) {
+      options.metrics.handled(record.topic);
+      return { outcome: 'handled' };
+    }
     return { message: decoded.message };
   }
 

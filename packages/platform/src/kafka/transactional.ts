@@ -152,6 +152,39 @@ function eventTypeOf(message: ConsumedMessage): string {
   return typeof type === 'string' ? type : message.topic;
 }
 
+/**
+ * The consumer's filter for a transactional handler: a record is wanted if `decode` makes an event of it,
+ * or throws (one of ours that breaks its schema: the handler call dead-letters it). Each record is decoded
+ * once: the handler the kit calls afterwards (`decodingOnce`) takes the event decoded here.
+ */
+export function wantsOf<T extends IdentifiedEvent>(
+  handler: TransactionalHandler<T>,
+): (message: ConsumedMessage) => boolean {
+  return (message) => {
+    try {
+      return handler.decode(message) !== null;
+    } catch {
+      return true;
+    }
+  };
+}
+
+/** `handler` with each message's decoded event kept for the message's lifetime. */
+export function decodingOnce<T extends IdentifiedEvent>(
+  handler: TransactionalHandler<T>,
+): TransactionalHandler<T> {
+  const decoded = new WeakMap<ConsumedMessage, T | null>();
+  return {
+    ...handler,
+    decode: (message) => {
+      if (decoded.has(message)) return decoded.get(message) ?? null;
+      const event = handler.decode(message);
+      decoded.set(message, event);
+      return event;
+    },
+  };
+}
+
 /** The consumer's view of a transactional handler. */
 export function asMessageHandler<T extends IdentifiedEvent>(
   handler: TransactionalHandler<T>,

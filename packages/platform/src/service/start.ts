@@ -6,7 +6,13 @@ import { createPool, ping } from '../db/pool.ts';
 import type { AccessControlOptions } from '../http/access.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
 import { createEventConsumer, type EventConsumerOptions } from '../kafka/consumer.ts';
-import { asBatchHandler, asMessageHandler, isTransactional } from '../kafka/transactional.ts';
+import {
+  asBatchHandler,
+  asMessageHandler,
+  decodingOnce,
+  isTransactional,
+  wantsOf,
+} from '../kafka/transactional.ts';
 import { createMetrics } from '../metrics.ts';
 import { startPeriodicTask } from '../periodic.ts';
 import { kitRetentionRules, pruneAll, type RetentionRule } from '../retention.ts';
@@ -206,17 +212,25 @@ function consumerOptions(
   };
 }
 
-/** A transactional handler is handled in batches: the ready records of a partition in one transaction. */
+/**
+ * A transactional handler is handled in batches: the ready records of a partition in one transaction.
+ * The records it does not decode (other event types on its topics) are done before any of that.
+ */
 function handlersOf(
   handle: ConsumerSpec['handle'],
   pool: pg.Pool | undefined,
   group: string,
   service: string,
-): Pick<EventConsumerOptions, 'handle' | 'handleBatch'> {
+): Pick<EventConsumerOptions, 'handle' | 'handleBatch' | 'wants'> {
   if (!isTransactional(handle)) return { handle };
   if (!pool) throw new Error(`service ${service}: a transactional consumer needs a database`);
   const binding = { pool, consumer: group };
-  return { handle: asMessageHandler(handle, binding), handleBatch: asBatchHandler(handle, binding) };
+  const once = decodingOnce(handle);
+  return {
+    wants: wantsOf(once),
+    handle: asMessageHandler(once, binding),
+    handleBatch: asBatchHandler(once, binding),
+  };
 }
 
 function instanceOf(settings: KitConfig, kit: ServiceKit<unknown>): string {

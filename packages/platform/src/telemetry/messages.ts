@@ -19,7 +19,8 @@ import { traceAttributes } from '../pure/trace-attributes.ts';
  * trace: a `wait` span from the record's timestamp (Debezium's read of the commit) to the moment the
  * consumer takes it up, then a `process` span around the handling, a child of the writer's span. A
  * batch of records from several traces is one `process` span in the first record's trace, linked to
- * the others, and each record's own work (`handle <type>`) is a span in its own trace.
+ * the others, and each record's own work (`handle <type>`) is a span in its own trace. A record the
+ * group does not act on (another event type on a topic it reads) has no span at all (`wants`).
  */
 
 export const tracer = () => trace.getTracer('microshop-kit');
