@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { assertIdentifier } from './identifier.ts';
 import { mapPgError } from './pg-errors.ts';
+import { begin, beginPending, pipelineBegin, settleBegin } from './pipelined-begin.ts';
 import { nameStatements } from './prepared.ts';
 
 export type { Pool, PoolClient } from 'pg';
@@ -39,6 +40,8 @@ export function createPool(options: PoolOptions): pg.Pool {
   pool.on('error', (error) => {
     options.logger?.warn({ err: error }, 'idle database connection failed; it will be replaced');
   });
+  // In this order: the naming wraps the pipelining, so a BEGIN travels with a named statement.
+  pool.on('connect', pipelineBegin);
   if (options.prepared ?? true) pool.on('connect', nameStatements);
   return pool;
 }
@@ -65,14 +68,16 @@ export async function withTransaction<T>(
   };
   client.on('error', onError);
   try {
-    await client.query(
+    // Sent with the first statement `fn` makes (pipelined-begin.ts); none made, none sent.
+    await begin(
+      client,
       options.isolationLevel === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolationLevel}`,
     );
     const result = await fn(client);
-    await client.query('COMMIT');
+    if (settleBegin(client)) await client.query('COMMIT');
     return result;
   } catch (error) {
-    broken = (await rollbackQuietly(client)) ?? broken;
+    if (sentBegin(client)) broken = (await rollbackQuietly(client)) ?? broken;
     throw mapPgError(error);
   } finally {
     // A client whose ROLLBACK failed (or whose connection broke) is in an unknown state: passing the
@@ -87,6 +92,15 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
     return await pool.connect();
   } catch (error) {
     throw mapPgError(error);
+  }
+}
+
+/** Whether a failed transaction's BEGIN went out (its failure, if any, is already being thrown). */
+function sentBegin(client: pg.PoolClient): boolean {
+  try {
+    return settleBegin(client);
+  } catch {
+    return true;
   }
 }
 
@@ -109,10 +123,12 @@ export async function ping(pool: pg.Pool): Promise<void> {
 }
 
 /**
- * True when `client` is inside an open transaction (pg tracks the server's ReadyForQuery status).
+ * True when `client` is inside an open transaction: one whose BEGIN waits for its first statement, or
+ * one the server reports (pg tracks its ReadyForQuery status).
  * Used to refuse outbox and inbox writes made outside the caller's transaction.
  */
 export function isInTransaction(client: pg.ClientBase): boolean {
+  if (beginPending(client)) return true;
   const status = (client as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
   return status === 'T';
 }
