@@ -43,16 +43,17 @@ const configurations: Configuration[] = [
     steps: rates(process.env.BENCH_CHECKOUT_STEPS_BEFORE, '10,20,25,30,40'),
   },
   {
-    name: 'after: hosted, batches of ready records',
+    name: 'after: hosted on two hosts, batches of ready records',
     layout: 'hosted',
+    hosts: 2,
     serviceEnv: {},
     steps: rates(process.env.BENCH_CHECKOUT_STEPS, '20,25,30,40,50,100,150'),
   },
-  // One JavaScript thread per process: "after" with the services shared by two host processes.
+  // One JavaScript thread for every service: "after" with the services in one host process.
   {
-    name: 'after, two hosts: the services in two processes, batches',
+    name: 'after, one host: the services in one process, batches',
     layout: 'hosted',
-    hosts: 2,
+    hosts: 1,
     serviceEnv: {},
     steps: rates(process.env.BENCH_CHECKOUT_STEPS, '20,25,30,40,50,100,150'),
   },
@@ -66,8 +67,9 @@ const configurations: Configuration[] = [
   // What tracing costs: the same as "after" (which traces every order, as the stack does by default)
   // with the OpenTelemetry SDK off in every process.
   {
-    name: 'tracing off: hosted, batches, no spans',
+    name: 'tracing off: hosted on two hosts, batches, no spans',
     layout: 'hosted',
+    hosts: 2,
     serviceEnv: { OTEL_SDK_DISABLED: 'true' },
     steps: rates(process.env.BENCH_CHECKOUT_STEPS, '20,25,30,40,50,100,150'),
   },
@@ -182,10 +184,11 @@ export async function checkout(): Promise<void> {
 \`npm run bench -- checkout\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}. Every service running on the
 same two cores as Kafka, Connect and PostgreSQL, in five configurations measured in this one run: **before** — a process
 per service instance (two orders instances), each consumer handling one record per transaction
-(\`CONSUMER_MAX_BATCH=1\`), no tracing; **after** — \`npm start\`'s default: the hosted layout (every backend service
-in one process, the gateway in another), the consumers handling the records a partition has ready together (up to
-100 per transaction), every order traced (spans exported to the operations service's store); **after, two hosts** —
-the same with the backend services shared by two host processes (\`MICROSHOP_HOSTS=2\`: two JavaScript threads);
+(\`CONSUMER_MAX_BATCH=1\`), no tracing; **after** — \`npm start\`'s default on two cores: the hosted layout (the
+backend services shared by two host processes, two JavaScript threads; the gateway in a third), the consumers
+handling the records a partition has ready together (up to 100 per transaction), every order traced (spans exported
+to the operations service's store); **after, one host** — the same with every backend service in one host process
+(\`MICROSHOP_HOSTS=1\`, one JavaScript thread);
 **after, split** — the
 same with a process per service instance (the layout's share); and **tracing off** — "after" with the OpenTelemetry
 SDK off in every process (\`OTEL_SDK_DISABLED=true\`: the difference is what tracing costs). Every stack first takes

@@ -1,10 +1,10 @@
 // Cold start, warm start and memory at rest of the whole stack (every part npm start runs), in both
-// layouts in one run: hosted (npm start's default: the services in one process, the gateway in
+// layouts in one run: hosted (npm start's default: the services in host processes, the gateway in
 // another) and split (a process per service instance). Figures go to docs/operations.md.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stackDirs } from '../infra/src/paths.ts';
 import { readPidFile } from '../infra/src/proc.ts';
-import type { Layout } from '../infra/src/settings.ts';
+import { defaultHosts, type Layout } from '../infra/src/settings.ts';
 import { stackPartNames, startStack, stopStack } from '../infra/src/stack.ts';
 import { treeMemory } from './lib/memory.ts';
 import { machine, table, writeSection } from './lib/report.ts';
@@ -92,8 +92,8 @@ export async function footprint(): Promise<void> {
     'operations.md',
     'footprint',
     `Measured by \`npm run bench -- footprint\` on ${new Date().toISOString().slice(0, 10)}, ${machine()}, in both
-layouts one after the other: **hosted** (\`npm start\`'s default: every backend service in one process, the gateway
-in another) and **split** (\`npm start -- --split\`: a process per service instance).
+layouts one after the other: **hosted** (\`npm start\`'s default: the backend services shared by ${defaultHosts}
+host process${defaultHosts === 1 ? '' : 'es'} — \`MICROSHOP_HOSTS\` — the gateway in another) and **split** (\`npm start -- --split\`: a process per service instance).
 
 ${table(['layout', 'cold start (s)', 'warm start (s)', 'memory at rest (PSS)'], summary)}
 

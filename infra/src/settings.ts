@@ -2,15 +2,20 @@
 // The dev stack uses the default ports listed in README.md; the test stack (npm test) has its own ports and
 // data directory so it never touches a running dev stack. Any value can be overridden:
 // dev reads e.g. KAFKA_PORT, the test stack reads TEST_KAFKA_PORT.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { localDir } from './paths.ts';
 import { stackSecrets } from './secrets.ts';
 
 export type Profile = 'dev' | 'test';
 
+/** Host processes of the hosted layout unless MICROSHOP_HOSTS says otherwise: one per core, at most two. */
+export const defaultHosts = Math.min(2, availableParallelism());
+
 /**
- * How service instances map onto processes: `hosted` runs every backend service in one process and the
- * gateway in another (the default for `npm start`: two cores run a dozen services best that way);
+ * How service instances map onto processes: `hosted` runs the backend services in a few host processes
+ * (`MICROSHOP_HOSTS`, by default one per core up to two) and the gateway in another (the default for
+ * `npm start`: two cores run a dozen services best that way);
  * `split` runs one process per instance (`npm start -- --split`; the test stack, whose tests kill and
  * restart single instances).
  */
@@ -20,7 +25,11 @@ export interface StackSettings {
   profile: Profile;
   home: string;
   layout: Layout;
-  /** Hosted layout: how many host processes share the backend services (MICROSHOP_HOSTS, default 1). */
+  /**
+   * Hosted layout: how many host processes share the backend services (MICROSHOP_HOSTS; by default two,
+   * one on a single-core machine). Each is one JavaScript thread: with two, the services' work can use
+   * both cores, and the checkout keeps up with more orders per second (docs/benchmarks.md).
+   */
   hosts: number;
   pg: {
     port: number;
@@ -81,7 +90,7 @@ export function loadSettings(profile: Profile, env: NodeJS.ProcessEnv = process.
     profile,
     home: read('MICROSHOP_HOME', join(localDir, profile)),
     layout: layoutOf(read('MICROSHOP_LAYOUT', profile === 'dev' ? 'hosted' : 'split'), errors),
-    hosts: integer('MICROSHOP_HOSTS', '1', 1, 8),
+    hosts: integer('MICROSHOP_HOSTS', String(defaultHosts), 1, 8),
     pg: {
       port: port('PG_PORT'),
       database: read('PG_DATABASE', 'microshop'),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { hostedVariable, serviceInstances, serviceProcesses } from '../src/apphost.ts';
-import { loadSettings } from '../src/settings.ts';
+import { defaultHosts, loadSettings } from '../src/settings.ts';
 
 function envOf(part: string, env: NodeJS.ProcessEnv = {}): Record<string, string> {
   const settings = loadSettings('test', env);
@@ -56,8 +56,8 @@ describe('which process runs which instance', () => {
     assert.ok(processes.some((process) => process.part === 'orders-2'));
   });
 
-  it('hosted: every backend service in one process named services, the gateway in its own', () => {
-    const processes = processesOf({ TEST_MICROSHOP_LAYOUT: 'hosted' });
+  it('hosted on one host: every backend service in one process named services, the gateway in its own', () => {
+    const processes = processesOf({ TEST_MICROSHOP_LAYOUT: 'hosted', TEST_MICROSHOP_HOSTS: '1' });
     assert.deepEqual(
       processes.map((process) => process.part),
       ['services', 'gateway'],
@@ -65,6 +65,14 @@ describe('which process runs which instance', () => {
     const hosted = JSON.parse(processes[0]?.env[hostedVariable] ?? '[]') as { service: string }[];
     assert.equal(hosted.length, processes[0]?.instances.length);
     assert.ok(!hosted.some((entry) => entry.service === 'gateway'));
+  });
+
+  it('hosted by default: one host process per core, at most two', () => {
+    const processes = processesOf({ TEST_MICROSHOP_LAYOUT: 'hosted' });
+    const hosts = processes.filter((process) => process.part.startsWith('services'));
+    assert.equal(hosts.length, defaultHosts);
+    assert.ok(defaultHosts >= 1 && defaultHosts <= 2);
+    assert.equal(loadSettings('dev', {}).hosts, defaultHosts);
   });
 
   it('hosted on two hosts: the services alternate, and two instances of one service never share a host', () => {
