@@ -1,6 +1,7 @@
 // The hosted layout (the default of `npm start`): the backend services shared by host processes (two
-// on a machine with two cores or more), the gateway in its own. Sharing a process must not change what the system decides: the stock scenario ends exactly
-// as it does on the test stack, where every instance has a process of its own. Serial: a second stack.
+// on a machine with two cores or more), the gateway in its own. Sharing a process must not change what
+// the system decides: the stock scenario ends exactly as it does on the test stack, where every
+// instance has a process of its own. Serial: a second stack.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { opsClient } from '../infra/src/ops-client.ts';

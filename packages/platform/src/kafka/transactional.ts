@@ -154,8 +154,8 @@ function eventTypeOf(message: ConsumedMessage): string {
 
 /**
  * The consumer's filter for a transactional handler: a record is wanted if `decode` makes an event of it,
- * or throws (one of ours that breaks its schema: the handler call dead-letters it). Each record is decoded
- * once: the handler the kit calls afterwards (`decodingOnce`) takes the event decoded here.
+ * or throws (one of ours that breaks its schema: the handler call dead-letters it). Given a handler
+ * wrapped in `decodingOnce`, as the kit does, the handler call takes the event decoded here.
  */
 export function wantsOf<T extends IdentifiedEvent>(
   handler: TransactionalHandler<T>,
