@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type OrderCreatedEvent, topics } from '@microshop/contracts';
-import { startPeriodicTask } from '@microshop/platform';
-import { eventually, withDecodingSlot } from '@microshop/platform/testing';
+import { type ConsumedMessage, startPeriodicTask } from '@microshop/platform';
+import { eventually, recordSpans, withDecodingSlot } from '@microshop/platform/testing';
 import type { CheckOrdersOptions } from '../src/handlers/order-created.ts';
 import { checkOverdueOrders } from '../src/tasks/deadline-loop.ts';
 import {
@@ -225,5 +225,77 @@ describe('parked orders', () => {
       const sent = sentPerOrder(await readInserts(), ids);
       for (const [orderId, results] of sent) assert.equal(results.length, 1, `one verdict for ${orderId}`);
     });
+  });
+});
+
+describe('the trace of a parked order', () => {
+  const spans = recordSpans();
+  const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  const traceIdOf = (traceparent: string) => traceparent.split('-')[1];
+  const traced = (message: ConsumedMessage, traceparent: string) => ({
+    ...message,
+    headers: { ...message.headers, traceparent },
+  });
+
+  /** Parks `order` at its creation, announced in a trace of its own; the span that parked it. */
+  async function parkInTrace(order: OrderCreatedEvent) {
+    const orderTrace = newTraceparent();
+    const at = new Date(order.order.createdAt);
+    await orderHandler({ now: () => at })(traced(consumed(order), orderTrace), handlerContext());
+    assert.ok(await parkedOf(order.orderId), 'parked');
+    const parking = spans
+      .ended()
+      .find(
+        (span) => span.name === 'handle OrderCreated' && span.spanContext().traceId === traceIdOf(orderTrace),
+      );
+    assert.ok(parking, 'the order was handled in its own trace');
+    return parking.spanContext();
+  }
+
+  /** The trace ids of the OrderValidation rows written for `orderId`. */
+  async function verdictTraces(orderId: string): Promise<string[]> {
+    const result = await db.pool.query<{ traceparent: string }>(
+      `SELECT traceparent FROM outbox WHERE type = 'OrderValidation' AND payload->>'orderId' = $1`,
+      [orderId],
+    );
+    return result.rows.map((row) => traceIdOf(row.traceparent) ?? '');
+  }
+
+  test('the copy it waited for, arriving in another trace, sends its verdict on in the order’s trace, linked to the copy’s', async () => {
+    const customerId = randomUUID();
+    const sku = uniqueSku();
+    await copyProduct(sku);
+    const order = orderCreated({ customerId, items: [{ sku, quantity: 1, unitPrice: 1000 }] });
+    const parking = await parkInTrace(order);
+
+    const copyTrace = newTraceparent();
+    await copy(traced(consumed(customerChanged(customerId), topics.customers), copyTrace), handlerContext());
+
+    assert.deepEqual(await verdictTraces(order.orderId), [parking.traceId]);
+    const recheck = spans
+      .ended()
+      .find((span) => span.name === 'recheck parked order' && span.spanContext().traceId === parking.traceId);
+    assert.ok(recheck, 'a recheck span in the order’s trace');
+    assert.equal(recheck.parentSpanContext?.spanId, parking.spanId, 'a child of the span that parked it');
+    assert.deepEqual(
+      recheck.links.map((link) => link.context.traceId),
+      [traceIdOf(copyTrace)],
+      'linked to the copy’s handling',
+    );
+  });
+
+  test('the deadline loop, outside any trace, sends its verdict on in the order’s trace', async () => {
+    const sku = uniqueSku();
+    await copyProduct(sku);
+    const order = orderCreated({ at: secondsAgo(60), items: [{ sku, quantity: 1, unitPrice: 1000 }] });
+    const parking = await parkInTrace(order);
+
+    await checkOverdueOrders({ pool: db.pool, logger, validationsTopic });
+
+    assert.deepEqual(await verdictOf(order.orderId), {
+      result: 'FAIL',
+      reason: `unknown customer ${order.customerId}`,
+    });
+    assert.deepEqual(await verdictTraces(order.orderId), [parking.traceId]);
   });
 });

@@ -47,4 +47,5 @@ export {
   isTransactional,
   type TransactionalHandler,
   transactional,
+  withTraceparent,
 } from './transactional.ts';

@@ -142,7 +142,11 @@ export async function handleTransactionallyMany<T extends IdentifiedEvent>(
   return outcomes;
 }
 
-function withTraceparent(message: OutboxMessage): OutboxMessage {
+/**
+ * `message` with the trace context active now (unless it has one), and the active span marked as acting
+ * on its order: what a handler's `publish` does, for work that publishes outside one (a periodic pass).
+ */
+export function withTraceparent(message: OutboxMessage): OutboxMessage {
   tagOrder(message.payload.orderId);
   return { ...message, traceparent: message.traceparent ?? currentTraceparent() };
 }

@@ -126,6 +126,24 @@ export async function withRecordSpan<T>(
   return runIn(span, trace.setSpan(parent, span), handle);
 }
 
+/**
+ * Runs `work`, deferred from the trace `traceparent` names (stored with the work: a parked order, a
+ * deadline), in a span of that trace: a child of the span that stored it, linked to the active span
+ * (what set the work off now, a record of another trace or none). So what `work` publishes goes on in
+ * the trace it was deferred from. Without a stored trace context, `work` runs in the active one.
+ */
+export async function withStoredTrace<T>(
+  traceparent: string | null | undefined,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const parent = contextOfHeaders(traceparent ? { traceparent } : {});
+  if (trace.getSpanContext(parent) === undefined) return work();
+  const active = trace.getActiveSpan()?.spanContext();
+  const span = tracer().startSpan(name, { links: active === undefined ? [] : [{ context: active }] }, parent);
+  return runIn(span, trace.setSpan(parent, span), work);
+}
+
 async function runIn<T>(span: Span, within: Context, handle: () => Promise<T>): Promise<T> {
   try {
     return await context.with(within, handle);

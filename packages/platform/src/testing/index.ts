@@ -8,4 +8,5 @@ export * from './process.ts';
 export * from './schema.ts';
 export * from './service.ts';
 export * from './service-process.ts';
+export * from './spans.ts';
 export * from './wal.ts';

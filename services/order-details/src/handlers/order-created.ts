@@ -1,5 +1,6 @@
 import type { Order, OrderCreatedEvent } from '@microshop/contracts';
 import {
+  currentTraceparent,
   decodeOrderCreated,
   type HandlerTransaction,
   type TransactionalHandler,
@@ -38,7 +39,8 @@ async function checkOrder(tx: HandlerTransaction, options: CheckOrdersOptions, e
   const decided = await decideCheck(tx, options, order, now);
   if (decided?.type === 'CheckDeferred') {
     const { missing, deadline, unknown } = decided;
-    await parkOrder(tx.client, { order, eventId: tx.eventId, missing, deadlineAt: deadline });
+    const traceparent = currentTraceparent();
+    await parkOrder(tx.client, { order, eventId: tx.eventId, missing, deadlineAt: deadline, traceparent });
     const waitingFor = unknown.map(describeFailure).join('; ');
     tx.logger.info(
       { orderId: order.id, waitingFor, deadlineAt: deadline },

@@ -5,7 +5,7 @@ import {
   orderValidationEvent,
   type TopicName,
 } from '@microshop/contracts';
-import { type HandlerTransaction, outboxMessage } from '@microshop/platform';
+import { type HandlerTransaction, outboxMessage, withStoredTrace } from '@microshop/platform';
 import { decide } from '../domain/check.ts';
 import type { DetailsVerdict } from '../domain/rules.ts';
 import { recordCheck } from '../store/check-store.ts';
@@ -60,7 +60,9 @@ export async function sendVerdict(
 /**
  * Checks again parked orders the caller has locked, against the copies as they are now: an order
  * whose references are all known, or whose deadline has passed at `now`, gets its verdict and leaves
- * the parking; the others keep waiting for what is still missing. Returns the verdicts sent.
+ * the parking; the others keep waiting for what is still missing. Each is checked in a span of the
+ * trace it was parked in (linked to what set the check off), so its verdict goes on in the order's
+ * trace. Returns the verdicts sent.
  */
 export async function recheckParked(
   tx: VerdictTransaction,
@@ -69,18 +71,32 @@ export async function recheckParked(
   now: Date,
 ): Promise<OrderValidationEvent[]> {
   const sent: OrderValidationEvent[] = [];
-  for (const { order, eventId, deadlineAt } of parked) {
-    const skus = order.items.map((item) => item.sku);
-    const references = await loadReferences(tx.client, order.customerId, skus);
-    const command = { type: 'RecheckOrder', order, references, now } as const;
-    for (const event of decide(command, { status: 'parked', deadline: deadlineAt })) {
-      if (event.type === 'CheckDeferred') {
-        await updateMissing(tx.client, order.id, event.missing);
-        continue;
-      }
-      const validation = await sendVerdict(tx, options, { order, verdict: event.verdict, eventId }, now);
-      if (validation !== null) sent.push(validation);
+  for (const parkedOrder of parked) {
+    const verdicts = await withStoredTrace(parkedOrder.traceparent, 'recheck parked order', () =>
+      recheckOne(tx, options, parkedOrder, now),
+    );
+    sent.push(...verdicts);
+  }
+  return sent;
+}
+
+async function recheckOne(
+  tx: VerdictTransaction,
+  options: VerdictOptions,
+  { order, eventId, deadlineAt }: ParkedOrder,
+  now: Date,
+): Promise<OrderValidationEvent[]> {
+  const skus = order.items.map((item) => item.sku);
+  const references = await loadReferences(tx.client, order.customerId, skus);
+  const command = { type: 'RecheckOrder', order, references, now } as const;
+  const sent: OrderValidationEvent[] = [];
+  for (const event of decide(command, { status: 'parked', deadline: deadlineAt })) {
+    if (event.type === 'CheckDeferred') {
+      await updateMissing(tx.client, order.id, event.missing);
+      continue;
     }
+    const validation = await sendVerdict(tx, options, { order, verdict: event.verdict, eventId }, now);
+    if (validation !== null) sent.push(validation);
   }
   return sent;
 }

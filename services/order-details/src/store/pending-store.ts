@@ -12,6 +12,8 @@ export interface ParkedOrder {
   /** The event that announced the order. */
   eventId: string;
   deadlineAt: Date;
+  /** The trace the order was parked in ('' outside one): its verdict goes on in it. */
+  traceparent: string;
 }
 
 export interface Parking extends ParkedOrder {
@@ -22,8 +24,9 @@ export interface Parking extends ParkedOrder {
 export async function parkOrder(client: PoolClient, parking: Parking): Promise<boolean> {
   const result = await client.query(
     `INSERT INTO pending_checks
-       (order_id, customer_id, order_json, event_id, missing_customer, missing_skus, deadline_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+       (order_id, customer_id, order_json, event_id, missing_customer, missing_skus, deadline_at,
+        traceparent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (order_id) DO NOTHING`,
     [
       parking.order.id,
@@ -33,6 +36,7 @@ export async function parkOrder(client: PoolClient, parking: Parking): Promise<b
       parking.missing.customer,
       parking.missing.skus,
       parking.deadlineAt,
+      parking.traceparent,
     ],
   );
   return result.rowCount === 1;
@@ -42,9 +46,10 @@ interface PendingRow {
   order_json: unknown;
   event_id: string;
   deadline_at: Date;
+  traceparent: string;
 }
 
-const columns = 'order_json, event_id, deadline_at';
+const columns = 'order_json, event_id, deadline_at, traceparent';
 
 /**
  * Locks the orders parked for `customerId` (waiting for it), in order id order so that two copies
@@ -101,5 +106,10 @@ export async function unpark(client: PoolClient, orderId: string): Promise<void>
 }
 
 function parkedOrderOf(row: PendingRow): ParkedOrder {
-  return { order: orderSchema.parse(row.order_json), eventId: row.event_id, deadlineAt: row.deadline_at };
+  return {
+    order: orderSchema.parse(row.order_json),
+    eventId: row.event_id,
+    deadlineAt: row.deadline_at,
+    traceparent: row.traceparent,
+  };
 }

@@ -4,6 +4,7 @@ import {
   type Logger,
   type OutboxMessage,
   type Pool,
+  withTraceparent,
   withTransaction,
 } from '@microshop/platform';
 import { recheckParked, type VerdictOptions } from '../handlers/verdicts.ts';
@@ -32,7 +33,8 @@ export async function checkOverdueOrders(options: DeadlineLoopOptions): Promise<
     const now = (options.now ?? (() => new Date()))();
     const batch = await withTransaction(options.pool, async (client) => {
       const outbox: OutboxMessage[] = [];
-      const tx = { client, publish: (...messages: OutboxMessage[]) => void outbox.push(...messages) };
+      const publish = (...messages: OutboxMessage[]) => void outbox.push(...messages.map(withTraceparent));
+      const tx = { client, publish };
       const overdue = await lockOverdue(client, now, batchSize);
       const verdicts = await recheckParked(tx, options, overdue, now);
       await appendToOutbox(client, outbox);
