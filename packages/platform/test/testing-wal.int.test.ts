@@ -107,18 +107,22 @@ describe('outboxInsertsDuring', () => {
 
 describe('parseOutboxInsert', () => {
   test('tells the type column from aggregatetype and the id from aggregateid', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const line =
       "table s.outbox: INSERT: id[uuid]:'11111111-1111-4111-8111-111111111111' aggregatetype[text]:'t.x' " +
-      "aggregateid[text]:'k-1' type[text]:'Thing' payload[jsonb]:'{\"a\": \"b''c\"}' created_at[timestamp with time zone]:'2025-03-01 10:00:00+00'";
+      "aggregateid[text]:'k-1' type[text]:'Thing' payload[jsonb]:'{\"a\": \"b''c\"}' created_at[timestamp with time zone]:'2025-03-01 10:00:00+00' " +
+      `traceparent[text]:'${traceparent}'`;
     const insert = parseOutboxInsert(line);
     assert.deepEqual(
-      { id: insert.id, topic: insert.topic, key: insert.key, type: insert.type, payload: insert.payload },
+      { ...insert, line: undefined },
       {
+        line: undefined,
         id: '11111111-1111-4111-8111-111111111111',
         topic: 't.x',
         key: 'k-1',
         type: 'Thing',
         payload: { a: "b'c" },
+        traceparent,
       },
     );
   });

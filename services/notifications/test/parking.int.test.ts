@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { routedOrderEventSchema } from '@microshop/contracts';
 import { startPeriodicTask } from '@microshop/platform';
-import { consumedMessage, eventually, withDecodingSlot } from '@microshop/platform/testing';
+import {
+  consumedMessage,
+  eventually,
+  newTraceparent,
+  recordSpans,
+  traceIdOf,
+  withDecodingSlot,
+  withTraceHeader,
+} from '@microshop/platform/testing';
 import type { Progress } from '../src/handlers/forwarding.ts';
 import { type ParkedEventsOptions, takeUpOverdue } from '../src/tasks/parked-events.ts';
 import {
@@ -121,6 +129,26 @@ describe('parked order events', () => {
       assert.ok(
         lines.some((line) => line.includes('fallback level')),
         lines.join(''),
+      );
+    });
+  });
+
+  test('an event taken up by the loop is routed in the trace it was parked in', async () => {
+    recordSpans();
+    await withDecodingSlot(bed.db, async (readInserts) => {
+      const order = newOrder();
+      const approved = statusEvent(order, 'APPROVED');
+      const orderTrace = newTraceparent();
+      const message = consumedMessage(approved, { topic: topicOf(approved.type) });
+      await bed.handler()(withTraceHeader(message, orderTrace), context());
+      assert.equal((await parkedOf(order.orderId)).length, 1);
+
+      await takeUpOverdue(loopAt(new Date(Date.parse(approved.occurredAt) + 2 * grace.customerMs)));
+
+      const routed = (await readInserts()).filter((insert) => insert.key === order.orderId);
+      assert.deepEqual(
+        routed.map((insert) => traceIdOf(insert.traceparent)),
+        [traceIdOf(orderTrace)],
       );
     });
   });

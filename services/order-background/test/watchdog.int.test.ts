@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type ExpireOrderCommand, expireOrderCommandSchema, topics } from '@microshop/contracts';
 import { type HttpApp, startPeriodicTask } from '@microshop/platform';
-import { eventually, withDecodingSlot } from '@microshop/platform/testing';
+import {
+  eventually,
+  newTraceparent,
+  recordSpans,
+  traceIdOf,
+  withDecodingSlot,
+  withTraceHeader,
+} from '@microshop/platform/testing';
 import type { Deadlines } from '../src/domain/deadlines.ts';
 import { expireDueOrders, type WatchdogOptions, watchOrders } from '../src/tasks/watchdog.ts';
 import { consumed, orderEvent, orderHistory } from './fixtures.ts';
@@ -148,6 +155,31 @@ describe('the watchdog', () => {
         ['APPROVED'],
       );
     });
+  });
+
+  test('the ExpireOrder goes on in the trace the order entered its status in', async () => {
+    const spans = recordSpans();
+    const orderTrace = newTraceparent();
+    const history = orderHistory(['CREATED', 'VALIDATED', 'APPROVED']);
+    const approved = history[2];
+    assert.ok(approved);
+    for (const event of history) await handle(withTraceHeader(consumed(event), orderTrace), handlerContext());
+
+    await expireDueOrders(watchdog({ now: () => later(approved.order.updatedAt, 3_000) }));
+
+    const sent = await db.pool.query<{ traceparent: string }>(
+      `SELECT traceparent FROM outbox WHERE type = 'ExpireOrder' AND payload->>'orderId' = $1`,
+      [approved.orderId],
+    );
+    assert.deepEqual(
+      sent.rows.map((row) => traceIdOf(row.traceparent)),
+      [traceIdOf(orderTrace)],
+    );
+    const ended = spans.ended().filter((span) => span.spanContext().traceId === traceIdOf(orderTrace));
+    const reached = ended.find((span) => span.name === `handle ${approved.type}`);
+    const deadline = ended.find((span) => span.name === 'deadline of APPROVED passed');
+    assert.ok(reached && deadline, ended.map((span) => span.name).join(', '));
+    assert.equal(deadline.parentSpanContext?.spanId, reached.spanContext().spanId);
   });
 
   test('an order SHIPPED past its deadline is flagged for operators (no command) until its delivery is reported', async (t) => {

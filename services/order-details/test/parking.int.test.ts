@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type OrderCreatedEvent, topics } from '@microshop/contracts';
-import { type ConsumedMessage, startPeriodicTask } from '@microshop/platform';
-import { eventually, recordSpans, withDecodingSlot } from '@microshop/platform/testing';
+import { startPeriodicTask } from '@microshop/platform';
+import {
+  eventually,
+  newTraceparent,
+  recordSpans,
+  traceIdOf,
+  withDecodingSlot,
+  withTraceHeader,
+} from '@microshop/platform/testing';
 import type { CheckOrdersOptions } from '../src/handlers/order-created.ts';
 import { checkOverdueOrders } from '../src/tasks/deadline-loop.ts';
 import {
@@ -230,18 +237,12 @@ describe('parked orders', () => {
 
 describe('the trace of a parked order', () => {
   const spans = recordSpans();
-  const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
-  const traceIdOf = (traceparent: string) => traceparent.split('-')[1];
-  const traced = (message: ConsumedMessage, traceparent: string) => ({
-    ...message,
-    headers: { ...message.headers, traceparent },
-  });
 
   /** Parks `order` at its creation, announced in a trace of its own; the span that parked it. */
   async function parkInTrace(order: OrderCreatedEvent) {
     const orderTrace = newTraceparent();
     const at = new Date(order.order.createdAt);
-    await orderHandler({ now: () => at })(traced(consumed(order), orderTrace), handlerContext());
+    await orderHandler({ now: () => at })(withTraceHeader(consumed(order), orderTrace), handlerContext());
     assert.ok(await parkedOf(order.orderId), 'parked');
     const parking = spans
       .ended()
@@ -258,7 +259,7 @@ describe('the trace of a parked order', () => {
       `SELECT traceparent FROM outbox WHERE type = 'OrderValidation' AND payload->>'orderId' = $1`,
       [orderId],
     );
-    return result.rows.map((row) => traceIdOf(row.traceparent) ?? '');
+    return result.rows.map((row) => traceIdOf(row.traceparent));
   }
 
   test('the copy it waited for, arriving in another trace, sends its verdict on in the order’s trace, linked to the copy’s', async () => {
@@ -269,7 +270,10 @@ describe('the trace of a parked order', () => {
     const parking = await parkInTrace(order);
 
     const copyTrace = newTraceparent();
-    await copy(traced(consumed(customerChanged(customerId), topics.customers), copyTrace), handlerContext());
+    await copy(
+      withTraceHeader(consumed(customerChanged(customerId), topics.customers), copyTrace),
+      handlerContext(),
+    );
 
     assert.deepEqual(await verdictTraces(order.orderId), [parking.traceId]);
     const recheck = spans

@@ -147,6 +147,7 @@ export interface PublishedEvent {
   topic: string;
   key: string;
   payload: Record<string, unknown> & { type: string; orderId: string };
+  traceparent: string;
 }
 
 /**
@@ -172,8 +173,8 @@ export async function outboxWindow(db: TestSchema): Promise<(orderId: string) =>
     );
     for (const { data } of result.rows) {
       if (!data.startsWith(prefix)) continue;
-      const { topic, key, payload } = parseOutboxInsert(data);
-      seen.push({ topic, key, payload: payload as PublishedEvent['payload'] });
+      const { topic, key, payload, traceparent } = parseOutboxInsert(data);
+      seen.push({ topic, key, payload: payload as PublishedEvent['payload'], traceparent });
     }
     return seen.filter((event) => event.payload.orderId === orderId);
   };

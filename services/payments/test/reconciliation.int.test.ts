@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { topics } from '@microshop/contracts';
+import { newTraceparent, recordSpans, traceIdOf } from '@microshop/platform/testing';
 import { markChargeAttempted } from '../src/store/payment-state.ts';
 import { type ReconcilerOptions, reconcileCharges } from '../src/tasks/reconciler.ts';
 import { newOrder, orderEvent } from './fixtures.ts';
@@ -75,10 +76,12 @@ describe('reconciliation against the provider', () => {
     assert.deepEqual(events, [['PaymentRefunded', 'FAILED']]);
   });
 
-  test('a capture for an order still waiting (payments crashed mid-call) is recorded and PaymentSucceeded published', async () => {
+  test('a capture for an order still waiting (payments crashed mid-call) is recorded and PaymentSucceeded published, in the trace the charge was sent in', async () => {
+    recordSpans();
     const order = newOrder(1500);
     await deliver(orderEvent(order, 'CREATED'));
-    await markChargeAttempted(db.pool, order.orderId, new Date());
+    const chargeTrace = newTraceparent();
+    await markChargeAttempted(db.pool, order.orderId, new Date(), chargeTrace);
     const charge = await sandbox.chargeBehindPaymentsBack(order.orderId, 1500);
 
     const report = await reconcileCharges(reconciler());
@@ -93,6 +96,10 @@ describe('reconciliation against the provider', () => {
     assert.deepEqual(
       events.map((event) => [event.payload.type, event.payload.paymentId, event.payload.amount]),
       [['PaymentSucceeded', charge.id, 1500]],
+    );
+    assert.deepEqual(
+      events.map((event) => traceIdOf(event.traceparent)),
+      [traceIdOf(chargeTrace)],
     );
     // The consumer, handling the order's OrderValidated later, finds it recorded: no second event.
     await deliver(orderEvent(order, 'VALIDATED'));

@@ -44,6 +44,7 @@ export {
   handleTransactionallyMany,
   type IdentifiedEvent,
   type InboxBinding,
+  inStoredTrace,
   isTransactional,
   type TransactionalHandler,
   transactional,

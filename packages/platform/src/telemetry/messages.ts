@@ -20,7 +20,9 @@ import { traceAttributes } from '../pure/trace-attributes.ts';
  * consumer takes it up, then a `process` span around the handling, a child of the writer's span. A
  * batch of records from several traces is one `process` span in the first record's trace, linked to
  * the others, and each record's own work (`handle <type>`) is a span in its own trace. A record the
- * group does not act on (another event type on a topic it reads) has no span at all (`wants`).
+ * group does not act on (another event type on a topic it reads) has no span at all (`wants`). Work
+ * deferred from a trace (a parked order, a deadline) stores its `traceparent` and goes on in that
+ * trace when it runs (`withStoredTrace`).
  */
 
 export const tracer = () => trace.getTracer('microshop-kit');

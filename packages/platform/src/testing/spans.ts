@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { ConsumedMessage } from '../kafka/codec.ts';
 
 /** The spans a test's process has ended, kept in memory. */
 export interface RecordedSpans {
@@ -20,4 +22,19 @@ export function recordSpans(): RecordedSpans {
   }
   const kept = exporter;
   return { ended: () => kept.getFinishedSpans() };
+}
+
+/** A W3C `traceparent` of a new sampled trace, as a service that began one would write it. */
+export function newTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}
+
+/** The trace id a `traceparent` names. */
+export function traceIdOf(traceparent: string): string {
+  return traceparent.split('-')[1] ?? '';
+}
+
+/** `message` as a record written in the trace `traceparent` arrives (its `traceparent` header). */
+export function withTraceHeader(message: ConsumedMessage, traceparent: string): ConsumedMessage {
+  return { ...message, headers: { ...message.headers, traceparent } };
 }

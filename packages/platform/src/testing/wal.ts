@@ -17,6 +17,8 @@ export interface OutboxInsert {
   key: string;
   type: string;
   payload: Record<string, unknown>;
+  /** The W3C trace context the row carries ('' outside a trace). */
+  traceparent: string;
 }
 
 /**
@@ -71,5 +73,6 @@ export function parseOutboxInsert(line: string): OutboxInsert {
     key: column('aggregateid'),
     type: column('type'),
     payload: JSON.parse(column('payload')),
+    traceparent: column('traceparent'),
   };
 }

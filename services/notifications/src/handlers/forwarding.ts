@@ -7,6 +7,7 @@ import {
   type Logger,
   outboxMessage,
   unreachable,
+  withStoredTrace,
 } from '@microshop/platform';
 import { type Awaited, type EmailStatus, emailStatusOf, type OrderFacts } from '../domain/emails.ts';
 import {
@@ -110,7 +111,9 @@ export async function takeUpOrder(
   progress: Progress,
 ): Promise<void> {
   for (const item of await lockQueue(tx.client, orderId)) {
-    const step = await advance(tx, options, item, progress);
+    const step = await withStoredTrace(item.traceparent, 'take up parked event', () =>
+      advance(tx, options, item, progress),
+    );
     if (step.kind === 'wait') {
       await updateWait(tx.client, item.seq, step);
       return;

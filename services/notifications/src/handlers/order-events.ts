@@ -1,5 +1,10 @@
 import { type OrderEvent, orderEventSchema, orderEventTypes } from '@microshop/contracts';
-import { type ConsumedMessage, decodeEvent, type HandlerTransaction } from '@microshop/platform';
+import {
+  type ConsumedMessage,
+  currentTraceparent,
+  decodeEvent,
+  type HandlerTransaction,
+} from '@microshop/platform';
 import { lockFactShared, lockQueue, type Parking, parkEvent } from '../store/parked-events.ts';
 import {
   advance,
@@ -66,8 +71,11 @@ async function lookAgainUnderLocks(
   return step;
 }
 
-async function park(tx: HandlerTransaction, parking: Omit<Parking, 'eventId'>): Promise<void> {
-  await parkEvent(tx.client, { ...parking, eventId: tx.eventId });
+async function park(
+  tx: HandlerTransaction,
+  parking: Omit<Parking, 'eventId' | 'traceparent'>,
+): Promise<void> {
+  await parkEvent(tx.client, { ...parking, eventId: tx.eventId, traceparent: currentTraceparent() });
   const { event, awaiting, deadlineAt } = parking;
   tx.logger.info(
     { orderId: event.orderId, status: event.status, awaiting, deadlineAt },

@@ -14,6 +14,8 @@ export interface ParkedEvent {
   event: OrderEvent;
   eventId: string;
   routed: boolean;
+  /** The trace the event was parked in ('' outside one). */
+  traceparent: string;
 }
 
 export interface Parking {
@@ -23,13 +25,16 @@ export interface Parking {
   awaiting: ParkedAwaiting;
   /** Null for an event behind an earlier one of its order. */
   deadlineAt: Date | null;
+  /** The trace the event is parked in ('' outside one): it goes on in it when taken up. */
+  traceparent: string;
 }
 
 /** Parks the event; false if it is parked already (the same event id). */
 export async function parkEvent(client: PoolClient, parking: Parking): Promise<boolean> {
   const result = await client.query(
-    `INSERT INTO parked_events (event_id, order_id, customer_id, event, routed, awaiting, deadline_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO parked_events
+       (event_id, order_id, customer_id, event, routed, awaiting, deadline_at, traceparent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (event_id) DO NOTHING`,
     [
       parking.eventId,
@@ -39,6 +44,7 @@ export async function parkEvent(client: PoolClient, parking: Parking): Promise<b
       parking.routed,
       parking.awaiting,
       parking.deadlineAt,
+      parking.traceparent,
     ],
   );
   return result.rowCount === 1;
@@ -46,8 +52,15 @@ export async function parkEvent(client: PoolClient, parking: Parking): Promise<b
 
 /** Locks the order's parked events and returns them in queue order (empty: nothing parked). */
 export async function lockQueue(client: PoolClient, orderId: string): Promise<ParkedEvent[]> {
-  const result = await client.query<{ seq: string; event: unknown; event_id: string; routed: boolean }>(
-    'SELECT seq, event, event_id, routed FROM parked_events WHERE order_id = $1 ORDER BY seq FOR UPDATE',
+  const result = await client.query<{
+    seq: string;
+    event: unknown;
+    event_id: string;
+    routed: boolean;
+    traceparent: string;
+  }>(
+    `SELECT seq, event, event_id, routed, traceparent FROM parked_events WHERE order_id = $1
+     ORDER BY seq FOR UPDATE`,
     [orderId],
   );
   return result.rows.map((row) => ({
@@ -55,6 +68,7 @@ export async function lockQueue(client: PoolClient, orderId: string): Promise<Pa
     event: orderEventSchema.parse(row.event),
     eventId: row.event_id,
     routed: row.routed,
+    traceparent: row.traceparent,
   }));
 }
 

@@ -3,6 +3,7 @@ import {
   type Logger,
   type OutboxMessage,
   type Pool,
+  withTraceparent,
   withTransaction,
 } from '@microshop/platform';
 import {
@@ -53,7 +54,7 @@ function takeUpBatch(options: ParkedEventsOptions, batchSize: number) {
     const tx = {
       client,
       logger: options.logger,
-      publish: (...messages: OutboxMessage[]) => void outbox.push(...messages),
+      publish: (...messages: OutboxMessage[]) => void outbox.push(...messages.map(withTraceparent)),
     };
     const orderIds = await lockOverdue(client, now, batchSize);
     const progress = noProgress();

@@ -1,6 +1,7 @@
 import { type OrderEvent, type OrderStatus, orderEventSchema, orderEventTypes } from '@microshop/contracts';
 import {
   type ConsumedMessage,
+  currentTraceparent,
   decodeEvent,
   type TransactionalHandler,
   transactional,
@@ -28,7 +29,7 @@ export function projectOrdersMeasured(onStep?: StepObserver): TransactionalHandl
       const seconds = await applyProjection(
         tx.client,
         decide({ type: 'ProjectOrderEvent', event, eventId: tx.eventId }, current),
-        from,
+        { stepFrom: from, traceparent: currentTraceparent() },
       );
       if (onStep !== undefined && from !== undefined && seconds !== null) {
         tx.afterCommit(() => onStep(from, event.status, seconds));

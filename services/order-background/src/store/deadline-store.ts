@@ -5,13 +5,18 @@ import { isWatched, type WatchedStatus, watchedStatuses } from '../domain/status
 
 // The watchdog's reads and marks, inside the caller's transaction.
 
+/** A deadline due, and the trace (`traceparent`, '' if none) the order entered its status in. */
+export interface DueDeadline extends WatchedOrder {
+  traceparent: string;
+}
+
 /**
  * Locks up to `limit` pending deadlines that have passed at `now`, oldest first. A deadline counts
  * only the time events flowed: the stored pauses, and the one going on since `pausedSince` (if the
  * flow is not proven now), that fall after the order entered its status do not count
  * (domain/flow.ts). `SKIP LOCKED` lets several instances run the watchdog at once: each claims rows
  * the others are not holding, and a row another instance has just marked sent no longer matches when
- * the lock is granted.
+ * the lock is granted. Each comes with the trace the order entered its status in.
  */
 export async function claimDue(
   client: PoolClient,
@@ -19,7 +24,7 @@ export async function claimDue(
   deadlines: Deadlines,
   limit: number,
   pausedSince: Date | null = null,
-): Promise<WatchedOrder[]> {
+): Promise<DueDeadline[]> {
   const cutoffs = watchedStatuses.map((status) => enteredBefore(status, now, deadlines));
   const allowances = watchedStatuses.map((status) => deadlines[status]);
   const result = await client.query<{
@@ -27,12 +32,13 @@ export async function claimDue(
     status: string;
     entered_at: Date;
     paused_ms: number;
+    traceparent: string;
   }>(
     `WITH pauses AS (
        SELECT started_at, ended_at FROM deadline_pauses
        UNION ALL SELECT $5::timestamptz, $4::timestamptz WHERE $5::timestamptz IS NOT NULL
      )
-     SELECT d.order_id, d.status, d.entered_at, p.paused_ms
+     SELECT d.order_id, d.status, d.entered_at, p.paused_ms, d.traceparent
      FROM order_deadlines d
      JOIN unnest($1::text[], $2::timestamptz[], $3::int8[]) AS c(status, cutoff, allowance_ms)
        ON d.status = c.status AND d.entered_at <= c.cutoff
@@ -54,6 +60,7 @@ export async function claimDue(
     enteredAt: row.entered_at,
     // Rounded down: the domain's check then agrees with the one above.
     pausedMs: Math.floor(row.paused_ms),
+    traceparent: row.traceparent,
   }));
 }
 

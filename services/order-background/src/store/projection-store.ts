@@ -69,11 +69,12 @@ function writesOf(events: readonly ProjectionEvent[]): ProjectionWrites {
  * deadline already sent for its status stays sent: an expiry goes out once per (order, status); the
  * other pending ones go), the resolution of a flag. Answers the seconds from `stepFrom`'s entry to this
  * status's (null without `stepFrom` or its entry): the step's duration, read from the same timeline.
+ * A deadline opened keeps `traceparent`, the trace the order reached its status in.
  */
 export async function applyProjection(
   client: PoolClient,
   events: readonly ProjectionEvent[],
-  stepFrom?: OrderStatus,
+  { stepFrom, traceparent = '' }: { stepFrom?: OrderStatus | undefined; traceparent?: string } = {},
 ): Promise<number | null> {
   const { timeline: row, snapshot, opened, cleared } = writesOf(events);
   const result = await client.query<{ seconds: number | null }>({
@@ -95,8 +96,8 @@ export async function applyProjection(
          WHERE ($8::text IS NOT NULL OR $9::boolean) AND order_id = $1 AND expiry_sent_at IS NULL
            AND ($8::text IS NULL OR status <> $8)
        ), opened AS (
-         INSERT INTO order_deadlines (order_id, status, entered_at)
-         SELECT $1, $8, $4 WHERE $8::text IS NOT NULL
+         INSERT INTO order_deadlines (order_id, status, entered_at, traceparent)
+         SELECT $1, $8, $4, $11 WHERE $8::text IS NOT NULL
          ON CONFLICT (order_id, status) DO NOTHING
        ), resolved AS (
          UPDATE order_attention SET resolved_at = $4, resolved_by = $2
@@ -118,6 +119,7 @@ export async function applyProjection(
       opened,
       cleared,
       stepFrom ?? null,
+      traceparent,
     ],
   });
   const seconds = result.rows[0]?.seconds;

@@ -3,6 +3,7 @@ import type { ExpireOrderCommand, TopicName } from '@microshop/contracts';
 import {
   appendToOutbox,
   gauge,
+  inStoredTrace,
   type Logger,
   outboxMessage,
   type Pool,
@@ -13,7 +14,7 @@ import {
 import { type AttentionFlag, type Deadlines, dueForAttention, dueForExpiry } from '../domain/deadlines.ts';
 import { type FlowState, flowState } from '../domain/flow.ts';
 import { countOpen, raiseFlags } from '../store/attention-store.ts';
-import { claimDue, type DeadlineAction, markSent } from '../store/deadline-store.ts';
+import { claimDue, type DeadlineAction, type DueDeadline, markSent } from '../store/deadline-store.ts';
 import { lastProofOfFlow } from '../store/flow-store.ts';
 
 /**
@@ -84,7 +85,7 @@ async function actOnBatch(
     const due = await claimDue(client, now, options.deadlines, batchSize, pausedSince);
     const commands = dueForExpiry(due, now, options.deadlines, options.newId ?? randomUUID);
     const flags = dueForAttention(due, now, options.deadlines);
-    await sendCommands(client, options.commandsTopic, commands);
+    await sendCommands(client, options.commandsTopic, commands, due);
     await raiseFlags(client, flags, now);
     await markSent(client, [...commands.map(commandAction), ...flags.map(flagAction)], now);
     return { claimed: due.length, commands, flags };
@@ -93,15 +94,21 @@ async function actOnBatch(
   return result;
 }
 
-function sendCommands(
+/** Each command goes on in the trace its order entered the expired status in. */
+async function sendCommands(
   client: PoolClient,
   topic: TopicName,
   commands: readonly ExpireOrderCommand[],
+  due: readonly DueDeadline[],
 ): Promise<void> {
-  return appendToOutbox(
-    client,
-    commands.map((command) => outboxMessage(command, { topic, key: command.orderId })),
-  );
+  const traceOf = new Map(due.map((row) => [`${row.orderId} ${row.status}`, row.traceparent]));
+  const messages = [];
+  for (const command of commands) {
+    const message = outboxMessage(command, { topic, key: command.orderId });
+    const traceparent = traceOf.get(`${command.orderId} ${command.expectedStatus}`);
+    messages.push(await inStoredTrace(traceparent, `deadline of ${command.expectedStatus} passed`, message));
+  }
+  await appendToOutbox(client, messages);
 }
 
 const commandAction = (command: ExpireOrderCommand): DeadlineAction => ({

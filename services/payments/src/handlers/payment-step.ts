@@ -2,6 +2,7 @@ import type { OrderEvent, TopicName } from '@microshop/contracts';
 import {
   type ConsumedMessage,
   concurrentUpdate,
+  currentTraceparent,
   handleOnce,
   inboxMessageOf,
   type Pool,
@@ -91,7 +92,9 @@ async function callProvider(
     const { call } = decision;
     // Before the request leaves: if this handler never records the charge, the order's end
     // will know to ask the provider whether the charge was made.
-    if (call.kind === 'charge') await markChargeAttempted(deps.pool, call.orderId, deps.now());
+    if (call.kind === 'charge') {
+      await markChargeAttempted(deps.pool, call.orderId, deps.now(), currentTraceparent());
+    }
     const tokenOf = (reference: string) => revealToken(deps.pool, deps.cipher, reference);
     results.push(
       await execute(deps.provider, call, { tokenOf, ...(signal === undefined ? {} : { signal }) }),

@@ -89,16 +89,24 @@ function stateOf(row: StateRow): PaymentState {
 /**
  * Notes that a charge request is about to be sent (the first time, and the latest). Its own
  * statement, outside the event's transaction on purpose: it must survive a handler that never gets
- * to commit. Reconciliation asks the provider about such charges (tasks/reconciler.ts).
+ * to commit. Reconciliation asks the provider about such charges (tasks/reconciler.ts), and what it
+ * learns goes on in `traceparent`, the trace the request was sent in.
  */
-export async function markChargeAttempted(db: Queryable, orderId: string, at: Date): Promise<void> {
+export async function markChargeAttempted(
+  db: Queryable,
+  orderId: string,
+  at: Date,
+  traceparent = '',
+): Promise<void> {
   await db.query(
-    `INSERT INTO payment_orders (order_id, charge_attempted_at, charge_last_sent_at, created_at, updated_at)
-     VALUES ($1, $2, $2, $2, $2)
+    `INSERT INTO payment_orders
+       (order_id, charge_attempted_at, charge_last_sent_at, charge_traceparent, created_at, updated_at)
+     VALUES ($1, $2, $2, $3, $2, $2)
      ON CONFLICT (order_id) DO UPDATE
        SET charge_attempted_at = coalesce(payment_orders.charge_attempted_at, excluded.charge_attempted_at),
-           charge_last_sent_at = excluded.charge_last_sent_at`,
-    [orderId, at],
+           charge_last_sent_at = excluded.charge_last_sent_at,
+           charge_traceparent = excluded.charge_traceparent`,
+    [orderId, at, traceparent],
   );
 }
 

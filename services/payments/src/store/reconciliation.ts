@@ -7,6 +7,8 @@ export interface ReconcileCandidate {
   customerId: string | null;
   /** When the last charge request left; null if none ever did. */
   chargeLastSentAt: Date | null;
+  /** The trace the last charge request left in ('' if none): what is learnt of it goes on in it. */
+  chargeTraceparent: string;
 }
 
 /**
@@ -22,8 +24,9 @@ export async function reconcileCandidates(
     order_id: string;
     customer_id: string | null;
     charge_last_sent_at: Date | null;
+    charge_traceparent: string;
   }>(
-    `SELECT o.order_id, o.customer_id, o.charge_last_sent_at
+    `SELECT o.order_id, o.customer_id, o.charge_last_sent_at, o.charge_traceparent
      FROM payment_orders o
      LEFT JOIN charges c ON c.order_id = o.order_id
      LEFT JOIN refunds r ON r.order_id = o.order_id
@@ -42,6 +45,7 @@ export async function reconcileCandidates(
     orderId: row.order_id,
     customerId: row.customer_id,
     chargeLastSentAt: row.charge_last_sent_at,
+    chargeTraceparent: row.charge_traceparent,
   }));
 }
 

@@ -5,6 +5,7 @@ import {
   type Logger,
   type Pool,
   type Registry,
+  withStoredTrace,
   withTransaction,
 } from '@microshop/platform';
 import type { PaymentProvider, RefundResult } from '../clients/payment-provider.ts';
@@ -116,7 +117,10 @@ function record(
     const at = options.now();
     const order = { orderId: candidate.orderId, customerId: candidate.customerId ?? '' };
     await recordFacts(client, order, decision.facts, at);
-    await publishPaymentEvents(client, options.paymentsTopic, decision.events);
+    // The events go on in the trace the charge was sent in.
+    await withStoredTrace(candidate.chargeTraceparent, `reconciled: ${decision.outcome}`, () =>
+      publishPaymentEvents(client, options.paymentsTopic, decision.events),
+    );
     await markReconciled(client, candidate.orderId, at, decision.settled);
     return decision.outcome;
   });
