@@ -9,6 +9,10 @@ import { describe, it } from 'node:test';
 import { eventually } from './lib/api.ts';
 import { unregisteredCustomer } from './lib/session.ts';
 import { awaitStatus, describeOrder, getProduct, placeOrder, putProduct, uniqueSku } from './lib/shop.ts';
+import { detachedSpans, spanListing, traceOfOrder } from './lib/traces.ts';
+
+/** The services an order failed by order-details passes through. */
+const failedPath = ['gateway', 'orders', 'order-details', 'validation-aggregator', 'inventory'];
 
 describe('an order of an unknown customer', () => {
   it('fails for ORDER_DETAILS naming the customer once the grace period is over, and releases its reservation', async (t) => {
@@ -34,5 +38,11 @@ describe('an order of an unknown customer', () => {
     await eventually(`${sku} released`, async () =>
       (await getProduct(sku)).reserved === 0 ? true : undefined,
     );
+    // The verdict came from order-details' deadline loop, outside any request or event, yet the order
+    // is still one trace: the check goes on in the trace the order was parked in, up to its failure.
+    const trace = await traceOfOrder(order.id, { services: failedPath, last: 'handle OrderFailed' });
+    const recheck = trace.spans.find((span) => span.name === 'recheck parked order');
+    assert.equal(recheck?.service, 'order-details', spanListing(trace));
+    assert.deepEqual(detachedSpans(trace), [], spanListing(trace));
   });
 });
