@@ -14,7 +14,7 @@ import {
   type TestSchema,
   uniqueGroup,
 } from '@microshop/platform/testing';
-import { startDeadLetterReader } from '../src/clients/dead-letter-reader.ts';
+import { oneByOne, startDeadLetterReader } from '../src/clients/dead-letter-reader.ts';
 import { indexDeadLetters } from '../src/handlers/dead-letters.ts';
 import { redriveResolver } from '../src/tasks/redrive-resolver.ts';
 import { redriveGraceMs, redriveSender } from '../src/tasks/redrive-sender.ts';
@@ -59,7 +59,7 @@ export async function givenBed(t: CleanupRegistrar, db: TestSchema): Promise<Bed
     groupId: readerGroup,
     clientId: 'ops-dlq-reader',
     logger,
-    index: indexDeadLetters({ pool: db.pool, services: ['group-ops-dlq'] }),
+    index: oneByOne(indexDeadLetters({ pool: db.pool, services: ['group-ops-dlq'] })),
   });
   const producer = createProducer({
     bootstrapServers: bed.bootstrapServers,

@@ -3,8 +3,9 @@ import { type BackgroundPart, backoffDelay, type Logger } from '@microshop/platf
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 
 /**
- * Reads microshop.dead-letter record by record, as raw bytes, and hands each to `index` before
- * committing its offset (at least once; indexing is idempotent). Not the kit's consumer, on purpose:
+ * Reads microshop.dead-letter as raw bytes, in batches of the records fetched (`maxBatch`, gathered for
+ * `lingerMs` after the first), and hands each batch to `index` before committing its offsets (at least
+ * once; indexing is idempotent). Not the kit's consumer, on purpose:
  * that one parses values as JSON and parks what it cannot handle on the dead-letter topic, and a dead
  * letter's value is often exactly what could not be parsed, so the kit's consumer would park it again,
  * on the topic it reads, for ever. This reader never parks anything: a record it cannot index yet
@@ -28,10 +29,25 @@ export interface DeadLetterReaderOptions {
   groupId: string;
   clientId: string;
   logger: Logger;
-  index(record: DeadLetterRecord): Promise<void>;
+  /** Indexes a batch of records, in offset order per partition; a batch that fails is tried again whole. */
+  index(records: readonly DeadLetterRecord[]): Promise<void>;
+  /** Records per batch at most. Default 1: each record is indexed and committed on its own. */
+  maxBatch?: number;
+  /** How long a batch waits for more records after its first (default 0: only what is fetched already). */
+  lingerMs?: number;
+}
+
+/** `index` of one record at a time, as a batch indexer. */
+export function oneByOne(
+  index: (record: DeadLetterRecord) => Promise<void>,
+): (records: readonly DeadLetterRecord[]) => Promise<void> {
+  return async (records) => {
+    for (const record of records) await index(record);
+  };
 }
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 export async function startDeadLetterReader(options: DeadLetterReaderOptions): Promise<BackgroundPart> {
   const logger = options.logger.child({ component: 'dead-letter-reader', group: options.groupId });
@@ -55,40 +71,55 @@ export async function startDeadLetterReader(options: DeadLetterReaderOptions): P
     return stream;
   };
 
+  const maxBatch = Math.max(1, options.maxBatch ?? 1);
+  const lingerMs = options.lingerMs ?? 0;
+
   async function drain(from: Stream): Promise<void> {
-    for await (const message of from as AsyncIterable<Message<Buffer, Buffer, Buffer, Buffer>>) {
-      if (!(await indexUntilDone(message))) return;
+    const readable = whenReadable(from);
+    for (;;) {
+      const batch = await nextBatch(from, readable);
+      if (batch === null || !(await indexUntilDone(batch))) return;
       try {
-        await message.commit();
+        // The stream merges these into one commit request.
+        await Promise.all(lastPerPartition(batch).map((message) => message.commit()));
       } catch (error) {
         // Read again after a rebalance, and indexed again to no effect.
-        logger.warn(
-          { err: error, partition: message.partition, offset: String(message.offset) },
-          'commit failed',
-        );
+        logger.warn({ err: error, records: batch.length }, 'commit failed');
       }
     }
   }
 
-  async function indexUntilDone(message: Message<Buffer, Buffer, Buffer, Buffer>): Promise<boolean> {
-    const record: DeadLetterRecord = {
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      timestamp: message.timestamp,
-      key: message.key ?? null,
-      value: message.value ?? null,
-      headers: message.headers,
-    };
+  /** The next batch: what is fetched already, and what arrives within `lingerMs`; null once `from` ends. */
+  async function nextBatch(from: Stream, readable: () => Promise<void>): Promise<RawMessage[] | null> {
+    const batch: RawMessage[] = [];
+    while (take(from, batch) === 0) {
+      if (from.readableEnded || from.destroyed) return null;
+      await readable();
+    }
+    if (batch.length < maxBatch && lingerMs > 0 && (await pause(lingerMs))) take(from, batch);
+    return batch;
+  }
+
+  function take(from: Stream, batch: RawMessage[]): number {
+    while (batch.length < maxBatch) {
+      const message = from.read() as RawMessage | null;
+      if (message === null) break;
+      batch.push(message);
+    }
+    return batch.length;
+  }
+
+  async function indexUntilDone(batch: readonly RawMessage[]): Promise<boolean> {
+    const records = batch.map(recordOf);
     for (let attempt = 1; !stopping.signal.aborted; attempt++) {
       try {
-        await options.index(record);
+        await options.index(records);
         return true;
       } catch (error) {
         const retryInMs = backoffDelay(attempt, { initialMs: 500, maxMs: 30_000 });
         logger.error(
-          { err: error, offset: String(message.offset), attempt, retryInMs },
-          'indexing a dead letter failed',
+          { err: error, offset: String(batch[0]?.offset), records: batch.length, attempt, retryInMs },
+          'indexing records failed',
         );
         if (!(await pause(retryInMs))) return false;
       }
@@ -125,4 +156,49 @@ export async function startDeadLetterReader(options: DeadLetterReaderOptions): P
         .catch((error: unknown) => logger.warn({ err: error }, 'leaving the group failed'));
     },
   };
+}
+
+function recordOf(message: RawMessage): DeadLetterRecord {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: message.headers,
+  };
+}
+
+/** The last message of each partition in `batch`: committing it commits the ones before. */
+function lastPerPartition(batch: readonly RawMessage[]): RawMessage[] {
+  const last = new Map<string, RawMessage>();
+  for (const message of batch) last.set(`${message.topic}:${message.partition}`, message);
+  return [...last.values()];
+}
+
+/**
+ * A wait for `from` to have something to read (or to end, or close; it rejects if the stream fails).
+ * Its 'readable' listener stays for the stream's life: without one the stream counts as unread and
+ * stops fetching, and a read() meanwhile would never start it again.
+ */
+function whenReadable(from: Stream): () => Promise<void> {
+  let waiting: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  let failed: Error | null = null;
+  const wake = () => {
+    waiting?.resolve();
+    waiting = null;
+  };
+  from.on('readable', wake).on('end', wake).on('close', wake);
+  from.on('error', (error: Error) => {
+    failed = error;
+    waiting?.reject(error);
+    waiting = null;
+  });
+  return () =>
+    failed === null
+      ? new Promise((resolve, reject) => {
+          waiting = { resolve, reject };
+        })
+      : Promise.reject(failed);
 }

@@ -6,26 +6,35 @@ import type { DeadLetterRecord } from '../clients/dead-letter-reader.ts';
 // it, its trace id (from `traceparent`), and a redrive id when it is a redriven copy. Idempotent: a
 // record read again after a rebalance is the same row.
 
+/** Indexes a batch of records in one statement (one commit, where a row per record was one each). */
 export function indexOrderFlow(pool: Pool) {
-  return async (record: DeadLetterRecord): Promise<void> => {
-    const row = flowRowOf(record);
-    if (row === null) return;
-    await pool.query(
-      `INSERT INTO order_flow (topic, partition, "offset", order_id, at, type, service, trace_id, event_id, redrive_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-      [
-        record.topic,
-        record.partition,
-        String(record.offset),
-        row.orderId,
-        new Date(Number(record.timestamp)),
-        row.type,
-        row.service,
-        row.traceId,
-        row.eventId,
-        row.redriveId,
+  return async (records: readonly DeadLetterRecord[]): Promise<void> => {
+    const indexed = records.flatMap((record) => {
+      const row = flowRowOf(record);
+      return row === null ? [] : [{ record, row }];
+    });
+    if (indexed.length === 0) return;
+    const column = <T>(value: (entry: (typeof indexed)[number]) => T) => indexed.map(value);
+    await pool.query({
+      name: 'order-flow.insert',
+      text: `INSERT INTO order_flow
+         (topic, partition, "offset", order_id, at, type, service, trace_id, event_id, redrive_id)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::uuid[], $5::timestamptz[], $6::text[],
+         $7::text[], $8::text[], $9::text[], $10::text[])
+       ON CONFLICT DO NOTHING`,
+      values: [
+        column(({ record }) => record.topic),
+        column(({ record }) => record.partition),
+        column(({ record }) => String(record.offset)),
+        column(({ row }) => row.orderId),
+        column(({ record }) => new Date(Number(record.timestamp))),
+        column(({ row }) => row.type),
+        column(({ row }) => row.service),
+        column(({ row }) => row.traceId),
+        column(({ row }) => row.eventId),
+        column(({ row }) => row.redriveId),
       ],
-    );
+    });
   };
 }
 
