@@ -44,7 +44,6 @@ export {
   handleTransactionallyMany,
   type IdentifiedEvent,
   type InboxBinding,
-  inStoredTrace,
   isTransactional,
   type TransactionalHandler,
   transactional,

@@ -3,7 +3,7 @@ import { withTransaction } from '../db/pool.ts';
 import { recordInboxMany } from '../inbox.ts';
 import type { Logger } from '../logger.ts';
 import { appendToOutbox, type OutboxMessage } from '../outbox.ts';
-import { currentTraceparent, tagOrder, withRecordSpan, withStoredTrace } from '../telemetry/messages.ts';
+import { currentTraceparent, tagOrder, withRecordSpan } from '../telemetry/messages.ts';
 import type { BatchHandler } from './batch-processor.ts';
 import type { ConsumedMessage } from './codec.ts';
 import type { HandlerContext, MessageHandler } from './message-processor.ts';
@@ -149,18 +149,6 @@ export async function handleTransactionallyMany<T extends IdentifiedEvent>(
 export function withTraceparent(message: OutboxMessage): OutboxMessage {
   tagOrder(message.payload.orderId);
   return { ...message, traceparent: message.traceparent ?? currentTraceparent() };
-}
-
-/**
- * `message`, published by work deferred from the trace `traceparent` names (a deadline stored in it),
- * in that trace: a span `name` of it marks the moment, and the message goes on from that span.
- */
-export function inStoredTrace(
-  traceparent: string | null | undefined,
-  name: string,
-  message: OutboxMessage,
-): Promise<OutboxMessage> {
-  return withStoredTrace(traceparent, name, async () => withTraceparent(message));
 }
 
 function eventTypeOf(message: ConsumedMessage): string {

@@ -3,12 +3,13 @@ import type { ExpireOrderCommand, TopicName } from '@microshop/contracts';
 import {
   appendToOutbox,
   gauge,
-  inStoredTrace,
   type Logger,
   outboxMessage,
   type Pool,
   type PoolClient,
   type Registry,
+  withStoredTrace,
+  withTraceparent,
   withTransaction,
 } from '@microshop/platform';
 import { type AttentionFlag, type Deadlines, dueForAttention, dueForExpiry } from '../domain/deadlines.ts';
@@ -106,7 +107,8 @@ async function sendCommands(
   for (const command of commands) {
     const message = outboxMessage(command, { topic, key: command.orderId });
     const traceparent = traceOf.get(`${command.orderId} ${command.expectedStatus}`);
-    messages.push(await inStoredTrace(traceparent, `deadline of ${command.expectedStatus} passed`, message));
+    const name = `deadline of ${command.expectedStatus} passed`;
+    messages.push(await withStoredTrace(traceparent, name, async () => withTraceparent(message)));
   }
   await appendToOutbox(client, messages);
 }
