@@ -100,7 +100,7 @@ export async function profile(): Promise<void> {
     async (settings) => {
       const shop = await prepareShop(settings, 200);
       await measureFlow(settings, shop, {
-        rate: 10,
+        rate,
         seconds: 30,
         eventType: 'OrderShipped',
         drainMs: 10_000,

@@ -1,6 +1,7 @@
 // npm run bench [-- name …]: runs the named benchmarks (all by default) and writes their figures
 // into docs/. Benchmarks measure; tests assert. Nothing here runs in npm test.
 import { checkout } from './checkout.ts';
+import { cost } from './cost.ts';
 import { footprint } from './footprint.ts';
 import { ingest } from './ingest.ts';
 import { outboxLatency } from './outbox-latency.ts';
@@ -18,11 +19,13 @@ const benches: Record<string, () => Promise<void>> = {
   checkout,
   web,
   profile,
+  cost,
 };
 
 const wanted = process.argv.slice(2);
-// `profile` is a tool, not a benchmark: run only when named.
-const names = wanted.length > 0 ? wanted : Object.keys(benches).filter((name) => name !== 'profile');
+// `profile` and `cost` are tools, not benchmarks: run only when named.
+const tools = new Set(['profile', 'cost']);
+const names = wanted.length > 0 ? wanted : Object.keys(benches).filter((name) => !tools.has(name));
 for (const name of names) {
   const bench = benches[name];
   if (!bench) {
