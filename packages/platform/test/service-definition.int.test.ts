@@ -65,7 +65,10 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
   const [topic] = await createTestTopics(t, [uniqueTopic('kit-definition')]);
   assert.ok(topic);
   const group = uniqueGroup('kit-definition');
-  t.after(() => deleteConsumerGroups({ bootstrapServers: testKafkaBootstrapServers(), groups: [group] }));
+  const plainGroup = `${group}-plain`;
+  t.after(() =>
+    deleteConsumerGroups({ bootstrapServers: testKafkaBootstrapServers(), groups: [group, plainGroup] }),
+  );
   const port = await freePort();
   const journal: string[] = [];
 
@@ -96,12 +99,22 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
         widgets: {
           topics: [settings.WIDGET_TOPIC],
           handle: transactional({
-            decode: (message) => message.value as { id: string },
+            decode: (message) => {
+              const value = message.value as { id?: string };
+              return value.id === undefined ? null : { id: value.id };
+            },
             apply: async (event, tx) => {
               await tx.client.query('INSERT INTO widget (id) VALUES ($1)', [event.id]);
               tx.afterCommit(() => journal.push(`committed ${event.id}`));
             },
           }),
+        },
+        // A plain handler whose filter lets through only what it acts on.
+        gadgets: {
+          topics: [settings.WIDGET_TOPIC],
+          group: plainGroup,
+          handle: async (message) => void journal.push(`gadget ${message.eventId}`),
+          wants: (message) => (message.value as { gadget?: string }).gadget !== undefined,
         },
       },
       tasks: { sweep: { intervalMs: 60_000, run: async () => {} } },
@@ -135,7 +148,7 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
     checks.map((check) => [check.name, check.ok]),
     [
       ['database', true],
-      ['consumers (widgets)', true],
+      ['consumers (widgets, gadgets)', true],
       ['own check', true],
       ['sender', true],
       ['retention', true],
@@ -154,12 +167,16 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
     logger: testLogger('kit-definition'),
   });
   t.after(() => producer.close());
-  await producer.send([{ topic, key: 'w', value: { id: 'w-1' }, headers: { id: 'event-1' } }]);
+  await producer.send([
+    { topic, key: 'w', value: { id: 'w-1' }, headers: { id: 'event-1' } },
+    { topic, key: 'w', value: { gadget: 'g-1' }, headers: { id: 'event-2' } },
+  ]);
   const widgets = await eventually('the widget handled', async () => {
     const answer = (await (await fetch(`http://127.0.0.1:${port}/widgets`)).json()) as { id: string }[];
     return answer.length === 1 ? answer : null;
   });
   assert.deepEqual(widgets, [{ id: 'w-1' }]);
+  await eventually('the gadget handled', async () => journal.includes('gadget event-2') || null);
   // Access control comes from the config: tokens of the issuer it names, fetched from its JWKS.
   const remove = (headers: Record<string, string>) =>
     fetch(`http://127.0.0.1:${port}/widgets`, { method: 'DELETE', headers }).then((answer) => answer.status);
@@ -174,11 +191,22 @@ test('a definition starts database, HTTP, background parts, consumers and tasks,
   fake.signals.emit('SIGTERM');
   await handle.shutdown(0, 'test');
   assert.deepEqual(fake.exits, [0]);
-  assert.deepEqual(journal, ['start sender', 'committed w-1', 'stop sender']);
+  // The plain handler was called for the one record its filter wants, never for the widget.
+  assert.deepEqual(journal.toSorted(), ['committed w-1', 'gadget event-2', 'start sender', 'stop sender']);
+  assert.equal(journal.at(-1), 'stop sender');
   const stopped = fake.log
     .map((line) => JSON.parse(line) as { msg?: string; step?: string })
     .filter((entry) => entry.msg === 'stopped')
     .map((entry) => entry.step);
   // Spans still open are flushed last, after everything that could make one has stopped.
-  assert.deepEqual(stopped, ['sweep', 'retention', 'widgets', 'sender', 'http', 'database', 'telemetry']);
+  assert.deepEqual(stopped, [
+    'sweep',
+    'retention',
+    'gadgets',
+    'widgets',
+    'sender',
+    'http',
+    'database',
+    'telemetry',
+  ]);
 });

@@ -9,7 +9,7 @@ import {
   providerUrlOf,
   tokenKeysOf,
 } from './config.ts';
-import { createOrderEventHandler } from './handlers/order-events.ts';
+import { actsOn, createOrderEventHandler } from './handlers/order-events.ts';
 import { build } from './http/routes.ts';
 import { forgetSettledMethods, sealLegacyTokens } from './store/payment-methods.ts';
 import { createTokenCipher } from './store/token-cipher.ts';
@@ -55,6 +55,7 @@ export const service = defineService({
           topics: [config.ORDER_EVENTS_TOPIC],
           // Not the kit's transactional handler: the provider is called between two transactions.
           handle,
+          wants: actsOn,
           // A provider that is down is waited out (the kit); a bug is dead-lettered after these attempts.
           maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
           retryBackoffMs: config.CONSUMER_RETRY_BACKOFF_MS,

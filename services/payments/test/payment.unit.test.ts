@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { OrderEvent } from '@microshop/contracts';
 import { type CallResult, type Decision, decide } from '../src/domain/decide.ts';
 import { emptyState, evolve, type PaymentState, paymentStatus } from '../src/domain/payment.ts';
+import { actsOn } from '../src/handlers/order-events.ts';
 import { newOrder, orderEvent, referenceFor } from './fixtures.ts';
 
 // The payment saga as pure decisions: given the state and the calls made so far, which provider
@@ -225,4 +226,15 @@ test('the recorded facts evolve the state: charged, then refunded; a first refer
   const other = referenceFor(order, 'tok_other');
   assert.equal(evolve(known, { type: 'PaymentMethodRemembered', reference: other }).reference, visa);
   assert.equal(evolve(afterRefund, { type: 'OrderEnded', end: 'FAILED' }).ended, 'CANCELLED');
+});
+
+test("the consumer's filter lets through the statuses payments acts on, even broken, and nothing else", () => {
+  const order = newOrder(500);
+  for (const status of ['CREATED', 'VALIDATED', 'CANCELLED', 'FAILED'] as const)
+    assert.equal(actsOn({ value: orderEvent(order, status) }), true, status);
+  assert.equal(actsOn({ value: { ...orderEvent(order, 'VALIDATED'), orderId: 'nope' } }), true);
+  for (const status of ['APPROVED', 'SHIPPED', 'DELIVERED'] as const)
+    assert.equal(actsOn({ value: orderEvent(order, status) }), false, status);
+  assert.equal(actsOn({ value: null }), false);
+  assert.equal(actsOn({ value: { type: 'OrderTeleported' } }), false);
 });

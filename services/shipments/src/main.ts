@@ -9,7 +9,7 @@ import {
   shipmentsTopicOf,
   webhookSecretsOf,
 } from './config.ts';
-import { createOrderEventHandler } from './handlers/order-events.ts';
+import { actsOn, createOrderEventHandler } from './handlers/order-events.ts';
 import type { WebhookOptions } from './http/carrier-callback.ts';
 import { build } from './http/routes.ts';
 import type { Publishing } from './store/outbox-events.ts';
@@ -68,6 +68,7 @@ export const service = defineService({
         orderEvents: {
           topics: [config.ORDER_EVENTS_TOPIC],
           handle,
+          wants: actsOn,
           maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
         },
       },

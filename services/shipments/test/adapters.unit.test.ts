@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { loadConfig } from '@microshop/platform';
 import { callbackUrlOf, carrierUrlOf, shipmentsConfig, webhookSecretsOf } from '../src/config.ts';
-import { decodeOrderEvent } from '../src/handlers/order-events.ts';
+import { actsOn, decodeOrderEvent } from '../src/handlers/order-events.ts';
 import { verifySignature } from '../src/http/signature.ts';
 import { orderEvent } from './fixtures.ts';
 
@@ -58,6 +58,15 @@ describe('decoding order events', () => {
     assert.equal(decodeOrderEvent({ value: orderEvent('SHIPPED') }), null);
     assert.equal(decodeOrderEvent({ value: null }), null);
     assert.equal(decodeOrderEvent({ value: { type: 'OrderTeleported' } }), null);
+  });
+
+  test("the consumer's filter lets through what is decoded, even broken, and nothing else", () => {
+    assert.equal(actsOn({ value: orderEvent('APPROVED') }), true);
+    assert.equal(actsOn({ value: { ...orderEvent('CANCELLED'), orderId: 'nope' } }), true);
+    for (const status of ['CREATED', 'VALIDATED', 'SHIPPED', 'DELIVERED', 'FAILED'] as const)
+      assert.equal(actsOn({ value: orderEvent(status) }), false, status);
+    assert.equal(actsOn({ value: null }), false);
+    assert.equal(actsOn({ value: { type: 'OrderTeleported' } }), false);
   });
 
   test('an approval that breaks its schema is a non-retriable error naming the field', () => {

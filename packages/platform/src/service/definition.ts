@@ -4,6 +4,7 @@ import type { TokenVerifier } from '../auth/principal.ts';
 import type { AccessControlOptions } from '../http/access.ts';
 import type { HttpApp } from '../http/app.ts';
 import type { ReadinessCheck } from '../http/ops-routes.ts';
+import type { ConsumedMessage } from '../kafka/codec.ts';
 import type { EventConsumerOptions } from '../kafka/consumer.ts';
 import type { MessageHandler } from '../kafka/message-processor.ts';
 import type { IdentifiedEvent, TransactionalHandler } from '../kafka/transactional.ts';
@@ -123,6 +124,12 @@ export interface ConsumerSpec extends ConsumerTuning {
   /** The consumer group, also the inbox's consumer name; default the config's `CONSUMER_GROUP`. */
   group?: string;
   handle: TransactionalHandler<IdentifiedEvent> | MessageHandler;
+  /**
+   * A plain handler's filter: whether the group acts on a record at all (by its `type`, cheaply). One
+   * it does not want is done at once, with no handler call and no trace span. A transactional
+   * handler's `decode` says it already; there this is not taken.
+   */
+  wants?: (message: ConsumedMessage) => boolean;
 }
 
 export interface PeriodicSpec {

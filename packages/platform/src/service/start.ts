@@ -194,7 +194,7 @@ function consumerOptions(
   { kit, pool, clientId }: { kit: ServiceKit<unknown>; pool: pg.Pool | undefined; clientId: string },
 ): EventConsumerOptions {
   const group = spec.group ?? required(settings, 'CONSUMER_GROUP');
-  const { topics, handle, group: _group, ...tuning } = spec;
+  const { topics, handle, wants, group: _group, ...tuning } = spec;
   return {
     ...(settings.CONSUMER_MAX_BATCH === undefined ? {} : { maxBatchSize: settings.CONSUMER_MAX_BATCH }),
     ...(settings.CONSUMER_COMMIT_INTERVAL_MS === undefined
@@ -208,21 +208,23 @@ function consumerOptions(
     logger: kit.logger,
     metrics: kit.metrics,
     deadLetter: { topic: required(settings, 'DEAD_LETTER_TOPIC') },
-    ...handlersOf(handle, pool, group, kit.name),
+    ...handlersOf(handle, wants, pool, group, kit.name),
   };
 }
 
 /**
  * A transactional handler is handled in batches: the ready records of a partition in one transaction.
- * The records it does not decode (other event types on its topics) are done before any of that.
+ * The records it does not decode (other event types on its topics) are done before any of that. A
+ * plain handler gets the records its `wants` lets through (all without one), one at a time.
  */
 function handlersOf(
   handle: ConsumerSpec['handle'],
+  wants: ConsumerSpec['wants'],
   pool: pg.Pool | undefined,
   group: string,
   service: string,
 ): Pick<EventConsumerOptions, 'handle' | 'handleBatch' | 'wants'> {
-  if (!isTransactional(handle)) return { handle };
+  if (!isTransactional(handle)) return { handle, wants };
   if (!pool) throw new Error(`service ${service}: a transactional consumer needs a database`);
   const binding = { pool, consumer: group };
   const once = decodingOnce(handle);

@@ -39,6 +39,12 @@ export function createOrderEventHandler(deps: PaymentDeps): MessageHandler {
   };
 }
 
+/** The consumer's filter: only the types payments acts on reach the handler (and get a span). */
+export function actsOn(message: Pick<ConsumedMessage, 'value'>): boolean {
+  const type = eventTypeOf(message.value);
+  return type !== undefined && (actedOn as readonly string[]).includes(type);
+}
+
 export function decodeOrderEvent(message: Pick<ConsumedMessage, 'value'>): OrderEvent | null {
   return decodeEvent(message.value, actedOn, orderEventSchema);
 }

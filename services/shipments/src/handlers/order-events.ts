@@ -63,6 +63,12 @@ export function handleOrderEvent(
   }
 }
 
+/** The consumer's filter: only the statuses shipments acts on reach the handler (and get a span). */
+export function actsOn(message: Pick<ConsumedMessage, 'value'>): boolean {
+  const type = eventTypeOf(message.value);
+  return type !== undefined && isOrderEventType(type) && commandFor(type) !== null;
+}
+
 /**
  * The event and the command it asks for; null for a tombstone, an unknown `type`, or a status shipments does
  * not act on (skipped without parsing). A type it acts on that breaks its schema is a non-retriable
