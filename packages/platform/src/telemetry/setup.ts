@@ -18,7 +18,7 @@ import { ServiceAttributeProcessor } from './scope.ts';
  * Spans are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; without it nothing leaves the process, though trace
  * ids still reach the logs and the outbox. A SQL statement's span is exported only if it failed or
- * took `TRACE_SQL_MIN_MS` (default 5; 0 exports all), see quiet-queries.ts. `OTEL_SDK_DISABLED=true`
+ * took `TRACE_SQL_MIN_MS` (default 50; 0 exports all), see quiet-queries.ts. `OTEL_SDK_DISABLED=true`
  * turns tracing off altogether.
  *
  * The instrumentations can only wrap `pg` and `node:http` if they are set up before those are
@@ -65,10 +65,17 @@ export async function flushTelemetry(): Promise<void> {
   await state?.provider?.shutdown();
 }
 
-/** `TRACE_SQL_MIN_MS` (default 5): a SQL statement's span is exported if it failed or took this long. */
+/**
+ * `TRACE_SQL_MIN_MS` (default 50): a SQL statement's span is exported if it failed or took this long.
+ * Not lower: on a busy machine most statements take a few milliseconds (queueing for a core, a commit's
+ * flush), so a low bar exports more spans the busier the stack is, and the spans' cost adds to the load
+ * (decision 25 in docs/decisions.md). 50 ms is slow for any statement of ours, as slow-query logs count.
+ */
+const defaultQuietQueryMs = 50;
+
 function quietQueryMs(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.TRACE_SQL_MIN_MS ?? 5);
-  return Number.isFinite(value) && value >= 0 ? value : 5;
+  const value = Number(env.TRACE_SQL_MIN_MS ?? defaultQuietQueryMs);
+  return Number.isFinite(value) && value >= 0 ? value : defaultQuietQueryMs;
 }
 
 function processName(env: NodeJS.ProcessEnv): string {
