@@ -51,8 +51,13 @@ function emailConfig() {
     /** Connecting, the greeting and silence on the socket; within the 10 s stop deadline. */
     SMTP_TIMEOUT_MS: ms(100, 60_000, 5_000),
     SMTP_MAX_CONNECTIONS: envInteger({ min: 1, max: 50, default: 5 }),
-    /** How often the sender loop looks for due emails (a queued email also wakes it at once). */
+    /** How often the sender loop looks for due emails (a queued email also wakes it). */
     MAIL_SENDER_INTERVAL_MS: ms(10, 60_000, 1_000),
+    /**
+     * How long after a queued email wakes it the sender's pass runs, so the emails of orders arriving
+     * together are claimed and recorded together (two transactions a pass, not two an email).
+     */
+    MAIL_SENDER_LINGER_MS: ms(0, 5_000, 200),
     MAIL_BATCH_SIZE: envInteger({ min: 1, max: 500, default: 20 }),
     /**
      * How long a claimed email is held for its send; past it, an email still SENDING (its sender died

@@ -41,6 +41,7 @@ export const service = defineService({
             batchSize: config.MAIL_BATCH_SIZE,
             claimMs: config.MAIL_CLAIM_MS,
             intervalMs: config.MAIL_SENDER_INTERVAL_MS,
+            lingerMs: config.MAIL_SENDER_LINGER_MS,
             logger: logger.child({ component: 'mail-sender' }),
           });
           return sender;

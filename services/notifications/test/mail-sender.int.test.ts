@@ -126,6 +126,66 @@ describe('the sender loop', () => {
   });
 });
 
+describe('a pass: its emails claimed together and recorded together', () => {
+  test('emails due together are claimed in one transaction and recorded in one more; a record failing there is made one by one, the others still recorded', async (t) => {
+    const pool = bed.db.pool;
+    // Every change of an email row, with the transaction that made it.
+    await pool.query(`
+      CREATE TABLE email_changes (order_id uuid, state text, xid bigint);
+      CREATE FUNCTION note_email_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO email_changes VALUES (NEW.order_id, NEW.state, txid_current());
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER email_changes AFTER UPDATE ON emails FOR EACH ROW EXECUTE FUNCTION note_email_change();`);
+    t.after(() =>
+      pool.query(
+        'DROP TRIGGER email_changes ON emails; DROP FUNCTION note_email_change; DROP TABLE email_changes',
+      ),
+    );
+    const to = uniqueAddress('together');
+    const orders = await queueApproved(5, to);
+
+    // Waiting for every send of the pass, however slow the machine.
+    const report = await sendDueEmails(bed.senderOptions({ recordLingerMs: 10_000 }));
+
+    assert.ok(report.sent >= 5);
+    const changes = await pool.query<{ state: string; transactions: number; emails: number }>(
+      `SELECT state, count(DISTINCT xid)::int AS transactions, count(*)::int AS emails FROM email_changes
+       WHERE order_id = ANY($1::uuid[]) GROUP BY state ORDER BY state`,
+      [orders.map((order) => order.orderId)],
+    );
+    assert.deepEqual(changes.rows, [
+      { state: 'SENDING', transactions: 1, emails: 5 },
+      { state: 'SENT', transactions: 1, emails: 5 },
+    ]);
+
+    // One email's record cannot be written: the pass's record fails, each is recorded alone.
+    const [victim, ...others] = await queueApproved(3, to);
+    assert.ok(victim);
+    await pool.query(`
+      CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.order_id = '${victim.orderId}' AND NEW.state = 'SENT' THEN RAISE EXCEPTION 'refused in the test'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_sent BEFORE UPDATE ON emails FOR EACH ROW EXECUTE FUNCTION refuse_sent();`);
+    t.after(() =>
+      pool.query('DROP TRIGGER IF EXISTS refuse_sent ON emails; DROP FUNCTION IF EXISTS refuse_sent'),
+    );
+
+    await assert.rejects(sendDueEmails(bed.senderOptions()), /refused in the test/);
+
+    const rows = await rowsOf([victim, ...others]);
+    const state = (order: OrderIds) => rows.find((row) => row.order_id === order.orderId)?.state;
+    assert.equal(state(victim), 'SENDING', 'unrecorded: sent again once its claim lapses');
+    assert.deepEqual(
+      others.map((order) => state(order)),
+      ['SENT', 'SENT'],
+    );
+  });
+});
+
 describe('one email at a time: claimed, sent outside any transaction, recorded', () => {
   test('a sender that dies between the send and the record re-sends that one email only, with the same Message-ID, once its claim lapsed', async () => {
     const to = uniqueAddress('crash');

@@ -84,13 +84,19 @@ export async function lockClaimable(client: PoolClient, now: Date, limit: number
   return result.rows;
 }
 
-/** The email, locked for the caller's transaction (recording an attempt); null if it is gone. */
-export async function lockEmail(client: PoolClient, key: EmailKey): Promise<EmailRow | null> {
+/**
+ * The emails, locked for the caller's transaction (recording the attempts of one pass), in key order
+ * so two recorders never wait for each other in a cycle; an email that is gone is not among them.
+ */
+export async function lockEmails(client: PoolClient, keys: readonly EmailKey[]): Promise<EmailRow[]> {
   const result = await client.query<EmailRow>(
-    `SELECT ${columns} FROM emails WHERE order_id = $1 AND order_status = $2 FOR UPDATE`,
-    [key.orderId, key.orderStatus],
+    `SELECT ${columns} FROM emails
+     WHERE (order_id, order_status) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
+     ORDER BY order_id, order_status
+     FOR UPDATE`,
+    [keys.map((key) => key.orderId), keys.map((key) => key.orderStatus)],
   );
-  return result.rows[0] ?? null;
+  return result.rows;
 }
 
 export interface EmailKey {
@@ -98,21 +104,29 @@ export interface EmailKey {
   orderStatus: EmailStatus;
 }
 
-/** Writes where the email's delivery stands after an attempt (the row is the caller's, claimed). */
-export async function saveDelivery(client: PoolClient, key: EmailKey, delivery: Delivery): Promise<void> {
+/** Writes where each email's delivery stands, in one statement (the rows are the caller's, locked). */
+export async function saveDeliveries(
+  client: PoolClient,
+  changes: readonly { key: EmailKey; delivery: Delivery }[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  const column = <T>(pick: (change: { key: EmailKey; delivery: Delivery }) => T) => changes.map(pick);
   await client.query(
-    `UPDATE emails SET state = $3, attempts = $4, next_attempt_at = $5, claimed_until = $6, last_error = $7,
-       sent_at = $8
-     WHERE order_id = $1 AND order_status = $2`,
+    `UPDATE emails AS e SET state = d.state, attempts = d.attempts, next_attempt_at = d.next_attempt_at,
+       claimed_until = d.claimed_until, last_error = d.last_error, sent_at = d.sent_at
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[],
+                 $7::text[], $8::timestamptz[])
+       AS d(order_id, order_status, state, attempts, next_attempt_at, claimed_until, last_error, sent_at)
+     WHERE e.order_id = d.order_id AND e.order_status = d.order_status`,
     [
-      key.orderId,
-      key.orderStatus,
-      delivery.state,
-      delivery.attempts,
-      delivery.nextAttemptAt,
-      delivery.claimedUntil,
-      delivery.lastError,
-      delivery.sentAt,
+      column((c) => c.key.orderId),
+      column((c) => c.key.orderStatus),
+      column((c) => c.delivery.state),
+      column((c) => c.delivery.attempts),
+      column((c) => c.delivery.nextAttemptAt),
+      column((c) => c.delivery.claimedUntil),
+      column((c) => c.delivery.lastError),
+      column((c) => c.delivery.sentAt),
     ],
   );
 }

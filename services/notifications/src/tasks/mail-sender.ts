@@ -1,7 +1,7 @@
 import { type Logger, type Pool, withTransaction } from '@microshop/platform';
 import type { Mailer } from '../clients/smtp-mailer.ts';
 import { decide, evolve, type SendBackoff, type SendResult, sendResultOf } from '../domain/delivery.ts';
-import { type EmailRow, lockClaimable, lockEmail, saveDelivery } from '../store/emails.ts';
+import { type EmailRow, lockClaimable, lockEmails, saveDeliveries } from '../store/emails.ts';
 
 /**
  * The sender task (a background part of the service, started before the consumer). No SMTP send ever
@@ -9,10 +9,15 @@ import { type EmailRow, lockClaimable, lockEmail, saveDelivery } from '../store/
  *   1. claim: one short transaction takes the due emails (FOR UPDATE SKIP LOCKED, so several instances
  *      never claim one email at once), marks each SENDING with one more attempt and a claim that lasts
  *      `claimMs`, and commits;
- *   2. send: each email on its own, through the SMTP client;
- *   3. record: each result in a transaction of its own — SENT; FAILED with the server's answer for a
+ *   2. send: each email on its own, through the SMTP client, the claimed ones concurrently;
+ *   3. record: the results together in one transaction, as soon as the pass's sends are done (a slow
+ *      send is not waited for past `recordLingerMs`) — SENT; FAILED with the server's answer for a
  *      permanent 5xx (never retried); PENDING with a later next attempt for a 4xx or no connection.
- * A failed record touches one email, never a batch. A sender that dies between 2 and 3 leaves its
+ *      If that transaction fails, each result is recorded in a transaction of its own, so a failed
+ *      record touches one email, never a batch.
+ * So a pass costs two transactions however many emails it takes, and a wake (an email just queued)
+ * runs the pass `lingerMs` later, so the emails of orders arriving together go out together (decision
+ * 25 in docs/decisions.md). A sender that dies between 2 and 3 leaves its
  * emails SENDING until their claim lapses; then each is claimed and sent again — that email only,
  * with the same Message-ID, so a receiver can drop the copy. That is "exactly once as far as SMTP
  * allows": SMTP has no way to ask whether a message was taken.
@@ -29,6 +34,8 @@ export interface MailSenderOptions {
   batchSize?: number;
   /** How long a claim holds an email: longer than one send may take. Default 60 s. */
   claimMs?: number;
+  /** How long a result waits for the others of its pass before it is recorded without them. Default 50 ms. */
+  recordLingerMs?: number;
   now?: () => Date;
 }
 
@@ -60,8 +67,14 @@ async function sendBatch(
   batchSize: number,
 ): Promise<SendReport & { claimed: number }> {
   const claimed = await claim(options, batchSize);
-  const settled = await Promise.allSettled(claimed.map((email) => deliver(options, email)));
-  const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const recorder = createRecorder(options, claimed.length);
+  const results = await Promise.all(
+    claimed.map(async (email): Promise<Delivered> => {
+      const delivered = { email, result: await send(options, email) };
+      recorder.add(delivered);
+      return delivered;
+    }),
+  );
   const report = {
     claimed: claimed.length,
     sent: results.filter((r) => r.result.kind === 'accepted').length,
@@ -69,10 +82,43 @@ async function sendBatch(
     rejected: results.filter((r) => r.result.kind === 'refused' && r.result.permanent).length,
   };
   logBatch(options.logger, report, results);
-  const unrecorded = settled.find((outcome) => outcome.status === 'rejected');
-  // The email stays SENDING until its claim lapses, then goes again: the pass reports the failure.
-  if (unrecorded !== undefined) throw unrecorded.reason;
+  // An email not recorded stays SENDING until its claim lapses, then goes again: the pass reports it.
+  await recorder.done();
   return report;
+}
+
+/**
+ * Records a pass's results together: once every send of the pass has finished, or `recordLingerMs`
+ * (50 ms) after a result came while others are still out, so one slow send holds no other email's record
+ * (a sender dying meanwhile sends again only what it had not recorded).
+ */
+function createRecorder(options: MailSenderOptions, expected: number) {
+  let pending: Delivered[] = [];
+  let finished = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const writes: Promise<void>[] = [];
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    writes.push(recordAll(options, pending));
+    pending = [];
+  };
+  return {
+    add(delivered: Delivered): void {
+      pending.push(delivered);
+      finished += 1;
+      if (finished === expected) flush();
+      else timer ??= setTimeout(flush, options.recordLingerMs ?? 50);
+    },
+    /** After every send: waits for the records; throws the first that failed. */
+    async done(): Promise<void> {
+      flush();
+      const outcomes = await Promise.allSettled(writes);
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    },
+  };
 }
 
 /** Step 1: the due emails, SENDING under a claim, committed before anything is sent. */
@@ -80,14 +126,14 @@ function claim(options: MailSenderOptions, batchSize: number): Promise<EmailRow[
   const now = (options.now ?? (() => new Date()))();
   const claimMs = options.claimMs ?? defaultClaimMs;
   return withTransaction(options.pool, async (client) => {
-    const claimed: EmailRow[] = [];
-    for (const row of await lockClaimable(client, now, batchSize)) {
+    const claimed = (await lockClaimable(client, now, batchSize)).flatMap((row) => {
       const events = decide({ type: 'ClaimEmail', at: now, claimMs }, row, options.backoff);
-      if (events.length === 0) continue;
-      const next = { ...row, ...events.reduce(evolve, row) };
-      await saveDelivery(client, row, next);
-      claimed.push(next);
-    }
+      return events.length === 0 ? [] : [{ ...row, ...events.reduce(evolve, row) }];
+    });
+    await saveDeliveries(
+      client,
+      claimed.map((email) => ({ key: email, delivery: email })),
+    );
     return claimed;
   });
 }
@@ -97,17 +143,11 @@ interface Delivered {
   result: SendResult;
 }
 
-/** Steps 2 and 3 for one claimed email. */
-async function deliver(options: MailSenderOptions, email: EmailRow): Promise<Delivered> {
-  const result = await send(options.mailer, options.from, email);
-  await record(options, email, result);
-  return { email, result };
-}
-
-async function send(mailer: Mailer, from: string, email: EmailRow): Promise<SendResult> {
+/** Step 2 for one claimed email. */
+async function send(options: MailSenderOptions, email: EmailRow): Promise<SendResult> {
   try {
-    await mailer.send({
-      from,
+    await options.mailer.send({
+      from: options.from,
       to: email.recipient,
       subject: email.subject,
       text: email.text,
@@ -119,22 +159,48 @@ async function send(mailer: Mailer, from: string, email: EmailRow): Promise<Send
   }
 }
 
-/** Step 3, for the claimed attempt only: a claim that lapsed meanwhile is another attempt's to record. */
-async function record(options: MailSenderOptions, email: EmailRow, result: SendResult): Promise<void> {
+/**
+ * Step 3: the pass's results in one transaction; if it fails, each in a transaction of its own (the
+ * first error is thrown once every email has had its try).
+ */
+async function recordAll(options: MailSenderOptions, results: readonly Delivered[]): Promise<void> {
+  if (results.length === 0) return;
+  try {
+    await record(options, results);
+    return;
+  } catch (error) {
+    if (results.length === 1) throw error;
+  }
+  const alone = await Promise.allSettled(results.map((delivered) => record(options, [delivered])));
+  const failed = alone.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
+/** For the claimed attempts only: a claim that lapsed meanwhile is another attempt's to record. */
+async function record(options: MailSenderOptions, results: readonly Delivered[]): Promise<void> {
   const at = (options.now ?? (() => new Date()))();
   await withTransaction(options.pool, async (client) => {
-    const current = await lockEmail(client, email);
-    if (current === null) return;
-    const command = { type: 'RecordAttempt' as const, at, attempt: email.attempts, result };
-    const events = decide(command, current, options.backoff);
-    if (events.length === 0) {
-      options.logger.warn(
-        { orderId: email.orderId, status: email.orderStatus, attempt: email.attempts, now: current.state },
-        'email sent after its claim lapsed; the later attempt records it',
+    const current = await lockEmails(
+      client,
+      results.map((r) => r.email),
+    );
+    const changes = results.flatMap(({ email, result }) => {
+      const now = current.find(
+        (row) => row.orderId === email.orderId && row.orderStatus === email.orderStatus,
       );
-      return;
-    }
-    await saveDelivery(client, current, events.reduce(evolve, current));
+      if (now === undefined) return [];
+      const command = { type: 'RecordAttempt' as const, at, attempt: email.attempts, result };
+      const events = decide(command, now, options.backoff);
+      if (events.length === 0) {
+        options.logger.warn(
+          { orderId: email.orderId, status: email.orderStatus, attempt: email.attempts, now: now.state },
+          'email sent after its claim lapsed; the later attempt records it',
+        );
+        return [];
+      }
+      return [{ key: now, delivery: events.reduce(evolve, now) }];
+    });
+    await saveDeliveries(client, changes);
   });
 }
 
@@ -173,12 +239,17 @@ export interface MailSender {
 
 /**
  * Runs `sendDueEmails` every `intervalMs`, one pass at a time: the next is scheduled when the previous
- * ends, and a wake during a pass runs another right after it (the new email may have been committed
- * after the pass claimed). A failed pass is logged; what it did not record is sent again once its
- * claim lapses.
+ * ends. A wake runs a pass `lingerMs` later (default 0), unless one is due sooner; a wake during a
+ * pass runs another `lingerMs` after it (the new email may have been committed after the pass
+ * claimed). A failed pass is logged; what it did not record is sent again once its claim lapses.
  */
-export function startMailSender(options: MailSenderOptions & { intervalMs: number }): MailSender {
+export function startMailSender(
+  options: MailSenderOptions & { intervalMs: number; lingerMs?: number },
+): MailSender {
+  const lingerMs = options.lingerMs ?? 0;
   let timer: NodeJS.Timeout | undefined;
+  /** When the scheduled pass runs (performance.now()). */
+  let dueAt = Number.POSITIVE_INFINITY;
   let running: Promise<void> = Promise.resolve();
   let passing = false;
   let wokenDuringPass = false;
@@ -187,10 +258,12 @@ export function startMailSender(options: MailSenderOptions & { intervalMs: numbe
   const schedule = (delayMs: number): void => {
     if (stopped) return;
     clearTimeout(timer);
+    dueAt = performance.now() + delayMs;
     timer = setTimeout(run, delayMs);
   };
   const run = (): void => {
     passing = true;
+    dueAt = Number.POSITIVE_INFINITY;
     running = sendDueEmails(options)
       .then(
         () => undefined,
@@ -199,7 +272,7 @@ export function startMailSender(options: MailSenderOptions & { intervalMs: numbe
       )
       .finally(() => {
         passing = false;
-        schedule(wokenDuringPass ? 0 : options.intervalMs);
+        schedule(wokenDuringPass ? lingerMs : options.intervalMs);
         wokenDuringPass = false;
       });
   };
@@ -208,7 +281,7 @@ export function startMailSender(options: MailSenderOptions & { intervalMs: numbe
   return {
     wake: () => {
       if (passing) wokenDuringPass = true;
-      else schedule(0);
+      else if (performance.now() + lingerMs < dueAt) schedule(lingerMs);
     },
     stop: async () => {
       stopped = true;
