@@ -18,8 +18,8 @@ import {
   type ForwardingState,
 } from '../domain/forwarding.ts';
 import { customerOf } from '../store/customer-copy.ts';
-import { emailQueued, queueEmail } from '../store/emails.ts';
-import { factsOf } from '../store/order-facts.ts';
+import { queueEmail } from '../store/emails.ts';
+import { emailStateOf } from '../store/order-facts.ts';
 import { type FactKey, lockQueue, type ParkedEvent, unpark, updateWait } from '../store/parked-events.ts';
 
 /**
@@ -129,18 +129,23 @@ export function factAwaited(event: OrderEvent, awaiting: Awaited): FactKey {
 
 const noFacts: OrderFacts = { charged: null, refunded: null, tracking: null, approved: false };
 
-/** The customer always (routing reads its level); the email's state and facts only if it has an email. */
+/**
+ * The customer always (routing reads its level); with an email to send, the email's state and the
+ * order's facts too, read with the customer in one statement.
+ */
 async function loadState(tx: ForwardingTransaction, item: Item, emails: boolean): Promise<ForwardingState> {
   const { event, routed } = item;
-  const customer = await customerOf(tx.client, event.customerId);
   const status = emails ? emailStatusOf(event.status) : null;
-  if (status === null) return { routed, customer, emailQueued: false, facts: noFacts };
-  return {
-    routed,
-    customer,
-    emailQueued: await emailQueued(tx.client, event.orderId, status),
-    facts: await factsOf(tx.client, event.orderId),
-  };
+  if (status === null) {
+    const customer = await customerOf(tx.client, event.customerId);
+    return { routed, customer, emailQueued: false, facts: noFacts };
+  }
+  const state = await emailStateOf(tx.client, {
+    orderId: event.orderId,
+    customerId: event.customerId,
+    status,
+  });
+  return { routed, customer: state.customer, emailQueued: state.queued, facts: state.facts };
 }
 
 async function write(

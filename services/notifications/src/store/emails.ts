@@ -32,19 +32,6 @@ const columns = `order_id AS "orderId", customer_id AS "customerId", order_statu
   subject, body AS text, message_id AS "messageId", state, attempts, next_attempt_at AS "nextAttemptAt",
   claimed_until AS "claimedUntil", last_error AS "lastError", created_at AS "createdAt", sent_at AS "sentAt"`;
 
-/** Whether the (order, status) email exists already: a duplicate event then has nothing to do. */
-export async function emailQueued(
-  client: PoolClient,
-  orderId: string,
-  status: EmailStatus,
-): Promise<boolean> {
-  const result = await client.query('SELECT 1 FROM emails WHERE order_id = $1 AND order_status = $2', [
-    orderId,
-    status,
-  ]);
-  return result.rowCount === 1;
-}
-
 /** Queues the email, due at once. False if (order, status) already has one: nothing is inserted. */
 export async function queueEmail(client: PoolClient, email: NewEmail): Promise<boolean> {
   const result = await client.query(

@@ -1,6 +1,12 @@
-import type { PaymentRefunded, PaymentSucceeded, ShipmentDispatched } from '@microshop/contracts';
+import {
+  type CustomerLevel,
+  customerLevelSchema,
+  type PaymentRefunded,
+  type PaymentSucceeded,
+  type ShipmentDispatched,
+} from '@microshop/contracts';
 import type { PoolClient } from '@microshop/platform';
-import type { OrderFacts } from '../domain/emails.ts';
+import type { EmailStatus, OrderFacts } from '../domain/emails.ts';
 
 // What the payments and shipments topics said about an order, inside the caller's transaction.
 
@@ -49,7 +55,11 @@ export async function recordDispatch(
   );
 }
 
-interface FactsRow {
+interface StateRow {
+  level: string | null;
+  name: string | null;
+  email: string | null;
+  queued: boolean;
   charged_amount: string | null;
   charged_currency: string | null;
   refunded_amount: string | null;
@@ -59,30 +69,54 @@ interface FactsRow {
   approved: boolean;
 }
 
-/** Everything known about the order, in one round trip. Refunds are summed per order (one currency). */
-export async function factsOf(client: PoolClient, orderId: string): Promise<OrderFacts> {
-  const result = await client.query<FactsRow>(
-    `SELECT c.amount AS charged_amount, c.currency AS charged_currency,
+export interface EmailState {
+  /** The customer copy (level, name, address), null while no event of the customer has arrived. */
+  customer: { level: CustomerLevel; name: string; email: string } | null;
+  /** The (order, status) email exists already. */
+  queued: boolean;
+  facts: OrderFacts;
+}
+
+/**
+ * What an email of the order needs, in one round trip: the customer copy, whether this status's email
+ * is queued already, and everything known about the order. Refunds are summed per order (one currency).
+ */
+export async function emailStateOf(
+  client: PoolClient,
+  key: { orderId: string; customerId: string; status: EmailStatus },
+): Promise<EmailState> {
+  const result = await client.query<StateRow>(
+    `SELECT cu.level, cu.name, cu.email,
+            EXISTS (SELECT 1 FROM emails e WHERE e.order_id = $1 AND e.order_status = $3) AS queued,
+            c.amount AS charged_amount, c.currency AS charged_currency,
             r.amount AS refunded_amount, r.currency AS refunded_currency,
             s.tracking_number, s.carrier,
             EXISTS (SELECT 1 FROM emails e WHERE e.order_id = $1 AND e.order_status = 'APPROVED') AS approved
      FROM (SELECT 1) AS one
+     LEFT JOIN customers cu ON cu.id = $2
      LEFT JOIN order_charges c ON c.order_id = $1
      LEFT JOIN (SELECT sum(amount) AS amount, min(currency) AS currency
                 FROM order_refunds WHERE order_id = $1 HAVING count(*) > 0) r ON true
      LEFT JOIN order_shipments s ON s.order_id = $1`,
-    [orderId],
+    [key.orderId, key.customerId, key.status],
   );
   const row = result.rows[0];
-  if (row === undefined) throw new Error('the facts query returns one row');
+  if (row === undefined) throw new Error('the email state query returns one row');
   return {
-    charged: money(row.charged_amount, row.charged_currency),
-    refunded: money(row.refunded_amount, row.refunded_currency),
-    tracking:
-      row.tracking_number === null || row.carrier === null
+    customer:
+      row.level === null || row.name === null || row.email === null
         ? null
-        : { trackingNumber: row.tracking_number, carrier: row.carrier },
-    approved: row.approved,
+        : { level: customerLevelSchema.parse(row.level), name: row.name, email: row.email },
+    queued: row.queued,
+    facts: {
+      charged: money(row.charged_amount, row.charged_currency),
+      refunded: money(row.refunded_amount, row.refunded_currency),
+      tracking:
+        row.tracking_number === null || row.carrier === null
+          ? null
+          : { trackingNumber: row.tracking_number, carrier: row.carrier },
+      approved: row.approved,
+    },
   };
 }
 
