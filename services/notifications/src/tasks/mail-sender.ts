@@ -17,9 +17,9 @@ import { type EmailRow, lockClaimable, lockEmails, saveDeliveries } from '../sto
  *      record touches one email, never a batch.
  * So a pass costs two transactions however many emails it takes, and a wake (an email just queued)
  * runs the pass `lingerMs` later, so the emails of orders arriving together go out together (decision
- * 25 in docs/decisions.md). A sender that dies between 2 and 3 leaves its
- * emails SENDING until their claim lapses; then each is claimed and sent again — that email only,
- * with the same Message-ID, so a receiver can drop the copy. That is "exactly once as far as SMTP
+ * 25 in docs/decisions.md). A sender that dies between 2 and 3 leaves the emails it had not recorded
+ * SENDING until their claim lapses; then each is claimed and sent again — those emails only, with the
+ * same Message-ID, so a receiver can drop the copy. That is "exactly once as far as SMTP
  * allows": SMTP has no way to ask whether a message was taken.
  */
 
@@ -34,7 +34,7 @@ export interface MailSenderOptions {
   batchSize?: number;
   /** How long a claim holds an email: longer than one send may take. Default 60 s. */
   claimMs?: number;
-  /** How long a result waits for the others of its pass before it is recorded without them. Default 50 ms. */
+  /** How long a result waits for the others of its pass before it is recorded without them (50 ms). */
   recordLingerMs?: number;
   now?: () => Date;
 }
