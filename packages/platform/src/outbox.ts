@@ -1,7 +1,7 @@
 import type { EnvelopeBase, TopicName } from '@microshop/contracts';
 import type pg from 'pg';
 import { assertIdentifier, qualified } from './db/identifier.ts';
-import { isInTransaction } from './db/pool.ts';
+import { deferToCommit, isInTransaction } from './db/pool.ts';
 import { currentTraceparent, tagOrder } from './telemetry/messages.ts';
 
 /**
@@ -128,6 +128,10 @@ export interface OutboxOptions {
  * Writes `messages` to the outbox. `client` MUST be inside the caller's transaction, the same one
  * that changes the state the events describe (use `withTransaction` or `handleOnce`); outside one
  * the event would be published even if the state change later failed, so this refuses to run.
+ * Inside `withTransaction` the rows are written when the transaction's work is done, every call's in
+ * one statement that takes the COMMIT along (`deferToCommit`): nothing reads the outbox back, and the
+ * rows are in the WAL with the state they describe either way. Each message's trace context is taken
+ * now, in the caller's span.
  */
 export async function appendToOutbox(
   client: pg.ClientBase,
@@ -140,8 +144,15 @@ export async function appendToOutbox(
   }
   for (const message of messages) checkMessage(message);
   const table = options.schema === undefined ? outboxTable : qualified(options.schema, outboxTable);
-  // Prepared once per connection (named by table): every write of every service runs it.
-  await client.query({
+  const rows = messages.map((m) => (m.traceparent === undefined ? { ...m, traceparent: traced(m) } : m));
+  if (!deferToCommit(client, `outbox:${table}`, rows, (all) => outboxInsert(table, all))) {
+    await client.query(outboxInsert(table, rows));
+  }
+}
+
+/** One multi-row insert of `messages` (each with its trace context), prepared once per connection. */
+function outboxInsert(table: string, messages: readonly OutboxMessage[]): pg.QueryConfig {
+  return {
     name: `outbox.insert:${table}`,
     text: `INSERT INTO ${table} (id, aggregatetype, aggregateid, type, payload, traceparent)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
@@ -151,9 +162,9 @@ export async function appendToOutbox(
       messages.map((m) => m.key),
       messages.map((m) => m.type),
       messages.map((m) => JSON.stringify(m.payload)),
-      messages.map((m) => m.traceparent ?? traced(m)),
+      messages.map((m) => m.traceparent ?? ''),
     ],
-  });
+  };
 }
 
 /** The active trace context, which now also acts on the message's order, if it names one. */

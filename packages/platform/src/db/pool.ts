@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { assertIdentifier } from './identifier.ts';
 import { mapPgError } from './pg-errors.ts';
-import { begin, beginPending, pipelineBegin, settleBegin } from './pipelined-begin.ts';
+import { begin, beginPending, commitWith, pipelineBegin, settleBegin } from './pipelined-begin.ts';
 import { nameStatements } from './prepared.ts';
 
 export type { Pool, PoolClient } from 'pg';
@@ -59,6 +59,8 @@ export async function withTransaction<T>(
   options: { isolationLevel?: IsolationLevel } = {},
 ): Promise<T> {
   const client = await connect(pool);
+  const deferred = new Map<string, Deferred>();
+  deferrals.set(client, deferred);
   let broken: Error | undefined;
   // A checked-out client has no 'error' listener of the pool's: a server that goes away between two
   // of its queries (PostgreSQL restarting) would crash the process. Kept here, the error makes the
@@ -74,7 +76,7 @@ export async function withTransaction<T>(
       options.isolationLevel === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolationLevel}`,
     );
     const result = await fn(client);
-    if (settleBegin(client)) await client.query('COMMIT');
+    if (!(await runDeferred(client, deferred)) && settleBegin(client)) await client.query('COMMIT');
     return result;
   } catch (error) {
     if (sentBegin(client)) broken = (await rollbackQuietly(client)) ?? broken;
@@ -82,9 +84,51 @@ export async function withTransaction<T>(
   } finally {
     // A client whose ROLLBACK failed (or whose connection broke) is in an unknown state: passing the
     // error destroys it instead of handing it to the next caller mid-transaction.
+    deferrals.delete(client);
     client.removeListener('error', onError);
     client.release(broken);
   }
+}
+
+/** A statement deferred to the end of a transaction, and the items it writes. */
+interface Deferred {
+  items: unknown[];
+  statement: (items: unknown[]) => pg.QueryConfig;
+}
+
+/** The deferred statements of the transaction `withTransaction` is running on each client. */
+const deferrals = new WeakMap<pg.ClientBase, Map<string, Deferred>>();
+
+/**
+ * Inside `withTransaction`: leaves `items` for one statement at the end of the transaction's work, which
+ * writes every item deferred under `key` in this transaction (`statement` builds it, in the order they
+ * were deferred). The transaction's last statement takes its COMMIT along (pipelined-begin.ts): a write
+ * nothing in the transaction reads back (the outbox) costs no round trip of its own. An error of the
+ * statement fails the transaction as any other would. Returns false, deferring nothing, on a client
+ * not in a `withTransaction` (a transaction begun by hand): the caller then writes at once.
+ */
+export function deferToCommit<T>(
+  client: pg.ClientBase,
+  key: string,
+  items: readonly T[],
+  statement: (items: T[]) => pg.QueryConfig,
+): boolean {
+  const deferred = deferrals.get(client);
+  if (deferred === undefined) return false;
+  const entry = deferred.get(key);
+  if (entry === undefined) {
+    deferred.set(key, { items: [...items], statement: statement as Deferred['statement'] });
+  } else entry.items.push(...items);
+  return true;
+}
+
+/** Runs the deferred statements, the last with COMMIT where it can: true when that committed. */
+async function runDeferred(client: pg.PoolClient, deferred: Map<string, Deferred>): Promise<boolean> {
+  const statements = [...deferred.values()].map(({ items, statement }) => statement(items));
+  deferred.clear();
+  const last = statements.pop();
+  for (const statement of statements) await client.query(statement);
+  return last === undefined ? false : commitWith(client, last);
 }
 
 async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
