@@ -7,6 +7,7 @@ import { ingest } from './ingest.ts';
 import { outboxLatency } from './outbox-latency.ts';
 import { outboxPipeline } from './outbox-pipeline.ts';
 import { profile } from './profile.ts';
+import { transaction } from './transaction.ts';
 import { validation } from './validation.ts';
 import { web } from './web.ts';
 
@@ -20,11 +21,12 @@ const benches: Record<string, () => Promise<void>> = {
   web,
   profile,
   cost,
+  transaction,
 };
 
 const wanted = process.argv.slice(2);
-// `profile` and `cost` are tools, not benchmarks: run only when named.
-const tools = new Set(['profile', 'cost']);
+// `profile`, `cost` and `transaction` are tools, not benchmarks: run only when named.
+const tools = new Set(['profile', 'cost', 'transaction']);
 const names = wanted.length > 0 ? wanted : Object.keys(benches).filter((name) => !tools.has(name));
 for (const name of names) {
   const bench = benches[name];
