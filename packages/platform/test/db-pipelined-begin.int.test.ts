@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type pg from 'pg';
 import { isUniqueViolation } from '../src/db/pg-errors.ts';
-import { createPool, isInTransaction, withTransaction } from '../src/db/pool.ts';
+import { createPool, isInTransaction } from '../src/db/pool.ts';
 import { createTestSchema, type TestSchema } from '../src/testing/index.ts';
+import { countRoundTrips } from './round-trips.ts';
 
 // A transaction's BEGIN travels with its first statement when that is a prepared statement the
 // connection has parsed (db/pipelined-begin.ts): one round trip fewer, the same transaction. Counted
@@ -19,28 +20,11 @@ const insert = (client: pg.PoolClient, id: number, note = 'x') =>
 const stored = async (id: number) =>
   (await db.pool.query('SELECT note FROM item WHERE id = $1', [id])).rows[0]?.note as string | undefined;
 
-/** Runs a transaction and counts its round trips (ReadyForQuery messages on its connection). */
-async function roundTrips<T>(
+/** Runs a transaction on the pool of one connection and counts its round trips. */
+const roundTrips = <T>(
   work: (client: pg.PoolClient) => Promise<T>,
   options: { isolationLevel?: 'serializable' } = {},
-): Promise<{ trips: number; result: T }> {
-  let trips = 0;
-  let connection: {
-    on(event: string, listener: () => void): void;
-    off(event: string, listener: () => void): void;
-  };
-  const count = () => void trips++;
-  const result = await withTransaction(
-    pool,
-    async (client) => {
-      connection = (client as unknown as { connection: typeof connection }).connection;
-      connection.on('readyForQuery', count);
-      return work(client);
-    },
-    options,
-  ).finally(() => connection?.off('readyForQuery', count));
-  return { trips, result };
-}
+) => countRoundTrips(pool, work, options);
 
 describe('withTransaction: BEGIN with the first statement', () => {
   test('a parsed statement takes BEGIN along: one round trip fewer, its result as usual, the work committed', async () => {

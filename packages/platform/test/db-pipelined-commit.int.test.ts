@@ -4,9 +4,10 @@ import { after, describe, test } from 'node:test';
 import { topics } from '@microshop/contracts';
 import type pg from 'pg';
 import { isUniqueViolation } from '../src/db/pg-errors.ts';
-import { createPool, withTransaction } from '../src/db/pool.ts';
+import { createPool } from '../src/db/pool.ts';
 import { appendToOutbox, type OutboxMessage, outboxTableSql } from '../src/outbox.ts';
 import { createTestSchema, type TestSchema } from '../src/testing/index.ts';
+import { countRoundTrips } from './round-trips.ts';
 
 // Inside withTransaction the outbox rows are written when the work is done, in one statement that
 // takes the COMMIT along (db/pipelined-begin.ts, `deferToCommit` in db/pool.ts): one round trip fewer,
@@ -47,22 +48,7 @@ function event(): OutboxMessage {
 }
 
 /** Runs a transaction on the pool of one connection and counts its round trips. */
-async function roundTrips<T>(
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<{ trips: number; result: T }> {
-  let trips = 0;
-  let connection: {
-    on(event: string, listener: () => void): void;
-    off(event: string, listener: () => void): void;
-  };
-  const count = () => void trips++;
-  const result = await withTransaction(pool, async (client) => {
-    connection = (client as unknown as { connection: typeof connection }).connection;
-    connection.on('readyForQuery', count);
-    return work(client);
-  }).finally(() => connection?.off('readyForQuery', count));
-  return { trips, result };
-}
+const roundTrips = <T>(work: (client: pg.PoolClient) => Promise<T>) => countRoundTrips(pool, work);
 
 describe('withTransaction: COMMIT with the outbox rows', () => {
   test('the outbox insert goes last with the COMMIT; several appends are one statement', async () => {
