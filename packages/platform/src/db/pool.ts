@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { statementSpanOptions } from '../telemetry/setup.ts';
+import { traceStatements } from '../telemetry/statement-spans.ts';
 import { assertIdentifier } from './identifier.ts';
 import { mapPgError } from './pg-errors.ts';
 import { begin, beginPending, commitWith, pipelineBegin, settleBegin } from './pipelined-begin.ts';
@@ -40,9 +42,12 @@ export function createPool(options: PoolOptions): pg.Pool {
   pool.on('error', (error) => {
     options.logger?.warn({ err: error }, 'idle database connection failed; it will be replaced');
   });
-  // In this order: the naming wraps the pipelining, so a BEGIN travels with a named statement.
+  // In this order: the naming wraps the pipelining, so a BEGIN travels with a named statement; the
+  // statements' spans wrap both, so they time each statement as its caller sent it.
   pool.on('connect', pipelineBegin);
   if (options.prepared ?? true) pool.on('connect', nameStatements);
+  const statements = statementSpanOptions();
+  if (statements) pool.on('connect', (client) => traceStatements(client, statements));
   return pool;
 }
 

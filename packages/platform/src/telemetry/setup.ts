@@ -1,36 +1,36 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { QuietQueriesProcessor } from './quiet-queries.ts';
 import { ServiceAttributeProcessor } from './scope.ts';
+import type { StatementSpanOptions } from './statement-spans.ts';
 
 /**
  * The process's OpenTelemetry tracing, set up once: a tracer provider (W3C trace context, the sampler
  * the standard `OTEL_TRACES_SAMPLER` variables choose, parent-based "always on" by default), the
- * instrumentations of node:http (the servers' requests; Fastify runs on it), undici (fetch and the
- * gateway's proxy) and pg (queries), and the kit's own spans (consumers, the outbox wait).
+ * instrumentations of node:http (the servers' requests; Fastify runs on it) and undici (fetch and the
+ * gateway's proxy), and the kit's own spans (consumers, the outbox wait, and a SQL statement's span
+ * when it failed or took `TRACE_SQL_MIN_MS`, default 50; 0 makes one for every statement: see
+ * statement-spans.ts).
  *
  * Spans are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; without it nothing leaves the process, though trace
- * ids still reach the logs and the outbox. A SQL statement's span is exported only if it failed or
- * took `TRACE_SQL_MIN_MS` (default 50; 0 exports all), see quiet-queries.ts. `OTEL_SDK_DISABLED=true`
- * turns tracing off altogether.
+ * ids still reach the logs and the outbox. `OTEL_SDK_DISABLED=true` turns tracing off altogether.
  *
- * The instrumentations can only wrap `pg` and `node:http` if they are set up before those are
- * loaded, so the stack starts every service process with `--import` of register.ts, which calls this
- * first. The runners call it too (a no-op then); a process started without the flag still gets the
- * kit's spans and the propagation through the outbox, only not the HTTP and SQL spans.
+ * The instrumentations can only wrap `node:http` if they are set up before it is loaded, so the stack
+ * starts every service process with `--import` of register.ts, which calls this first. The runners
+ * call it too (a no-op then); a process started without the flag still gets the kit's spans and the
+ * propagation through the outbox, only not the HTTP spans.
  */
 
 export interface TelemetryState {
   enabled: boolean;
   exporting: boolean;
   provider?: NodeTracerProvider;
+  statements?: StatementSpanOptions;
 }
 
 let state: TelemetryState | undefined;
@@ -46,18 +46,20 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   }
   const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   const processors: SpanProcessor[] = [new ServiceAttributeProcessor()];
-  if (exporting) {
-    const batches = new BatchSpanProcessor(new OTLPTraceExporter());
-    processors.push(new QuietQueriesProcessor(batches, quietQueryMs(env)));
-  }
+  if (exporting) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': processName(env) }),
     spanProcessors: processors,
   });
   provider.register();
   registerInstrumentations({ tracerProvider: provider, instrumentations: instrumentations() });
-  state = { enabled: true, exporting, provider };
+  state = { enabled: true, exporting, provider, statements: { minMs: statementMinMs(env) } };
   return state;
+}
+
+/** How the pools of a traced process make SQL statements' spans; undefined when it is not traced. */
+export function statementSpanOptions(): StatementSpanOptions | undefined {
+  return state?.statements;
 }
 
 /** Sends what is buffered; the runners call it as the last stop step. */
@@ -66,16 +68,16 @@ export async function flushTelemetry(): Promise<void> {
 }
 
 /**
- * `TRACE_SQL_MIN_MS` (default 50): a SQL statement's span is exported if it failed or took this long.
+ * `TRACE_SQL_MIN_MS` (default 50): a SQL statement gets a span if it failed or took this long.
  * Not lower: on a busy machine most statements take a few milliseconds (queueing for a core, a commit's
- * flush), so a low bar exports more spans the busier the stack is, and the spans' cost adds to the load
+ * flush), so a low bar makes more spans the busier the stack is, and the spans' cost adds to the load
  * (decision 25 in docs/decisions.md). 50 ms is slow for any statement of ours, as slow-query logs count.
  */
-const defaultQuietQueryMs = 50;
+const defaultStatementMinMs = 50;
 
-function quietQueryMs(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.TRACE_SQL_MIN_MS ?? defaultQuietQueryMs);
-  return Number.isFinite(value) && value >= 0 ? value : defaultQuietQueryMs;
+function statementMinMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.TRACE_SQL_MIN_MS ?? defaultStatementMinMs);
+  return Number.isFinite(value) && value >= 0 ? value : defaultStatementMinMs;
 }
 
 function processName(env: NodeJS.ProcessEnv): string {
@@ -84,11 +86,8 @@ function processName(env: NodeJS.ProcessEnv): string {
 
 /**
  * No request or response body, no header (Authorization, cookies) and no query parameter is ever
- * recorded: the HTTP instrumentation records none unless told to, and pg's `enhancedDatabaseReporting`
- * (which would record parameters: passwords, card tokens) stays off. Queries outside any request or
- * consumed event (pool pings, periodic passes) make no span of their own, and neither does taking a
- * connection from the pool (a span per transaction, one in nine of an order's spans, that says nothing
- * the query spans do not).
+ * recorded: the HTTP instrumentation records none unless told to, and a statement's span records its
+ * text only (statement-spans.ts). Requests made outside any request or consumed event make no span.
  */
 function instrumentations(): Instrumentation[] {
   return [
@@ -97,10 +96,5 @@ function instrumentations(): Instrumentation[] {
       requireParentforOutgoingSpans: true,
     }),
     new UndiciInstrumentation({ requireParentforSpans: true }),
-    new PgInstrumentation({
-      requireParentSpan: true,
-      enhancedDatabaseReporting: false,
-      ignoreConnectSpans: true,
-    }),
   ];
 }
