@@ -6,13 +6,13 @@
 // per transaction the wall time, this process's CPU and the server backend's CPU (from /proc). A tool
 // for weighing the kit's transaction path, not a benchmark: it writes no figures into docs/.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { topics } from '@microshop/contracts';
 import type pg from 'pg';
 import { superuserUrl } from '../infra/src/postgres.ts';
 import { createPool, withTransaction } from '../packages/platform/src/db/pool.ts';
 import { appendToOutbox, type OutboxMessage, outboxTableSql } from '../packages/platform/src/outbox.ts';
 import { withBenchStack } from './lib/stack.ts';
+import { processCpuSeconds } from './lib/usage.ts';
 
 const count = Number(process.env.BENCH_TX_COUNT ?? 2000);
 const rounds = Number(process.env.BENCH_TX_ROUNDS ?? 6);
@@ -74,7 +74,7 @@ interface Round {
 /** `n` transactions of one variant: per transaction, µs of wall time, of this process's and of the backend's CPU. */
 async function round(pool: pg.Pool, backend: number, variant: Variant, n: number): Promise<Round> {
   const cpu0 = process.cpuUsage();
-  const server0 = backendCpuMs(backend);
+  const server0 = processCpuSeconds(backend);
   const start = performance.now();
   for (let i = 0; i < n; i++) {
     await withTransaction(pool, async (client) => {
@@ -86,8 +86,8 @@ async function round(pool: pg.Pool, backend: number, variant: Variant, n: number
   }
   const wall = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);
-  const server = backendCpuMs(backend) - server0;
-  return { wall: (1000 * wall) / n, client: (cpu.user + cpu.system) / n, server: (1000 * server) / n };
+  const server = processCpuSeconds(backend) - server0;
+  return { wall: (1000 * wall) / n, client: (cpu.user + cpu.system) / n, server: (1e6 * server) / n };
 }
 
 function outboxRow(): OutboxMessage {
@@ -103,12 +103,6 @@ function inPlace(m: OutboxMessage): pg.QueryConfig {
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
     values: [[m.id], [m.topic], [m.key], [m.type], [JSON.stringify(m.payload)], ['']],
   };
-}
-
-/** User and system CPU of a process, in ms (clock ticks of 10 ms). */
-function backendCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function median(values: number[]): number {

@@ -87,6 +87,11 @@ function treeCpuSeconds(rootPid: number): number {
   return ticks / ticksPerSecond;
 }
 
+/** CPU seconds (user + system) one process has spent, with the children it has reaped. */
+export function processCpuSeconds(pid: number): number {
+  return processTicks(pid) / ticksPerSecond;
+}
+
 /**
  * utime, stime, cutime and cstime (fields 14–17 of /proc/<pid>/stat, after the parenthesised command
  * name, which may hold spaces): the process's own time and that of children it has reaped, such as a
