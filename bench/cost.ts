@@ -4,7 +4,8 @@
 // BENCH_COST_RATE (default 8)/s for 40 s unmeasured, rests 30 s, measures the stack at rest for 20 s,
 // then BENCH_COST_WINDOWS (default 3) windows of BENCH_SECONDS (default 40) s at that rate: per shipped
 // order, the CPU of every process (and its "marginal" share, what is above the stack's CPU at rest),
-// PostgreSQL's commits and the spans the trace store took; POST → SHIPPED p50 and p99.
+// PostgreSQL's commits and the spans the trace store took; POST → SHIPPED p50 and p99; and at the end
+// the rows each table took per order (the inbox and outbox tables show which services' transactions).
 // BENCH_COST_ENV (JSON) adds to every service's environment, e.g. '{"OTEL_SDK_DISABLED":"true"}';
 // BENCH_COST_HOSTS sets the host processes. Writes no figures into docs/: CPU moves by 10 % and more
 // from window to window (the JVMs most), commits and spans hardly, so a change is weighed on several
@@ -37,9 +38,10 @@ export async function cost(): Promise<void> {
           atRest.cpu.map(([part, cpu]) => `${part} ${(cpu / atRest.seconds).toFixed(3)}`).join(', '),
       );
       const totals = { cpu: 0, marginal: 0, commits: 0, spans: 0, orders: 0 };
+      const writes = new Map<string, number>();
       for (let window = 1; window <= windows; window++) {
         const before = await snapshotUsage(settings);
-        const spansBefore = await spansStored(settings);
+        const tablesBefore = await tableWrites(settings);
         const r = await measureFlow(settings, shop, {
           rate,
           seconds,
@@ -47,7 +49,10 @@ export async function cost(): Promise<void> {
           drainMs: 10_000,
         });
         const usage = usageBetween(before, await snapshotUsage(settings));
-        const spans = (await spansStored(settings)) - spansBefore;
+        const tablesAfter = await tableWrites(settings);
+        const written = (table: string) => (tablesAfter.get(table) ?? 0) - (tablesBefore.get(table) ?? 0);
+        const spans = written('operations.spans');
+        for (const table of tablesAfter.keys()) writes.set(table, (writes.get(table) ?? 0) + written(table));
         const perOrder = (value: number) => (r.reached === 0 ? Number.NaN : value / r.reached);
         const marginal = marginalCpu(usage, atRest);
         console.log(
@@ -68,6 +73,10 @@ export async function cost(): Promise<void> {
       console.log(
         `all windows, per order: ${all(totals.cpu * 1000)} ms CPU, ${all(totals.marginal * 1000)} ms above rest, ${all(totals.commits)} commits, ${all(totals.spans)} spans`,
       );
+      const busiest = [...writes].filter(([, rows]) => rows > 0).sort((a, b) => b[1] - a[1]);
+      console.log(
+        `rows written per order (inserted, updated, deleted), by table: ${busiest.map(([table, rows]) => `${table} ${all(rows)}`).join(', ')}`,
+      );
     },
     { layout: 'hosted', hosts, serviceEnv },
   );
@@ -82,16 +91,19 @@ function marginalCpu(usage: Usage, atRest: Usage): { total: number; parts: [stri
   return { total: parts.reduce((sum, [, cpu]) => sum + cpu, 0), parts };
 }
 
-/** Rows the operations service's span store has taken so far (0 without it). */
-async function spansStored(settings: StackSettings): Promise<number> {
+/**
+ * Rows each table has taken so far (inserted, updated and deleted), by `schema.table`: the inbox and
+ * outbox tables count the transactions of each service, `operations.spans` the spans stored.
+ */
+async function tableWrites(settings: StackSettings): Promise<Map<string, number>> {
   const client = new pg.Client({ connectionString: superuserUrl(settings, settings.pg.database) });
   await client.connect();
   try {
-    const result = await client.query<{ n: string }>(
-      `SELECT coalesce(sum(n_tup_ins), 0) AS n FROM pg_stat_user_tables
-       WHERE schemaname = 'operations' AND relname = 'spans'`,
+    const result = await client.query<{ name: string; n: string }>(
+      `SELECT schemaname || '.' || relname AS name, n_tup_ins + n_tup_upd + n_tup_del AS n
+       FROM pg_stat_user_tables`,
     );
-    return Number(result.rows[0]?.n ?? 0);
+    return new Map(result.rows.map((row) => [row.name, Number(row.n)]));
   } finally {
     await client.end();
   }
