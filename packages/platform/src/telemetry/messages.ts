@@ -19,7 +19,8 @@ import { traceAttributes } from '../pure/trace-attributes.ts';
  * trace: a `wait` span from the record's timestamp (Debezium's read of the commit) to the moment the
  * consumer takes it up, then a `process` span around the handling, a child of the writer's span. A
  * batch of records from several traces is one `process` span in the first record's trace, linked to
- * the others, and each record's own work (`handle <type>`) is a span in its own trace. A record the
+ * the others, and each record's own work (`handle <type>`) is a span in its own trace. A record
+ * handled alone needs no second span: its `process` span becomes its `handle <type>` span. A record the
  * group does not act on (another event type on a topic it reads) has no span at all (`wants`). Work
  * deferred from a trace (a parked order, a deadline) stores its `traceparent` and goes on in that
  * trace when it runs (`withStoredTrace`).
@@ -106,18 +107,31 @@ export async function withProcessSpan<T>(
     },
     parent,
   );
+  if (records.length === 1) soleRecordSpans.set(record, span);
   return runIn(span, trace.setSpan(parent, span), handle);
 }
 
 /**
- * One record's own work inside a batch: a child of the active span when the record belongs to the
- * same trace, else a span in the record's trace linked to the batch's.
+ * The `process` span of a record handled alone, by record: the record's own work is that span (renamed)
+ * instead of a child of it, one span fewer for each record a consumer takes up alone, most of them.
+ */
+const soleRecordSpans = new WeakMap<TracedRecord, Span>();
+
+/**
+ * One record's own work: the `process` span of a record handled alone, renamed; in a batch, a child of
+ * the active span when the record belongs to the same trace, else a span in the record's trace linked
+ * to the batch's.
  */
 export async function withRecordSpan<T>(
   record: TracedRecord,
   name: string,
   handle: () => Promise<T>,
 ): Promise<T> {
+  const sole = soleRecordSpans.get(record);
+  if (sole !== undefined && sole === trace.getActiveSpan()) {
+    sole.updateName(name);
+    return attemptIn(sole, handle);
+  }
   const own = spanContextOf(record);
   if (own === undefined) return context.with(ROOT_CONTEXT, handle);
   const active = trace.getActiveSpan()?.spanContext();
@@ -150,11 +164,36 @@ async function runIn<T>(span: Span, within: Context, handle: () => Promise<T>): 
   try {
     return await context.with(within, handle);
   } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+    recordFailure(span, error);
     throw error;
   } finally {
     span.end();
+  }
+}
+
+function recordFailure(span: Span, error: unknown): void {
+  span.recordException(error as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+}
+
+/** Sole-record spans with a failed attempt recorded (`attemptIn`). */
+const failedOnce = new WeakSet<Span>();
+
+/**
+ * One attempt of a record's work in its `process` span, which it does not end. The consumer retries the
+ * record in that same span, so each failed attempt is recorded on it (its exception, an error status),
+ * and one that succeeds after a failure sets the status to OK, which overrides the error; the
+ * exceptions stay as the record's history. A record that never succeeds keeps the error.
+ */
+async function attemptIn<T>(span: Span, handle: () => Promise<T>): Promise<T> {
+  try {
+    const result = await handle();
+    if (failedOnce.has(span)) span.setStatus({ code: SpanStatusCode.OK });
+    return result;
+  } catch (error) {
+    failedOnce.add(span);
+    recordFailure(span, error);
+    throw error;
   }
 }
 
