@@ -2,14 +2,18 @@
 // stack, warms it up, then records a CPU profile of the process hosting the services (V8's sampling
 // profiler through the inspector, which SIGUSR1 opens on 127.0.0.1:9229) while orders arrive at
 // BENCH_PROFILE_RATE (default 20)/s for BENCH_SECONDS (default 20) s, and prints the self time by
-// package and the top functions. Writes no figures into docs/: it is a tool for finding what to cut.
+// package and the top functions. Over the same window the JDK's Flight Recorder samples Kafka and Kafka
+// Connect (`jcmd`, `jfr`): their CPU by thread and by the frames of their own code it passes through.
+// Writes no figures into docs/: it is a tool for finding what to cut.
 // BENCH_PROFILE_ENV (JSON) adds to every service's environment, e.g. '{"OTEL_SDK_DISABLED":"true"}'.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { kafkaNodeNames } from '../infra/src/kafka.ts';
 import { localDir } from '../infra/src/paths.ts';
 import { measureFlow, prepareShop } from './lib/flow.ts';
+import { startJfr, stopJfr } from './lib/jfr.ts';
 import { withBenchStack } from './lib/stack.ts';
 
 const rate = Number(process.env.BENCH_PROFILE_RATE ?? 20);
@@ -112,6 +116,9 @@ export async function profile(): Promise<void> {
       await session.send('Profiler.enable');
       await session.send('Profiler.setSamplingInterval', { interval: 500 });
       await session.send('Profiler.start');
+      const jvms = [...kafkaNodeNames(settings), 'connect'].map((part) =>
+        startJfr(settings, part, join(dir, `${part}-${rate}.jfr`)),
+      );
       const r = await measureFlow(settings, shop, {
         rate,
         seconds,
@@ -120,6 +127,7 @@ export async function profile(): Promise<void> {
       });
       const { profile } = (await session.send('Profiler.stop')) as { profile: Profile };
       session.close();
+      for (const recording of jvms) stopJfr(recording, /^(kafka\.|org\.apache\.kafka\.|io\.debezium\.)/);
       console.log(
         `${rate}/s for ${seconds} s: p50 ${r.latency.p50.toFixed(0)} ms, shipped ${(r.completionRate * 100).toFixed(1)} %`,
       );
