@@ -256,6 +256,13 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   });
   consumer.on('consumer:group:rebalance', () => logger.debug('consumer group rebalancing'));
+  // The library reports a rejoin that failed (after a heartbeat said the group is rebalancing) as an
+  // 'error' event. Unheard, that event throws from inside the library's callbacks, e.g. a socket's close
+  // handler when stop() closes the connection the rejoin was waiting on: the close then never finishes.
+  consumer.on('error', (error) => {
+    if (stopping.signal.aborted) logger.debug({ err: error }, 'consumer group rejoin ended by stop');
+    else logger.warn({ err: error }, 'consumer group rejoin failed; the membership watch joins again');
+  });
   consumer.on('consumer:heartbeat:error', (payload) =>
     logger.debug({ err: payload.error }, 'heartbeat failed'),
   );
