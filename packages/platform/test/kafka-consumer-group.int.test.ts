@@ -14,11 +14,12 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const n = (message: ConsumedMessage) => (message.value as { n: number }).n;
 
 describe('event consumer: scale-out', { timeout: 90_000 }, () => {
-  /** A logger that keeps the consumer's log lines, to count group (re)joins. */
+  /** A logger that keeps the consumer's log lines, to count group (re)joins and rebalances. */
   function recordingLogger() {
     const lines: { msg?: string }[] = [];
-    const recording = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    return { logger: recording, joins: () => lines.filter((l) => l.msg === 'joined consumer group').length };
+    const recording = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const count = (msg: string) => lines.filter((l) => l.msg === msg).length;
+    return { logger: recording, joins: () => count('joined consumer group'), count };
   }
 
   async function produceNumbered(f: ConsumerTestBed, total: number): Promise<void> {
@@ -72,5 +73,29 @@ describe('event consumer: scale-out', { timeout: 90_000 }, () => {
     await waitUntil('every message handled', () => handled.size === total, 60_000);
     await b.stop();
     assert.equal(await f.lag(), 0n);
+  });
+
+  it('stops promptly while a rebalance holds its rejoin, instead of hanging on the connection it closes', async (t) => {
+    const f = await createConsumerTestBed(t, { prefix: PREFIX, logger, partitions: 2 });
+    const idle = async () => {};
+    const log = recordingLogger();
+    const a = await f.consume(idle, { heartbeatIntervalMs: 300, clientId: 'member-a', logger: log.logger });
+    // A member that answers a rebalance only at its next heartbeat, seconds away: until then the broker
+    // holds the rejoin of every other member.
+    await f.consume(idle, { heartbeatIntervalMs: 12_000, sessionTimeoutMs: 30_000, clientId: 'member-slow' });
+    // A third member starts a rebalance; a learns of it at its next heartbeat and rejoins.
+    const rebalances = log.count('consumer group rebalancing');
+    const third = f.consume(idle, { heartbeatIntervalMs: 300, clientId: 'member-c' });
+    await waitUntil('member a to rejoin', () => log.count('consumer group rebalancing') > rebalances);
+    await delay(300);
+
+    // The broker answers a's LeaveGroup only after a's pending rejoin, i.e. once the slow member has
+    // rejoined too: stop() gives the leave up before that and closes the connection under the rejoin.
+    const outcome = await Promise.race([
+      a.stop().then(() => 'stopped'),
+      delay(8_000).then(() => 'still stopping'),
+    ]);
+    assert.equal(outcome, 'stopped');
+    await third;
   });
 });

@@ -77,6 +77,16 @@ type Item = RawRecord & { leaderEpoch: number };
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
 /**
+ * The longest stop() waits for each step that talks to the broker (closing the fetch stream, leaving
+ * the group, closing its own producer); the last commit gets `commitStepTimeoutMs`, room for two
+ * attempts. Each step normally takes milliseconds, but a request can wait far longer: the broker
+ * handles one request of a connection at a time, so a LeaveGroup sent while the member's own rejoin is
+ * pending waits until every other member has rejoined. Past its time a step is logged and given up.
+ */
+const stopStepTimeoutMs = 3_000;
+const commitStepTimeoutMs = 5_000;
+
+/**
  * A consumer-group member with at-least-once delivery: an offset is committed only after the handler
  * of that message (and of every earlier one on its partition) has finished, or after the message has
  * been parked on the dead-letter topic. A crash before the commit means redelivery, never loss.
@@ -291,6 +301,38 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     abandon.abort();
   }
 
+  /** consumer.leaveGroup(true), whose typing picks the callback form. */
+  function leaveGroup(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      consumer.leaveGroup(true, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /**
+   * Runs one step of the shutdown and waits for it at most `timeoutMs`: false if it did not end in time
+   * (it is left running). A step that fails is logged and counts as done.
+   */
+  async function stopStep(
+    step: string,
+    run: () => Promise<unknown>,
+    timeoutMs = stopStepTimeoutMs,
+  ): Promise<boolean> {
+    const deadline = new AbortController();
+    const ended = await Promise.race([
+      run().then(
+        () => true,
+        (error: unknown) => {
+          logger.warn({ err: error }, `${step} failed`);
+          return true;
+        },
+      ),
+      sleep(timeoutMs, deadline.signal).then(() => false),
+    ]);
+    deadline.abort(); // clears the timer
+    if (!ended) logger.error({ timeoutMs }, `${step} did not end in time; stopping without it`);
+    return ended;
+  }
+
   function shutdown(): Promise<void> {
     shutDown ??= (async () => {
       stopping.abort();
@@ -299,15 +341,18 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       const current = stream;
       stream = null;
       lanes.clearQueued();
-      await current
-        ?.close()
-        .catch((error: unknown) => logger.warn({ err: error }, 'closing fetch stream failed'));
+      if (current) await stopStep('closing the fetch stream', () => current.close());
       await drainInFlight();
-      await committer.flush();
-      await consumer
-        .close(true)
-        .catch((error: unknown) => logger.warn({ err: error }, 'leaving consumer group failed'));
-      if (ownsProducer) await deadLetterProducer.close();
+      await stopStep('committing the last offsets', () => committer.flush(), commitStepTimeoutMs);
+      // leaveGroup() marks the membership inactive before it sends anything: a rejoin still in flight
+      // then ends quietly when close() drops its connection. Failing instead, it would be reported as an
+      // 'error' event and re-arm a library timer that keeps the process alive for the rebalance timeout.
+      await stopStep('leaving the consumer group', leaveGroup);
+      if (!(await stopStep('closing the kafka consumer', () => consumer.close(true)))) {
+        // Drop the connections, and the requests stuck on them.
+        await stopStep('closing the kafka connections', () => consumer.connections.close());
+      }
+      if (ownsProducer) await stopStep('closing the dead-letter producer', () => deadLetterProducer.close());
       logger.info('kafka consumer stopped');
     })();
     return shutDown;
