@@ -16,7 +16,7 @@ import {
   uniqueTopic,
   waitUntil,
 } from '../src/testing/kafka.ts';
-import { testLogger } from '../src/testing/service.ts';
+import { eventually, testLogger } from '../src/testing/service.ts';
 
 const bootstrapServers = testKafkaBootstrapServers();
 const logger = testLogger('admin-test');
@@ -89,6 +89,11 @@ describe('ensureTopics', { timeout: 60_000 }, () => {
     }));
 
     const first = await ensureTopics({ bootstrapServers, topics: spec });
+    // The controller has the new retention when the alter returns; the broker that describes the topic
+    // applies it from the metadata log a moment later (under load, after the next call's look).
+    await eventually('the new retention described', async () => {
+      return (await topicConfig(existing, 'retention.ms')) === String(thirtyDays);
+    });
     const second = await ensureTopics({ bootstrapServers, topics: spec });
 
     assert.deepEqual(first, { created: [fresh], existing: [existing], altered: [existing] });

@@ -60,6 +60,11 @@ export async function startDeadLetterReader(options: DeadLetterReaderOptions): P
     heartbeatInterval: 2_000,
   });
   const stopping = new AbortController();
+  // A rejoin that failed is an 'error' event of the client; unheard, it would throw inside the client's
+  // callbacks (a socket's close handler at stop) and leave it half closed.
+  consumer.on('error', (error) => {
+    if (!stopping.signal.aborted) logger.warn({ err: error }, 'consumer group rejoin failed');
+  });
   let stream: Stream | null = null;
   const open = async () => {
     stream = await consumer.consume({
