@@ -11,6 +11,7 @@ export * from './errors.ts';
 export * from './http/access.ts';
 export * from './http/app.ts';
 export * from './http/fault-switch.ts';
+export * from './http/journaled-answers.ts';
 export * from './http/ops-routes.ts';
 export * from './http/page-cursor.ts';
 export * from './http/problem.ts';
