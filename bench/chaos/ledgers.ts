@@ -1,5 +1,5 @@
 // What the outside world recorded, read from the journals the payment sandbox and the mail sink keep
-// under their DATA_DIR (JSON lines, fsynced before they answer): every charge and refund the provider
+// under their DATA_DIR (JSON lines, on disk before they answer): every charge and refund the provider
 // made, and every email the SMTP server accepted, the ones a restart or an emptying dropped from
 // their lists included. The chaos audit trusts these over anything microshop says about itself.
 import { existsSync, readFileSync } from 'node:fs';

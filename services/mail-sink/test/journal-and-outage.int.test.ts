@@ -27,17 +27,17 @@ function send(port: number, to: string, subject: string) {
 }
 
 describe('the mailbox on disk', () => {
-  test('a mailbox read back from its journal lists what was received, newest first, the newest `capacity` of it', () => {
+  test('a mailbox read back from its journal lists what was received, newest first, the newest `capacity` of it', async () => {
     const dir = join(dataDir, 'mailbox');
     const first = openMailJournal(dir);
     const mailbox = createMailbox({ capacity: 10, journal: first });
     const message = { messageId: null, from, text: 'hi' };
     for (const subject of ['one', 'two', 'three']) mailbox.add({ ...message, subject }, ['ann@example.com']);
-    first.close();
+    await first.close();
 
     const again = openMailJournal(dir);
     const reopened = createMailbox({ capacity: 2, journal: again });
-    again.close();
+    await again.close();
 
     assert.deepEqual(
       reopened.list().map((mail) => mail.subject),
@@ -46,7 +46,7 @@ describe('the mailbox on disk', () => {
     assert.deepEqual(reopened.list()[0]?.to, ['ann@example.com']);
   });
 
-  test('a mailbox emptied stays empty after a restart, and what came after is listed', () => {
+  test('a mailbox emptied stays empty after a restart, and what came after is listed', async () => {
     const dir = join(dataDir, 'emptied');
     const first = openMailJournal(dir);
     const mailbox = createMailbox({ capacity: 10, journal: first });
@@ -54,7 +54,7 @@ describe('the mailbox on disk', () => {
     mailbox.add({ ...message, subject: 'old' }, ['ann@example.com']);
     mailbox.clear();
     mailbox.add({ ...message, subject: 'new' }, ['ann@example.com']);
-    first.close();
+    await first.close();
 
     const again = openMailJournal(dir);
     assert.deepEqual(
@@ -64,7 +64,7 @@ describe('the mailbox on disk', () => {
       ['new'],
     );
     assert.equal(again.records.length, 3, 'the journal keeps every email, the emptied ones too');
-    again.close();
+    await again.close();
   });
 });
 

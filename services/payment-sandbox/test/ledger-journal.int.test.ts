@@ -34,7 +34,7 @@ async function sandboxOn(
     app,
     close: async () => {
       await app.close();
-      journal.close();
+      await journal.close();
     },
   };
 }

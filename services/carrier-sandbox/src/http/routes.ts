@@ -1,4 +1,5 @@
 import {
+  answerOnceJournaled,
   buildHttpApp,
   createFaultSwitch,
   type FaultSwitch,
@@ -45,6 +46,7 @@ export async function build({ carrier, faults, ...base }: HttpDeps): Promise<Htt
       description: 'A local shipping company: books shipments and calls back when they are delivered.',
     },
   });
+  answerOnceJournaled(app, carrier.store);
   registerOutage(app, faults ?? createFaultSwitch<HttpOutage>());
   registerRoutes(app, carrier);
   return app;

@@ -6,12 +6,13 @@ import type { CarrierShipment } from '../domain/shipment.ts';
 import { carrierShipmentSchema } from '../http/schemas.ts';
 
 /**
- * The sandbox's shipments, in memory and in a journal (the kit's JSON-lines file under DATA_DIR,
- * fsynced before a method returns): every booking with its idempotency key, and every later state of
- * a shipment (delivered, cancelled, its callback's progress). A restart reads the journal back, so no
- * booking, key or pending callback is forgotten (the chaos run audits the file). Every method is
- * synchronous, so a check-then-insert in one call cannot interleave with another request: that is
- * what makes 20 concurrent bookings with one key book once.
+ * The sandbox's shipments, in memory and in a journal (the kit's JSON-lines file under DATA_DIR):
+ * every booking with its idempotency key, and every later state of a shipment (delivered, cancelled,
+ * its callback's progress). A restart reads the journal back, so no booking, key or pending callback
+ * is forgotten (the chaos run audits the file). Every method is synchronous, so a check-then-insert in
+ * one call cannot interleave with another request: that is what makes 20 concurrent bookings with one
+ * key book once. What a method wrote is on disk once `synced` resolves: the HTTP answers and the
+ * delivery callbacks wait for it.
  */
 
 export interface ShipmentStore {
@@ -24,6 +25,8 @@ export interface ShipmentStore {
   /** Replaces a known shipment; an unknown id is a programming error. */
   put(shipment: CarrierShipment): void;
   size(): number;
+  /** Resolves once what was written so far is on disk. */
+  synced(): Promise<void>;
 }
 
 /** A line of the journal: a booking with its key, or a shipment's new state. */
@@ -64,6 +67,7 @@ export function createShipmentStore(journal: Journal<ShipmentRecord> = memoryJou
       shipments.set(shipment.id, shipment);
     },
     size: () => shipments.size,
+    synced: () => journal.synced(),
   };
 }
 

@@ -88,22 +88,31 @@ export function createCallbackDispatcher(options: CallbackDispatcherOptions): Ca
     }
   };
 
-  const deliver = (shipmentId: string): Promise<void> | undefined => {
+  const deliver = async (shipmentId: string): Promise<void> => {
     const shipment = options.store.get(shipmentId);
-    if (shipment === undefined) return undefined;
+    if (shipment === undefined) return;
     const events = decide({ type: 'DeliverShipment', at: now() }, shipment);
-    if (events.length === 0) return undefined;
+    if (events.length === 0) return;
     const delivered = events.reduce(evolve, shipment);
     options.store.put(delivered);
     options.logger.info({ shipmentId, reference: delivered.reference }, 'shipment delivered');
-    return callBack(shipmentId);
+    // The callback reports the delivery: it leaves once the delivery is on disk.
+    await options.store.synced();
+    await callBack(shipmentId);
+  };
+
+  /** A journal that broke (a failed write) fails the work: it is logged, not left unhandled. */
+  const inBackground = (shipmentId: string, work: Promise<void>): void => {
+    work.catch((error: unknown) =>
+      options.logger.error({ err: error, shipmentId }, 'delivery or callback not recorded'),
+    );
   };
 
   const scheduleIn = (shipmentId: string, delayMs: number): void => {
     if (stopping.signal.aborted) return;
     const timer = setTimeout(() => {
       timers.delete(shipmentId);
-      void deliver(shipmentId);
+      inBackground(shipmentId, deliver(shipmentId));
     }, delayMs);
     // Pending deliveries never keep a stopping process (or a finished test file) alive.
     timer.unref();
@@ -117,7 +126,7 @@ export function createCallbackDispatcher(options: CallbackDispatcherOptions): Ca
         if (shipment.status === 'booked') {
           const dueAt = Date.parse(shipment.createdAt) + options.deliveryDelayMs;
           scheduleIn(shipment.id, Math.max(0, dueAt - now().getTime()));
-        } else if (callbackDue(shipment)) void callBack(shipment.id);
+        } else if (callbackDue(shipment)) inBackground(shipment.id, callBack(shipment.id));
       }
     },
     forget(shipmentId) {

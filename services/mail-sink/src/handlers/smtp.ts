@@ -138,6 +138,7 @@ async function receive(
   }
   const recipients = session.envelope.rcptTo.map((address) => address.address);
   const mail = options.mailbox.add(await parseMessage(Buffer.concat(chunks)), recipients);
+  await options.mailbox.synced(); // 250 only once the email is on disk
   logger.info(
     { id: mail.id, messageId: mail.messageId, to: mail.to, subject: mail.subject },
     'email received',

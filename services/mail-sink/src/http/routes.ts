@@ -1,4 +1,5 @@
 import {
+  answerOnceJournaled,
   buildHttpApp,
   createFaultSwitch,
   type FaultSwitch,
@@ -48,6 +49,7 @@ export async function build({ mailbox, faults, ...base }: HttpDeps): Promise<Htt
       description: "The dev stack's local SMTP server: every email it received, newest first.",
     },
   });
+  answerOnceJournaled(app, mailbox);
   registerRoutes(app, mailbox);
   registerOutage(app, faults ?? createFaultSwitch<SmtpOutage>());
   return app;

@@ -7,8 +7,9 @@ import type { ParsedMessage } from '../domain/message.ts';
 /**
  * The received emails. In memory, bounded: past `capacity` the oldest email is dropped from the
  * list, so a long-running stack (or a benchmark) cannot grow the process without limit. Every email
- * is also appended to a journal (the kit's JSON-lines file under DATA_DIR, fsynced before the SMTP
- * server answers 250), so a restarted sink still lists what it received, and the chaos run can audit
+ * is also appended to a journal (the kit's JSON-lines file under DATA_DIR, on disk before the SMTP
+ * server answers 250 or an HTTP answer lists it: `synced`), so a restarted sink still lists what it
+ * received, and the chaos run can audit
  * every email ever received, the dropped and emptied ones included: emptying the mailbox is a line of
  * its own, which a restart honours.
  */
@@ -37,6 +38,8 @@ export interface Mailbox {
   clear(): number;
   readonly size: number;
   readonly capacity: number;
+  /** Resolves once every email added (and every emptying) so far is on disk. */
+  synced(): Promise<void>;
 }
 
 export interface MailboxOptions {
@@ -88,6 +91,7 @@ export function createMailbox(options: MailboxOptions): Mailbox {
       return mails.length;
     },
     capacity: options.capacity,
+    synced: () => journal.synced(),
   };
 }
 

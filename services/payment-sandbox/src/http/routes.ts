@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  answerOnceJournaled,
   buildHttpApp,
   createFaultSwitch,
   type FaultSwitch,
@@ -92,6 +93,7 @@ export async function build({
     keys.restore(record);
     ledger.restore(record);
   }
+  if (journal !== undefined) answerOnceJournaled(app, journal);
   registerOutage(app, faults ?? createFaultSwitch<HttpOutage>());
   await app.register(
     async (scope) => {

@@ -5,7 +5,7 @@ import type { KeyRecord } from '../http/idempotency.ts';
 
 /**
  * The sandbox's ledger on disk: one JSON line per final answer to a keyed request (the key, its
- * request's fingerprint, the operation and the answer), fsynced before the answer is sent. Charges
+ * request's fingerprint, the operation and the answer), on disk before any answer is sent. Charges
  * and refunds are rebuilt from the answers that made them, so a restart keeps every charge, refund
  * and idempotency key. Without a data directory the sandbox keeps them in memory only.
  */
