@@ -18,7 +18,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const steadyRate = Number(process.env.BENCH_CHECKOUT_STEADY ?? 50);
 /** The rate every configuration keeps up with: what one order costs is measured there. */
 const costRate = Number(process.env.BENCH_CHECKOUT_COST_RATE ?? 10);
-const warmUp = { rate: 10, seconds: Number(process.env.BENCH_CHECKOUT_WARMUP_SECONDS ?? 40) };
+/** At the cost step's rate: a warm-up the stack falls behind in would leave the cost step a backlog. */
+const warmUp = { rate: costRate, seconds: Number(process.env.BENCH_CHECKOUT_WARMUP_SECONDS ?? 40) };
 const rates = (text: string | undefined, fallback: string) => (text ?? fallback).split(',').map(Number);
 
 interface Configuration {
