@@ -5,15 +5,12 @@ import { answerOnceJournaled } from '../src/http/journaled-answers.ts';
 import { groupCommit } from '../src/journal.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { capturingLogger } from './log-capture.ts';
+import { manualFlushes, settledWithin as settled } from './manual-flushes.ts';
 
 /** An app whose POST /records appends a line to a journal the test flushes by hand. */
 async function givenApp() {
-  const flushes: { finish: () => void; fail: (error: Error) => void }[] = [];
-  const lines = groupCommit(() => {
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    flushes.push({ finish: () => resolve(), fail: reject });
-    return promise;
-  });
+  const { calls: flushes, flush } = manualFlushes();
+  const lines = groupCommit(flush);
   const app = await buildHttpApp({
     serviceName: 'test',
     logger: capturingLogger().logger,
@@ -28,16 +25,6 @@ async function givenApp() {
   });
   app.get('/records', async () => ({ count: flushes.length }));
   return { app, flushes };
-}
-
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return done;
 }
 
 describe('answers of a service that keeps a journal', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { groupCommit, memoryJournal, openJournal } from '../src/journal.ts';
+import { manualFlushes, settledWithin as settled } from './manual-flushes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'microshop-journal-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,28 +67,6 @@ describe('a journal', () => {
     assert.deepEqual([journal.records, journal.path], [[], null]);
   });
 });
-
-/** A flush the test finishes by hand: what each call was given, and its outcome to settle. */
-function manualFlushes() {
-  const calls: { text: string; finish: () => void; fail: (error: Error) => void }[] = [];
-  const flush = (text: string) => {
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    calls.push({ text, finish: () => resolve(), fail: reject });
-    return promise;
-  };
-  return { calls, flush };
-}
-
-/** Whether `promise` has settled after pending callbacks ran. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-}
 
 describe('the group commit under a journal', () => {
   test('lines added while a flush runs go together in the next one, and each waits for its own', async () => {
