@@ -4,6 +4,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { inboxTableSql } from '../src/inbox.ts';
 import type { ConsumedMessage } from '../src/kafka/codec.ts';
+import type { EventConsumer } from '../src/kafka/consumer.ts';
 import { asBatchHandler, asMessageHandler, transactional } from '../src/kafka/transactional.ts';
 import { outboxTableSql } from '../src/outbox.ts';
 import {
@@ -37,7 +38,7 @@ describe('event consumer: the spans of the records it handles', { timeout: 90_00
   async function consumeThings(
     t: Parameters<typeof createConsumerTestBed>[0],
     options: { holdAt?: number; gate?: Promise<void>; failOnce?: number } = {},
-  ): Promise<ConsumerTestBed> {
+  ): Promise<{ f: ConsumerTestBed; consumer: EventConsumer }> {
     const db = await createTestSchema('consumer_spans', t);
     await db.pool.query(`${inboxTableSql(db.name)}; ${outboxTableSql(db.name)}`);
     const f = await createConsumerTestBed(t, { prefix: PREFIX, logger });
@@ -53,8 +54,10 @@ describe('event consumer: the spans of the records it handles', { timeout: 90_00
       },
     });
     const binding = { pool: db.pool, consumer: f.groupId };
-    await f.consume(asMessageHandler(handler, binding), { handleBatch: asBatchHandler(handler, binding) });
-    return f;
+    const consumer = await f.consume(asMessageHandler(handler, binding), {
+      handleBatch: asBatchHandler(handler, binding),
+    });
+    return { f, consumer };
   }
 
   const send = (f: ConsumerTestBed, records: { n: number; traceparent: string }[]) =>
@@ -68,7 +71,7 @@ describe('event consumer: the spans of the records it handles', { timeout: 90_00
     );
 
   it('a record handled alone: one `handle <type>` span under the writer’s, with the messaging attributes, beside its `wait`', async (t) => {
-    const f = await consumeThings(t);
+    const { f } = await consumeThings(t);
     const writer = newTraceparent();
     await send(f, [{ n: 1, traceparent: writer }]);
     await waitUntil('the record handled', () => consumerSpansOf(writer).some(named('handle ')));
@@ -84,7 +87,7 @@ describe('event consumer: the spans of the records it handles', { timeout: 90_00
   });
 
   it('a record that fails once and then succeeds: one span, the failure as an exception event, status OK', async (t) => {
-    const f = await consumeThings(t, { failOnce: 2 });
+    const { f } = await consumeThings(t, { failOnce: 2 });
     const writer = newTraceparent();
     await send(f, [{ n: 2, traceparent: writer }]);
     await waitUntil('the record handled', () => consumerSpansOf(writer).some(named('handle ')));
@@ -103,13 +106,13 @@ describe('event consumer: the spans of the records it handles', { timeout: 90_00
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const f = await consumeThings(t, { holdAt: 10, gate });
+    const { f, consumer } = await consumeThings(t, { holdAt: 10, gate });
     const first = newTraceparent();
     await send(f, [{ n: 10, traceparent: first }]);
     await waitUntil('the first record waiting', () => consumerSpansOf(first).some(named('wait ')));
     const batch = [11, 12, 13].map((i) => ({ n: i, traceparent: newTraceparent() }));
     await send(f, batch);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // let them queue up behind the first
+    await waitUntil('the three queued behind the first', () => consumer.buffered() === 4);
     release();
     const [head] = batch as [(typeof batch)[0]];
     await waitUntil('the batch handled', () =>

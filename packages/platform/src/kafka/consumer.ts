@@ -71,6 +71,8 @@ export interface EventConsumer {
   start(): Promise<void>;
   /** Stops fetching, lets in-flight handlers finish, commits, leaves the group. Idempotent. */
   stop(): Promise<void>;
+  /** Records fetched and not done yet: queued behind their partition's earlier ones, or being handled. */
+  buffered(): number;
 }
 
 type Item = RawRecord & { leaderEpoch: number };
@@ -363,7 +365,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     return stopped;
   }
 
-  return { start, stop };
+  return { start, stop, buffered: () => lanes.size() };
 }
 
 function toItem(message: Message<Buffer, Buffer, Buffer, Buffer>): Item {
