@@ -115,8 +115,12 @@ describe('event consumer: the spans of the records it handles', { timeout: 90_00
     await waitUntil('the three queued behind the first', () => consumer.buffered() === 4);
     release();
     const [head] = batch as [(typeof batch)[0]];
-    await waitUntil('the batch handled', () =>
-      batch.every(({ traceparent }) => consumerSpansOf(traceparent).some(named('handle '))),
+    // The `process` span ends after its records' `handle` spans, once the batch has committed.
+    await waitUntil(
+      'the batch handled',
+      () =>
+        consumerSpansOf(head.traceparent).some(named('process ')) &&
+        batch.every(({ traceparent }) => consumerSpansOf(traceparent).some(named('handle '))),
     );
 
     const process = consumerSpansOf(head.traceparent).find(named('process '));
